@@ -1,0 +1,108 @@
+"""Activation functions a = f(z) and their backward passes.
+
+Each activation has
+- ``forward(z) -> a``                          same shape as z;
+- ``backward(z, a, grad_a) -> grad_z``         the vector-Jacobian product dL/dz;
+- ``derivative(z)``                           f'(z) elementwise (not for softmax, whose
+                                               derivative is a Jacobian, see `softmax_jacobian`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ._checks import lookup
+
+LEAKY_RELU_SLOPE = 0.2  # Keras's default negative_slope for keras.activations.leaky_relu
+
+
+def linear(z):
+    return z
+
+
+def sigmoid(z):
+    # Two branches so exp never overflows: for z >= 0 use 1/(1+e^-z), for z < 0 use e^z/(1+e^z).
+    z = np.asarray(z, dtype=np.float64)
+    out = np.empty_like(z)
+    pos = z >= 0
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    return out
+
+
+def tanh(z):
+    return np.tanh(z)
+
+
+def relu(z):
+    return np.maximum(z, 0.0)
+
+
+def leaky_relu(z, slope: float = LEAKY_RELU_SLOPE):
+    return np.where(z > 0, z, slope * z)
+
+
+def softmax(z):
+    """Softmax over the last axis; subtracting the row max keeps exp from overflowing."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_jacobian(a_row):
+    """da_i/dz_j = a_i (delta_ij - a_j) for one row a of shape (k,); returns (k, k)."""
+    return np.diag(a_row) - np.outer(a_row, a_row)
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    forward: Callable
+    derivative: Callable | None  # f'(z) elementwise, given z and a = f(z)
+    formula: str
+
+    def __call__(self, z):
+        return self.forward(z)
+
+    def backward(self, z, a, grad_a):
+        """dL/dz from dL/da. Elementwise: grad_a * f'(z). Softmax: per row, grad_a @ J."""
+        if self.derivative is None:  # softmax: (g - sum(g*a)) * a is grad_a @ J without forming J
+            return a * (grad_a - np.sum(grad_a * a, axis=-1, keepdims=True))
+        return grad_a * self.derivative(z, a)
+
+
+ACTIVATIONS = {
+    "linear": Activation("linear", linear, lambda z, a: np.ones_like(z), "f(z) = z"),
+    "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a), "f(z) = 1 / (1 + e^-z)"),
+    "tanh": Activation("tanh", tanh, lambda z, a: 1.0 - a**2, "f(z) = tanh(z)"),
+    # At z == 0 we use the derivative 0, as TensorFlow does.
+    "relu": Activation("relu", relu, lambda z, a: (z > 0).astype(np.float64), "f(z) = max(0, z)"),
+    "leaky_relu": Activation(
+        "leaky_relu",
+        leaky_relu,
+        lambda z, a: np.where(z > 0, 1.0, LEAKY_RELU_SLOPE),
+        f"f(z) = z if z > 0 else {LEAKY_RELU_SLOPE} z",
+    ),
+    "softmax": Activation("softmax", softmax, None, "f(z)_i = e^z_i / sum_j e^z_j"),
+}
+
+
+def get_activation(name) -> Activation:
+    """Look up an activation by name (or pass an Activation through)."""
+    if isinstance(name, Activation):
+        return name
+    if name is None:
+        return ACTIVATIONS["linear"]
+    return lookup(name, ACTIVATIONS, "activation")
+
+
+def derivative(name, z):
+    """f'(z) for an elementwise activation, for plotting (lesson 02)."""
+    act = get_activation(name)
+    if act.derivative is None:
+        raise ValueError("softmax has no elementwise derivative; use softmax_jacobian(a_row).")
+    z = np.asarray(z, dtype=np.float64)
+    return act.derivative(z, act.forward(z))

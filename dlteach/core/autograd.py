@@ -1,0 +1,143 @@
+"""A scalar autograd engine (after micrograd) for the computational-graph lesson.
+
+Every Value remembers the Values it was made from and the local rule that sends gradients
+back to them; backward() visits the graph in reverse topological order applying the chain rule
+    child.grad += local_derivative * out.grad
+"""
+from __future__ import annotations
+
+import math
+
+
+class Value:
+    def __init__(self, data, _children=(), op: str = "", label: str = ""):
+        if isinstance(data, Value):
+            raise TypeError("Value(Value(...)) is not needed; use the Value itself.")
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            try:
+                data = float(data)  # NumPy scalars
+            except (TypeError, ValueError):
+                raise TypeError(f"Value holds one number, got {data!r}.") from None
+        self.data = float(data)
+        self.grad = 0.0
+        self._backward = lambda: None
+        self._prev = tuple(_children)
+        self.op = op
+        self.label = label
+
+    @staticmethod
+    def _wrap(other):
+        return other if isinstance(other, Value) else Value(other)
+
+    def __add__(self, other):
+        other = self._wrap(other)
+        out = Value(self.data + other.data, (self, other), "+")
+
+        def _backward():
+            self.grad += out.grad
+            other.grad += out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = self._wrap(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, k):
+        if not isinstance(k, (int, float)) or isinstance(k, bool):
+            raise TypeError("only a constant power (int or float) is supported, e.g. v ** 2.")
+        out = Value(self.data ** k, (self,), f"**{k}")
+
+        def _backward():
+            self.grad += k * self.data ** (k - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def exp(self):
+        out = Value(math.exp(self.data), (self,), "exp")
+
+        def _backward():
+            self.grad += out.data * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,), "tanh")
+
+        def _backward():
+            self.grad += (1 - t**2) * out.grad
+        out._backward = _backward
+        return out
+
+    def sigmoid(self):
+        x = self.data
+        s = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+        out = Value(s, (self,), "sigmoid")
+
+        def _backward():
+            self.grad += s * (1 - s) * out.grad
+        out._backward = _backward
+        return out
+
+    def relu(self):
+        out = Value(max(self.data, 0.0), (self,), "relu")
+
+        def _backward():
+            self.grad += (self.data > 0) * out.grad
+        out._backward = _backward
+        return out
+
+    def topo(self) -> list["Value"]:
+        """All Values this one depends on, inputs first."""
+        order, seen = [], set()
+
+        def visit(v):
+            if id(v) not in seen:
+                seen.add(id(v))
+                for child in v._prev:
+                    visit(child)
+                order.append(v)
+        visit(self)
+        return order
+
+    def backward(self):
+        """Fill .grad of every Value in the graph with d(self)/d(that value)."""
+        order = self.topo()
+        for v in order:
+            v.grad = 0.0
+        self.grad = 1.0
+        for v in reversed(order):
+            v._backward()
+
+    # the rest are compositions of the above
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-self._wrap(other))
+
+    def __truediv__(self, other):
+        return self * self._wrap(other) ** -1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._wrap(other) - self
+
+    def __rtruediv__(self, other):
+        return self._wrap(other) / self
+
+    def __repr__(self):
+        name = f"{self.label}=" if self.label else ""
+        return f"Value({name}{self.data:.4g}, grad={self.grad:.4g})"

@@ -1,0 +1,158 @@
+"""Sequential networks: a stack of layers, a loss, and backpropagation through all of them.
+
+forward:   a_0 = X,  a_l = f_l(a_{l-1} @ W_l + b_l)
+loss:      L = loss(y, a_L) + sum_l penalty(W_l)
+backward:  start from dL/da_L and hand each layer's dL/dx to the layer before it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import as_float_array
+from .layers import Dense, Dropout, Layer
+from .losses import get_loss, logits_twin
+
+
+class Sequential:
+    """A stack of layers trained with one loss (Keras's Sequential + compile(loss=...))."""
+
+    def __init__(self, layers: list[Layer], loss="mse"):
+        if not layers:
+            raise ValueError("Sequential needs at least one layer.")
+        self.layers = list(layers)
+        self.loss = get_loss(loss)
+        dense = [l for l in self.layers if isinstance(l, Dense)]
+        for prev, nxt in zip(dense, dense[1:]):
+            if prev.n_out != nxt.n_in:
+                raise ValueError(f"{prev.name} outputs {prev.n_out} values but {nxt.name} expects {nxt.n_in}.")
+
+    # --- shapes and parameters -------------------------------------------------------------
+    @property
+    def n_in(self):
+        return next(l for l in self.layers if isinstance(l, Dense)).n_in
+
+    @property
+    def n_out(self):
+        return [l for l in self.layers if isinstance(l, Dense)][-1].n_out
+
+    @property
+    def dense_layers(self):
+        return [l for l in self.layers if isinstance(l, Dense)]
+
+    def params(self):
+        """[(name, value, grad)] over all layers, in Keras's get_weights() order."""
+        return [p for layer in self.layers for p in layer.params()]
+
+    def get_weights(self):
+        return [value.copy() for _, value, _ in self.params()]
+
+    def set_weights(self, weights):
+        params = self.params()
+        if len(weights) != len(params):
+            raise ValueError(f"expected {len(params)} arrays, got {len(weights)}.")
+        for (name, value, _), w in zip(params, weights):
+            w = np.asarray(w, dtype=np.float64)
+            if w.shape != value.shape:
+                raise ValueError(f"{name} has shape {value.shape}, got an array of shape {w.shape}.")
+            value[...] = w
+
+    def count_params(self) -> int:
+        return sum(value.size for _, value, _ in self.params())
+
+    def penalty(self) -> float:
+        return sum(layer.penalty() for layer in self.layers)
+
+    # --- forward and backward ---------------------------------------------------------------
+    def _fused(self) -> bool:
+        """True when the last layer's activation is the loss's own (sigmoid + BCE, softmax + CCE):
+        then the loss is computed from the logits z, stably, as Keras's fit does."""
+        last = self.layers[-1]
+        return isinstance(last, Dense) and last.act.name == self.loss.fused_activation
+
+    def _check_X(self, X):
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != self.n_in:
+            raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the network expects {self.n_in}.")
+        return X
+
+    def forward(self, X, training: bool = False):
+        """Output of the network, shape (n, n_out). Each layer keeps z and a for backward."""
+        a = self._check_X(X)
+        for layer in self.layers:
+            a = layer.forward(a, training=training)
+        return a
+
+    predict = forward
+
+    def _as_targets(self, y, n):
+        y = as_float_array(y, "y")
+        if y.ndim == 1:
+            y = y[:, None]
+        if y.shape[0] != n:
+            raise ValueError(f"X has {n} samples but y has {y.shape[0]}.")
+        if y.shape[1] != self.n_out:
+            hint = " (one-hot encode class labels, e.g. dlteach.data.one_hot(y))" if y.shape[1] == 1 else ""
+            raise ValueError(f"y has {y.shape[1]} column(s) but the network has {self.n_out} outputs{hint}.")
+        return y
+
+    def loss_and_grads(self, X, y, training: bool = True):
+        """Total loss (data loss + penalties) and the gradient of it in every layer's dW, db."""
+        X = self._check_X(X)
+        y = self._as_targets(y, X.shape[0])
+        out = self.forward(X, training=training)
+        if self._fused():
+            data_loss, grad = logits_twin(self.loss)(y, self.layers[-1].z)
+            grad = self.layers[-1].backward(grad, through_activation=False)
+            rest = self.layers[:-1]
+        else:
+            data_loss, grad = self.loss(y, out)
+            rest = self.layers
+        for layer in reversed(rest):
+            grad = layer.backward(grad)
+        return data_loss + self.penalty(), grads_of(self)
+
+    def evaluate(self, X, y) -> float:
+        """Loss (with penalties) at inference, no gradients."""
+        X = self._check_X(X)
+        y = self._as_targets(y, X.shape[0])
+        out = self.forward(X)
+        if self._fused():
+            return logits_twin(self.loss)(y, self.layers[-1].z)[0] + self.penalty()
+        return self.loss(y, out)[0] + self.penalty()
+
+    def summary(self) -> str:
+        lines = [repr(l) for l in self.layers]
+        lines.append(f"loss: {self.loss.name}, parameters: {self.count_params()}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return "Sequential([" + ", ".join(repr(l) for l in self.layers) + f"], loss={self.loss.name!r})"
+
+
+def grads_of(model) -> list[np.ndarray]:
+    return [g for _, _, g in model.params()]
+
+
+def MLP(sizes, activation="tanh", output_activation="linear", loss="mse", init="glorot_uniform",
+        l1: float = 0.0, l2: float = 0.0, dropout: float = 0.0, seed=0) -> Sequential:
+    """A multilayer perceptron from a list of sizes, e.g. [2, 8, 8, 1]: two hidden layers of 8.
+
+    Hidden layers use `activation` (and `dropout` after them); the last uses `output_activation`.
+    L1/L2 penalties apply to every weight matrix, as a kernel_regularizer on every Keras layer.
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, e.g. [2, 1]; got {sizes}.")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"every size must be a positive integer, got {sizes}.")
+    rng = np.random.default_rng(seed)
+    layers: list[Layer] = []
+    n_layers = len(sizes) - 1
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        last = i == n_layers - 1
+        layers.append(Dense(n_in, n_out, output_activation if last else activation, init=init,
+                            l1=l1, l2=l2, rng=rng, name=f"dense_{i}"))
+        if not last and dropout:
+            layers.append(Dropout(dropout, rng=rng, name=f"dropout_{i}"))
+    return Sequential(layers, loss=loss)

@@ -1,0 +1,25 @@
+"""L1/L2 weight penalties, Keras's form: penalty = l1 * sum|W| + l2 * sum W^2 (no 1/2)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_positive
+
+
+class L1L2:
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        self.l1 = check_positive(l1, "l1", allow_zero=True)
+        self.l2 = check_positive(l2, "l2", allow_zero=True)
+
+    def __bool__(self):
+        return bool(self.l1 or self.l2)
+
+    def penalty(self, W: np.ndarray) -> float:
+        return float(self.l1 * np.sum(np.abs(W)) + self.l2 * np.sum(W**2))
+
+    def grad(self, W: np.ndarray) -> np.ndarray:
+        """d penalty / dW = l1 sign(W) + 2 l2 W."""
+        return self.l1 * np.sign(W) + 2.0 * self.l2 * W
+
+    def __repr__(self):
+        return f"L1L2(l1={self.l1}, l2={self.l2})"
