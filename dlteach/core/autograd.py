@@ -7,17 +7,15 @@ back to them; backward() visits the graph in reverse topological order applying 
 from __future__ import annotations
 
 import math
+import numbers
 
 
 class Value:
     def __init__(self, data, _children=(), op: str = "", label: str = ""):
         if isinstance(data, Value):
             raise TypeError("Value(Value(...)) is not needed; use the Value itself.")
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
-            try:
-                data = float(data)  # NumPy scalars
-            except (TypeError, ValueError):
-                raise TypeError(f"Value holds one number, got {data!r}.") from None
+        if isinstance(data, bool) or not isinstance(data, numbers.Real):  # NumPy scalars are Real
+            raise TypeError(f"Value holds one number, got {data!r}.")
         self.data = float(data)
         self.grad = 0.0
         self._backward = lambda: None

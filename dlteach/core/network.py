@@ -21,6 +21,10 @@ class Sequential:
             raise ValueError("Sequential needs at least one layer.")
         self.layers = list(layers)
         self.loss = get_loss(loss)
+        names = [getattr(l, "name", "layer") for l in self.layers]
+        if len(set(names)) < len(names):  # unique names, so that gradients can be reported by name
+            for i, layer in enumerate(self.layers):
+                layer.name = f"{names[i]}_{i}"
         dense = [l for l in self.layers if isinstance(l, Dense)]
         for prev, nxt in zip(dense, dense[1:]):
             if prev.n_out != nxt.n_in:
