@@ -25,7 +25,7 @@ def test_dense_backward_matches_numerical(activation, n, n_in, n_out, rng):
 def test_regularizer_penalty_and_gradient(rng):
     W = rng.normal(size=(4, 3))
     reg = L1L2(l1=0.01, l2=0.02)
-    assert reg.penalty(W) == pytest.approx(0.01 * np.abs(W).sum() + 0.02 * (W**2).sum())
+    assert reg.penalty(W) == pytest.approx(0.01 * np.abs(W).sum() + 0.02 * (W**2).sum(), rel=1e-7)
     assert rel_error(reg.grad(W), numerical_gradient(lambda: reg.penalty(W), W)) < 1e-7
     with pytest.raises(ValueError, match="l2 must be >= 0"):
         L1L2(l2=-1)

@@ -14,8 +14,10 @@ from typing import Callable
 import numpy as np
 
 from ._checks import lookup
+from ._compat import keras_constant
 
 LEAKY_RELU_SLOPE = 0.2  # Keras's default negative_slope for keras.activations.leaky_relu
+_SLOPE = keras_constant(LEAKY_RELU_SLOPE)  # TensorFlow holds it as a float32 attribute
 
 
 def linear(z):
@@ -41,7 +43,7 @@ def relu(z):
     return np.maximum(z, 0.0)
 
 
-def leaky_relu(z, slope: float = LEAKY_RELU_SLOPE):
+def leaky_relu(z, slope: float = _SLOPE):
     return np.where(z > 0, z, slope * z)
 
 
@@ -83,7 +85,7 @@ ACTIVATIONS = {
     "leaky_relu": Activation(
         "leaky_relu",
         leaky_relu,
-        lambda z, a: np.where(z > 0, 1.0, LEAKY_RELU_SLOPE),
+        lambda z, a: np.where(z > 0, 1.0, _SLOPE),
         f"f(z) = z if z > 0 else {LEAKY_RELU_SLOPE} z",
     ),
     "softmax": Activation("softmax", softmax, None, "f(z)_i = e^z_i / sum_j e^z_j"),

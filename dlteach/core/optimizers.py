@@ -20,13 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_fraction, check_positive, lookup
-
-
-def _f32(x: float) -> float:
-    """Keras's ops.cast(0.9, 'float64') makes a float32 tensor first, so Adam's beta_1 ** t and
-    SGD's momentum see 0.8999999761581421, not 0.9. We copy that so that float64 runs agree
-    with Keras to the last bits; the difference (2e-8 relative) is irrelevant for learning."""
-    return float(np.float32(x))
+from ._compat import keras_constant as _f32
 
 
 class Optimizer:

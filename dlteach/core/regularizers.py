@@ -1,9 +1,12 @@
-"""L1/L2 weight penalties, Keras's form: penalty = l1 * sum|W| + l2 * sum W^2 (no 1/2)."""
+"""L1/L2 weight penalties, Keras's form: penalty = l1 * sum|W| + l2 * sum W^2 (no 1/2).
+
+As in Keras, the factors are used as float32 numbers (see _compat.keras_constant)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ._checks import check_positive
+from ._compat import keras_constant
 
 
 class L1L2:
@@ -15,11 +18,13 @@ class L1L2:
         return bool(self.l1 or self.l2)
 
     def penalty(self, W: np.ndarray) -> float:
-        return float(self.l1 * np.sum(np.abs(W)) + self.l2 * np.sum(W**2))
+        l1, l2 = keras_constant(self.l1), keras_constant(self.l2)
+        return float(l1 * np.sum(np.abs(W)) + l2 * np.sum(W**2))
 
     def grad(self, W: np.ndarray) -> np.ndarray:
         """d penalty / dW = l1 sign(W) + 2 l2 W."""
-        return self.l1 * np.sign(W) + 2.0 * self.l2 * W
+        l1, l2 = keras_constant(self.l1), keras_constant(self.l2)
+        return l1 * np.sign(W) + 2.0 * l2 * W
 
     def __repr__(self):
         return f"L1L2(l1={self.l1}, l2={self.l2})"

@@ -3,7 +3,8 @@ divergence detection.
 
 One epoch:  for each mini-batch B:  L_B, grads = model.loss_and_grads(X_B, y_B)
                                     optimizer.step(params)      # w <- w - lr * grad (or Adam...)
-then the epoch's train loss (the mean of the batch losses, as Keras reports) and, if given,
+then the epoch's train loss (the mean of the batch losses weighted by batch size, as Keras
+reports it) and, if given,
 the validation loss and metrics are appended to the history.
 """
 from __future__ import annotations
@@ -152,16 +153,17 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
     start_epoch = 1
     for epoch in range(start_epoch, epochs + 1):
         good_weights = model.get_weights()
-        batch_losses = []
+        batch_losses, batch_sizes = [], []
         with np.errstate(all="ignore"):  # overflow is detected below and explained, not warned about
             try:
                 for idx in batches(len(X), batch_size, rng):
                     loss, _ = model.loss_and_grads(X[idx], y[idx], training=True)
                     batch_losses.append(loss)
+                    batch_sizes.append(len(idx))
                     if not np.isfinite(loss):
                         break
                     optimizer.step(model.params())
-                logs = {"loss": float(np.mean(batch_losses))}
+                logs = {"loss": float(np.average(batch_losses, weights=batch_sizes[:len(batch_losses)]))}
                 if np.isfinite(logs["loss"]) and validation_data is not None:
                     logs["val_loss"] = model.evaluate(X_val, y_val)
             except (FloatingPointError, ValueError):  # NaN reached the weights or the next batch

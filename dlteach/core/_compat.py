@@ -1,0 +1,11 @@
+"""One Keras detail the engine copies so that float64 runs agree with Keras to the last bits."""
+import numpy as np
+
+
+def keras_constant(x: float) -> float:
+    """Keras's ops.cast(0.9, 'float64') first makes a float32 tensor of the Python number, so
+    constants that pass through it (Adam's beta_1 and beta_2 in beta ** t, SGD's momentum, the
+    L1/L2 factors) become float32 numbers: 0.9 is used as 0.8999999761581421. The difference,
+    about 1e-8 relative, does not matter for learning, but matching it makes the from-scratch
+    and Keras trajectories equal to ~1e-15 instead of ~1e-9."""
+    return float(np.float32(x))

@@ -1,0 +1,189 @@
+"""Keras twins of from-scratch models: the ONLY module of dlteach that imports TensorFlow/Keras,
+and only inside functions (importing TensorFlow takes seconds; `import dlteach` must not).
+
+    kmodel = to_keras(model)              same layers, same weights, same regularisation
+    model  = from_keras(kmodel, loss)     and back
+    kopt   = to_keras_optimizer(opt)      same hyperparameters, same update rule
+    grads  = keras_gradients(kmodel, X, y, loss)       tf.GradientTape of the whole loss
+    result = side_by_side(model, X, y, opt, epochs=..., batch_size=...)   both trained, step by step
+
+Precision: float64 makes the two agree to ~1e-15 per step. Keras creates the optimizer's
+learning-rate variable in keras.backend.floatx(), so optimizers are built inside `floatx(dtype)`.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np
+
+from .core import MLP, Dense, Dropout, Sequential, batches, get_optimizer
+from .core.optimizers import SGD, Adam, RMSprop
+
+
+def _keras():
+    """Import TensorFlow and Keras quietly and deterministically (see README: environment)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    import keras  # noqa: PLC0415
+    import tensorflow as tf  # noqa: PLC0415
+    return keras, tf
+
+
+@contextlib.contextmanager
+def floatx(dtype: str = "float64"):
+    """Temporarily set keras.backend.floatx() (optimizer variables take their dtype from it)."""
+    keras, _ = _keras()
+    old = keras.backend.floatx()
+    keras.backend.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.backend.set_floatx(old)
+
+
+def _check_dtype(dtype):
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}.")
+
+
+# --- models ------------------------------------------------------------------------------------
+def to_keras(model: Sequential, dtype: str = "float64"):
+    """A keras.Sequential with the same layers, activations, L1/L2 and dropout, and a copy of
+    the weights (cast to `dtype`)."""
+    _check_dtype(dtype)
+    keras, _ = _keras()
+    layers = [keras.Input(shape=(model.n_in,), dtype=dtype)]
+    for layer in model.layers:
+        if isinstance(layer, Dense):
+            reg = keras.regularizers.L1L2(l1=layer.reg.l1, l2=layer.reg.l2) if layer.reg else None
+            layers.append(keras.layers.Dense(layer.n_out, activation=layer.act.name, kernel_regularizer=reg,
+                                             dtype=dtype, name=layer.name))
+        elif isinstance(layer, Dropout):
+            layers.append(keras.layers.Dropout(layer.rate, dtype=dtype, name=layer.name))
+        else:
+            raise TypeError(f"to_keras does not know how to translate {layer!r}.")
+    kmodel = keras.Sequential(layers)
+    kmodel.set_weights([w.astype(dtype) for w in model.get_weights()])
+    return kmodel
+
+
+def from_keras(kmodel, loss="mse") -> Sequential:
+    """A from-scratch Sequential with the Keras model's Dense/Dropout layers and weights."""
+    keras, _ = _keras()
+    layers = []
+    for kl in kmodel.layers:
+        if isinstance(kl, keras.layers.Dense):
+            W, b = (np.asarray(w, dtype=np.float64) for w in kl.get_weights())
+            reg = kl.kernel_regularizer
+            l1 = float(getattr(reg, "l1", 0.0) or 0.0) if reg is not None else 0.0
+            l2 = float(getattr(reg, "l2", 0.0) or 0.0) if reg is not None else 0.0
+            act = keras.activations.serialize(kl.activation)
+            act = act if isinstance(act, str) else act.get("config", act.get("class_name"))
+            layer = Dense(W.shape[0], W.shape[1], act, l1=l1, l2=l2, name=kl.name)
+            layer.W[...], layer.b[...] = W, b
+            layers.append(layer)
+        elif isinstance(kl, keras.layers.Dropout):
+            layers.append(Dropout(kl.rate, name=kl.name))
+        else:
+            raise TypeError(f"from_keras handles Dense and Dropout layers, not {type(kl).__name__}.")
+    return Sequential(layers, loss=loss)
+
+
+def to_keras_loss(loss, dtype: str = "float64"):
+    """The keras.losses object computing the same loss as a dlteach Loss, in `dtype`."""
+    keras, _ = _keras()
+    name = loss.name
+    if name == "mse":
+        return keras.losses.MeanSquaredError(dtype=dtype)
+    if name.startswith("binary_crossentropy"):
+        return keras.losses.BinaryCrossentropy(from_logits=loss.from_logits, dtype=dtype)
+    if name.startswith("categorical_crossentropy"):
+        return keras.losses.CategoricalCrossentropy(from_logits=loss.from_logits, dtype=dtype)
+    raise ValueError(f"no Keras twin for loss {name!r}.")
+
+
+def to_keras_optimizer(opt, dtype: str = "float64"):
+    """The keras.optimizers object with the same rule and hyperparameters as `opt`."""
+    keras, _ = _keras()
+    opt = get_optimizer(opt)
+    with floatx(dtype):
+        if isinstance(opt, SGD):
+            return keras.optimizers.SGD(opt.learning_rate, momentum=opt.momentum, nesterov=opt.nesterov)
+        if isinstance(opt, RMSprop):
+            return keras.optimizers.RMSprop(opt.learning_rate, rho=opt.rho, momentum=opt.momentum,
+                                            epsilon=opt.epsilon, centered=opt.centered)
+        if isinstance(opt, Adam):
+            return keras.optimizers.Adam(opt.learning_rate, beta_1=opt.beta_1, beta_2=opt.beta_2,
+                                         epsilon=opt.epsilon)
+    raise TypeError(f"no Keras twin for optimizer {opt!r}.")
+
+
+# --- gradients and steps ---------------------------------------------------------------------
+def keras_loss_and_gradients(kmodel, X, y, loss, training: bool = False):
+    """(total loss, [dL/dw for w in kmodel.trainable_weights]) from tf.GradientTape, where the
+    total loss is the data loss plus the layers' regularisation losses, as in Keras's fit."""
+    keras, tf = _keras()
+    dtype = kmodel.layers[0].dtype if kmodel.layers else "float32"
+    X = tf.constant(np.asarray(X), dtype=dtype)
+    y = tf.constant(np.asarray(y).reshape(len(X), -1), dtype=dtype)
+    kloss = to_keras_loss(loss, dtype)
+    with tf.GradientTape() as tape:
+        out = kmodel(X, training=training)
+        total = kloss(y, out)
+        if kmodel.losses:
+            total = total + tf.add_n(kmodel.losses)
+    grads = tape.gradient(total, kmodel.trainable_weights)
+    return float(total), [np.asarray(g, dtype=np.float64) for g in grads]
+
+
+def max_weight_difference(model, kmodel) -> float:
+    return max(float(np.max(np.abs(w - np.asarray(k, dtype=np.float64))))
+               for w, k in zip(model.get_weights(), kmodel.get_weights()))
+
+
+def side_by_side(model: Sequential, X, y, optimizer="sgd", epochs: int = 1, batch_size: int | None = 32,
+                 shuffle: bool = True, seed=0, dtype: str = "float64", **optimizer_kwargs) -> dict:
+    """Train a from-scratch model and its Keras twin on the same mini-batches from the same
+    initial weights, one step at a time. `model` is trained in place; dropout is not allowed
+    (the two would draw different masks).
+
+    Returns a dict: 'ours' and 'keras' (lists of batch losses, one per step), 'weight_diff' (max
+    abs difference of all weights after each step), 'steps', and 'kmodel' (the trained twin).
+    """
+    _check_dtype(dtype)
+    if any(isinstance(layer, Dropout) and layer.rate > 0 for layer in model.layers):
+        raise ValueError("side_by_side needs a model without dropout: the two frameworks draw different masks.")
+    keras, tf = _keras()
+    opt = get_optimizer(optimizer, **optimizer_kwargs)
+    X = np.asarray(X, dtype=np.float64)
+    y = model._as_targets(y, len(X))
+    kmodel = to_keras(model, dtype)
+    kopt = to_keras_optimizer(opt, dtype)
+    rng = np.random.default_rng(seed) if shuffle else None
+    ours, theirs, diff = [], [], []
+    for _ in range(int(epochs)):
+        for idx in batches(len(X), batch_size, rng):
+            loss, _ = model.loss_and_grads(X[idx], y[idx])
+            opt.step(model.params())
+            kloss, kgrads = keras_loss_and_gradients(kmodel, X[idx], y[idx], model.loss, training=True)
+            kopt.apply_gradients(zip([tf.constant(g, dtype=dtype) for g in kgrads], kmodel.trainable_weights))
+            ours.append(loss)
+            theirs.append(kloss)
+            diff.append(max_weight_difference(model, kmodel))
+    return {"ours": ours, "keras": theirs, "weight_diff": diff, "steps": len(ours), "kmodel": kmodel}
+
+
+def keras_fit(model: Sequential, X, y, optimizer="sgd", epochs: int = 10, batch_size: int | None = 32,
+              shuffle: bool = False, seed: int = 0, dtype: str = "float64", **optimizer_kwargs):
+    """Compile and fit the Keras twin of `model` with Keras's own `fit`; returns (kmodel, history dict)."""
+    keras, _ = _keras()
+    keras.utils.set_random_seed(seed)
+    kmodel = to_keras(model, dtype)
+    y = model._as_targets(y, len(X))
+    with floatx(dtype):  # fit's loss bookkeeping (metrics, regularisation sum) follows floatx
+        kmodel.compile(optimizer=to_keras_optimizer(get_optimizer(optimizer, **optimizer_kwargs), dtype),
+                       loss=to_keras_loss(model.loss, dtype))
+        h = kmodel.fit(np.asarray(X, dtype=dtype), y.astype(dtype), epochs=epochs,
+                       batch_size=batch_size or len(X), shuffle=shuffle, verbose=0)
+    return kmodel, h.history
