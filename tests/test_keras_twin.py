@@ -1,0 +1,131 @@
+"""The from-scratch engine against TensorFlow/Keras, in float64 (and float32 where stated)."""
+import numpy as np
+import pytest
+
+import dlteach as dt
+from dlteach import keras_twin as kt
+from dlteach.core import ACTIVATIONS, binary_crossentropy, categorical_crossentropy, mse, rel_error
+
+tf = pytest.importorskip("tensorflow")  # a hard dependency: importorskip only to name it
+keras = pytest.importorskip("keras")
+
+LOSSES = [  # (loss, output activation, n_out)
+    ("mse", "linear", 2),
+    ("binary_crossentropy", "sigmoid", 1),
+    ("binary_crossentropy_from_logits", "linear", 1),
+    ("categorical_crossentropy", "softmax", 3),
+    ("categorical_crossentropy_from_logits", "linear", 3),
+]
+
+
+def targets(loss, n, n_out, rng):
+    if "binary" in loss:
+        return (rng.random((n, n_out)) > 0.5).astype(float)
+    if "categorical" in loss:
+        return np.eye(n_out)[rng.integers(0, n_out, n)]
+    return rng.normal(size=(n, n_out))
+
+
+@pytest.mark.parametrize("loss,out_act,n_out", LOSSES, ids=[l[0] for l in LOSSES])
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("depth", range(7))
+def test_gradients_equal_gradient_tape(depth, activation, loss, out_act, n_out):
+    rng = np.random.default_rng(depth * 100 + len(activation))
+    sizes = [3] + list(rng.integers(2, 6, depth)) + [n_out]
+    model = dt.MLP(sizes, activation, out_act, loss, l1=0.003, l2=0.01, seed=depth)
+    for _, value, _ in model.params():
+        if value.ndim == 1:
+            value[...] = rng.normal(scale=0.1, size=value.shape)
+    X = rng.normal(size=(17, 3))
+    y = targets(loss, 17, n_out, rng)
+    ours_loss, ours = model.loss_and_grads(X, y, training=False)
+    kmodel = kt.to_keras(model)
+    keras_loss, theirs = kt.keras_loss_and_gradients(kmodel, X, y, model.loss)
+    assert abs(ours_loss - keras_loss) <= 1e-12 * abs(keras_loss)
+    for (name, _, _), a, b in zip(model.params(), ours, theirs):
+        assert rel_error(a, b) < 1e-10, name
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_activations_and_their_gradients_equal_keras(name):
+    z = np.random.default_rng(0).normal(scale=3, size=(6, 4))
+    zt = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(zt)
+        a = keras.activations.get(name)(zt)
+        g = tf.reduce_sum(a * tf.constant(np.arange(24.0).reshape(6, 4)))
+    act = dt.get_activation(name)
+    ours = act.forward(z)
+    assert np.max(np.abs(ours - a.numpy())) < 1e-15
+    grad = act.backward(z, ours, np.arange(24.0).reshape(6, 4))
+    assert rel_error(grad, tape.gradient(g, zt).numpy()) < 1e-14
+
+
+@pytest.mark.parametrize("p_edge", [0.0, 1.0, 1e-9, 0.3])
+def test_losses_from_probabilities_equal_keras_including_the_clip(p_edge):
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.01, 0.99, size=(8, 3))
+    p[0, 0] = p_edge
+    y_bin = (rng.random((8, 3)) > 0.5).astype(float)
+    y_hot = np.eye(3)[rng.integers(0, 3, 8)]
+    for ours, kloss, y in ((binary_crossentropy, keras.losses.BinaryCrossentropy(dtype="float64"), y_bin),
+                           (categorical_crossentropy, keras.losses.CategoricalCrossentropy(dtype="float64"), y_hot),
+                           (mse, keras.losses.MeanSquaredError(dtype="float64"), y_bin)):
+        pt = tf.constant(p)
+        with tf.GradientTape() as tape:
+            tape.watch(pt)
+            value = kloss(tf.constant(y), pt)
+        v, g = ours(y, p)
+        assert abs(v - float(value)) <= 1e-13 * abs(float(value)), ours.__name__
+        assert rel_error(g, tape.gradient(value, pt).numpy()) < 1e-12, ours.__name__
+
+
+OPTIMIZERS = [("sgd", {}), ("sgd", {"momentum": 0.9}), ("sgd", {"momentum": 0.9, "nesterov": True}),
+              ("rmsprop", {}), ("rmsprop", {"momentum": 0.5, "centered": True}), ("adam", {})]
+
+
+@pytest.mark.parametrize("dtype,tol", [("float64", 1e-10), ("float32", 1e-5)])
+@pytest.mark.parametrize("name,kwargs", OPTIMIZERS, ids=[f"{n}{kw}" for n, kw in OPTIMIZERS])
+def test_100_step_trajectories_equal_keras_optimizers(name, kwargs, dtype, tol):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(80, 2))
+    y = (X[:, 0] ** 2 + X[:, 1] > 0.5).astype(float)
+    model = dt.MLP([2, 8, 8, 1], "tanh", "sigmoid", "binary_crossentropy", l2=1e-3, seed=3)
+    lr = 0.1 if name == "sgd" else 0.01
+    result = kt.side_by_side(model, X, y, name, epochs=20, batch_size=16, seed=5, dtype=dtype,
+                             learning_rate=lr, **kwargs)
+    assert result["steps"] == 100
+    assert max(result["weight_diff"]) < tol
+    assert np.allclose(result["ours"], result["keras"], rtol=1e-12 if dtype == "float64" else 1e-5)
+    assert result["ours"][-1] < result["ours"][0]  # it did learn something
+
+
+def test_fit_equals_keras_model_fit():
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(90, 3))
+    y = np.eye(3)[np.argmax(X @ rng.normal(size=(3, 3)), axis=1)]
+    model = dt.MLP([3, 6, 3], "relu", "softmax", "categorical_crossentropy", l2=1e-3, seed=0)
+    kmodel, khist = kt.keras_fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01)
+    ours = dt.fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01, shuffle=False, verbose=0)
+    assert np.max(np.abs(np.array(khist["loss"]) - ours["loss"])) < 1e-8  # last batch is 10 of 20: weighted mean
+    assert kt.max_weight_difference(model, kmodel) < 1e-10
+
+
+def test_round_trip_and_dropout_off_at_inference():
+    model = dt.MLP([4, 7, 5, 2], "leaky_relu", "softmax", "categorical_crossentropy", l1=0.01, dropout=0.3, seed=2)
+    kmodel = kt.to_keras(model)
+    assert [type(l).__name__ for l in kmodel.layers] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    X = np.random.default_rng(0).normal(size=(10, 4))
+    assert np.max(np.abs(model.predict(X) - kmodel(X, training=False).numpy())) < 1e-15
+    back = kt.from_keras(kmodel, loss="categorical_crossentropy")
+    assert repr(back) == repr(model)
+    assert back.layers[0].reg.l1 == pytest.approx(0.01)
+    assert all(np.array_equal(a, b) for a, b in zip(back.get_weights(), model.get_weights()))
+
+
+def test_keras_twin_errors_are_clear():
+    model = dt.MLP([2, 3, 1], dropout=0.5)
+    with pytest.raises(ValueError, match="without dropout"):
+        kt.side_by_side(model, np.zeros((4, 2)), np.zeros(4))
+    with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64'"):
+        kt.to_keras(dt.MLP([2, 1]), dtype="float16")
