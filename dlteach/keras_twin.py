@@ -142,6 +142,45 @@ def max_weight_difference(model, kmodel) -> float:
                for w, k in zip(model.get_weights(), kmodel.get_weights()))
 
 
+class KerasTrainer:
+    """Trains the Keras twin of a from-scratch model one mini-batch at a time, so that a caller
+    (the side-by-side runner, the Playground's Keras backend) controls the batch order."""
+
+    def __init__(self, model: Sequential, optimizer, dtype: str = "float64"):
+        _check_dtype(dtype)
+        if any(isinstance(layer, Dropout) and layer.rate > 0 for layer in model.layers):
+            raise ValueError("the Keras twin trainer needs a model without dropout: "
+                             "the two frameworks draw different masks.")
+        _, tf = _keras()
+        self.model, self.dtype = model, dtype
+        self.kmodel = kmodel = to_keras(model, dtype)
+        self.kopt = kopt = to_keras_optimizer(optimizer, dtype)
+        kloss = to_keras_loss(model.loss, dtype)
+
+        # One compiled step (tape + update), traced once per batch shape: an eager step costs
+        # milliseconds of Python dispatch, which would make the Playground's Keras backend crawl.
+        @tf.function(reduce_retracing=True)
+        def step(X, y):
+            with tf.GradientTape() as tape:
+                total = kloss(y, kmodel(X, training=True))
+                if kmodel.losses:
+                    total = total + tf.add_n(kmodel.losses)
+            kopt.apply_gradients(zip(tape.gradient(total, kmodel.trainable_weights), kmodel.trainable_weights))
+            return total
+
+        self._step = step
+
+    def train_batch(self, X, y) -> float:
+        """One optimizer step on (X, y); returns the batch loss before the step."""
+        _, tf = _keras()
+        y = np.asarray(y).reshape(len(X), -1)
+        return float(self._step(tf.constant(X, dtype=self.dtype), tf.constant(y, dtype=self.dtype)))
+
+    def sync_to_model(self):
+        """Copy the Keras weights into the from-scratch model (for drawing and evaluating)."""
+        self.model.set_weights([np.asarray(w, dtype=np.float64) for w in self.kmodel.get_weights()])
+
+
 def side_by_side(model: Sequential, X, y, optimizer="sgd", epochs: int = 1, batch_size: int | None = 32,
                  shuffle: bool = True, seed=0, dtype: str = "float64", **optimizer_kwargs) -> dict:
     """Train a from-scratch model and its Keras twin on the same mini-batches from the same
@@ -151,27 +190,20 @@ def side_by_side(model: Sequential, X, y, optimizer="sgd", epochs: int = 1, batc
     Returns a dict: 'ours' and 'keras' (lists of batch losses, one per step), 'weight_diff' (max
     abs difference of all weights after each step), 'steps', and 'kmodel' (the trained twin).
     """
-    _check_dtype(dtype)
-    if any(isinstance(layer, Dropout) and layer.rate > 0 for layer in model.layers):
-        raise ValueError("side_by_side needs a model without dropout: the two frameworks draw different masks.")
-    keras, tf = _keras()
     opt = get_optimizer(optimizer, **optimizer_kwargs)
+    twin = KerasTrainer(model, opt, dtype)
     X = np.asarray(X, dtype=np.float64)
     y = model._as_targets(y, len(X))
-    kmodel = to_keras(model, dtype)
-    kopt = to_keras_optimizer(opt, dtype)
     rng = np.random.default_rng(seed) if shuffle else None
     ours, theirs, diff = [], [], []
     for _ in range(int(epochs)):
         for idx in batches(len(X), batch_size, rng):
             loss, _ = model.loss_and_grads(X[idx], y[idx])
             opt.step(model.params())
-            kloss, kgrads = keras_loss_and_gradients(kmodel, X[idx], y[idx], model.loss, training=True)
-            kopt.apply_gradients(zip([tf.constant(g, dtype=dtype) for g in kgrads], kmodel.trainable_weights))
+            theirs.append(twin.train_batch(X[idx], y[idx]))
             ours.append(loss)
-            theirs.append(kloss)
-            diff.append(max_weight_difference(model, kmodel))
-    return {"ours": ours, "keras": theirs, "weight_diff": diff, "steps": len(ours), "kmodel": kmodel}
+            diff.append(max_weight_difference(model, twin.kmodel))
+    return {"ours": ours, "keras": theirs, "weight_diff": diff, "steps": len(ours), "kmodel": twin.kmodel}
 
 
 def keras_fit(model: Sequential, X, y, optimizer="sgd", epochs: int = 10, batch_size: int | None = 32,
@@ -187,3 +219,9 @@ def keras_fit(model: Sequential, X, y, optimizer="sgd", epochs: int = 10, batch_
         h = kmodel.fit(np.asarray(X, dtype=dtype), y.astype(dtype), epochs=epochs,
                        batch_size=batch_size or len(X), shuffle=shuffle, verbose=0)
     return kmodel, h.history
+
+
+def download_mnist():
+    """Keras's real loader: downloads mnist.npz into KERAS_HOME/datasets (needs the network)."""
+    keras, _ = _keras()
+    return keras.datasets.mnist.load_data()

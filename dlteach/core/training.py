@@ -121,18 +121,20 @@ def batches(n: int, batch_size: int | None, rng: np.random.Generator | None):
 
 def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch_size: int | None = 32,
         validation_data=None, shuffle: bool = True, seed=0, callbacks=(), verbose: int = 1,
-        divergence_factor: float = 1e4, **optimizer_kwargs) -> History:
+        divergence_factor: float = 1e4, initial_epoch: int = 0, **optimizer_kwargs) -> History:
     """Train `model` in place and return its History.
 
-    batch_size None means full batch. `seed` makes the shuffling reproducible.
+    batch_size None means full batch. `seed` makes the shuffling reproducible. As in Keras,
+    `initial_epoch` lets a caller continue training: epochs initial_epoch+1 .. epochs are run
+    (the optimizer object, passed again, keeps its moments).
     Training stops cleanly, keeping the last good weights, when the loss becomes NaN/inf or grows
     beyond `divergence_factor` times its initial value; history.message says what happened.
     verbose: 0 silent, 1 a line when training stops early, 2 also one line per epoch.
     """
     X = as_float_array(X, "X", ndim=2)
     y = model._as_targets(y, X.shape[0])
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= initial_epoch:
+        raise ValueError(f"epochs must be an integer > initial_epoch ({initial_epoch}), got {epochs!r}.")
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
                                    or batch_size < 1):
         raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}.")
@@ -150,8 +152,7 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
     history.initial_loss = model.evaluate(X, y)
     for cb in callbacks:
         cb.on_train_begin(model, history)
-    start_epoch = 1
-    for epoch in range(start_epoch, epochs + 1):
+    for epoch in range(initial_epoch + 1, epochs + 1):
         good_weights = model.get_weights()
         batch_losses, batch_sizes = [], []
         with np.errstate(all="ignore"):  # overflow is detected below and explained, not warned about
