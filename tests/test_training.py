@@ -104,9 +104,9 @@ def test_initial_epoch_continues_training_exactly():
     X, y = xor_data()
     a, b = (MLP([2, 4, 1], "tanh", "sigmoid", "binary_crossentropy", seed=0) for _ in range(2))
     from dlteach.core import Adam
-    fit(a, X, y, Adam(0.01), epochs=6, batch_size=20, shuffle=False, verbose=0)
+    fit(a, X, y, Adam(0.01), epochs=6, batch_size=20, verbose=0)
     opt = Adam(0.01)
-    h1 = fit(b, X, y, opt, epochs=3, batch_size=20, shuffle=False, verbose=0)
-    h2 = fit(b, X, y, opt, epochs=6, initial_epoch=3, batch_size=20, shuffle=False, verbose=0)
+    h1 = fit(b, X, y, opt, epochs=3, batch_size=20, verbose=0)
+    h2 = fit(b, X, y, opt, epochs=6, initial_epoch=3, batch_size=20, verbose=0)
     assert h1.epoch == [1, 2, 3] and h2.epoch == [4, 5, 6]
     assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))

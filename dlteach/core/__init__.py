@@ -8,6 +8,7 @@ from .losses import LOSSES, binary_crossentropy, categorical_crossentropy, get_l
 from .network import MLP, Sequential
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop, get_optimizer
 from .regularizers import L1L2
-from .training import Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, fit
+from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
+                       epoch_batches, fit, is_divergent)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

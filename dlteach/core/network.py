@@ -88,6 +88,11 @@ class Sequential:
 
     predict = forward
 
+    def activations(self, X) -> list[np.ndarray]:
+        """[a_1, ..., a_L]: the output of every Dense layer for inputs X (dropout off)."""
+        self.forward(X)
+        return [layer.a for layer in self.dense_layers]
+
     def _as_targets(self, y, n):
         y = as_float_array(y, "y")
         if y.ndim == 1:
@@ -115,14 +120,16 @@ class Sequential:
             grad = layer.backward(grad)
         return data_loss + self.penalty(), grads_of(self)
 
-    def evaluate(self, X, y) -> float:
-        """Loss (with penalties) at inference, no gradients."""
+    def evaluate(self, X, y, include_penalty: bool = True) -> float:
+        """Loss at inference (dropout off), no gradients; with the L1/L2 penalty unless told not."""
         X = self._check_X(X)
         y = self._as_targets(y, X.shape[0])
         out = self.forward(X)
         if self._fused():
-            return logits_twin(self.loss)(y, self.layers[-1].z)[0] + self.penalty()
-        return self.loss(y, out)[0] + self.penalty()
+            data_loss = logits_twin(self.loss)(y, self.layers[-1].z)[0]
+        else:
+            data_loss = self.loss(y, out)[0]
+        return data_loss + (self.penalty() if include_penalty else 0.0)
 
     def summary(self) -> str:
         lines = [repr(l) for l in self.layers]

@@ -101,6 +101,18 @@ class EarlyStopping(Callback):
                 history.message += " Best weights restored."
 
 
+def is_divergent(loss: float, initial_loss: float, factor: float = 1e4) -> bool:
+    """NaN/inf, or more than `factor` times the loss before training."""
+    return not np.isfinite(loss) or loss > factor * max(initial_loss, 1e-12)
+
+
+def divergence_message(epoch: int, loss: float, initial_loss: float, learning_rate: float) -> str:
+    what = "became NaN or infinite" if not np.isfinite(loss) else f"grew from {initial_loss:.3g} to {loss:.3g}"
+    kept = f"Weights from epoch {epoch - 1} kept." if epoch > 1 else "Initial weights kept."
+    return (f"Training diverged at epoch {epoch}: the loss {what}. Try a smaller learning rate than "
+            f"{learning_rate:g} (e.g. {learning_rate / 10:g}). {kept}")
+
+
 def accuracy(model, X, y) -> float:
     """Fraction correct: argmax for several outputs, threshold for one (0.5 on probabilities,
     0 on logits)."""
@@ -117,6 +129,12 @@ def batches(n: int, batch_size: int | None, rng: np.random.Generator | None):
     order = rng.permutation(n) if rng is not None else np.arange(n)
     size = n if batch_size is None else int(batch_size)
     return [order[i:i + size] for i in range(0, n, size)]
+
+
+def epoch_batches(n: int, batch_size: int | None, seed, epoch: int, shuffle: bool = True):
+    """The mini-batches of epoch `epoch`: the order depends only on (seed, epoch), so training in
+    chunks (fit 3 epochs, then 3 more) or with another backend visits the same batches."""
+    return batches(n, batch_size, np.random.default_rng([seed, epoch]) if shuffle else None)
 
 
 def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch_size: int | None = 32,
@@ -146,7 +164,6 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
     if verbose >= 2:
         callbacks.append(ProgressPrinter())
     classify = model.loss.name.startswith(("binary", "categorical"))
-    rng = np.random.default_rng(seed) if shuffle else None
 
     history = History()
     history.initial_loss = model.evaluate(X, y)
@@ -157,7 +174,7 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
         batch_losses, batch_sizes = [], []
         with np.errstate(all="ignore"):  # overflow is detected below and explained, not warned about
             try:
-                for idx in batches(len(X), batch_size, rng):
+                for idx in epoch_batches(len(X), batch_size, seed, epoch, shuffle):
                     loss, _ = model.loss_and_grads(X[idx], y[idx], training=True)
                     batch_losses.append(loss)
                     batch_sizes.append(len(idx))
@@ -169,15 +186,11 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
                     logs["val_loss"] = model.evaluate(X_val, y_val)
             except (FloatingPointError, ValueError):  # NaN reached the weights or the next batch
                 logs = {"loss": float("nan")}
-        if not np.isfinite(logs["loss"]) or logs["loss"] > divergence_factor * max(history.initial_loss, 1e-12):
+        if is_divergent(logs["loss"], history.initial_loss, divergence_factor):
             model.set_weights(good_weights)
             history.stopped = "diverged"
-            what = "became NaN or infinite" if not np.isfinite(logs["loss"]) else \
-                f"grew from {history.initial_loss:.3g} to {logs['loss']:.3g}"
-            history.message = (f"Training diverged at epoch {epoch}: the loss {what}. "
-                               f"Try a smaller learning rate than {optimizer.learning_rate:g} "
-                               f"(e.g. {optimizer.learning_rate / 10:g}). "
-                               + (f"Weights from epoch {epoch - 1} kept." if epoch > 1 else "Initial weights kept."))
+            history.message = divergence_message(epoch, logs["loss"], history.initial_loss,
+                                                 optimizer.learning_rate)
             break
         if classify:
             logs["accuracy"] = accuracy(model, X, y)

@@ -1,0 +1,207 @@
+"""Drawing functions. Each draws on a given matplotlib Axes (or Figure) and returns what it drew,
+so that explorers can update the artists instead of redrawing everything.
+
+Colours are colour-blind safe (Okabe-Ito orange and blue; diverging maps through light grey);
+every axis is labelled.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+ORANGE, BLUE, GREEN, GREY = "#E69F00", "#0072B2", "#009E73", "#f2f2f2"
+CLASS_COLOURS = [ORANGE, BLUE, GREEN]
+# Orange (negative / class 0) - light grey - blue (positive / class 1): safe for the common
+# colour-vision deficiencies and readable in greyscale by lightness.
+DIVERGING = LinearSegmentedColormap.from_list("dlteach_diverging", [ORANGE, GREY, BLUE])
+
+
+def grid(extent: float = 6.0, resolution: int = 60):
+    """Points of a square grid over [-extent, extent]^2: (resolution^2, 2), row-major from the top."""
+    xs = np.linspace(-extent, extent, resolution)
+    gx, gy = np.meshgrid(xs, xs[::-1])
+    return np.c_[gx.ravel(), gy.ravel()]
+
+
+def decision_boundary(ax, values, extent: float = 6.0, vmin: float = 0.0, vmax: float = 1.0, cmap=DIVERGING):
+    """Heatmap of model outputs on `grid(extent, r)`: `values` has r*r entries (class-1 probability,
+    or a regression output). Returns the AxesImage (update it with im.set_data)."""
+    r = int(round(np.sqrt(np.size(values))))
+    im = ax.imshow(np.reshape(values, (r, r)), extent=(-extent, extent, -extent, extent), cmap=cmap,
+                   vmin=vmin, vmax=vmax, interpolation="bilinear", aspect="equal")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return im
+
+
+def class_map(ax, labels, extent: float = 6.0, n_classes: int = 3):
+    """Predicted class per grid point for more than two classes; returns the AxesImage."""
+    r = int(round(np.sqrt(np.size(labels))))
+    cmap = ListedColormap(CLASS_COLOURS[:n_classes])
+    im = ax.imshow(np.reshape(labels, (r, r)), extent=(-extent, extent, -extent, extent), cmap=cmap,
+                   vmin=-0.5, vmax=n_classes - 0.5, alpha=0.45, interpolation="nearest", aspect="equal")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return im
+
+
+def scatter_points(ax, X, y, classify: bool = True, test: bool = False, vmin=-1, vmax=1):
+    """Data points: classes in Okabe-Ito colours (white edge for train, black for test);
+    regression targets on the diverging map."""
+    edge = "black" if test else "white"
+    if classify:
+        colours = np.array(CLASS_COLOURS)[np.asarray(y, dtype=int)]
+        return ax.scatter(X[:, 0], X[:, 1], c=colours, s=14, edgecolors=edge, linewidths=0.6, zorder=3)
+    return ax.scatter(X[:, 0], X[:, 1], c=y, cmap=DIVERGING, vmin=vmin, vmax=vmax, s=14,
+                      edgecolors=edge, linewidths=0.6, zorder=3)
+
+
+def loss_curves(ax, train, test=None, xlabel: str = "epoch", title: str | None = None):
+    """Train (solid) and test (dashed) loss against epoch; returns the Line2D objects."""
+    epochs = np.arange(1, len(train) + 1)
+    lines = ax.plot(epochs, train, color=BLUE, label="train")
+    if test is not None:
+        lines += ax.plot(epochs, test, color=ORANGE, linestyle="--", label="test")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title)
+    return lines
+
+
+def layer_positions(sizes, width: float = 1.0, height: float = 1.0):
+    """(x, y) centres of the nodes of a network with the given layer sizes, in a width x height box."""
+    n_layers = len(sizes)
+    xs = np.linspace(0, width, n_layers) if n_layers > 1 else np.array([width / 2])
+    tallest = max(sizes)
+    pos = []
+    for x, n in zip(xs, sizes):
+        step = height / max(tallest, 1)
+        ys = height / 2 + (np.arange(n) - (n - 1) / 2) * step
+        pos.append(np.c_[np.full(n, x), ys[::-1]])
+    return pos
+
+
+def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, map_extent: float = 6.0,
+                    max_width: float = 6.0):
+    """Draw a network: nodes in columns, weights as lines (width ~ |w|, blue positive, orange
+    negative). `node_maps` (one (r, r) array per node, layer by layer, or None) are drawn as small
+    heatmaps in the nodes, as in the TensorFlow Playground. Returns dict of artists."""
+    ax.set_axis_off()
+    n_cols = len(sizes)
+    width, height = 1.6 * max(n_cols - 1, 1), 1.0 * max(max(sizes), 2)
+    pos = layer_positions(sizes, width, height)
+    node = 0.36 * min(height / max(max(sizes), 1), width / max(n_cols - 1, 1))  # node box half-size
+    segments, widths, colours = [], [], []
+    all_w = np.concatenate([np.abs(W).ravel() for W in weights]) if weights else np.ones(1)
+    scale = max_width / max(all_w.max(), 1e-12)
+    for l, W in enumerate(weights):
+        for i in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
+                segments.append([(x0 + node, y0), (x1 - node, y1)])
+                widths.append(max(abs(W[i, j]) * scale, 0.3))
+                colours.append(BLUE if W[i, j] >= 0 else ORANGE)
+    lines = LineCollection(segments, linewidths=widths, colors=colours, alpha=0.7, zorder=1)
+    ax.add_collection(lines)
+    images = []
+    for l, p in enumerate(pos):
+        for k, (x, y) in enumerate(p):
+            box = (x - node, x + node, y - node, y + node)
+            m = None if node_maps is None else node_maps[l][k]
+            if m is None:
+                m = np.zeros((2, 2))
+            lim = max(float(np.max(np.abs(m))), 1e-12)
+            images.append(ax.imshow(m, extent=box, cmap=DIVERGING, vmin=-lim, vmax=lim, zorder=2,
+                                    interpolation="bilinear"))
+            ax.add_patch(__import__("matplotlib").patches.Rectangle((x - node, y - node), 2 * node, 2 * node,
+                                                                   fill=False, lw=0.8, ec="#555555", zorder=3))
+    if input_names:
+        for name, (x, y) in zip(input_names, pos[0]):
+            ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
+    for l, p in enumerate(pos):
+        label = "input" if l == 0 else ("output" if l == n_cols - 1 else f"hidden {l}")
+        ax.text(p[0, 0], height + 0.05 * height + node, label, ha="center", va="bottom", fontsize=9)
+    ax.set_xlim(-node - 1.1, width + node + 0.2)
+    ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
+    ax.set_aspect("equal")
+    return {"lines": lines, "images": images, "positions": pos}
+
+
+def loss_surface(ax, f, extent=(-2, 2, -2, 2), resolution: int = 80, levels: int = 25, log: bool = True):
+    """Contours of a 2-D function f(W) where W has shape (m, 2); returns the contour set."""
+    x0, x1, y0, y1 = extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    Z = np.reshape(f(np.c_[gx.ravel(), gy.ravel()]), gx.shape)
+    if log:
+        Z = np.log10(Z - Z.min() + 1e-3)
+    cs = ax.contourf(gx, gy, Z, levels=levels, cmap="viridis")
+    ax.contour(gx, gy, Z, levels=levels, colors="white", linewidths=0.3, alpha=0.5)
+    ax.set_xlabel("w1")
+    ax.set_ylabel("w2")
+    return cs
+
+
+def path(ax, points, label=None, color=ORANGE, **kwargs):
+    """An optimisation path (k, 2) with a marker at the start and the end."""
+    points = np.asarray(points)
+    (line,) = ax.plot(points[:, 0], points[:, 1], "-o", color=color, ms=2.5, lw=1.3, label=label, **kwargs)
+    ax.plot(*points[0], "s", color=color, ms=6, mec="white")
+    ax.plot(*points[-1], "*", color=color, ms=10, mec="white")
+    return line
+
+
+def activation_plot(ax, name, z_range=(-5, 5), n: int = 401):
+    """f(z) and f'(z) of an elementwise activation."""
+    from .core import derivative, get_activation  # noqa: PLC0415
+
+    z = np.linspace(*z_range, n)
+    act = get_activation(name)
+    ax.plot(z, act(z), color=BLUE, label="f(z)")
+    ax.plot(z, derivative(name, z), color=ORANGE, linestyle="--", label="f'(z)")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.axvline(0, color="grey", lw=0.5)
+    ax.set_xlabel("z")
+    ax.set_ylabel("value")
+    ax.set_title(f"{act.name}: {act.formula}")
+    ax.legend(frameon=False)
+    return ax
+
+
+def confusion_matrix(ax, cm, labels=None, title: str = "confusion matrix"):
+    """Counts with true classes as rows and predicted as columns, numbers written in the cells."""
+    cm = np.asarray(cm)
+    im = ax.imshow(cm, cmap="Blues")
+    k = cm.shape[0]
+    labels = list(range(k)) if labels is None else labels
+    ax.set_xticks(range(k), labels)
+    ax.set_yticks(range(k), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    thresh = cm.max() / 2 if cm.size else 0
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=8,
+                    color="white" if cm[i, j] > thresh else "black")
+    return im
+
+
+def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
+    """Square images (n, h, w) or flattened (n, h*w) in a grid of subplots; returns the axes."""
+    images = np.asarray(images)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        images = images.reshape(len(images), side, side)
+    n = len(images)
+    nrows = max(1, int(np.ceil(n / ncols)))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for k, ax in enumerate(axes.ravel()):
+        ax.set_axis_off()
+        if k < n:
+            ax.imshow(images[k], cmap=cmap)
+            if titles is not None:
+                ax.set_title(str(titles[k]), fontsize=8)
+    return axes

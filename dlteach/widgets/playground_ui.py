@@ -1,0 +1,78 @@
+"""ipywidgets controls for the Playground. Every callback calls one Playground method and then
+shows the new figure; a bad combination shows its message instead of a traceback."""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .. import data
+from . import playground as P
+
+
+def build(pg: "P.Playground"):
+    c = pg.cfg
+    style = {"description_width": "100px"}
+    lay = W.Layout(width="300px")
+    controls = {
+        "dataset": W.Dropdown(options=list(data.DATASETS), value=c["dataset"], description="dataset"),
+        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise"),
+        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio"),
+        "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
+        "learning_rate": W.FloatLogSlider(value=c["learning_rate"], base=10, min=-5, max=1, step=0.1,
+                                          description="learning rate", readout_format=".3g"),
+        "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description="activation"),
+        "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description="hidden layers"),
+        "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description="neurons/layer"),
+        "regularization": W.Dropdown(options=list(P.REGULARIZATIONS), value=c["regularization"],
+                                     description="regularisation"),
+        "reg_rate": W.SelectionSlider(options=list(P.REG_RATES), value=c["reg_rate"], description="reg. rate"),
+        "features": W.SelectMultiple(options=list(data.FEATURES), value=tuple(c["features"]), rows=7,
+                                     description="features"),
+        "optimizer": W.Dropdown(options=list(P.OPTIMIZERS), value=c["optimizer"], description="optimizer"),
+        "loss": W.Dropdown(options=list(P.LOSSES), value=c["loss"], description="loss"),
+        "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description="backend"),
+        "seed": W.BoundedIntText(value=c["seed"], min=0, max=10_000, description="seed"),
+    }
+    for w in controls.values():
+        w.style = style
+        w.layout = lay
+    image = W.Image(format="png", layout=W.Layout(width="880px"))
+    status = W.HTML()
+    message = W.HTML()
+    play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
+    step_button = W.Button(description="step (10 epochs)", icon="step-forward")
+    reset_button = W.Button(description="reset", icon="refresh", tooltip="new random initial weights")
+    rewind_button = W.Button(description="rewind", icon="fast-backward", tooltip="same initial weights, epoch 0")
+
+    def show():
+        image.value = pg.png()
+        status.value = f"<b>epoch {pg.epoch}</b>"
+        message.value = (f"<span style='color:#b2182b'>{pg.message}</span>" if pg.message else "")
+
+    def on_change(key):
+        def handler(change):
+            try:
+                pg.set(**{key: change["new"]})
+            except (ValueError, TypeError) as err:
+                message.value = f"<span style='color:#b2182b'>{err}</span>"
+                return
+            show()
+        return handler
+
+    for key, w in controls.items():
+        w.observe(on_change(key), names="value")
+
+    def on_step(_=None):
+        pg.step(10)
+        show()
+
+    step_button.on_click(on_step)
+    play.observe(lambda change: (pg.step(1), show()), names="value")
+    reset_button.on_click(lambda _: (pg.reset(), show()))
+    rewind_button.on_click(lambda _: (pg.rewind(), show()))
+    show()
+    left = W.VBox(list(controls.values()))
+    buttons = W.HBox([play, step_button, reset_button, rewind_button, status])
+    ui = W.HBox([left, W.VBox([buttons, message, image])])
+    ui.controls, ui.image, ui.status, ui.message = controls, image, status, message
+    ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
+    return ui

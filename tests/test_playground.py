@@ -1,0 +1,178 @@
+"""The Playground driven headless: through its methods and through its widget controls."""
+import numpy as np
+import pytest
+
+from dlteach import data
+from dlteach.widgets import Playground
+from dlteach.widgets.playground import ACTIVATIONS, LIMITS, OPTIMIZERS, REG_RATES
+
+
+def weights(pg):
+    return [w.copy() for w in pg.model.get_weights()]
+
+
+def same(a, b):
+    return all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_default_run_learns_and_draws_everything():
+    pg = Playground(optimizer="adam", learning_rate=0.03)
+    pg.step(30)
+    assert pg.epoch == 30 and len(pg.history["train"]) == 30
+    assert pg.history["train"][-1] < 0.5 * pg.history["train"][0]
+    fig = pg.draw()
+    ax_net, ax_out, ax_loss = fig.axes
+    assert ax_out.get_title().startswith("output after epoch 30: train loss")
+    assert ax_out.get_xlabel() == "x1" and ax_out.get_ylabel() == "x2"
+    assert ax_loss.get_xlabel() == "epoch" and ax_loss.get_ylabel() == "loss"
+    assert len(ax_loss.lines) == 2 and len(ax_loss.lines[0].get_xdata()) == 30
+    # the boundary is real data: probabilities, and the circle's centre is class 1 (blue)
+    assert pg.boundary.shape == (50 * 50,) and 0 <= pg.boundary.min() and pg.boundary.max() <= 1
+    centre = pg.boundary.reshape(50, 50)[22:28, 22:28].mean()
+    corner = pg.boundary.reshape(50, 50)[:5, :5].mean()
+    assert centre > 0.7 and corner < 0.3
+    # one neuron map per node: 2 inputs + 4 + 4 + 1 output
+    assert len(ax_net.images) == 2 + 4 + 4 + 1
+    assert len(pg.png()) > 10_000
+
+
+def test_learning_rate_and_regularisation_do_not_reset_but_architecture_does():
+    pg = Playground()
+    pg.step(5)
+    w = weights(pg)
+    pg.set(learning_rate=0.1, regularization="L2", reg_rate=0.01, batch_size=30, optimizer="adam")
+    assert pg.epoch == 5 and same(w, weights(pg))
+    assert pg.model.dense_layers[0].reg.l2 == 0.01
+    pg.step(2)
+    assert pg.epoch == 7
+    pg.set(neurons=3)
+    assert pg.epoch == 0 and pg.sizes == [2, 3, 3, 1]
+
+
+def test_rewind_replays_exactly_and_reset_draws_new_weights():
+    pg = Playground(dataset="xor", optimizer="momentum")
+    w0 = weights(pg)
+    pg.step(4)
+    first = list(pg.history["train"])
+    pg.rewind()
+    assert pg.epoch == 0 and same(w0, weights(pg))
+    pg.step(4)
+    assert pg.history["train"] == first
+    pg.reset()
+    assert not same(w0, weights(pg))
+
+
+@pytest.mark.parametrize("dataset", data.DATASETS)
+def test_every_dataset_trains_and_draws(dataset):
+    pg = Playground(dataset=dataset, optimizer="adam", learning_rate=0.01)
+    pg.step(5)
+    pg.draw()
+    assert np.all(np.isfinite(pg.history["train"]))
+    if dataset == "spiral3":
+        assert set(np.unique(pg.boundary)) <= {0, 1, 2} and pg.sizes[-1] == 3
+    elif dataset.startswith("reg"):
+        assert pg.model.loss.name == "mse" and pg.sizes[-1] == 1
+
+
+@pytest.mark.parametrize("key", ["hidden", "neurons", "batch_size", "learning_rate", "train_ratio", "noise"])
+@pytest.mark.parametrize("end", [0, 1])
+def test_slider_extremes(key, end):
+    value = LIMITS[key][end]
+    pg = Playground(**{key: value})
+    pg.step(2)
+    fig = pg.draw()
+    assert pg.epoch == 2 or pg.message  # the largest learning rate may diverge: then a message
+    assert "output after epoch" in fig.axes[1].get_title()
+    if key == "hidden":
+        assert len(pg.sizes) == 2 + value
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_every_activation_and_optimizer(activation, optimizer):
+    pg = Playground(activation=activation, optimizer=optimizer, loss="mse")
+    pg.step(2)
+    assert np.all(np.isfinite(pg.history["train"]))
+
+
+@pytest.mark.parametrize("features", [("x1",), ("x1^2", "x2^2"), tuple(data.FEATURES)])
+def test_input_features(features):
+    pg = Playground(features=features)
+    assert pg.sizes[0] == len(features)
+    pg.step(1)
+    assert [t.get_text() for t in pg.draw().axes[0].texts[:len(features)]] == list(features)
+
+
+@pytest.mark.parametrize("rate", [REG_RATES[1], REG_RATES[-1]])
+def test_regularisation_extremes(rate):
+    pg = Playground(regularization="L1", reg_rate=rate, dataset="gauss")
+    pg.step(3)
+    assert pg.epoch == 3 or pg.message
+
+
+def test_divergence_shows_a_message_not_a_grey_plot():
+    pg = Playground(dataset="reg_plane", activation="relu", learning_rate=10.0, hidden=3, neurons=8)
+    pg.step(10)
+    assert pg.message.startswith("Training diverged at epoch")
+    assert "smaller learning rate than 10" in pg.message
+    assert all(np.all(np.isfinite(w)) for w in pg.model.get_weights())
+    fig = pg.draw()
+    assert np.all(np.isfinite(pg.boundary))
+    assert any("Training diverged" in t.get_text() for t in fig.axes[1].texts)
+    epoch = pg.epoch
+    pg.step(5)  # stays stopped
+    assert pg.epoch == epoch
+    pg.set(learning_rate=0.001)  # a new learning rate lets training go on from the kept weights
+    assert pg.message == "" and pg.epoch == epoch
+    pg.step(2)
+    assert pg.epoch == epoch + 2
+    pg.rewind()
+    assert pg.message == "" and pg.epoch == 0
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match="hidden must be an integer from 0 to 6, got 7"):
+        Playground(hidden=7)
+    with pytest.raises(ValueError, match="learning_rate must be from 1e-05 to 10"):
+        Playground(learning_rate=100.0)
+    with pytest.raises(ValueError, match="Unknown activation 'swish'. Valid: tanh"):
+        Playground().set(activation="swish")
+    with pytest.raises(ValueError, match="at least one input feature"):
+        Playground().set(features=())
+    with pytest.raises(ValueError, match="no setting 'depth'"):
+        Playground(depth=3)
+    with pytest.raises(ValueError, match="Unknown dataset 'circles'"):
+        Playground(dataset="circles")
+
+
+def test_keras_backend_gives_the_same_run():
+    runs = {}
+    for backend in ("numpy", "keras"):
+        pg = Playground(dataset="xor", backend=backend, optimizer="adam", learning_rate=0.01,
+                        regularization="L2", reg_rate=0.001, batch_size=25)
+        pg.step(3)
+        runs[backend] = (pg.history["train"], weights(pg))
+    assert np.allclose(runs["numpy"][0], runs["keras"][0], rtol=1e-12)
+    assert max(np.max(np.abs(a - b)) for a, b in zip(runs["numpy"][1], runs["keras"][1])) < 1e-12
+
+
+def test_widget_controls_drive_the_playground():
+    pg = Playground()
+    ui = pg.widget()
+    first = ui.image.value
+    ui.controls["learning_rate"].value = 1.0
+    assert pg.cfg["learning_rate"] == pytest.approx(1.0) and pg.epoch == 0
+    ui.step_button.click()
+    assert pg.epoch == 10 and "epoch 10" in ui.status.value
+    assert ui.image.value != first
+    ui.play.value = 1  # what a tick of the play button does
+    assert pg.epoch == 11
+    ui.controls["hidden"].value = 0
+    assert pg.sizes == [2, 1] and pg.epoch == 0
+    ui.controls["features"].value = ()
+    assert "at least one input feature" in ui.message.value
+    ui.controls["dataset"].value = "spiral3"
+    assert pg.sizes[-1] == 3
+    ui.rewind_button.click()
+    ui.reset_button.click()
+    assert pg.epoch == 0
