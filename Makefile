@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab test test-fast bench browser env clean
+.PHONY: lab test test-fast bench browser env clean notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: $(STAMP) browser
 # Only the unit tests, for a quick loop while developing.
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -q tests -m "not browser"
+
+# Re-execute the lessons and store them with outputs (after changing a lesson or the package).
+notebooks: $(STAMP)
+	$(PY) scripts/execute_notebooks.py
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -15,6 +15,8 @@ CLASS_COLOURS = [ORANGE, BLUE, GREEN]
 # Orange (negative / class 0) - light grey - blue (positive / class 1): safe for the common
 # colour-vision deficiencies and readable in greyscale by lightness.
 DIVERGING = LinearSegmentedColormap.from_list("dlteach_diverging", [ORANGE, GREY, BLUE])
+# The same hues, lighter: a background for data points drawn in the saturated colours on top.
+BACKGROUND = LinearSegmentedColormap.from_list("dlteach_background", ["#f3c46f", GREY, "#7fb2d6"])
 
 
 def grid(extent: float = 6.0, resolution: int = 60):
@@ -24,7 +26,7 @@ def grid(extent: float = 6.0, resolution: int = 60):
     return np.c_[gx.ravel(), gy.ravel()]
 
 
-def decision_boundary(ax, values, extent: float = 6.0, vmin: float = 0.0, vmax: float = 1.0, cmap=DIVERGING):
+def decision_boundary(ax, values, extent: float = 6.0, vmin: float = 0.0, vmax: float = 1.0, cmap=BACKGROUND):
     """Heatmap of model outputs on `grid(extent, r)`: `values` has r*r entries (class-1 probability,
     or a regression output). Returns the AxesImage (update it with im.set_data)."""
     r = int(round(np.sqrt(np.size(values))))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .. import data, plots
@@ -260,12 +261,13 @@ class Playground:
         """Draw (or redraw) the figure: network with neuron maps, output boundary, loss curves."""
         fig = self.figure
         if fig is None:
-            fig = self.figure = Figure(figsize=(11, 4.6), dpi=80, layout="constrained")
+            fig = self.figure = Figure(figsize=(11, 4.6), dpi=80)
         fig.clear()
-        gs = fig.add_gridspec(2, 2, width_ratios=[1.55, 1], height_ratios=[2.2, 1])
-        ax_net = fig.add_subplot(gs[:, 0])
-        ax_out = fig.add_subplot(gs[0, 1])
-        ax_loss = fig.add_subplot(gs[1, 1])
+        # Fixed positions (figure fractions) rather than a layout engine: constrained layout
+        # measured every tick label on each redraw and doubled the time of an update.
+        ax_net = fig.add_axes((0.0, 0.0, 0.58, 0.93))
+        ax_out = fig.add_axes((0.64, 0.44, 0.34, 0.49))
+        ax_loss = fig.add_axes((0.64, 0.12, 0.34, 0.2))
         weights = [layer.W for layer in self.model.dense_layers]
         plots.network_diagram(ax_net, weights, self.sizes, input_names=list(self.cfg["features"]),
                               node_maps=self.neuron_maps())
@@ -290,7 +292,8 @@ class Playground:
         else:
             ax_loss.set_xlabel("epoch")
             ax_loss.set_ylabel("loss")
-            ax_loss.text(0.5, 0.5, "press step or play to train", ha="center", va="center",
+            ax_loss.text(0.5, 0.5, "diverged in the first epoch" if self.message else "press step or play to train",
+                         ha="center", va="center",
                          transform=ax_loss.transAxes, color="grey")
         if self.message:
             ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
@@ -299,9 +302,19 @@ class Playground:
         return fig
 
     def png(self) -> bytes:
+        """The figure as PNG bytes (what the widget shows). Fast PNG compression: the image is
+        rebuilt on every tick, and level 1 costs a third of the default for 10% more bytes."""
+        fig = self.draw()
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         buf = io.BytesIO()
-        self.draw().savefig(buf, format="png")
+        canvas.print_png(buf, pil_kwargs={"compress_level": 1})
         return buf.getvalue()
+
+    def show(self):
+        """Display the current figure as a PNG in the notebook (a static picture: nbviewer shows it)."""
+        from IPython.display import Image, display  # noqa: PLC0415
+
+        display(Image(self.png()))
 
     # --- the notebook widget --------------------------------------------------------------------
     def widget(self):
