@@ -86,40 +86,47 @@ def layer_positions(sizes, width: float = 1.0, height: float = 1.0):
     return pos
 
 
-def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, map_extent: float = 6.0,
-                    max_width: float = 6.0):
+def _weight_styles(weights, max_width: float):
+    """Line widths (~|w|, at least 0.3) and colours (blue +, orange -) of every weight, in the
+    order network_diagram draws them (layer, then input node, then output node)."""
+    flat = np.concatenate([np.ravel(W) for W in weights]) if weights else np.zeros(0)
+    scale = max_width / max(float(np.max(np.abs(flat))) if flat.size else 1.0, 1e-12)
+    widths = np.maximum(np.abs(flat) * scale, 0.3)
+    colours = np.where(flat >= 0, BLUE, ORANGE)
+    return widths, colours
+
+
+def _map_clim(m):
+    lim = max(float(np.max(np.abs(m))), 1e-12)
+    return -lim, lim
+
+
+def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, max_width: float = 6.0):
     """Draw a network: nodes in columns, weights as lines (width ~ |w|, blue positive, orange
     negative). `node_maps` (one (r, r) array per node, layer by layer, or None) are drawn as small
-    heatmaps in the nodes, as in the TensorFlow Playground. Returns dict of artists."""
+    heatmaps in the nodes, as in the TensorFlow Playground. Returns a dict of artists that
+    `update_network` can refresh without drawing the network again."""
+    from matplotlib.patches import Rectangle  # noqa: PLC0415
+
     ax.set_axis_off()
     n_cols = len(sizes)
     width, height = 1.6 * max(n_cols - 1, 1), 1.0 * max(max(sizes), 2)
     pos = layer_positions(sizes, width, height)
     node = 0.36 * min(height / max(max(sizes), 1), width / max(n_cols - 1, 1))  # node box half-size
-    segments, widths, colours = [], [], []
-    all_w = np.concatenate([np.abs(W).ravel() for W in weights]) if weights else np.ones(1)
-    scale = max_width / max(all_w.max(), 1e-12)
-    for l, W in enumerate(weights):
-        for i in range(W.shape[0]):
-            for j in range(W.shape[1]):
-                (x0, y0), (x1, y1) = pos[l][i], pos[l + 1][j]
-                segments.append([(x0 + node, y0), (x1 - node, y1)])
-                widths.append(max(abs(W[i, j]) * scale, 0.3))
-                colours.append(BLUE if W[i, j] >= 0 else ORANGE)
+    segments = [[(pos[l][i][0] + node, pos[l][i][1]), (pos[l + 1][j][0] - node, pos[l + 1][j][1])]
+                for l, W in enumerate(weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+    widths, colours = _weight_styles(weights, max_width)
     lines = LineCollection(segments, linewidths=widths, colors=colours, alpha=0.7, zorder=1)
     ax.add_collection(lines)
     images = []
     for l, p in enumerate(pos):
         for k, (x, y) in enumerate(p):
-            box = (x - node, x + node, y - node, y + node)
-            m = None if node_maps is None else node_maps[l][k]
-            if m is None:
-                m = np.zeros((2, 2))
-            lim = max(float(np.max(np.abs(m))), 1e-12)
-            images.append(ax.imshow(m, extent=box, cmap=DIVERGING, vmin=-lim, vmax=lim, zorder=2,
-                                    interpolation="bilinear"))
-            ax.add_patch(__import__("matplotlib").patches.Rectangle((x - node, y - node), 2 * node, 2 * node,
-                                                                   fill=False, lw=0.8, ec="#555555", zorder=3))
+            m = np.zeros((2, 2)) if node_maps is None else node_maps[l][k]
+            vmin, vmax = _map_clim(m)
+            images.append(ax.imshow(m, extent=(x - node, x + node, y - node, y + node), cmap=DIVERGING,
+                                    vmin=vmin, vmax=vmax, zorder=2, interpolation="bilinear"))
+            ax.add_patch(Rectangle((x - node, y - node), 2 * node, 2 * node, fill=False, lw=0.8, ec="#555555",
+                                   zorder=3))
     if input_names:
         for name, (x, y) in zip(input_names, pos[0]):
             ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
@@ -129,7 +136,18 @@ def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, map_ex
     ax.set_xlim(-node - 1.1, width + node + 0.2)
     ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
     ax.set_aspect("equal")
-    return {"lines": lines, "images": images, "positions": pos}
+    return {"lines": lines, "images": images, "positions": pos, "max_width": max_width}
+
+
+def update_network(artists, weights, node_maps=None):
+    """Refresh the weights and node maps of a network drawn by network_diagram (same shapes)."""
+    widths, colours = _weight_styles(weights, artists["max_width"])
+    artists["lines"].set_linewidths(widths)
+    artists["lines"].set_color(colours)
+    if node_maps is not None:
+        for im, m in zip(artists["images"], (m for layer in node_maps for m in layer)):
+            im.set_data(m)
+            im.set_clim(*_map_clim(m))
 
 
 def loss_surface(ax, f, extent=(-2, 2, -2, 2), resolution: int = 80, levels: int = 25, log: bool = True):

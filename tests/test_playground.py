@@ -176,3 +176,14 @@ def test_widget_controls_drive_the_playground():
     ui.rewind_button.click()
     ui.reset_button.click()
     assert pg.epoch == 0
+
+
+def test_updating_the_figure_draws_the_same_as_rebuilding_it():
+    a = Playground(optimizer="adam")
+    a.step(5)
+    a.png()
+    a.step(5)
+    updated = a.png()  # same data and architecture: artists updated in place
+    b = Playground(optimizer="adam")
+    b.step(10)
+    assert updated == b.png()  # drawn from scratch

@@ -258,7 +258,38 @@ class Playground:
         return [[a[:, j].reshape(resolution, resolution) for j in range(a.shape[1])] for a in layers]
 
     def draw(self) -> Figure:
-        """Draw (or redraw) the figure: network with neuron maps, output boundary, loss curves."""
+        """Draw the figure: network with neuron maps, output boundary, loss curves. While the data
+        and architecture stay the same, only the changing artists are updated (a full rebuild
+        costs about three times as much, most of it in creating tick labels)."""
+        c = self.cfg
+        signature = (tuple(self.sizes), c["features"], c["dataset"], c["noise"], c["train_ratio"], c["seed"],
+                     c["n"], c["activation"], bool(self.message), bool(self.history["train"]))
+        if self.figure is not None and getattr(self, "_signature", None) == signature:
+            self._update_figure()
+        else:
+            self._build_figure()
+            self._signature = signature
+        return self.figure
+
+    def _output_title(self) -> str:
+        train, test = (self.history["train"][-1], self.history["test"][-1]) if self.epoch else self.losses()
+        return f"output after epoch {self.epoch}: train loss {train:.3f}, test {test:.3f}"
+
+    def _update_figure(self):
+        a = self._artists
+        plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+        self.boundary = self.predict_grid()
+        a["boundary"].set_data(self.boundary.reshape(BOUNDARY_RES, BOUNDARY_RES))
+        a["ax_out"].set_title(self._output_title(), fontsize=10)
+        if a["curves"] is None:  # no epoch trained yet: nothing to plot
+            return
+        epochs = np.arange(1, len(self.history["train"]) + 1)
+        a["curves"][0].set_data(epochs, self.history["train"])
+        a["curves"][1].set_data(epochs, self.history["test"])
+        a["ax_loss"].relim()
+        a["ax_loss"].autoscale_view()
+
+    def _build_figure(self):
         fig = self.figure
         if fig is None:
             fig = self.figure = Figure(figsize=(11, 4.6), dpi=80)
@@ -269,37 +300,34 @@ class Playground:
         ax_out = fig.add_axes((0.64, 0.44, 0.34, 0.49))
         ax_loss = fig.add_axes((0.64, 0.12, 0.34, 0.2))
         weights = [layer.W for layer in self.model.dense_layers]
-        plots.network_diagram(ax_net, weights, self.sizes, input_names=list(self.cfg["features"]),
-                              node_maps=self.neuron_maps())
+        network = plots.network_diagram(ax_net, weights, self.sizes, input_names=list(self.cfg["features"]),
+                                        node_maps=self.neuron_maps())
         ax_net.set_title(f"network {'-'.join(map(str, self.sizes))}, {self.cfg['activation']}: "
                          "line width = |weight|, blue +, orange -", fontsize=10)
-        values = self.predict_grid()
+        values = self.boundary = self.predict_grid()
         if self.k > 2:
-            plots.class_map(ax_out, values, EXTENT, self.k)
-        elif self.classify:
-            plots.decision_boundary(ax_out, values, EXTENT, 0.0, 1.0)
+            boundary = plots.class_map(ax_out, values, EXTENT, self.k)
         else:
-            plots.decision_boundary(ax_out, values, EXTENT, -1.0, 1.0)
-        self.boundary = values
+            boundary = plots.decision_boundary(ax_out, values, EXTENT, 0.0 if self.classify else -1.0, 1.0)
         plots.scatter_points(ax_out, self.X_train, self.y_train, self.classify)
         plots.scatter_points(ax_out, self.X_test, self.y_test, self.classify, test=True)
         ax_out.set_xlim(-EXTENT, EXTENT)
         ax_out.set_ylim(-EXTENT, EXTENT)
-        train, test = (self.history["train"][-1], self.history["test"][-1]) if self.epoch else self.losses()
-        ax_out.set_title(f"output after epoch {self.epoch}: train loss {train:.3f}, test {test:.3f}", fontsize=10)
+        ax_out.set_title(self._output_title(), fontsize=10)
+        curves = None
         if self.history["train"]:
-            plots.loss_curves(ax_loss, self.history["train"], self.history["test"])
+            curves = plots.loss_curves(ax_loss, self.history["train"], self.history["test"])
         else:
             ax_loss.set_xlabel("epoch")
             ax_loss.set_ylabel("loss")
             ax_loss.text(0.5, 0.5, "diverged in the first epoch" if self.message else "press step or play to train",
-                         ha="center", va="center",
-                         transform=ax_loss.transAxes, color="grey")
+                         ha="center", va="center", transform=ax_loss.transAxes, color="grey")
         if self.message:
             ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
                         transform=ax_out.transAxes, ha="center", va="center", fontsize=11, color="white",
                         bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9), zorder=5)
-        return fig
+        self._artists = {"network": network, "boundary": boundary, "curves": curves, "ax_out": ax_out,
+                         "ax_loss": ax_loss}
 
     def png(self) -> bytes:
         """The figure as PNG bytes (what the widget shows). Fast PNG compression: the image is
