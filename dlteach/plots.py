@@ -225,3 +225,54 @@ def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
             if titles is not None:
                 ax.set_title(str(titles[k]), fontsize=8)
     return axes
+
+
+class LiveLossPlot:
+    """A training callback (dlteach.core.Callback protocol) that redraws the loss curves every
+    `every` epochs in one notebook output, so a learner watches training as it happens.
+
+        fit(model, X, y, callbacks=[LiveLossPlot(every=5)])
+
+    `display` defaults to IPython's display with an updatable handle; tests pass their own.
+    """
+
+    def __init__(self, every: int = 1, title: str = "training", display=None):
+        from matplotlib.figure import Figure  # noqa: PLC0415
+
+        self.every, self.title = int(every), title
+        self.figure = Figure(figsize=(5, 3), dpi=80, layout="constrained")
+        self.ax = self.figure.add_subplot()
+        self._display, self._handle = display, None
+        self.draws = 0
+
+    def _show(self):
+        if self._display is not None:
+            self._display(self.figure)
+            return
+        from IPython.display import Image, display  # noqa: PLC0415
+        import io  # noqa: PLC0415
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        if self._handle is None:
+            self._handle = display(Image(buf.getvalue()), display_id=True)
+        else:
+            self._handle.update(Image(buf.getvalue()))
+
+    def redraw(self, history):
+        self.ax.clear()
+        loss_curves(self.ax, history.history.get("loss", []), history.history.get("val_loss"),
+                    title=f"{self.title}: epoch {history.epoch[-1] if history.epoch else 0}")
+        self.draws += 1
+        self._show()
+
+    def on_train_begin(self, model, history):
+        pass
+
+    def on_epoch_end(self, epoch, logs, model, history):
+        if epoch % self.every == 0:
+            self.redraw(history)
+
+    def on_train_end(self, model, history):
+        if history.epoch and history.epoch[-1] % self.every != 0:
+            self.redraw(history)  # always show the last epoch

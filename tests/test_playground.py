@@ -187,3 +187,23 @@ def test_updating_the_figure_draws_the_same_as_rebuilding_it():
     b = Playground(optimizer="adam")
     b.step(10)
     assert updated == b.png()  # drawn from scratch
+
+
+@pytest.mark.parametrize("settings", [{}, {"dataset": "spiral3"}, {"dataset": "reg_gauss", "hidden": 0}])
+def test_blitted_png_equals_a_full_render(settings):
+    import io
+
+    from PIL import Image
+
+    pg = Playground(optimizer="adam", **settings)
+    pg.step(3)
+    pg.png()
+    pg.step(2)  # an update that only redraws the changing artists over the kept background
+    blitted = np.asarray(Image.open(io.BytesIO(pg.png())).convert("RGB")).astype(int)
+    buf = io.BytesIO()
+    pg.figure.savefig(buf, format="png")  # everything drawn from scratch
+    full = np.asarray(Image.open(buf).convert("RGB")).astype(int)
+    assert blitted.shape == full.shape
+    diff = np.abs(blitted - full).max(axis=2)
+    # the same picture: only anti-aliased edges blended over the kept background differ, slightly
+    assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))

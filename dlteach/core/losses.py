@@ -39,7 +39,10 @@ def _prepare(y_true, y_pred):
 
 def mse(y_true, y_pred):
     """Mean squared error: L = mean_i mean_k (y_pred - y_true)^2. Returns (L, dL/dy_pred)."""
-    y_true, y_pred = _prepare(y_true, y_pred)
+    return _mse(*_prepare(y_true, y_pred))
+
+
+def _mse(y_true, y_pred):
     n, k = y_pred.shape
     diff = y_pred - y_true
     return float(np.mean(np.mean(diff**2, axis=-1))), 2.0 * diff / (n * k)
@@ -47,7 +50,10 @@ def mse(y_true, y_pred):
 
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False):
     """L = -mean[y log p + (1-y) log(1-p)], p = y_pred or sigmoid(y_pred). Returns (L, dL/dy_pred)."""
-    y_true, y_pred = _prepare(y_true, y_pred)
+    return _binary_crossentropy(*_prepare(y_true, y_pred), from_logits)
+
+
+def _binary_crossentropy(y_true, y_pred, from_logits):
     n, k = y_pred.shape
     if from_logits:
         z = y_pred
@@ -63,7 +69,10 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False):
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
     """L = -mean_i sum_k y_ik log p_ik, p = y_pred (rows renormalised) or softmax(y_pred)."""
-    y_true, y_pred = _prepare(y_true, y_pred)
+    return _categorical_crossentropy(*_prepare(y_true, y_pred), from_logits)
+
+
+def _categorical_crossentropy(y_true, y_pred, from_logits):
     n = y_pred.shape[0]
     if from_logits:
         z = y_pred
@@ -92,26 +101,33 @@ class Loss:
     """A named loss; `fused_activation` is the output activation it can absorb (see Sequential)."""
 
     name: str
-    fn: Callable
+    fn: Callable  # unchecked: (y_true, y_pred, from_logits) -> (L, dL/dy_pred), both (n, k) float arrays
     from_logits: bool = False
     fused_activation: str | None = None
 
     def __call__(self, y_true, y_pred):
-        if self.fn is mse:
-            return mse(y_true, y_pred)
-        return self.fn(y_true, y_pred, from_logits=self.from_logits)
+        """Checked: converts and validates the inputs first."""
+        return self.compute(*_prepare(y_true, y_pred))
+
+    def compute(self, y_true, y_pred):
+        """Unchecked, for the training loop, whose inputs were validated once before the epochs."""
+        return self.fn(y_true, y_pred, self.from_logits)
+
+
+def _mse3(y_true, y_pred, from_logits):
+    return _mse(y_true, y_pred)
 
 
 LOSSES = {
-    "mse": Loss("mse", mse),
-    "mean_squared_error": Loss("mse", mse),
-    "binary_crossentropy": Loss("binary_crossentropy", binary_crossentropy, False, "sigmoid"),
-    "bce": Loss("binary_crossentropy", binary_crossentropy, False, "sigmoid"),
-    "binary_crossentropy_from_logits": Loss("binary_crossentropy_from_logits", binary_crossentropy, True),
-    "categorical_crossentropy": Loss("categorical_crossentropy", categorical_crossentropy, False, "softmax"),
-    "cce": Loss("categorical_crossentropy", categorical_crossentropy, False, "softmax"),
+    "mse": Loss("mse", _mse3),
+    "mean_squared_error": Loss("mse", _mse3),
+    "binary_crossentropy": Loss("binary_crossentropy", _binary_crossentropy, False, "sigmoid"),
+    "bce": Loss("binary_crossentropy", _binary_crossentropy, False, "sigmoid"),
+    "binary_crossentropy_from_logits": Loss("binary_crossentropy_from_logits", _binary_crossentropy, True),
+    "categorical_crossentropy": Loss("categorical_crossentropy", _categorical_crossentropy, False, "softmax"),
+    "cce": Loss("categorical_crossentropy", _categorical_crossentropy, False, "softmax"),
     "categorical_crossentropy_from_logits": Loss(
-        "categorical_crossentropy_from_logits", categorical_crossentropy, True
+        "categorical_crossentropy_from_logits", _categorical_crossentropy, True
     ),
 }
 

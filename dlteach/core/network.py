@@ -107,14 +107,20 @@ class Sequential:
     def loss_and_grads(self, X, y, training: bool = True):
         """Total loss (data loss + penalties) and the gradient of it in every layer's dW, db."""
         X = self._check_X(X)
-        y = self._as_targets(y, X.shape[0])
-        out = self.forward(X, training=training)
+        return self._loss_and_grads(X, self._as_targets(y, X.shape[0]), training)
+
+    def _loss_and_grads(self, X, y, training: bool = True):
+        """loss_and_grads for inputs already checked (the training loop checks X and y once)."""
+        a = X
+        for layer in self.layers:
+            a = layer.forward(a, training=training)
+        out = a
         if self._fused():
-            data_loss, grad = logits_twin(self.loss)(y, self.layers[-1].z)
+            data_loss, grad = logits_twin(self.loss).compute(y, self.layers[-1].z)
             grad = self.layers[-1].backward(grad, through_activation=False)
             rest = self.layers[:-1]
         else:
-            data_loss, grad = self.loss(y, out)
+            data_loss, grad = self.loss.compute(y, out)
             rest = self.layers
         for layer in reversed(rest):
             grad = layer.backward(grad)
@@ -126,9 +132,9 @@ class Sequential:
         y = self._as_targets(y, X.shape[0])
         out = self.forward(X)
         if self._fused():
-            data_loss = logits_twin(self.loss)(y, self.layers[-1].z)[0]
+            data_loss = logits_twin(self.loss).compute(y, self.layers[-1].z)[0]
         else:
-            data_loss = self.loss(y, out)[0]
+            data_loss = self.loss.compute(y, out)[0]
         return data_loss + (self.penalty() if include_penalty else 0.0)
 
     def summary(self) -> str:

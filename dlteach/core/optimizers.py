@@ -43,7 +43,7 @@ class Optimizer:
     def step(self, params) -> None:
         """Apply one update to each (name, value, grad) in `params`, in place."""
         for i, (name, w, g) in enumerate(params):
-            if not np.all(np.isfinite(g)):
+            if not np.isfinite(np.sum(g)):  # one reduction: a NaN or inf anywhere makes the sum non-finite
                 raise FloatingPointError(f"gradient of {name} is NaN or infinite; lower the learning rate.")
             self.update(i, w, g)
         self.iterations += 1

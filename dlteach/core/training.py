@@ -175,7 +175,7 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
         with np.errstate(all="ignore"):  # overflow is detected below and explained, not warned about
             try:
                 for idx in epoch_batches(len(X), batch_size, seed, epoch, shuffle):
-                    loss, _ = model.loss_and_grads(X[idx], y[idx], training=True)
+                    loss, _ = model._loss_and_grads(X[idx], y[idx], training=True)  # X, y checked above
                     batch_losses.append(loss)
                     batch_sizes.append(len(idx))
                     if not np.isfinite(loss):
