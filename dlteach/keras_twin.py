@@ -225,3 +225,19 @@ def download_mnist():
     """Keras's real loader: downloads mnist.npz into KERAS_HOME/datasets (needs the network)."""
     keras, _ = _keras()
     return keras.datasets.mnist.load_data()
+
+
+def keras_descend(f, optimizer, start, steps: int, dtype: str = "float64"):
+    """The Keras path on a 2-D surface: a tf.Variable w, the loss f(w) (written with + - * **),
+    tf.GradientTape for the gradient and the keras.optimizers twin of `optimizer` for the step.
+    Returns the path, shape (steps + 1, 2)."""
+    _, tf = _keras()
+    w = tf.Variable(np.asarray(start, dtype=dtype))
+    kopt = to_keras_optimizer(optimizer, dtype)
+    path = [w.numpy().copy()]
+    for _ in range(int(steps)):
+        with tf.GradientTape() as tape:
+            loss = f(w)
+        kopt.apply_gradients([(tape.gradient(loss, w), w)])
+        path.append(w.numpy().copy())
+    return np.array(path, dtype=np.float64)

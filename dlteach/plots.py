@@ -48,14 +48,14 @@ def class_map(ax, labels, extent: float = 6.0, n_classes: int = 3):
     return im
 
 
-def scatter_points(ax, X, y, classify: bool = True, test: bool = False, vmin=-1, vmax=1):
+def scatter_points(ax, X, y, classify: bool = True, test: bool = False, vmin=-1, vmax=1, size: float = 14):
     """Data points: classes in Okabe-Ito colours (white edge for train, black for test);
     regression targets on the diverging map."""
     edge = "black" if test else "white"
     if classify:
         colours = np.array(CLASS_COLOURS)[np.asarray(y, dtype=int)]
-        return ax.scatter(X[:, 0], X[:, 1], c=colours, s=14, edgecolors=edge, linewidths=0.6, zorder=3)
-    return ax.scatter(X[:, 0], X[:, 1], c=y, cmap=DIVERGING, vmin=vmin, vmax=vmax, s=14,
+        return ax.scatter(X[:, 0], X[:, 1], c=colours, s=size, edgecolors=edge, linewidths=0.6, zorder=3)
+    return ax.scatter(X[:, 0], X[:, 1], c=y, cmap=DIVERGING, vmin=vmin, vmax=vmax, s=size,
                       edgecolors=edge, linewidths=0.6, zorder=3)
 
 
@@ -225,6 +225,46 @@ def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
             if titles is not None:
                 ax.set_title(str(titles[k]), fontsize=8)
     return axes
+
+
+def computational_graph(ax, root, fontsize: float = 8):
+    """Draw the graph of scalar Values that `root` was computed from: inputs on the left, `root`
+    on the right; each box shows its label or operation, its value (data) and its gradient
+    (d root / d value, after root.backward()). Returns {Value: (x, y)}."""
+    from matplotlib.patches import FancyBboxPatch  # noqa: PLC0415
+
+    order = root.topo()
+    depth = {}
+    for v in order:  # longest distance from an input
+        depth[id(v)] = 1 + max((depth[id(c)] for c in v._prev), default=-1)
+    columns = {}
+    for v in order:
+        columns.setdefault(depth[id(v)], []).append(v)
+    pos = {}
+    for d, vs in columns.items():
+        for i, v in enumerate(vs):
+            pos[id(v)] = (d * 2.2, -(i - (len(vs) - 1) / 2) * 1.3)
+    for v in order:
+        x1, y1 = pos[id(v)]
+        for c in v._prev:
+            x0, y0 = pos[id(c)]
+            ax.annotate("", (x1 - 0.75, y1), (x0 + 0.75, y0),
+                        arrowprops=dict(arrowstyle="->", color="#777777", lw=1))
+    for v in order:
+        x, y = pos[id(v)]
+        name = v.label or v.op or "const"
+        op = f" ({v.op})" if v.label and v.op else ""
+        ax.add_patch(FancyBboxPatch((x - 0.75, y - 0.42), 1.5, 0.84, boxstyle="round,pad=0.02",
+                                    fc="#eef4fa" if v.op else "#fdf3e1", ec=BLUE if v.op else ORANGE, lw=1))
+        ax.text(x, y + 0.2, name + op, ha="center", va="center", fontsize=fontsize, weight="bold")
+        ax.text(x, y - 0.02, f"data {v.data:.4f}", ha="center", va="center", fontsize=fontsize)
+        ax.text(x, y - 0.24, f"grad {v.grad:.4f}", ha="center", va="center", fontsize=fontsize, color="#b2182b")
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_axis_off()
+    return {v: pos[id(v)] for v in order}
 
 
 class LiveLossPlot:

@@ -139,3 +139,26 @@ class Value:
     def __repr__(self):
         name = f"{self.label}=" if self.label else ""
         return f"Value({name}{self.data:.4g}, grad={self.grad:.4g})"
+
+
+def neuron_graph(x1, x2, w1, w2, b, y, activation="tanh"):
+    """Build the graph with labelled Values, run backward(); returns (L, dict of named Values)."""
+    v = {name: Value(val, label=name) for name, val in
+         (("x1", x1), ("x2", x2), ("w1", w1), ("w2", w2), ("b", b))}
+    v["w1*x1"] = v["w1"] * v["x1"]
+    v["w1*x1"].label = "w1*x1"
+    v["w2*x2"] = v["w2"] * v["x2"]
+    v["w2*x2"].label = "w2*x2"
+    v["w.x"] = v["w1*x1"] + v["w2*x2"]
+    v["w.x"].label = "w.x"
+    v["z"] = v["w.x"] + v["b"]
+    v["z"].label = "z"
+    v["a"] = getattr(v["z"], activation)()
+    v["a"].label = "a"
+    v["-y"] = Value(-y, label="-y")
+    v["a-y"] = v["a"] + v["-y"]
+    v["a-y"].label = "a-y"
+    v["L"] = v["a-y"] ** 2
+    v["L"].label = "L"
+    v["L"].backward()
+    return v["L"], v

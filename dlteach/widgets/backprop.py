@@ -1,0 +1,32 @@
+"""Lesson 06 explorer: the computational graph of one neuron and its squared error,
+    z = w1 x1 + w2 x2 + b,   a = f(z),   L = (a - y)^2,
+with every node's value and gradient dL/dnode from the scalar autograd Value."""
+from __future__ import annotations
+
+from .. import plots
+from ..core.autograd import neuron_graph
+from .base import Explorer, Param
+
+
+class BackpropExplorer(Explorer):
+    PARAMS = {
+        "x1": Param(1.0, -3.0, 3.0, step=0.1), "x2": Param(-2.0, -3.0, 3.0, step=0.1),
+        "w1": Param(0.5, -3.0, 3.0, step=0.1), "w2": Param(-0.3, -3.0, 3.0, step=0.1),
+        "b": Param(0.1, -3.0, 3.0, step=0.1), "y": Param(1.0, -1.0, 1.0, step=0.1, label="target y"),
+        "activation": Param("tanh", choices=("tanh", "sigmoid", "relu")),
+    }
+    FIGSIZE = (11, 4.2)
+
+    def update(self):
+        c = self.cfg
+        self.L, self.nodes = neuron_graph(c["x1"], c["x2"], c["w1"], c["w2"], c["b"], c["y"], c["activation"])
+
+    def gradients(self) -> dict:
+        """dL/dw1, dL/dw2, dL/db, dL/dx1, dL/dx2 from the graph."""
+        return {k: self.nodes[k].grad for k in ("w1", "w2", "b", "x1", "x2")}
+
+    def draw_on(self, fig):
+        ax = fig.subplots()
+        plots.computational_graph(ax, self.L)
+        ax.set_title(f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)² = {self.L.data:.4f}; "
+                     "red: dL/d(node) by the chain rule, from right to left", fontsize=10)

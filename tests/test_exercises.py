@@ -1,0 +1,40 @@
+import pytest
+
+from dlteach.exercises import CHECKS, check
+
+RIGHT = {
+    "00.order": ["preprocess", "design", "train", "validate", "test"], "00.choose_with": "validation",
+    "01.and_neuron": (1, 1, -1.5), "01.xor_one_neuron": "no", "02.sigmoid_max_slope": 0.25,
+    "02.relu_slope_negative": 0, "03.bce_value": 0.10536, "03.bce_confident_wrong": 4.605,
+    "04.largest_stable_lr": 0.1, "05.adam_first_step": 0.01, "05.momentum_speedup": 10,
+    "06.dL_dw1": -0.10151, "06.dL_db": -0.10151,
+}
+WRONG = {
+    "00.order": ["preprocess", "design", "train", "test", "validate"], "00.choose_with": "test",
+    "01.and_neuron": (1, 1, -0.5), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
+    "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
+    "04.largest_stable_lr": 0.2, "05.adam_first_step": 0.1, "05.momentum_speedup": 9,
+    "06.dL_dw1": 0.1015, "06.dL_db": 0.3,
+}
+
+
+def test_every_exercise_has_a_right_and_a_wrong_answer():
+    assert set(RIGHT) == set(CHECKS) == set(WRONG)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_checkers_accept_right_and_hint_on_wrong(name, capsys):
+    assert check(name, RIGHT[name]) is True
+    assert capsys.readouterr().out.startswith("Correct!")
+    assert check(name, WRONG[name]) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet.") and len(out) > 30
+
+
+def test_missing_and_unreadable_answers(capsys):
+    assert check("03.bce_value", None) is False
+    assert "replace None" in capsys.readouterr().out
+    assert check("03.bce_value", "a lot") is False
+    assert "should be a number" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="Unknown exercise '99.x'"):
+        check("99.x", 1)

@@ -1,0 +1,121 @@
+"""Lesson explorers 01-06 driven headless: every control at its extremes, and what they drew."""
+import numpy as np
+import pytest
+
+from dlteach.widgets.activations import ActivationExplorer
+from dlteach.widgets.backprop import BackpropExplorer
+from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
+from dlteach.widgets.losses import LossExplorer
+from dlteach.widgets.neuron import NeuronExplorer
+
+EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
+             BackpropExplorer]
+
+
+def extremes(cls):
+    for name, p in cls.PARAMS.items():
+        if name == "keras":
+            continue  # Keras paths: tested once below (TensorFlow import)
+        values = p.choices if p.choices is not None else (p.low, p.high)
+        for v in values:
+            yield name, v
+
+
+@pytest.mark.parametrize("cls,name,value", [(c, n, v) for c in EXPLORERS for n, v in extremes(c)],
+                         ids=lambda x: getattr(x, "__name__", str(x)))
+def test_every_control_at_its_extremes_draws_a_labelled_figure(cls, name, value):
+    ex = cls()
+    try:
+        ex.set(**{name: value})
+    except ValueError as err:  # a refused combination says why and leaves the explorer as it was
+        assert "prediction" in str(err) and cls is LossExplorer
+        return
+    fig = ex.draw()
+    for ax in fig.axes:
+        if ax.axison and ax.get_label() != "<colorbar>":
+            assert ax.get_xlabel() and ax.get_ylabel(), (cls.__name__, name, value)
+        assert all(np.all(np.isfinite(np.asarray(line.get_xydata(), dtype=float)[np.isfinite(
+            np.asarray(line.get_xydata(), dtype=float)).all(1)])) for line in ax.lines)
+    assert fig.axes[0].get_title() or any(ax.get_title() for ax in fig.axes)
+
+
+def test_out_of_range_and_unknown_settings_are_named():
+    with pytest.raises(ValueError, match="w1 must be from -5 to 5, got 9"):
+        NeuronExplorer(w1=9)
+    with pytest.raises(ValueError, match="Unknown activation 'step'"):
+        NeuronExplorer().set(activation="step")
+    with pytest.raises(ValueError, match="no setting 'lr'"):
+        GradientDescentExplorer(lr=0.1)
+    with pytest.raises(TypeError, match="steps must be a number"):
+        OptimizerExplorer(steps="many")
+
+
+def test_neuron_explorer_counts_and_draws_the_gate():
+    ex = NeuronExplorer(w1=1, w2=1, b=-1.5, gate="AND")
+    assert ex.correct == 4
+    ex.set(gate="XOR")
+    assert ex.correct < 4  # no line separates XOR
+    fig = ex.draw()
+    assert "XOR" in fig.axes[0].get_title()
+    assert len(fig.axes[0].lines) == 1  # the decision line
+
+
+def test_activation_explorer_finds_saturation():
+    assert ActivationExplorer(activation="sigmoid", z_range=20).saturated_fraction > 0.6
+    assert ActivationExplorer(activation="relu", z_range=20).saturated_fraction == pytest.approx(0.5, abs=0.01)
+    assert ActivationExplorer(activation="linear").saturated_fraction == 0
+
+
+def test_loss_explorer_value_and_slope():
+    ex = LossExplorer(loss="binary_crossentropy", target=1.0, prediction=0.9)
+    assert ex.value == pytest.approx(-np.log(0.9)) and ex.grad == pytest.approx(-1 / 0.9)
+    with pytest.raises(ValueError, match="takes a probability"):
+        ex.set(prediction=3.0)
+    assert ex.cfg["prediction"] == 0.9  # refused: unchanged
+    ex.set(loss="binary_crossentropy_from_logits", prediction=3.0)
+    assert ex.grad == pytest.approx(1 / (1 + np.exp(-3.0)) - 1)
+
+
+def test_gradient_descent_converges_then_diverges():
+    ok = GradientDescentExplorer(surface="ravine", learning_rate=0.09, steps=200)
+    assert not ok.diverged and ok.final_loss < 1e-6
+    bad = GradientDescentExplorer(surface="ravine", learning_rate=0.11, steps=200)
+    assert bad.diverged and "Try a learning rate below 0.11" in bad.message
+    fig = bad.draw()
+    assert "diverged" in fig.axes[1].get_title()
+
+
+def test_mini_batches_make_a_noisier_path():
+    full = GradientDescentExplorer(surface="regression", batch_size=100, learning_rate=0.3, steps=100)
+    sgd = GradientDescentExplorer(surface="regression", batch_size=1, learning_rate=0.3, steps=100)
+    tail = slice(50, None)
+    assert np.std(full.path[tail], axis=0).sum() < 0.2 * np.std(sgd.path[tail], axis=0).sum()
+
+
+def test_optimizer_paths_equal_keras():
+    ex = OptimizerExplorer(surface="rosenbrock", steps=50, learning_rate=0.01, keras="on")
+    assert set(ex.keras_paths) == {"sgd", "momentum", "nesterov", "rmsprop", "adam"}
+    assert ex.max_keras_difference() < 1e-12
+    assert "Keras (rings)" in [t.get_text() for t in ex.draw().axes[0].get_legend().get_texts()]
+
+
+def test_backprop_explorer_matches_the_chain_rule():
+    ex = BackpropExplorer(x1=1.0, x2=-2.0, w1=0.5, w2=-0.3, b=0.1, y=1.0, activation="tanh")
+    z = 0.5 * 1.0 + -0.3 * -2.0 + 0.1
+    a = np.tanh(z)
+    delta = 2 * (a - 1.0) * (1 - a**2)
+    g = ex.gradients()
+    assert g["w1"] == pytest.approx(delta * 1.0) and g["w2"] == pytest.approx(delta * -2.0)
+    assert g["b"] == pytest.approx(delta) and g["x1"] == pytest.approx(delta * 0.5)
+    texts = [t.get_text() for t in ex.draw().axes[0].texts]
+    assert f"grad {g['w1']:.4f}" in texts and "L (**2)" in texts
+
+
+def test_widgets_call_set_and_show_errors():
+    ex = LossExplorer()
+    ui = ex.widget()
+    first = ui.image.value
+    ui.controls["prediction"].value = 0.2
+    assert ex.cfg["prediction"] == 0.2 and ui.image.value != first
+    ui.controls["prediction"].value = 5.0
+    assert "takes a probability" in ui.message.value and ex.cfg["prediction"] == 0.2
