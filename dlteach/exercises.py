@@ -135,6 +135,9 @@ def check(exercise: str, answer) -> bool:
     """Check the answer to `exercise` (e.g. '01.and_neuron'); prints a verdict or a hint."""
     if exercise not in CHECKS:
         raise ValueError(f"Unknown exercise {exercise!r}. Valid: {', '.join(CHECKS)}.")
+    if answer is None:
+        print("No answer yet: replace None with your answer and run the cell again.")
+        return False
     try:
         return CHECKS[exercise](answer)
     except _Missing:

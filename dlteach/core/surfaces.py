@@ -87,7 +87,7 @@ class LinearRegression:
 
     name = "regression"
     formula = "L(w, b) = mean_i (w x_i + b - y_i)²"
-    extent = (-1, 4, -3, 2)
+    extent = (-2, 4, -3, 2)
     start = (-0.5, 1.5)
 
     def __init__(self, n: int = 100, noise: float = 0.5, seed: int = 0):

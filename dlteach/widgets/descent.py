@@ -61,7 +61,8 @@ class GradientDescentExplorer(Explorer):
             grad_fn = lambda w, t: self.problem.grad(w)  # noqa: E731
         self.path = descend(grad_fn, get_optimizer("sgd", learning_rate=c["learning_rate"]),
                             (c["start_w1"], c["start_w2"]), c["steps"])
-        self.diverged = len(self.path) < c["steps"] + 1 or np.max(np.abs(self.path)) > 1e3
+        start_loss = float(self.problem.f(self.path[0]))
+        self.diverged = len(self.path) < c["steps"] + 1 or float(self.problem.f(self.path[-1])) > start_loss
         self.final_loss = float(self.problem.f(self.path[-1]))
         self.message = (f"Diverged after {len(self.path) - 1} steps: each step overshoots the minimum by more "
                         f"than the last. Try a learning rate below {c['learning_rate']:g}." if self.diverged else "")
@@ -117,14 +118,20 @@ class OptimizerExplorer(Explorer):
                                 for n in names}
         self.final = {n: float(self.problem.f(p[-1])) for n, p in self.paths.items()}
 
-    def max_keras_difference(self) -> float:
-        """Largest |from-scratch - Keras| over all points of all paths (needs keras='on'); a path
-        that diverged is compared up to where the from-scratch run stopped it."""
-        diffs = []
+    def paired_paths(self):
+        """(from-scratch points, Keras points) of all paths, stacked (needs keras='on'); a path that
+        diverged is compared up to where the from-scratch run stopped it."""
+        ours, theirs = [], []
         for n, k in self.keras_paths.items():
             m = min(len(k), len(self.paths[n]))
-            diffs.append(float(np.max(np.abs(self.paths[n][:m] - k[:m]))))
-        return max(diffs)
+            ours.append(self.paths[n][:m])
+            theirs.append(k[:m])
+        return np.concatenate(ours), np.concatenate(theirs)
+
+    def max_keras_difference(self) -> float:
+        """Largest |from-scratch - Keras| over all points of all paths (needs keras='on')."""
+        ours, theirs = self.paired_paths()
+        return float(np.max(np.abs(ours - theirs)))
 
     def draw_on(self, fig):
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1])
