@@ -48,63 +48,39 @@ def _xor_impossible(answer):
                    "Try to draw one straight line that separates the XOR points, then answer 'yes' or 'no'.")
 
 
-def _sigmoid_max_slope(answer):
-    value = _number(answer)
-    return _result(abs(value - 0.25) < 1e-3, "sigma'(0) = sigma(0)(1 - sigma(0)) = 0.5 x 0.5 = 0.25.",
-                   "Use sigma'(z) = sigma(z)(1 - sigma(z)) and find where it is largest.")
+def _lesson06_grad(name):
+    """d L / d name for the neuron drawn in lesson 06 (x = (1, -2), w = (0.5, -0.3), b = 0.1, y = 1, tanh)."""
+    return neuron_graph(1.0, -2.0, 0.5, -0.3, 0.1, 1.0, "tanh")[1][name].grad
 
 
-def _relu_dead(answer):
-    value = _number(answer)
-    return _result(value == 0.0, "For z < 0, ReLU is flat: no gradient flows, so the weights before it stop learning.",
-                   "What is the slope of max(0, z) to the left of zero?")
+# Numeric exercises: (expected value, absolute tolerance, said when right, hint when wrong).
+NUMERIC = {
+    "02.sigmoid_max_slope": (0.25, 1e-3, "sigma'(0) = sigma(0)(1 - sigma(0)) = 0.5 x 0.5 = 0.25.",
+                             "Use sigma'(z) = sigma(z)(1 - sigma(z)) and find where it is largest."),
+    "02.relu_slope_negative": (0.0, 0.0, "For z < 0, ReLU is flat: no gradient flows, so the weights before it "
+                               "stop learning.", "What is the slope of max(0, z) to the left of zero?"),
+    "03.bce_value": (-np.log(0.9), 1e-3, "L = -log 0.9 = 0.105.", "For y = 1 only the term -y log(p) is left."),
+    "03.bce_confident_wrong": (-np.log(0.01), 1e-2, "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
+                               "The probability given to the true class is 1 - 0.99."),
+    "04.largest_stable_lr": (0.1, 1e-3, "On L = (w1² + 20 w2²)/2 the steep direction has curvature 20; "
+                             "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1.",
+                             "Write one gradient step along w2 alone: w2 <- w2 - lr * 20 w2. When does it grow?"),
+    "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
+                           "size of the gradient.",
+                           "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),
+    "05.momentum_speedup": (10.0, 1e-2, "With a constant gradient m settles where m = mu m - lr g: steps of "
+                            "lr g / (1 - mu), 10 times SGD's for mu = 0.9.",
+                            "Solve m = mu m - lr g for m and compare it with SGD's step lr g."),
+    "06.dL_dw1": (_lesson06_grad("w1"), 1e-3, "dL/dw1 = 2(a - y)(1 - a²) x1.",
+                  "Chain rule: dL/dw1 = dL/da * da/dz * dz/dw1, with dz/dw1 = x1."),
+    "06.dL_db": (_lesson06_grad("b"), 1e-3, "dz/db = 1, so dL/db = dL/dz = delta.",
+                 "What is dz/db when z = w1 x1 + w2 x2 + b?"),
+}
 
 
-def _bce_value(answer):
-    value = _number(answer)
-    return _result(abs(value - (-np.log(0.9))) < 1e-3, "L = -log 0.9 = 0.105.",
-                   "For y = 1 only the term -y log(p) is left.")
-
-
-def _bce_confident_wrong(answer):
-    value = _number(answer)
-    return _result(abs(value - (-np.log(0.01))) < 1e-2, "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
-                   "The probability given to the true class is 1 - 0.99.")
-
-
-def _largest_stable_lr(answer):
-    value = _number(answer)
-    return _result(abs(value - 0.1) < 1e-3, "On L = (w1² + 20 w2²)/2 the steep direction has curvature 20; "
-                   "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1.",
-                   "Write one gradient step along w2 alone: w2 <- w2 - lr * 20 w2. When does it grow?")
-
-
-def _adam_first_step(answer):
-    value = _number(answer)
-    return _result(abs(value - 0.01) < 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, "
-                   "whatever the size of the gradient.",
-                   "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v).")
-
-
-def _momentum_terminal(answer):
-    value = _number(answer)
-    return _result(abs(value - 10.0) < 1e-2, "With a constant gradient m settles where m = mu m - lr g: "
-                   "steps of lr g / (1 - mu), 10 times SGD's for mu = 0.9.",
-                   "Solve m = mu m - lr g for m and compare it with SGD's step lr g.")
-
-
-def _dL_dw1(answer):
-    value = _number(answer)
-    _, v = neuron_graph(1.0, -2.0, 0.5, -0.3, 0.1, 1.0, "tanh")
-    return _result(abs(value - v["w1"].grad) < 1e-3, f"dL/dw1 = 2(a - y)(1 - a²) x1 = {v['w1'].grad:.4f}.",
-                   "Chain rule: dL/dw1 = dL/da * da/dz * dz/dw1, with dz/dw1 = x1.")
-
-
-def _dL_db(answer):
-    value = _number(answer)
-    _, v = neuron_graph(1.0, -2.0, 0.5, -0.3, 0.1, 1.0, "tanh")
-    return _result(abs(value - v["b"].grad) < 1e-3, "dz/db = 1, so dL/db = dL/dz = delta.",
-                   "What is dz/db when z = w1 x1 + w2 x2 + b?")
+def _numeric(name):
+    expected, tol, good, hint = NUMERIC[name]
+    return lambda answer: _result(abs(_number(answer) - expected) <= tol, good, hint)
 
 
 def _workflow_order(answer):
@@ -123,11 +99,7 @@ def _test_accuracy_use(answer):
 CHECKS = {
     "00.order": _workflow_order, "00.choose_with": _test_accuracy_use,
     "01.and_neuron": _and_neuron, "01.xor_one_neuron": _xor_impossible,
-    "02.sigmoid_max_slope": _sigmoid_max_slope, "02.relu_slope_negative": _relu_dead,
-    "03.bce_value": _bce_value, "03.bce_confident_wrong": _bce_confident_wrong,
-    "04.largest_stable_lr": _largest_stable_lr,
-    "05.adam_first_step": _adam_first_step, "05.momentum_speedup": _momentum_terminal,
-    "06.dL_dw1": _dL_dw1, "06.dL_db": _dL_db,
+    **{name: _numeric(name) for name in NUMERIC},
 }
 
 
