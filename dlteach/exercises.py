@@ -65,6 +65,15 @@ NUMERIC = {
     "04.largest_stable_lr": (0.1, 1e-3, "On L = (w1² + 20 w2²)/2 the steep direction has curvature 20; "
                              "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1.",
                              "Write one gradient step along w2 alone: w2 <- w2 - lr * 20 w2. When does it grow?"),
+    "04.updates_per_epoch": (10.0, 0.0, "100 samples in mini-batches of 10: 10 updates per epoch, each on a "
+                             "noisier gradient than the full batch's single update.",
+                             "One update per mini-batch: how many batches of 10 fit in 100 samples?"),
+    "08.glorot_limit": (np.sqrt(6 / 200), 1e-3, "limit = sqrt(6 / (n_in + n_out)) = sqrt(6/200) = 0.173.",
+                        "Glorot-uniform draws from U(-limit, limit) with limit = sqrt(6 / (n_in + n_out))."),
+    "08.sigmoid_factor": (0.25 ** 10, 1e-7, "Each sigmoid layer multiplies the gradient by at most 0.25: "
+                          "0.25^10 = 9.5e-7 after ten layers, the vanishing gradient.",
+                          "The largest value of sigma'(z) is 0.25; the chain rule multiplies one such factor "
+                          "per layer."),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),

@@ -4,12 +4,13 @@ import pytest
 
 from dlteach.widgets.activations import ActivationExplorer
 from dlteach.widgets.backprop import BackpropExplorer
+from dlteach.widgets.depth import DepthExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
 from dlteach.widgets.losses import LossExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
-             BackpropExplorer]
+             BackpropExplorer, DepthExplorer]
 
 
 def extremes(cls):
@@ -119,3 +120,13 @@ def test_widgets_call_set_and_show_errors():
     assert ex.cfg["prediction"] == 0.2 and ui.image.value != first
     ui.controls["prediction"].value = 5.0
     assert "takes a probability" in ui.message.value and ex.cfg["prediction"] == 0.2
+
+
+def test_depth_explorer_shows_vanishing_and_its_cure():
+    vanishing = DepthExplorer(depth=15, activation="sigmoid", init="glorot_uniform")
+    assert vanishing.ratio < 1e-6  # the first layer's gradient is a millionth of the last one's
+    cured = DepthExplorer(depth=15, activation="relu", init="he_normal")
+    assert 1e-2 < cured.ratio < 1e2
+    exploding = DepthExplorer(depth=15, activation="relu", init="bad_normal")
+    assert np.std(exploding.acts[-1]) > 1e6 * np.std(exploding.acts[0])
+    assert "first/last" in vanishing.draw().axes[1].get_title()

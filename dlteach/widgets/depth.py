@@ -1,0 +1,61 @@
+"""Lesson 08 explorer: how depth, activation and initialiser shape the activations and the
+gradients of a deep MLP at initialisation (before any training)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import plots
+from ..core import INITIALIZERS, MLP
+from .base import Explorer, Param
+
+
+def layer_statistics(depth: int, width: int, activation: str, init: str, n: int = 512, seed: int = 0):
+    """Build an MLP of `depth` hidden layers of `width`, push a standard-normal batch through it
+    and backpropagate a binary cross-entropy loss. Returns (activations per hidden layer,
+    gradient norm ||dL/dW|| per layer, input to output)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, width))
+    y = (rng.random(n) > 0.5).astype(float)
+    model = MLP([width] + [width] * depth + [1], activation, "sigmoid", "binary_crossentropy", init=init, seed=seed)
+    model.loss_and_grads(X, y, training=False)
+    acts = [layer.a for layer in model.dense_layers[:-1]]
+    norms = np.array([np.linalg.norm(layer.dW) for layer in model.dense_layers])
+    return acts, norms, model
+
+
+class DepthExplorer(Explorer):
+    PARAMS = {
+        "depth": Param(10, 1, 30, label="hidden layers"),
+        "width": Param(64, 4, 256, step=4, label="neurons/layer"),
+        "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "linear")),
+        "init": Param("glorot_uniform", choices=tuple(INITIALIZERS), label="initialiser"),
+    }
+    FIGSIZE = (10, 3.8)
+
+    def update(self):
+        c = self.cfg
+        with np.errstate(all="ignore"):  # bad_normal with relu overflows on purpose: shown, not warned
+            self.acts, self.norms, self.model = layer_statistics(c["depth"], c["width"], c["activation"], c["init"])
+        finite = self.norms[np.isfinite(self.norms) & (self.norms > 0)]
+        self.ratio = float(finite[0] / finite[-1]) if len(finite) > 1 else np.nan  # first layer vs last
+
+    def draw_on(self, fig):
+        c = self.cfg
+        ax_a, ax_g = fig.subplots(1, 2)
+        layers = np.arange(1, len(self.acts) + 1)
+        std = np.array([np.std(a) for a in self.acts])
+        ax_a.plot(layers, np.where(std > 0, std, np.nan), "-o", ms=3, color=plots.BLUE)
+        ax_a.set_yscale("log")
+        ax_a.set_xlabel("hidden layer")
+        ax_a.set_ylabel("std of activations")
+        ax_a.set_title(f"activation spread, {c['activation']}, {c['init']}", fontsize=10)
+        all_layers = np.arange(1, len(self.norms) + 1)
+        shown = np.where(np.isfinite(self.norms) & (self.norms > 0), self.norms, np.nan)
+        ax_g.bar(all_layers, shown, color=plots.ORANGE)
+        ax_g.set_yscale("log")
+        ax_g.set_xlabel("layer (1 = next to the input)")
+        ax_g.set_ylabel("||dL/dW||")
+        if np.isfinite(self.ratio):
+            ax_g.set_title(f"gradient norm per layer: first/last = {self.ratio:.2g}", fontsize=10)
+        else:
+            ax_g.set_title("gradients overflowed or vanished entirely", fontsize=10, color="#b2182b")
