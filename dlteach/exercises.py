@@ -74,6 +74,10 @@ NUMERIC = {
                           "0.25^10 = 9.5e-7 after ten layers, the vanishing gradient.",
                           "The largest value of sigma'(z) is 0.25; the chain rule multiplies one such factor "
                           "per layer."),
+    "09.precision": (40 / 45, 1e-3, "Precision of class 1 = 40 / (40 + 5) = 0.889: of the 45 images called 1, 40 are.",
+                     "Precision looks down the 'predicted 1' column: true 1s among everything predicted 1."),
+    "09.recall": (40 / 50, 1e-3, "Recall of class 1 = 40 / (40 + 10) = 0.8: of the 50 real 1s, 40 were found.",
+                  "Recall looks along the 'true 1' row: found 1s among all real 1s."),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),

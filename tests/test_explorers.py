@@ -5,12 +5,13 @@ import pytest
 from dlteach.widgets.activations import ActivationExplorer
 from dlteach.widgets.backprop import BackpropExplorer
 from dlteach.widgets.depth import DepthExplorer
+from dlteach.widgets.digits import DigitsExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
 from dlteach.widgets.losses import LossExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
-             BackpropExplorer, DepthExplorer]
+             BackpropExplorer, DepthExplorer, DigitsExplorer]
 
 
 def extremes(cls):
@@ -130,3 +131,14 @@ def test_depth_explorer_shows_vanishing_and_its_cure():
     exploding = DepthExplorer(depth=15, activation="relu", init="bad_normal")
     assert np.std(exploding.acts[-1]) > 1e6 * np.std(exploding.acts[0])
     assert "first/last" in vanishing.draw().axes[1].get_title()
+
+
+def test_digits_explorer_learns_and_reports_per_class():
+    ex = DigitsExplorer(hidden=64, learning_rate=3e-3, epochs=15)
+    assert ex.val_accuracy > 0.93
+    assert ex.confusion.sum() == len(ex.y_val) and ex.confusion.shape == (10, 10)
+    assert np.all((ex.precision > 0.7) & (ex.recall > 0.7))
+    ex.set(learning_rate=0.3, epochs=5)  # far too large for Adam: it does not learn, and says nothing false
+    assert ex.val_accuracy < 0.9
+    ax_curves, ax_matrix = ex.draw().axes[:2]
+    assert ax_matrix.get_xlabel() == "predicted" and len(ax_matrix.texts) == 100

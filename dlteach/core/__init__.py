@@ -5,6 +5,7 @@ from .gradcheck import check_model, compare, numerical_gradient, rel_error
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense, Dropout, Layer
 from .losses import LOSSES, binary_crossentropy, categorical_crossentropy, get_loss, mse
+from .metrics import confusion_matrix, precision_recall
 from .network import MLP, Sequential
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop, get_optimizer
 from .regularizers import L1L2
