@@ -177,6 +177,36 @@ def features(X, names=("x1", "x2")) -> np.ndarray:
     return np.stack([FEATURES[name](X) for name in names], axis=1)
 
 
+def shift_images(X, dx: int, dy: int):
+    """Move square images (rows of side*side pixels) by dx pixels right and dy down, filling with 0."""
+    X = np.asarray(X, dtype=np.float64)
+    side = int(round(np.sqrt(X.shape[1])))
+    if side * side != X.shape[1]:
+        raise ValueError(f"rows of {X.shape[1]} pixels are not square images.")
+    imgs = X.reshape(-1, side, side)
+    out = np.zeros_like(imgs)
+    ys, yd = (slice(0, side - dy), slice(dy, side)) if dy >= 0 else (slice(-dy, side), slice(0, side + dy))
+    xs, xd = (slice(0, side - dx), slice(dx, side)) if dx >= 0 else (slice(-dx, side), slice(0, side + dx))
+    out[:, yd, xd] = imgs[:, ys, xs]
+    return out.reshape(len(X), -1)
+
+
+def augment_shifts(X, y):
+    """Data augmentation: every image plus its four one-pixel shifts (up, down, left, right): 5x the data,
+    the same labels. A digit moved by a pixel is still the same digit."""
+    shifts = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]
+    return np.concatenate([shift_images(X, dx, dy) for dx, dy in shifts]), np.concatenate([y] * len(shifts))
+
+
+def jitter(X, y, copies: int = 5, sigma: float = 0.3, seed=0):
+    """Data augmentation for points: the originals plus `copies` noisy copies of each (Gaussian, std
+    sigma), with the same labels: it tells the network that nearby points share a class."""
+    X = as_float_array(X, "X", ndim=2)
+    rng = np.random.default_rng(seed)
+    noisy = [X + sigma * rng.normal(size=X.shape) for _ in range(int(copies))]
+    return np.concatenate([X, *noisy]), np.concatenate([np.asarray(y)] * (int(copies) + 1))
+
+
 def load_digits(seed: int = 0, test_ratio: float = 0.2):
     """scikit-learn's 8x8 handwritten digits (1,797 images, bundled, offline), pixels scaled to
     [0, 1]: returns (X_train, X_test, y_train, y_test) with X rows of 64 pixels and integer labels."""

@@ -78,6 +78,12 @@ NUMERIC = {
                      "Precision looks down the 'predicted 1' column: true 1s among everything predicted 1."),
     "09.recall": (40 / 50, 1e-3, "Recall of class 1 = 40 / (40 + 10) = 0.8: of the 50 real 1s, 40 were found.",
                   "Recall looks along the 'true 1' row: found 1s among all real 1s."),
+    "10.l2_gradient": (0.06, 1e-6, "d/dw of l2 w² is 2 l2 w = 2 x 0.01 x 3 = 0.06: L2 pulls every weight towards 0 "
+                       "in proportion to its size ('weight decay').",
+                       "Differentiate the penalty l2 * w² with respect to w."),
+    "10.dropout_scale": (2.0, 1e-9, "Keras's inverted dropout scales kept units by 1/(1 - rate) = 2, so the "
+                         "expected activation is unchanged and inference needs no correction.",
+                         "Half the units are zeroed; by what must the rest be multiplied to keep the mean?"),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),

@@ -8,10 +8,11 @@ from dlteach.widgets.depth import DepthExplorer
 from dlteach.widgets.digits import DigitsExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
 from dlteach.widgets.losses import LossExplorer
+from dlteach.widgets.overfit import OverfitExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
-             BackpropExplorer, DepthExplorer, DigitsExplorer]
+             BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer]
 
 
 def extremes(cls):
@@ -142,3 +143,28 @@ def test_digits_explorer_learns_and_reports_per_class():
     assert ex.val_accuracy < 0.9
     ax_curves, ax_matrix = ex.draw().axes[:2]
     assert ax_matrix.get_xlabel() == "predicted" and len(ax_matrix.texts) == 100
+
+
+def test_overfitting_and_its_cures():
+    plain = OverfitExplorer()
+    assert plain.best_epoch < 100 and plain.gap > 0.25  # validation loss rises after its minimum
+    assert plain.history["val_data_loss"][-1] > 2 * min(plain.history["val_data_loss"])
+    l2 = OverfitExplorer(l2=0.003)
+    assert l2.gap < 0.5 * plain.gap and l2.val_accuracy > plain.val_accuracy
+    stopped = OverfitExplorer(early_stopping="on")
+    assert stopped.history.stopped == "early_stopping" and len(stopped.history.epoch) < 300
+    assert OverfitExplorer(augment="on").gap < plain.gap
+    assert OverfitExplorer(dropout=0.4).val_accuracy > plain.val_accuracy
+
+
+def test_image_and_point_augmentation():
+    from dlteach import data
+
+    img = np.zeros((1, 64))
+    img[0, 8 * 3 + 3] = 1.0  # pixel (row 3, column 3)
+    assert data.shift_images(img, 1, 0).reshape(8, 8)[3, 4] == 1.0
+    assert data.shift_images(img, 0, -1).reshape(8, 8)[2, 3] == 1.0
+    X_aug, y_aug = data.augment_shifts(np.repeat(img, 2, 0), np.array([4, 7]))
+    assert X_aug.shape == (10, 64) and list(y_aug[:4]) == [4, 7, 4, 7]
+    X, y = data.jitter(np.zeros((3, 2)), np.array([0, 1, 1]), copies=4, sigma=0.1)
+    assert X.shape == (15, 2) and 0.05 < X[3:].std() < 0.2 and list(y[3:6]) == [0, 1, 1]
