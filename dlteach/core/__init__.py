@@ -1,6 +1,7 @@
 """The from-scratch engine: pure NumPy, float64, samples as rows, Keras weight layout."""
 from .activations import ACTIVATIONS, Activation, derivative, get_activation, softmax_jacobian
 from .autograd import Value
+from .conv import Conv2D, Flatten, MaxPool2D
 from .gradcheck import check_model, compare, numerical_gradient, rel_error
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense, Dropout, Layer

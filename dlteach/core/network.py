@@ -74,6 +74,9 @@ class Sequential:
         return isinstance(last, Dense) and last.act.name == self.loss.fused_activation
 
     def _check_X(self, X):
+        first = self.layers[0]
+        if hasattr(first, "k"):  # a Conv2D first: images (n, height, width, channels)
+            return as_float_array(X, "X", ndim=4)
         X = as_float_array(X, "X", ndim=2)
         if X.shape[1] != self.n_in:
             raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the network expects {self.n_in}.")
