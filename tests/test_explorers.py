@@ -4,6 +4,7 @@ import pytest
 
 from dlteach.widgets.activations import ActivationExplorer
 from dlteach.widgets.backprop import BackpropExplorer
+from dlteach.widgets.conv import ConvExplorer, apply_kernel
 from dlteach.widgets.depth import DepthExplorer
 from dlteach.widgets.digits import DigitsExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
@@ -12,7 +13,7 @@ from dlteach.widgets.overfit import OverfitExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
-             BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer]
+             BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer, ConvExplorer]
 
 
 def extremes(cls):
@@ -168,3 +169,15 @@ def test_image_and_point_augmentation():
     assert X_aug.shape == (10, 64) and list(y_aug[:4]) == [4, 7, 4, 7]
     X, y = data.jitter(np.zeros((3, 2)), np.array([0, 1, 1]), copies=4, sigma=0.1)
     assert X.shape == (15, 2) and 0.05 < X[3:].std() < 0.2 and list(y[3:6]) == [0, 1, 1]
+
+
+def test_conv_explorer_shapes_and_values():
+    ex = ConvExplorer(kernel="identity")
+    assert np.allclose(ex.feature_map, ex.image) and ex.pooled.shape == (4, 4)
+    ex.set(stride=2, padding="valid")
+    assert ex.feature_map.shape == (3, 3)
+    ex.set(stride=3)
+    assert ex.feature_map.shape == (2, 2) and ex.pooled.shape == (1, 1)
+    edge = apply_kernel(np.tile([0.0, 0, 0, 0, 1, 1, 1, 1], (8, 1)), np.array([[1.0, 0, -1]] * 3), 1, "valid")
+    assert np.all(edge[:, 2:4] < 0) and np.all(edge[:, :2] == 0)  # the vertical edge lights up, flat parts do not
+    assert "feature map" in ex.draw().axes[2].get_title()

@@ -1,0 +1,76 @@
+"""Lesson 11 explorer: one convolution kernel applied to a digit by hand: choose the kernel, its
+centre value, stride and padding; see the feature map and its 2x2 max-pooling."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import data, plots
+from ..core import Conv2D, MaxPool2D
+from .base import Explorer, Param
+
+KERNELS = {
+    "vertical edge": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float),   # Sobel
+    "horizontal edge": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=float),
+    "blur": np.full((3, 3), 1 / 9),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+}
+
+
+def apply_kernel(image, kernel, stride=1, padding="same"):
+    """Convolve one (h, w) image with one (k, k) kernel using the from-scratch Conv2D; returns (oh, ow)."""
+    conv = Conv2D(1, 1, kernel.shape[0], stride, padding)
+    conv.W[...] = kernel[:, :, None, None]
+    return conv.forward(image[None, :, :, None])[0, :, :, 0]
+
+
+class ConvExplorer(Explorer):
+    PARAMS = {
+        "kernel": Param("vertical edge", choices=tuple(KERNELS)),
+        "centre": Param(0.0, -4.0, 8.0, step=0.25, label="add to centre"),
+        "stride": Param(1, 1, 3),
+        "padding": Param("same", choices=("same", "valid")),
+        "image": Param(0, 0, 19, label="digit #"),
+    }
+    FIGSIZE = (10, 2.9)
+
+    def __init__(self, **settings):
+        X, _, y, _ = data.load_digits()
+        self.images, self.labels = X[:20].reshape(-1, 8, 8), y[:20]
+        super().__init__(**settings)
+
+    def update(self):
+        c = self.cfg
+        self.kernel_values = KERNELS[c["kernel"]].copy()
+        self.kernel_values[1, 1] += c["centre"]
+        self.image = self.images[c["image"]]
+        self.feature_map = apply_kernel(self.image, self.kernel_values, c["stride"], c["padding"])
+        pool = MaxPool2D(2)
+        self.pooled = pool.forward(self.feature_map[None, :, :, None])[0, :, :, 0] \
+            if min(self.feature_map.shape) >= 2 else None
+
+    def draw_on(self, fig):
+        c = self.cfg
+        axes = fig.subplots(1, 4)
+        axes[0].imshow(self.image, cmap="gray_r")
+        axes[0].set_title(f"input: a {self.labels[c['image']]} (8x8)", fontsize=9)
+        lim = max(np.abs(self.kernel_values).max(), 1e-9)
+        axes[1].imshow(self.kernel_values, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
+        for (i, j), v in np.ndenumerate(self.kernel_values):
+            axes[1].text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=8)
+        axes[1].set_title(f"kernel: {c['kernel']}", fontsize=9)
+        m = max(np.abs(self.feature_map).max(), 1e-9)
+        axes[2].imshow(self.feature_map, cmap=plots.DIVERGING, vmin=-m, vmax=m)
+        fh, fw = self.feature_map.shape
+        axes[2].set_title(f"feature map {fh}x{fw} (stride {c['stride']}, {c['padding']})", fontsize=9)
+        if self.pooled is not None:
+            axes[3].imshow(self.pooled, cmap=plots.DIVERGING, vmin=-m, vmax=m)
+            axes[3].set_title(f"max-pooled 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}", fontsize=9)
+        else:
+            axes[3].text(0.5, 0.5, "too small to pool", ha="center", va="center", transform=axes[3].transAxes)
+            axes[3].set_title("max-pooled 2x2", fontsize=9)
+        for ax in axes:
+            ax.set_xlabel("column")
+            ax.set_ylabel("row")
+            ax.set_xticks([])
+            ax.set_yticks([])
