@@ -90,6 +90,12 @@ NUMERIC = {
     "11.conv_params": (3 * 3 * 16 * 32 + 32, 0.0, "k*k*c_in*filters + filters = 3*3*16*32 + 32 = 4,640: the "
                        "same kernel slides over every position, so the count does not depend on the image size.",
                        "Each of the 32 filters has a 3x3x16 kernel and one bias."),
+    "12.linear_saliency": (-3.0, 1e-9, "For z = w . x + b the saliency dz/dx is w itself: -3 for x2. For a linear "
+                           "model saliency and weights are the same explanation.",
+                           "Differentiate z = 2 x1 - 3 x2 + 1 with respect to x2."),
+    "12.constant_pixel": (0.0, 0.0, "Shuffling a column that is always 0 changes nothing: its permutation "
+                          "importance is exactly 0 (the border pixels of the digits).",
+                          "What does shuffling a column of identical values do to the inputs?"),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),

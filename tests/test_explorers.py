@@ -8,12 +8,14 @@ from dlteach.widgets.conv import ConvExplorer, apply_kernel
 from dlteach.widgets.depth import DepthExplorer
 from dlteach.widgets.digits import DigitsExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
+from dlteach.widgets.explain import ExplainExplorer
 from dlteach.widgets.losses import LossExplorer
 from dlteach.widgets.overfit import OverfitExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
-             BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer, ConvExplorer]
+             BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer, ConvExplorer,
+             ExplainExplorer]
 
 
 def extremes(cls):
@@ -181,3 +183,11 @@ def test_conv_explorer_shapes_and_values():
     edge = apply_kernel(np.tile([0.0, 0, 0, 0, 1, 1, 1, 1], (8, 1)), np.array([[1.0, 0, -1]] * 3), 1, "valid")
     assert np.all(edge[:, 2:4] < 0) and np.all(edge[:, :2] == 0)  # the vertical edge lights up, flat parts do not
     assert "feature map" in ex.draw().axes[2].get_title()
+
+
+def test_explain_explorer():
+    ex = ExplainExplorer(image=0)
+    assert ex.cls == ex.predicted and ex.saliency.shape == (8, 8) and ex.occlusion.shape == (7, 7)
+    ex.set(target=3, patch=4)
+    assert ex.cls == 3 and ex.occlusion.shape == (5, 5)
+    assert "saliency dz_3/dx" in ex.draw().axes[1].get_title()
