@@ -96,6 +96,11 @@ NUMERIC = {
     "12.constant_pixel": (0.0, 0.0, "Shuffling a column that is always 0 changes nothing: its permutation "
                           "importance is exactly 0 (the border pixels of the digits).",
                           "What does shuffling a column of identical values do to the inputs?"),
+    "13.int8_bytes": (10_000.0, 0.0, "One byte per weight: 10,000 bytes, a quarter of float32's 40,000.",
+                      "int8 is 8 bits = 1 byte per weight."),
+    "13.soft_target": (float(np.exp(1) / (np.exp(1) + 1)), 1e-3, "softmax([2, 0] / 2) = softmax([1, 0]): "
+                       "p = e / (e + 1) = 0.731, softer than softmax([2, 0]) = 0.881.",
+                       "Divide the logits by T first, then take the softmax."),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),

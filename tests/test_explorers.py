@@ -11,11 +11,12 @@ from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
 from dlteach.widgets.explain import ExplainExplorer
 from dlteach.widgets.losses import LossExplorer
 from dlteach.widgets.overfit import OverfitExplorer
+from dlteach.widgets.small import SmallModelsExplorer
 from dlteach.widgets.neuron import NeuronExplorer
 
 EXPLORERS = [NeuronExplorer, ActivationExplorer, LossExplorer, GradientDescentExplorer, OptimizerExplorer,
              BackpropExplorer, DepthExplorer, DigitsExplorer, OverfitExplorer, ConvExplorer,
-             ExplainExplorer]
+             ExplainExplorer, SmallModelsExplorer]
 
 
 def extremes(cls):
@@ -191,3 +192,12 @@ def test_explain_explorer():
     ex.set(target=3, patch=4)
     assert ex.cls == 3 and ex.occlusion.shape == (5, 5)
     assert "saliency dz_3/dx" in ex.draw().axes[1].get_title()
+
+
+def test_small_models_explorer():
+    ex = SmallModelsExplorer(fraction=0.07, temperature=4.0)
+    assert ex.soft_accuracy > ex.hard_accuracy  # distillation helps the small student on 100 images
+    accs = [a for a, _ in ex.prune_curve]
+    sizes = [b for _, b in ex.prune_curve]
+    assert sizes == sorted(sizes, reverse=True) and accs[0] > 0.95 and accs[-1] < 0.7
+    assert ex.quant_curve[0][0] < 0.6 and ex.quant_curve[2][0] > 0.95  # 2 bits breaks it, 4 bits does not

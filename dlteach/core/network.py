@@ -47,6 +47,10 @@ class Sequential:
         """[(name, value, grad)] over all layers, in Keras's get_weights() order."""
         return [p for layer in self.layers for p in layer.params()]
 
+    def trainable_params(self):
+        """params() of the layers with trainable = True (set layer.trainable = False to freeze one)."""
+        return [p for layer in self.layers if layer.trainable for p in layer.params()]
+
     def get_weights(self):
         return [value.copy() for _, value, _ in self.params()]
 

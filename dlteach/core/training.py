@@ -180,7 +180,7 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
                     batch_sizes.append(len(idx))
                     if not np.isfinite(loss):
                         break
-                    optimizer.step(model.params())
+                    optimizer.step(model.trainable_params())
                 logs = {"loss": float(np.average(batch_losses, weights=batch_sizes[:len(batch_losses)]))}
                 if np.isfinite(logs["loss"]) and validation_data is not None:
                     logs["val_loss"] = model.evaluate(X_val, y_val)

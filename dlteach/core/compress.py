@@ -1,0 +1,80 @@
+"""Making models smaller: magnitude pruning, uniform quantisation, and the temperature layer used
+for knowledge distillation.
+
+prune:     zero the fraction `sparsity` of weights with the smallest |w| (over all Dense layers);
+quantize:  round each layer's weights to 2^(bits-1) - 1 symmetric levels of size max|W| / levels
+           (stored as small integers plus one float scale per layer), then use the rounded values;
+distill:   a student learns from a teacher's softened probabilities softmax(z_teacher / T); the
+           Temperature layer divides the student's logits by T during that training.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_fraction, check_positive
+from .layers import Dense, Layer
+
+
+def dense_weights(model):
+    return [layer.W for layer in model.layers if isinstance(layer, Dense)]
+
+
+def prune(model, sparsity: float):
+    """Set the smallest-magnitude weights (a fraction `sparsity` of all weights) to 0, in place."""
+    sparsity = check_fraction(sparsity, "sparsity")
+    weights = dense_weights(model)
+    if sparsity == 0:
+        return model
+    threshold = np.quantile(np.abs(np.concatenate([W.ravel() for W in weights])), sparsity)
+    for W in weights:
+        W[np.abs(W) <= threshold] = 0.0
+    return model
+
+
+def quantize(model, bits: int):
+    """Round every Dense layer's weights to `bits`-bit symmetric integers times a per-layer scale,
+    in place (the model then computes with the rounded weights)."""
+    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 2 <= bits <= 32:
+        raise ValueError(f"bits must be an integer from 2 to 32, got {bits!r}.")
+    levels = 2 ** (bits - 1) - 1
+    for W in dense_weights(model):
+        scale = np.abs(W).max() / levels
+        if scale > 0:
+            W[...] = np.round(W / scale) * scale
+    return model
+
+
+def weight_bytes(model, bits: int = 32) -> float:
+    """Storage of the non-zero weights at `bits` bits each, plus float32 biases and one float32
+    scale per layer (indices of pruned weights are not counted)."""
+    nonzero = sum(int(np.count_nonzero(W)) for W in dense_weights(model))
+    biases = sum(layer.b.size for layer in model.layers if isinstance(layer, Dense))
+    return nonzero * bits / 8 + 4 * biases + 4 * len(dense_weights(model))
+
+
+class Temperature(Layer):
+    """z -> z / T (no parameters). Appended to a student's logits while it learns soft targets."""
+
+    trainable = False
+
+    def __init__(self, T: float, name: str = "temperature"):
+        self.T = check_positive(T, "temperature")
+        self.name = name
+
+    def forward(self, x, training: bool = False):
+        return x / self.T
+
+    def backward(self, grad_a):
+        return grad_a / self.T
+
+    def __repr__(self):
+        return f"Temperature({self.T:g})"
+
+
+def soft_targets(teacher, X, T: float) -> np.ndarray:
+    """softmax(z_teacher / T): the teacher's probabilities, softened so the small ones show."""
+    T = check_positive(T, "temperature")
+    teacher.forward(X)
+    z = teacher.layers[-1].z / T
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)

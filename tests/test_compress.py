@@ -1,0 +1,64 @@
+import copy
+
+import numpy as np
+import pytest
+
+import dlteach as dt
+from dlteach.core import Dense, Sequential, numerical_gradient, rel_error
+from dlteach.core.compress import Temperature, prune, quantize, soft_targets, weight_bytes
+
+
+def test_prune_zeroes_the_smallest_fraction():
+    model = dt.MLP([20, 30, 10], seed=0)
+    prune(model, 0.7)
+    W = np.concatenate([l.W.ravel() for l in model.dense_layers])
+    assert np.mean(W == 0) == pytest.approx(0.7, abs=0.01)
+    kept = np.abs(W[W != 0]).min()
+    original = np.concatenate([l.W.ravel() for l in dt.MLP([20, 30, 10], seed=0).dense_layers])
+    assert np.all(np.abs(original[W == 0]) <= kept)  # everything removed was smaller than what stayed
+    with pytest.raises(ValueError, match=r"sparsity must be in \[0, 1\)"):
+        prune(model, 1.0)
+
+
+def test_quantize_uses_the_stated_levels():
+    model = dt.MLP([20, 30, 10], seed=0)
+    before = copy.deepcopy(model)
+    quantize(model, 3)  # 3 bits: integers -3..3 times a scale
+    for W, W0 in zip((l.W for l in model.dense_layers), (l.W for l in before.dense_layers)):
+        scale = np.abs(W0).max() / 3
+        assert set(np.unique(np.round(W / scale)).astype(int)) <= set(range(-3, 4))
+        assert np.abs(W - W0).max() <= scale / 2 + 1e-12
+    with pytest.raises(ValueError, match="bits must be an integer from 2 to 32"):
+        quantize(model, 1)
+
+
+def test_weight_bytes():
+    model = dt.MLP([10, 5, 2], seed=0)
+    assert weight_bytes(model, 32) == (50 + 10) * 4 + 4 * 7 + 4 * 2
+    assert weight_bytes(model, 8) == (50 + 10) + 4 * 7 + 4 * 2
+
+
+def test_temperature_layer_and_soft_targets():
+    t = Temperature(4.0)
+    x = np.arange(6.0).reshape(2, 3)
+    g = np.ones((2, 3))
+    assert np.allclose(t.forward(x), x / 4) and np.allclose(t.backward(g), g / 4)
+    student = Sequential([Dense(3, 4, "tanh", rng=0), Dense(4, 3, "linear", rng=1), Temperature(3.0)],
+                         loss="categorical_crossentropy_from_logits")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    teacher = dt.MLP([3, 5, 3], "relu", "softmax", "categorical_crossentropy", seed=0)
+    soft = soft_targets(teacher, X, 3.0)
+    assert np.allclose(soft.sum(axis=1), 1) and soft.max() < teacher.predict(X).max()  # softer
+    assert max(dt.check_model(student, X, soft).values()) < 1e-7
+    with pytest.raises(ValueError, match="temperature must be > 0"):
+        Temperature(0)
+
+
+def test_frozen_layers_do_not_train():
+    model = dt.MLP([4, 6, 2], "relu", "softmax", "categorical_crossentropy", seed=0)
+    model.layers[0].trainable = False
+    W0, W1 = model.layers[0].W.copy(), model.layers[1].W.copy()
+    rng = np.random.default_rng(0)
+    dt.fit(model, rng.normal(size=(30, 4)), np.eye(2)[rng.integers(0, 2, 30)], "adam", epochs=3, verbose=0)
+    assert np.array_equal(model.layers[0].W, W0) and not np.array_equal(model.layers[1].W, W1)
