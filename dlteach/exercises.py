@@ -101,6 +101,10 @@ NUMERIC = {
     "13.soft_target": (float(np.exp(1) / (np.exp(1) + 1)), 1e-3, "softmax([2, 0] / 2) = softmax([1, 0]): "
                        "p = e / (e + 1) = 0.731, softer than softmax([2, 0]) = 0.881.",
                        "Divide the logits by T first, then take the softmax."),
+    "07.parameters": (37.0, 0.0, "(2*4 + 4) + (4*4 + 4) + (4*1 + 1) = 12 + 20 + 5 = 37 weights and biases.",
+                      "Each Dense layer has n_in * n_out weights plus n_out biases; add the three layers."),
+    "07.xor_hidden": (2.0, 0.0, "Two hidden neurons draw two lines (e.g. OR and NAND); the output ANDs them: XOR.",
+                      "XOR is 'OR but not AND': how many straight lines does that take?"),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
                            "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),
