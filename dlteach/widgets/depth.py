@@ -30,7 +30,7 @@ class DepthExplorer(Explorer):
         "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "linear")),
         "init": Param("glorot_uniform", choices=tuple(INITIALIZERS), label="initialiser"),
     }
-    FIGSIZE = (10, 3.8)
+    FIGSIZE = (13, 3.8)
 
     def update(self):
         c = self.cfg
@@ -39,13 +39,36 @@ class DepthExplorer(Explorer):
         finite = self.norms[np.isfinite(self.norms) & (self.norms > 0)]
         self.ratio = float(finite[0] / finite[-1]) if len(finite) > 1 else np.nan  # first layer vs last
 
+    def _histograms(self, ax):
+        """Histograms of the activations of the first, middle and last hidden layers."""
+        picks = sorted({0, len(self.acts) // 2, len(self.acts) - 1})
+        finite = [a[np.isfinite(a)] for a in self.acts]
+        lo = min(float(np.percentile(finite[i], 1)) for i in picks)
+        hi = max(float(np.percentile(finite[i], 99)) for i in picks)
+        if hi <= lo:
+            hi = lo + 1.0
+        bins = np.linspace(lo, hi, 40)
+        colours = [plots.ORANGE, plots.GREEN, plots.BLUE]
+        for colour, i in zip(colours, picks):
+            ax.hist(np.clip(finite[i], lo, hi), bins=bins, density=True, histtype="step", lw=1.5, color=colour,
+                    label=f"layer {i + 1}")
+        ax.set_xlabel("activation a (1st-99th percentile)")
+        ax.set_ylabel("density")
+        ax.set_title("activation histograms", fontsize=10)
+        ax.legend(frameon=False, fontsize=8)
+
     def draw_on(self, fig):
         c = self.cfg
-        ax_a, ax_g = fig.subplots(1, 2)
+        ax_h, ax_a, ax_g = fig.subplots(1, 3)
+        self._histograms(ax_h)
         layers = np.arange(1, len(self.acts) + 1)
         std = np.array([np.std(a) for a in self.acts])
         ax_a.plot(layers, np.where(std > 0, std, np.nan), "-o", ms=3, color=plots.BLUE)
-        ax_a.set_yscale("log")
+        positive = std[std > 0]
+        if positive.size and positive.max() > 10 * positive.min():  # log scale only for a wide range
+            ax_a.set_yscale("log")
+        else:
+            ax_a.set_ylim(0, max(float(positive.max()) * 1.15, 1e-12) if positive.size else 1)
         ax_a.set_xlabel("hidden layer")
         ax_a.set_ylabel("std of activations")
         ax_a.set_title(f"activation spread, {c['activation']}, {c['init']}", fontsize=10)
