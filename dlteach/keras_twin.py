@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 
-from .core import MLP, Dense, Dropout, Sequential, batches, get_optimizer
+from .core import Dense, Dropout, Sequential, batches, get_optimizer
 from .core.optimizers import SGD, Adam, RMSprop
 
 

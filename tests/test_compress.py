@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import dlteach as dt
-from dlteach.core import Dense, Sequential, numerical_gradient, rel_error
+from dlteach.core import Dense, Sequential
 from dlteach.core.compress import Temperature, prune, quantize, soft_targets, weight_bytes
 
 

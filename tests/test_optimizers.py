@@ -50,7 +50,7 @@ def test_every_optimizer_minimises_a_quadratic_bowl(name, kwargs):
 
 def test_hyperparameters_change_without_losing_state():
     opt = Adam(0.01)
-    w = run(opt, [1.0], lambda w: 2 * w, 3)
+    run(opt, [1.0], lambda w: 2 * w, 3)
     m = opt.state[0]["m"].copy()
     opt.set(learning_rate=0.1)
     assert opt.learning_rate == 0.1 and np.array_equal(opt.state[0]["m"], m) and opt.iterations == 3

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, check_fraction
+from ._checks import check_fraction
 from .activations import get_activation
 from .init import get_initializer
 from .regularizers import L1L2

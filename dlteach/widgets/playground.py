@@ -20,7 +20,7 @@ from PIL import Image as PILImage
 
 from .. import data, plots
 from ..core import MLP, L1L2, epoch_batches, divergence_message, fit, get_optimizer, is_divergent
-from ..core._checks import check_fraction, check_positive, lookup
+from ..core._checks import check_positive, lookup
 from ..core.training import Callback
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
