@@ -56,7 +56,6 @@ class Conv2D(Layer):
         self.b = np.zeros(filters)
         self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
         self.name = name
-        self.reg = None
 
     def params(self):
         return [(f"{self.name}/W", self.W, self.dW), (f"{self.name}/b", self.b, self.db)]

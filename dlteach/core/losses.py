@@ -42,7 +42,7 @@ def mse(y_true, y_pred):
     return _mse(*_prepare(y_true, y_pred))
 
 
-def _mse(y_true, y_pred):
+def _mse(y_true, y_pred, from_logits: bool = False):  # from_logits: same signature as the others
     n, k = y_pred.shape
     diff = y_pred - y_true
     return float(np.mean(np.mean(diff**2, axis=-1))), 2.0 * diff / (n * k)
@@ -114,13 +114,9 @@ class Loss:
         return self.fn(y_true, y_pred, self.from_logits)
 
 
-def _mse3(y_true, y_pred, from_logits):
-    return _mse(y_true, y_pred)
-
-
 LOSSES = {
-    "mse": Loss("mse", _mse3),
-    "mean_squared_error": Loss("mse", _mse3),
+    "mse": Loss("mse", _mse),
+    "mean_squared_error": Loss("mse", _mse),
     "binary_crossentropy": Loss("binary_crossentropy", _binary_crossentropy, False, "sigmoid"),
     "bce": Loss("binary_crossentropy", _binary_crossentropy, False, "sigmoid"),
     "binary_crossentropy_from_logits": Loss("binary_crossentropy_from_logits", _binary_crossentropy, True),

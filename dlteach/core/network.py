@@ -88,10 +88,19 @@ class Sequential:
 
     def forward(self, X, training: bool = False):
         """Output of the network, shape (n, n_out). Each layer keeps z and a for backward."""
-        a = self._check_X(X)
+        return self._forward(self._check_X(X), training)
+
+    def _forward(self, a, training: bool = False):
         for layer in self.layers:
             a = layer.forward(a, training=training)
         return a
+
+    def _output_loss(self, y, out):
+        """(data loss, its gradient, fused): from the last layer's logits z when fused (then the
+        gradient is dL/dz), else from the output a (then it is dL/da)."""
+        if self._fused():
+            return (*logits_twin(self.loss).compute(y, self.layers[-1].z), True)
+        return (*self.loss.compute(y, out), False)
 
     predict = forward
 
@@ -118,17 +127,11 @@ class Sequential:
 
     def _loss_and_grads(self, X, y, training: bool = True):
         """loss_and_grads for inputs already checked (the training loop checks X and y once)."""
-        a = X
-        for layer in self.layers:
-            a = layer.forward(a, training=training)
-        out = a
-        if self._fused():
-            data_loss, grad = logits_twin(self.loss).compute(y, self.layers[-1].z)
+        data_loss, grad, fused = self._output_loss(y, self._forward(X, training))
+        rest = self.layers
+        if fused:
             grad = self.layers[-1].backward(grad, through_activation=False)
             rest = self.layers[:-1]
-        else:
-            data_loss, grad = self.loss.compute(y, out)
-            rest = self.layers
         for layer in reversed(rest):
             grad = layer.backward(grad)
         return data_loss + self.penalty(), grads_of(self)
@@ -137,11 +140,7 @@ class Sequential:
         """Loss at inference (dropout off), no gradients; with the L1/L2 penalty unless told not."""
         X = self._check_X(X)
         y = self._as_targets(y, X.shape[0])
-        out = self.forward(X)
-        if self._fused():
-            data_loss = logits_twin(self.loss).compute(y, self.layers[-1].z)[0]
-        else:
-            data_loss = self.loss.compute(y, out)[0]
+        data_loss = self._output_loss(y, self._forward(X))[0]
         return data_loss + (self.penalty() if include_penalty else 0.0)
 
     def summary(self) -> str:

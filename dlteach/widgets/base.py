@@ -56,7 +56,7 @@ class Explorer:
             self.update()
         except (ValueError, TypeError):
             self.cfg = old  # a refused setting leaves the explorer as it was
-            if old is not None and hasattr(self, "_updated"):
+            if hasattr(self, "_updated"):  # recompute what the restored settings show
                 self.update()
             raise
         self._updated = True
