@@ -50,3 +50,30 @@ def lookup(name, table: dict, kind: str):
     if key not in table:
         raise ValueError(f"Unknown {kind} {name!r}. Valid: {', '.join(sorted(table))}.")
     return table[key]
+
+
+def check_int(value, name: str, low: int = 1, high: int | None = None) -> int:
+    """Return `value` as an int in [low, high]; bools, floats and strings are refused by name."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}.")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        want = f"an integer >= {low}" if high is None else f"an integer from {low} to {high}"
+        raise ValueError(f"{name} must be {want}, got {value!r}.")
+    return value
+
+
+def check_positive_int(value, name: str) -> int:
+    """Return `value` as an int >= 1 (sizes, epochs, units, batch sizes)."""
+    return check_int(value, name, low=1)
+
+
+def as_generator(seed, name: str = "seed") -> np.random.Generator:
+    """A NumPy Generator from `seed`: None (fresh entropy), an int >= 0, or a Generator (used as is)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name} must be None, an integer >= 0 or a numpy Generator, got {seed!r}.")
+    return np.random.default_rng(int(seed))
