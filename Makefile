@@ -28,8 +28,12 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
+# Any user, root included, with or without a desktop; the last lines printed are the URL to open.
+# make lab PORT=8890 picks the port, make lab IP=0.0.0.0 listens on every interface.
+PORT ?=
+IP   ?= 127.0.0.1
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(PY) scripts/lab.py --ip $(IP) $(if $(PORT),--port $(PORT))
 
 # Debian's chromium for the end-to-end browser test (needs root; skipped quietly otherwise,
 # and then the browser test is skipped too, except under CI where it must run).
