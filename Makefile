@@ -18,13 +18,33 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab test test-fast bench browser env clean notebooks
+.PHONY: lab test test-fast test-colab constraints bench browser env clean notebooks
 
-$(STAMP): pyproject.toml
+# The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[lab,test]"
 	touch $(STAMP)
+
+# A second environment with Google Colab's versions (TensorFlow 2.20, Keras 3.13, ipywidgets 7.7.1,
+# NumPy 2.1): the unit tests and every lesson executed, without the strict output comparison.
+COLAB_VENV  := .venv-colab
+COLAB_STAMP := $(COLAB_VENV)/.installed
+$(COLAB_STAMP): pyproject.toml constraints-colab.txt
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(COLAB_VENV)/bin/python -m pip install -q -c constraints-colab.txt -e ".[test]"
+	touch $(COLAB_STAMP)
+
+test-colab: $(COLAB_STAMP)
+	$(COLAB_VENV)/bin/python -m pytest -n 2 --dist loadfile -q tests -m "not browser" --ignore=tests/test_lab.py
+	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check
+
+# Rewrite constraints.txt from what .venv has now (after changing a version range on purpose).
+constraints: $(STAMP)
+	{ echo "# Exact versions CI tests (make uses: pip install -c constraints.txt). Regenerate: make constraints"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^dlteach'; } > constraints.txt
 
 env: $(STAMP)
 

@@ -1,30 +1,93 @@
-"""Execute lessons in place, top to bottom in a fresh kernel, and store them with their outputs.
+"""Execute lessons top to bottom in a fresh kernel of THIS Python environment.
 
-    .venv/bin/python scripts/execute_notebooks.py [notebooks/07_playground.ipynb ...]
+    python scripts/execute_notebooks.py [--check] [notebooks/07_playground.ipynb ...]
 
-Widget state (metadata.widgets, tens of KB, not compared by nbval) is stripped afterwards;
-store_widget_state=False is not used because it crashes nbclient 0.11 on interactive cells.
-Run it through `make notebooks` so that the same environment variables as `make test` apply.
+Without --check each lesson is stored back with its outputs (what `make notebooks` runs). Widget state
+(metadata.widgets, tens of KB, not compared by nbval) is stripped afterwards; store_widget_state=False is
+not used because it crashes nbclient 0.11 on interactive cells.
+
+With --check nothing is written: a lesson fails if a cell raises or anything reaches stderr (a red box in
+class, and a zero in nbgrader). TensorFlow's logging variables are removed from the kernel's environment
+first, so this also proves that `import dlteach` silences TensorFlow by itself, as it must outside `make`
+(conda, Binder, JupyterHub, Colab). Prints each lesson's run time and the kernel's peak memory.
 """
+from __future__ import annotations
+
+import json
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
+QUIET_VARIABLES = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
+PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"  # KiB on Linux
 
-def execute(path: Path) -> float:
+
+def use_this_environment() -> None:
+    """Point Jupyter at a kernelspec that runs sys.executable (a user-level python3 kernel may not)."""
+    spec_dir = Path(tempfile.mkdtemp(prefix="dlteach-kernels-")) / "kernels" / "python3"
+    spec_dir.mkdir(parents=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (dlteach)", "language": "python"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(spec_dir.parents[1]),
+                                                              os.environ.get("JUPYTER_PATH")]))
+
+
+def stderr_of(nb) -> list[str]:
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr" and out.get("text", "").strip():
+                found.append(f"cell {index}: {out['text'].strip().splitlines()[0][:160]}")
+    return found
+
+
+def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
+    """Run one lesson; return (seconds, peak memory in GB, stderr lines)."""
     nb = nbformat.read(path, as_version=4)
-    t = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    elapsed = time.perf_counter() - t
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, path)
-    return elapsed
+    if not store:
+        nb.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - started
+    peak_gb = float("nan")
+    if not store:
+        probe = nb.cells.pop()
+        peak_gb = int(probe.outputs[0]["text"]) / 1024 ** 2
+    else:
+        nb.metadata.pop("widgets", None)
+        nbformat.write(nb, path)
+    return elapsed, peak_gb, stderr_of(nb)
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    paths = [Path(p) for p in argv if p != "--check"] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    use_this_environment()
+    if check:
+        for name in QUIET_VARIABLES:
+            os.environ.pop(name, None)
+    failures = []
+    for path in paths:
+        try:
+            elapsed, peak_gb, stderr = execute(path, store=not check)
+        except Exception as err:  # a cell raised: report the lesson and go on with the others
+            failures.append(f"{path}: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}")
+            print(f"{path}: FAILED", flush=True)
+            continue
+        memory = f", peak memory {peak_gb:.2f} GB" if check else ""
+        print(f"{path}: {elapsed:.1f} s{memory}", flush=True)
+        failures += [f"{path}: stderr in {line}" for line in stderr]
+    if failures:
+        print("\n".join(["", "Lessons that failed:", *failures]), file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    paths = [Path(p) for p in sys.argv[1:]] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
-    for p in paths:
-        print(f"{p}: {execute(p):.1f} s")
+    sys.exit(main(sys.argv[1:]))
