@@ -1,0 +1,62 @@
+"""Give every lesson the same first lines: an "Open in Colab" badge and a cell that installs dlteach
+only when the lesson runs in Google Colab (elsewhere it does nothing).
+
+    python scripts/lesson_header.py [--ref v0.2.0]      # rewrite the headers of notebooks/*.ipynb
+
+Colab already has TensorFlow, Keras, NumPy, scikit-learn and ipywidgets 7.7, so the package is installed
+with --no-deps: no second TensorFlow is downloaded. The badge and the install point at the same git ref,
+so a lesson opened in Colab runs with the package of its own release. When tagging a release, run this
+with the new tag and re-execute the lessons (make notebooks).
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import nbformat
+
+REPO = "dlteach/dlteach"
+REF = "v0.2.0"
+TAG = "colab-install"
+
+
+def badge(path: Path, ref: str = REF) -> str:
+    url = f"https://colab.research.google.com/github/{REPO}/blob/{ref}/notebooks/{path.name}"
+    return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
+
+
+def install_source(ref: str = REF) -> str:
+    return ("# Only in Google Colab: install dlteach (Colab already has TensorFlow, Keras and ipywidgets).\n"
+            "import sys\n"
+            "if \"google.colab\" in sys.modules:\n"
+            f"    %pip install -q --no-deps \"dlteach @ git+https://github.com/{REPO}@{ref}\"")
+
+
+def apply(nb, path: Path, ref: str = REF) -> None:
+    """Put the badge under the title (first markdown cell) and the install cell right after it."""
+    title = nb.cells[0]
+    assert title.cell_type == "markdown", f"{path}: the first cell must be the lesson's title"
+    lines = [line for line in title.source.splitlines() if "colab-badge.svg" not in line]
+    lines.insert(1, "\n" + badge(path, ref)) if len(lines) > 1 else lines.append(badge(path, ref))
+    title.source = "\n".join(lines).replace("\n\n\n", "\n\n")
+    nb.cells = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])]
+    cell = nbformat.v4.new_code_cell(install_source(ref))
+    cell.metadata["tags"] = [TAG]
+    nb.cells.insert(1, cell)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", default=REF)
+    parser.add_argument("paths", nargs="*")
+    args = parser.parse_args()
+    paths = [Path(p) for p in args.paths] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        apply(nb, path, args.ref)
+        nbformat.write(nb, path)
+        print(f"{path}: header written ({args.ref})")
+
+
+if __name__ == "__main__":
+    main()
