@@ -1,40 +1,262 @@
+"""The exercise checkers: every solution passes, every stub and typical wrong answer fails, and each
+kind of learner mistake gets its own message."""
+import subprocess
+import sys
+
+import numpy as np
 import pytest
 
-from dlteach.exercises import CHECKS, check
+from dlteach import solutions
+from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check
 
-RIGHT = {
-    "00.order": ["preprocess", "design", "train", "validate", "test"], "00.choose_with": "validation",
-    "01.and_neuron": (1, 1, -1.5), "01.xor_one_neuron": "no", "02.sigmoid_max_slope": 0.25,
-    "02.relu_slope_negative": 0, "03.bce_value": 0.10536, "03.bce_confident_wrong": 4.605,
-    "04.largest_stable_lr": 0.1, "04.updates_per_epoch": 10, "08.glorot_limit": 0.1732, "08.sigmoid_factor": 9.54e-7, "09.precision": 0.8889, "09.recall": 0.8, "10.l2_gradient": 0.06, "10.dropout_scale": 2, "11.output_size": 4, "11.conv_params": 4640, "12.linear_saliency": -3, "12.constant_pixel": 0, "13.int8_bytes": 10000, "13.soft_target": 0.7311, "07.parameters": 37, "07.xor_hidden": 2, "05.adam_first_step": 0.01, "05.momentum_speedup": 10,
-    "06.dL_dw1": -0.10151, "06.dL_db": -0.10151,
-}
-WRONG = {
-    "00.order": ["preprocess", "design", "train", "test", "validate"], "00.choose_with": "test",
+WRONG_QUIZ = {
+    "00.scale_with": "all", "00.choose_with": "test",
     "01.and_neuron": (1, 1, -0.5), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
     "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
-    "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889, "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 3, "11.conv_params": 4608, "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881, "07.parameters": 33, "07.xor_hidden": 1, "05.adam_first_step": 0.1, "05.momentum_speedup": 9,
-    "06.dL_dw1": 0.1015, "06.dL_db": 0.3,
+    "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_lr_0.1": "converges",
+    "05.adam_first_step": 0.1, "05.momentum_speedup": 9, "06.predict_saturated": "larger",
+    "07.parameters": 33, "07.xor_hidden": 1,
+    "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,
+    "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 3, "11.conv_params": 4608,
+    "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
 }
 
 
-def test_every_exercise_has_a_right_and_a_wrong_answer():
-    assert set(RIGHT) == set(CHECKS) == set(WRONG)
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
 
 
-@pytest.mark.parametrize("name", sorted(CHECKS))
-def test_checkers_accept_right_and_hint_on_wrong(name, capsys):
-    assert check(name, RIGHT[name]) is True
+# Typical wrong answers, at least two per code exercise. Each must fail its checker.
+WRONG_CODE = {
+    "00.standardize": [
+        lambda X_train, X: (X - X.mean(axis=0)) / X.std(axis=0),              # the other set's own statistics
+        lambda X_train, X: (X - X_train.mean()) / X_train.std(),              # not per column
+        lambda X_train, X: (X - X_train.mean(axis=0)) / X_train.var(axis=0),  # variance, not std
+    ],
+    "01.neuron_forward": [
+        lambda X, w, b: X @ w + b,                       # no activation
+        lambda X, w, b: sigmoid(X @ w),                  # forgotten bias
+        lambda X, w, b: 1 / (1 + np.exp(X @ w + b)),     # sign error
+    ],
+    "01.perceptron_update": [
+        lambda w, b, x, y, eta: (w + eta * (float(x @ w + b > 0) - y) * x, b + eta * (float(x @ w + b > 0) - y)),
+        lambda w, b, x, y, eta: (w + eta * y * x, b + eta * y),                          # always updates
+        lambda w, b, x, y, eta: (w + eta * (y - float(x @ w + b >= 0)) * x, b + eta * (y - float(x @ w + b >= 0))),
+    ],
+    "02.sigmoid_backward": [
+        lambda z, grad_a: sigmoid(z) * (1 - sigmoid(z)),          # forgot grad_a
+        lambda z, grad_a: grad_a * sigmoid(z),                    # not the derivative
+        lambda z, grad_a: grad_a * sigmoid(z) * (1 + sigmoid(z)),
+    ],
+    "02.relu_backward": [
+        lambda z, grad_a: (z > 0).astype(float),                  # forgot grad_a
+        lambda z, grad_a: grad_a * (z >= 0),                      # slope 1 at z = 0
+        lambda z, grad_a: np.maximum(z, 0) * grad_a,              # the activation, not its slope
+    ],
+    "03.bce_with_logits": [
+        lambda z, y: (np.mean(-y * np.log(sigmoid(z)) - (1 - y) * np.log(1 - sigmoid(z))), (sigmoid(z) - y) / len(z)),
+        lambda z, y: (np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z)))), sigmoid(z) - y),   # no 1/n
+        lambda z, y: (np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z)))), (y - sigmoid(z)) / len(z)),
+        lambda z, y: (np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z))), (sigmoid(z) - y) / len(z)),  # no mean
+    ],
+    "04.minibatch_epoch": [
+        lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, scale=1.0),  # no 1/B
+        lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, sign=1.0),
+        lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, drop_last=True),
+        lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, full=True),
+    ],
+    "05.momentum_step": [
+        lambda w, m, g, learning_rate, momentum: (w - learning_rate * (momentum * m + g), momentum * m + g),
+        lambda w, m, g, learning_rate, momentum: (w + momentum * m + learning_rate * g, momentum * m + learning_rate * g),
+        lambda w, m, g, learning_rate, momentum: (w - learning_rate * g, -learning_rate * g),   # no memory
+    ],
+    "05.adam_step": [
+        lambda w, m, v, g, t, learning_rate, beta_1, beta_2, epsilon: _adam(w, m, v, g, t, learning_rate, beta_1,
+                                                                            beta_2, epsilon, correct=False),
+        lambda w, m, v, g, t, learning_rate, beta_1, beta_2, epsilon: _adam(w, m, v, g, t, learning_rate, beta_2,
+                                                                            beta_1, epsilon),   # betas swapped
+        lambda w, m, v, g, t, learning_rate, beta_1, beta_2, epsilon: _adam(w, m, v, g, t, learning_rate, beta_1,
+                                                                            beta_2, epsilon, sqrt=False),
+    ],
+    "06.dense_backward": [
+        lambda x, W, b, grad_a: (x.T @ grad_a, grad_a.sum(axis=0), grad_a @ W.T),  # missing activation derivative
+        lambda x, W, b, grad_a: _dense(x, W, b, grad_a, transpose=True),
+        lambda x, W, b, grad_a: _dense(x, W, b, grad_a, mean=True),
+        lambda x, W, b, grad_a: _dense(x, W, b, grad_a, sign=-1.0),
+    ],
+    "07.forward": [
+        lambda X, W1, b1, W2, b2: sigmoid((X @ W1 + b1) @ W2 + b2),              # no hidden activation
+        lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,                 # no output sigmoid
+        lambda X, W1, b1, W2, b2: sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)[:, 0],  # shape (n,), not (n, 1)
+    ],
+}
+
+
+def _epoch(w, X, y, lr, B, scale=None, sign=-1.0, drop_last=False, full=False):
+    stop = len(X) - B + 1 if drop_last else len(X)
+    for i in range(0, stop, B):
+        Xb, yb = (X, y) if full else (X[i:i + B], y[i:i + B])
+        factor = 2 / len(Xb) if scale is None else scale
+        w = w + sign * lr * factor * Xb.T @ (Xb @ w - yb)
+    return w
+
+
+def _adam(w, m, v, g, t, lr, b1, b2, eps, correct=True, sqrt=True):
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * g**2
+    alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t) if correct else lr
+    return w - alpha * m / ((np.sqrt(v) if sqrt else v) + eps), m, v
+
+
+def _dense(x, W, b, grad_a, transpose=False, mean=False, sign=1.0):
+    delta = sign * grad_a * (1 - np.tanh(x @ W + b) ** 2)
+    dW = delta.T @ x if transpose else x.T @ delta
+    return dW, delta.mean(axis=0) if mean else delta.sum(axis=0), delta @ W.T
+
+
+# ---------------------------------------------------------------- coverage
+
+def test_every_exercise_has_a_solution_and_wrong_answers():
+    assert set(solutions.QUIZ) == set(QUIZZES) == set(WRONG_QUIZ)
+    assert set(solutions.CODE) == set(CODE_EXERCISES) == set(WRONG_CODE)
+    assert all(len(wrong) >= 2 for wrong in WRONG_CODE.values())
+    assert sorted([*solutions.QUIZ, *solutions.CODE]) == EXERCISES
+
+
+def test_checkers_do_not_import_the_solutions():
+    code = "import dlteach.exercises, sys; assert 'dlteach.solutions' not in sys.modules; " \
+           "assert 'tensorflow' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- quizzes
+
+@pytest.mark.parametrize("name", sorted(QUIZZES))
+def test_quiz_accepts_the_solution_and_hints_on_a_wrong_answer(name, capsys):
+    assert check(name, solutions.QUIZ[name]) is True
     assert capsys.readouterr().out.startswith("Correct!")
-    assert check(name, WRONG[name]) is False
+    assert check(name, WRONG_QUIZ[name]) is False
     out = capsys.readouterr().out
     assert out.startswith("Not yet.") and len(out) > 30
 
 
-def test_missing_and_unreadable_answers(capsys):
+def test_missing_and_unreadable_quiz_answers(capsys):
     assert check("03.bce_value", None) is False
     assert "replace None" in capsys.readouterr().out
     assert check("03.bce_value", "a lot") is False
     assert "should be a number" in capsys.readouterr().out
     with pytest.raises(ValueError, match="Unknown exercise '99.x'"):
         check("99.x", 1)
+
+
+# ---------------------------------------------------------------- code exercises
+
+@pytest.mark.parametrize("name", sorted(CODE_EXERCISES))
+def test_solution_passes_on_several_seeds(name, capsys):
+    for seed in (0, 1, 2):
+        assert check(name, solutions.CODE[name], seed=seed) is True
+    out, err = capsys.readouterr()
+    assert out.startswith("Correct!") and err == ""
+
+
+@pytest.mark.parametrize("name", sorted(CODE_EXERCISES))
+def test_untouched_stubs_fail_with_their_own_message(name, capsys):
+    ex = CODE_EXERCISES[name]
+
+    def stub(*args, **kwargs):  # the lesson's stub: a body that returns None
+        return None
+
+    def nbgrader_stub(*args, **kwargs):  # what nbgrader leaves in a released assignment
+        raise NotImplementedError()
+
+    assert check(name, stub) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet.") and "returned None" in out
+    assert check(name, nbgrader_stub) is False
+    assert "not written yet" in capsys.readouterr().out
+    assert check(name, None) is False
+    assert f"write {ex.func_name}(" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name,i", [(n, i) for n in sorted(WRONG_CODE) for i in range(len(WRONG_CODE[n]))])
+def test_typical_wrong_answers_fail(name, i, capsys):
+    for seed in (0, 1):
+        assert check(name, WRONG_CODE[name][i], seed=seed) is False
+        out, err = capsys.readouterr()
+        assert out.startswith("Not yet.") and "Traceback" not in out and err == ""
+        assert "Hint" in out or "shape" in out or "NaN" in out or "inf" in out
+
+
+def test_a_wrong_value_shows_inputs_expected_received_and_a_targeted_hint(capsys):
+    assert check("02.sigmoid_backward", WRONG_CODE["02.sigmoid_backward"][0]) is False
+    out = capsys.readouterr().out
+    assert "inputs:" in out and "z = [" in out and "expected:" in out and "received:" in out
+    assert "incoming gradient grad_a" in out
+    assert check("03.bce_with_logits", WRONG_CODE["03.bce_with_logits"][1]) is False
+    assert "factor 1/n" in capsys.readouterr().out
+    assert check("05.adam_step", WRONG_CODE["05.adam_step"][0]) is False
+    assert "bias correction" in capsys.readouterr().out
+    assert check("04.minibatch_epoch", WRONG_CODE["04.minibatch_epoch"][0]) is False
+    assert "factor 1/B" in capsys.readouterr().out
+    assert check("01.neuron_forward", lambda X, w, b: 2 * sigmoid(X @ w + b)) is False
+    assert "times the expected one" in capsys.readouterr().out
+    assert check("00.standardize", WRONG_CODE["00.standardize"][0]) is False
+    assert "training statistics" in capsys.readouterr().out
+
+
+def test_nan_from_an_unstable_formula_is_named(capsys):
+    assert check("03.bce_with_logits", WRONG_CODE["03.bce_with_logits"][0]) is False
+    out, err = capsys.readouterr()
+    assert ("NaN" in out or "inf" in out) and "|z| = 1000" in out and "stable" in out
+    assert err == ""  # the overflow warning of np.exp is not shown
+
+
+def test_wrong_shape_and_transpose(capsys):
+    assert check("06.dense_backward", WRONG_CODE["06.dense_backward"][1]) is False
+    assert "transpose" in capsys.readouterr().out
+    assert check("07.forward", WRONG_CODE["07.forward"][2]) is False
+    assert "has shape (5,), expected (5, 1)" in capsys.readouterr().out
+
+
+def test_a_list_instead_of_an_array(capsys):
+    assert check("02.relu_backward", lambda z, grad_a: [g if v > 0 else 0 for v, g in zip(z, grad_a)]) is False
+    assert "Python list; return a NumPy array" in capsys.readouterr().out
+
+
+def test_a_number_where_several_outputs_are_expected(capsys):
+    assert check("05.momentum_step", lambda w, m, g, learning_rate, momentum: w - learning_rate * g) is False
+    assert "should return 2 values (w_new, m_new)" in capsys.readouterr().out
+
+
+def test_mutating_an_input_is_reported(capsys):
+    def momentum_step(w, m, g, learning_rate, momentum):
+        m *= momentum
+        m -= learning_rate * g
+        return w + m, m
+
+    assert check("05.momentum_step", momentum_step) is False
+    assert "changed its input `m` in place" in capsys.readouterr().out
+
+
+def test_an_exception_is_shown_as_the_learners_with_their_line(capsys):
+    def sigmoid_backward(z, grad_a):
+        a = 1 / (1 + np.exp(-z))
+        return grad_a * a * (1 - a) @ np.ones((3, 3))  # LEARNER-BUG
+
+    assert check("02.sigmoid_backward", sigmoid_backward) is False
+    out = capsys.readouterr().out
+    assert "Your sigmoid_backward() raised ValueError" in out
+    assert "LEARNER-BUG" in out and "of your cell" in out
+    assert "dlteach" not in out and "Traceback" not in out
+
+
+def test_assert_check_raises_with_the_message_and_passes_silently_otherwise(capsys):
+    with pytest.raises(AssertionError, match="incoming gradient"):
+        assert_check("02.sigmoid_backward", WRONG_CODE["02.sigmoid_backward"][0])
+    with pytest.raises(AssertionError, match="not written yet"):
+        assert_check("02.sigmoid_backward", lambda z, grad_a: (_ for _ in ()).throw(NotImplementedError()))
+    with pytest.raises(AssertionError, match="No answer yet"):
+        assert_check("00.choose_with", None)
+    assert_check("02.sigmoid_backward", solutions.sigmoid_backward)
+    assert_check("00.choose_with", "validation")
+    assert capsys.readouterr().out.count("Correct!") == 2

@@ -1,16 +1,11 @@
-"""Checkers for the lessons' exercises. Each takes the learner's answer, prints one line (right,
-or a hint that points at the idea, not at the answer) and returns True or False.
-
-    from dlteach.exercises import check
-    check("01.and_neuron", (w1, w2, b))
-"""
+"""Quiz checkers: the learner types a number, a word or a few weights. Each checker prints one line
+(right, or a hint that points at the idea, not at the answer) and returns True or False."""
 from __future__ import annotations
 
 import numpy as np
 
-from .core import get_activation
-from .core.autograd import neuron_graph
-from .core.perceptron import logic_data
+from ..core.activations import get_activation
+from ..core.perceptron import logic_data
 
 
 def _result(ok, good: str, hint: str) -> bool:
@@ -42,11 +37,6 @@ def _xor_impossible(answer):
                    "Try to draw one straight line that separates the XOR points, then answer 'yes' or 'no'.")
 
 
-def _lesson06_grad(name):
-    """d L / d name for the neuron drawn in lesson 06 (x = (1, -2), w = (0.5, -0.3), b = 0.1, y = 1, tanh)."""
-    return neuron_graph(1.0, -2.0, 0.5, -0.3, 0.1, 1.0, "tanh")[1][name].grad
-
-
 # Numeric exercises: (expected value, absolute tolerance, said when right, hint when wrong).
 NUMERIC = {
     "02.sigmoid_max_slope": (0.25, 1e-3, "sigma'(0) = sigma(0)(1 - sigma(0)) = 0.5 x 0.5 = 0.25.",
@@ -57,7 +47,8 @@ NUMERIC = {
     "03.bce_confident_wrong": (-np.log(0.01), 1e-2, "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
                                "The probability given to the true class is 1 - 0.99."),
     "04.largest_stable_lr": (0.1, 1e-3, "On L = (w1² + 20 w2²)/2 the steep direction has curvature 20; "
-                             "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1.",
+                             "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1 "
+                             "(at exactly 0.1, w2 flips sign forever).",
                              "Write one gradient step along w2 alone: w2 <- w2 - lr * 20 w2. When does it grow?"),
     "04.updates_per_epoch": (10.0, 0.0, "100 samples in mini-batches of 10: 10 updates per epoch, each on a "
                              "noisier gradient than the full batch's single update.",
@@ -97,7 +88,9 @@ NUMERIC = {
                        "Divide the logits by T first, then take the softmax."),
     "07.parameters": (37.0, 0.0, "(2*4 + 4) + (4*4 + 4) + (4*1 + 1) = 12 + 20 + 5 = 37 weights and biases.",
                       "Each Dense layer has n_in * n_out weights plus n_out biases; add the three layers."),
-    "07.xor_hidden": (2.0, 0.0, "Two hidden neurons draw two lines (e.g. OR and NAND); the output ANDs them: XOR.",
+    "07.xor_hidden": (2.0, 0.0, "Two hidden neurons draw two lines (e.g. OR and NAND); the output ANDs them: XOR "
+                      "on the four corners. The Playground's noisy quadrant XOR with tanh units is harder to "
+                      "train: there 3-4 neurons are needed in practice.",
                       "XOR is 'OR but not AND': how many straight lines does that take?"),
     "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                            "size of the gradient.",
@@ -105,10 +98,6 @@ NUMERIC = {
     "05.momentum_speedup": (10.0, 1e-2, "With a constant gradient m settles where m = mu m - lr g: steps of "
                             "lr g / (1 - mu), 10 times SGD's for mu = 0.9.",
                             "Solve m = mu m - lr g for m and compare it with SGD's step lr g."),
-    "06.dL_dw1": (_lesson06_grad("w1"), 1e-3, "dL/dw1 = 2(a - y)(1 - a²) x1.",
-                  "Chain rule: dL/dw1 = dL/da * da/dz * dz/dw1, with dz/dw1 = x1."),
-    "06.dL_db": (_lesson06_grad("b"), 1e-3, "dz/db = 1, so dL/db = dL/dz = delta.",
-                 "What is dz/db when z = w1 x1 + w2 x2 + b?"),
 }
 
 
@@ -117,11 +106,26 @@ def _numeric(name):
     return lambda answer: _result(abs(_number(answer) - expected) <= tol, good, hint)
 
 
-def _workflow_order(answer):
-    expected = ["preprocess", "design", "train", "validate", "test"]
-    got = [str(a).strip().lower() for a in (answer or [])]
-    return _result(got == expected, "The test set is touched once, at the very end.",
-                   "Which step may look at the test set, and how often? Order the five steps accordingly.")
+def _word(expected: tuple, good: str, hint: str):
+    """A checker for a one-word answer; the first of `expected` is the canonical one."""
+    return lambda answer: _result(str(answer).strip().lower() in expected, good, hint)
+
+
+WORDS = {
+    "00.scale_with": _word(("train", "training", "training set", "train set"),
+                           "Mean and std come from the training set and are reused unchanged for validation and "
+                           "test data, as if those arrived later, one by one.",
+                           "Which data may the model (and its preprocessing) learn anything from?"),
+    "04.predict_lr_0.1": _word(("oscillates", "oscillate", "bounces", "flips"),
+                               "w2 <- (1 - 20 x 0.1) w2 = -w2: it flips sign every step and never shrinks, "
+                               "while w1 slowly converges.",
+                               "Write one step along w2: w2 <- w2 - 0.1 x 20 w2. What is the factor?"),
+    "06.predict_saturated": _word(("smaller", "decreases", "smaller (it vanishes)"),
+                                  "With b = 5, z is about 5.8 and tanh'(z) = 1 - a² is about 4e-5: the gradient "
+                                  "nearly vanishes, although the prediction is still wrong.",
+                                  "dL/dw1 contains the factor tanh'(z) = 1 - tanh(z)²; what happens to it "
+                                  "when z is large?"),
+}
 
 
 def _test_accuracy_use(answer):
@@ -131,21 +135,7 @@ def _test_accuracy_use(answer):
 
 
 CHECKS = {
-    "00.order": _workflow_order, "00.choose_with": _test_accuracy_use,
+    **WORDS, "00.choose_with": _test_accuracy_use,
     "01.and_neuron": _and_neuron, "01.xor_one_neuron": _xor_impossible,
     **{name: _numeric(name) for name in NUMERIC},
 }
-
-
-def check(exercise: str, answer) -> bool:
-    """Check the answer to `exercise` (e.g. '01.and_neuron'); prints a verdict or a hint."""
-    if exercise not in CHECKS:
-        raise ValueError(f"Unknown exercise {exercise!r}. Valid: {', '.join(CHECKS)}.")
-    if answer is None:
-        print("No answer yet: replace None with your answer and run the cell again.")
-        return False
-    try:
-        return CHECKS[exercise](answer)
-    except (TypeError, ValueError) as err:
-        print(f"Could not read the answer: {err}")
-        return False

@@ -1,0 +1,453 @@
+"""Implementation exercises: the learner writes the function, the checker runs it against the
+package's own implementation (and Keras/TensorFlow where the lesson has a twin).
+
+Each exercise is a CodeExercise (see runner.py). The references below call dlteach's engine, never
+the instructors' solutions in dlteach.solutions, so a checker and a solution are two independent
+implementations that the tests hold against each other.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.activations import sigmoid
+from ..core.gradcheck import numerical_gradient, rel_error
+from ..core.layers import Dense
+from ..core.losses import binary_crossentropy, mse
+from ..core.optimizers import SGD, Adam
+from ..core.training import batches
+from .runner import Case, CodeExercise, Mismatch
+
+
+def _bound(err: float) -> str:
+    """A coarse bound for an agreement, stable across machines: '< 1e-12', '< 1e-9', ..."""
+    if err == 0:
+        return "exactly"
+    return f"to < 1e{int(np.floor(np.log10(err))) + 1}"
+
+
+# ------------------------------------------------------------------ 00 standardize
+
+def _standardize_cases(rng):
+    cases = []
+    for n, m, d in ((20, 5, 2), (50, 7, 3), (8, 3, 4)):
+        scale = rng.uniform(0.5, 30, d)
+        X_train = rng.normal(rng.uniform(-5, 5, d), scale, (n, d))
+        X = rng.normal(rng.uniform(-5, 5, d), 2 * scale, (m, d))  # other data: other statistics
+        cases.append(Case({"X_train": X_train, "X": X}))
+    return cases
+
+
+def _standardize_ref(X_train, X):
+    return (X - X_train.mean(axis=0)) / X_train.std(axis=0)
+
+
+def _standardize_diagnose(args, expected, got):
+    X_train, X = args["X_train"], args["X"]
+    own = (X - X.mean(axis=0)) / X.std(axis=0)
+    if np.shape(got) == own.shape and np.allclose(got, own):
+        return ("you scaled X with its own mean and std. Validation and test data must be scaled with the "
+                "training statistics, or information leaks from them into the model.")
+    pooled = (X - X_train.mean()) / X_train.std()
+    if np.shape(got) == pooled.shape and np.allclose(got, pooled):
+        return "one mean and one std for the whole array: take them per column (feature), axis=0."
+    return None
+
+
+# ------------------------------------------------------------------ 01 neuron
+
+def _neuron_cases(rng):
+    cases = [Case({"X": rng.normal(size=(n, d)), "w": rng.normal(size=d), "b": float(rng.normal())})
+             for n, d in ((4, 2), (6, 3), (1, 5))]
+    cases.append(Case({"X": np.array([[1.0, -2.0], [0.0, 0.0], [400.0, 300.0]]), "w": np.array([2.0, 1.0]),
+                       "b": -1.0}, "large z"))
+    return cases
+
+
+def _neuron_ref(X, w, b):
+    return sigmoid(X @ w + b)
+
+
+def _neuron_diagnose(args, expected, got):
+    z = args["X"] @ args["w"] + args["b"]
+    if np.shape(got) == z.shape and np.allclose(got, z):
+        return "that is z = X w + b; the neuron's output is a = sigmoid(z)."
+    if np.shape(got) == z.shape and np.allclose(got, sigmoid(args["X"] @ args["w"])):
+        return "the bias b is missing from z."
+    return None
+
+
+def _perceptron_cases(rng):
+    cases = []
+    for y in (1.0, 0.0):  # a point on the wrong side, for each class
+        w, x = rng.normal(size=3), rng.normal(size=3)
+        b = float(-(x @ w) + (-1.0 if y == 1 else 1.0))  # puts x on the wrong side
+        cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": 0.1}, f"a misclassified point with y = {y:g}"))
+    w, x = rng.normal(size=2), rng.normal(size=2)
+    b = float(-(x @ w) + 2.0)
+    cases.append(Case({"w": w, "b": b, "x": x, "y": 1.0, "eta": 0.5}, "a correctly classified point"))
+    cases.append(Case({"w": np.zeros(2), "b": 0.0, "x": np.array([1.0, 1.0]), "y": 1.0, "eta": 0.1},
+                      "z = 0 exactly, where y_hat = [z > 0] = 0"))
+    return cases
+
+
+def _perceptron_ref(w, b, x, y, eta):
+    y_hat = float(x @ w + b > 0)
+    return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
+
+
+# ------------------------------------------------------------------ 02 activations
+
+def _activation_cases(rng):
+    return [Case({"z": rng.normal(0, 2, 5), "grad_a": rng.normal(size=5)}),
+            Case({"z": rng.normal(0, 3, (3, 4)), "grad_a": rng.normal(size=(3, 4))}, "a (3, 4) batch"),
+            Case({"z": np.array([-800.0, -40.0, 0.0, 40.0, 800.0]), "grad_a": np.ones(5)}, "large |z|"),
+            Case({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "grad_a": np.full(5, 3.0)}, "z = 0 included")]
+
+
+def _sigmoid_backward_ref(z, grad_a):
+    a = sigmoid(z)
+    return grad_a * a * (1.0 - a)
+
+
+def _sigmoid_backward_diagnose(args, expected, got):
+    a = sigmoid(args["z"])
+    if np.shape(got) == a.shape and np.allclose(got, a * (1 - a)):
+        return "that is sigma'(z) alone; the chain rule multiplies it by the incoming gradient grad_a."
+    if np.shape(got) == a.shape and np.allclose(got, args["grad_a"] * a):
+        return "sigma'(z) is sigma(z) (1 - sigma(z)), not sigma(z)."
+    return None
+
+
+def _relu_backward_ref(z, grad_a):
+    return grad_a * (z > 0)
+
+
+# ------------------------------------------------------------------ 03 binary cross-entropy from logits
+
+def _bce_cases(rng):
+    cases = []
+    for n in (4, 7):
+        cases.append(Case({"z": rng.normal(0, 3, n), "y": rng.integers(0, 2, n).astype(float)}))
+    cases.append(Case({"z": np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]),
+                       "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])}, "|z| = 1000: confident, right and wrong"))
+    return cases
+
+
+def _bce_ref(z, y):
+    loss, grad = binary_crossentropy(y[:, None], z[:, None], from_logits=True)
+    return loss, grad[:, 0]
+
+
+def _bce_diagnose(args, expected, got):
+    z, y = args["z"], args["y"]
+    n = len(z)
+    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
+        g = np.asarray(got[1], dtype=float)
+        if np.allclose(g, sigmoid(z) - y):
+            return "the gradient of the *mean* loss carries a factor 1/n: (sigmoid(z) - y) / n."
+        if np.allclose(g, (y - sigmoid(z)) / n):
+            return "sign error in the gradient: dL/dz = (sigmoid(z) - y) / n, positive when z is too large."
+    return None
+
+
+def _bce_twin(func) -> str:
+    import tensorflow as tf  # only this exercise pays for TensorFlow, and only after the cases pass
+
+    rng = np.random.default_rng(1)
+    z = np.r_[rng.normal(0, 4, 6), 1000.0, -1000.0]
+    y = np.r_[rng.integers(0, 2, 6), 0, 1].astype(float)
+    z_tf = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(z_tf)
+        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z_tf))
+    grad = tape.gradient(loss, z_tf).numpy()
+    my_loss, my_grad = func(z.copy(), y.copy())
+    err = max(abs(float(my_loss) - float(loss)) / max(abs(float(loss)), 1e-300), rel_error(my_grad, grad))
+    if not err < 1e-9:
+        raise Mismatch(f"Your function agrees with the cases but not with TensorFlow "
+                       f"(tf.nn.sigmoid_cross_entropy_with_logits): relative difference {err:.3g}.")
+    return f"TensorFlow (sigmoid_cross_entropy_with_logits and GradientTape) agrees {_bound(err)}."
+
+
+# ------------------------------------------------------------------ 04 mini-batch gradient descent
+
+def _epoch_cases(rng):
+    cases = []
+    for n, d, B in ((12, 2, 4), (10, 3, 4), (9, 2, 9)):
+        X = rng.normal(size=(n, d))
+        y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
+        note = {4: "the last batch is smaller" if n % B else "", 9: "one full batch"}.get(B, "")
+        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": 0.1, "batch_size": B}, note))
+    return cases
+
+
+def _epoch_ref(w, X, y, learning_rate, batch_size):
+    w = w.copy()
+    for idx in batches(len(X), batch_size, None):  # in order, no shuffling
+        _, dL_dy_hat = mse(y[idx, None], (X[idx] @ w)[:, None])  # (2/B)(y_hat - y), shape (B, 1)
+        w = w - learning_rate * (X[idx].T @ dL_dy_hat)[:, 0]
+    return w
+
+
+def _epoch_diagnose(args, expected, got):
+    X, y, lr, B = args["X"], args["y"], args["learning_rate"], args["batch_size"]
+    w = args["w"].copy()
+    for i in range(0, len(X) - B + 1, B):  # full batches only
+        Xb, yb = X[i:i + B], y[i:i + B]
+        w = w - lr * 2 / B * Xb.T @ (Xb @ w - yb)
+    if len(X) % B and np.shape(got) == w.shape and np.allclose(got, w):
+        return "the last, smaller batch is missing: range(0, n, batch_size) visits it too."
+    for factor in (2.0, 1.0):
+        w = args["w"].copy()
+        for i in range(0, len(X), B):  # summed, not averaged, over the batch
+            Xb, yb = X[i:i + B], y[i:i + B]
+            w = w - lr * factor * Xb.T @ (Xb @ w - yb)
+        if np.shape(got) == w.shape and np.allclose(got, w):
+                return ("the loss is the *mean* over the batch, so its gradient has a factor 1/B (len(X_b) for "
+                    "the last batch); without it the step grows with the batch size.")
+    return None
+
+
+# ------------------------------------------------------------------ 05 optimizers
+
+def _state_cases(rng, with_v: bool):
+    cases = []
+    for shape, t in (((3,), 1), ((2, 3), 2), ((4,), 10), ((3,), 1000)):
+        args = {"w": rng.normal(size=shape), "m": 0.1 * rng.normal(size=shape)}
+        if with_v:
+            args["v"] = 0.01 * rng.uniform(0.1, 1, shape)
+            if t == 1:
+                args["m"], args["v"] = np.zeros(shape), np.zeros(shape)  # the first step starts from zero
+        args["g"] = rng.normal(size=shape)
+        if with_v:
+            args |= {"t": t, "learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+            note = f"step t = {t}"
+        else:
+            args |= {"learning_rate": 0.05, "momentum": 0.9}
+            note = "" if t != 1 else "first step, m = 0"
+            if t == 1:
+                args["m"] = np.zeros(shape)
+        cases.append(Case(args, note))
+    return cases
+
+
+def _momentum_ref(w, m, g, learning_rate, momentum):
+    opt = SGD(learning_rate, momentum=momentum)
+    opt.state[0] = {"m": m.copy()}
+    w = w.copy()
+    opt.step([("w", w, g)])
+    return w, opt.state[0]["m"]
+
+
+def _momentum_diagnose(args, expected, got):
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        m_classic = args["momentum"] * args["m"] + args["g"]
+        if np.shape(got[1]) == m_classic.shape and np.allclose(got[1], m_classic):
+            return ("that is the textbook velocity m = mu m + g. Keras (and this lesson) keep the step itself: "
+                    "m = mu m - lr g, then w = w + m.")
+    return None
+
+
+def _adam_ref(w, m, v, g, t, learning_rate, beta_1, beta_2, epsilon):
+    opt = Adam(learning_rate, beta_1, beta_2, epsilon)
+    opt.iterations = t - 1
+    opt.state[0] = {"m": m.copy(), "v": v.copy()}
+    w = w.copy()
+    opt.step([("w", w, g)])
+    return w, opt.state[0]["m"], opt.state[0]["v"]
+
+
+def _adam_diagnose(args, expected, got):
+    if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[0]) == np.shape(args["w"]):
+        b1, b2 = args["beta_1"], args["beta_2"]
+        m = b1 * args["m"] + (1 - b1) * args["g"]
+        v = b2 * args["v"] + (1 - b2) * args["g"] ** 2
+        plain = args["w"] - args["learning_rate"] * m / (np.sqrt(v) + args["epsilon"])
+        if np.allclose(got[0], plain, rtol=1e-6):
+            return ("the bias correction is missing: m and v start at 0, so early on they are too small; "
+                    "divide by (1 - beta_1^t) and (1 - beta_2^t) (or use alpha_t).")
+    return None
+
+
+def _optimizer_twin(kind: str):
+    """Iterate the learner's step on a fixed gradient sequence and compare with the Keras optimizer."""
+
+    def twin(func) -> str:
+        import keras
+        import tensorflow as tf
+
+        rng = np.random.default_rng(2)
+        grads = rng.normal(size=(8, 3))
+        w0 = rng.normal(size=3)
+        if kind == "momentum":
+            opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)
+        else:
+            opt = keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+        var = tf.Variable(w0.copy(), dtype=tf.float64)
+        keras_path = []
+        for g in grads:
+            opt.apply_gradients([(tf.constant(g), var)])
+            keras_path.append(var.numpy().copy())
+        w, m, v = w0.copy(), np.zeros(3), np.zeros(3)
+        mine = []
+        for t, g in enumerate(grads, start=1):
+            if kind == "momentum":
+                w, m = func(w=w, m=m, g=g.copy(), learning_rate=0.05, momentum=0.9)
+            else:
+                w, m, v = func(w=w, m=m, v=v, g=g.copy(), t=t, learning_rate=0.01, beta_1=0.9, beta_2=0.999,
+                               epsilon=1e-7)
+            mine.append(np.asarray(w, dtype=float).copy())
+        err = rel_error(np.array(mine), np.array(keras_path))
+        tol = 1e-7 if kind == "momentum" else 1e-5  # Keras passes momentum and betas through float32
+        if not err < tol:
+            raise Mismatch(f"One step is right, but 8 steps in a row differ from keras.optimizers."
+                           f"{type(opt).__name__} on the same gradients (relative difference {err:.3g}): "
+                           "does your function keep its state only in the returned values?")
+        return f"8 steps agree with keras.optimizers.{type(opt).__name__} {_bound(err)}."
+
+    return twin
+
+
+# ------------------------------------------------------------------ 06 a Dense layer's backward pass
+
+def _dense_cases(rng):
+    cases = []
+    for n, d, k in ((4, 3, 2), (5, 2, 3), (1, 4, 1)):
+        cases.append(Case({"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, k)), "b": rng.normal(size=k),
+                           "grad_a": rng.normal(size=(n, k))}, f"n = {n} samples, {d} inputs, {k} units"))
+    return cases
+
+
+def _dense_ref(x, W, b, grad_a):
+    layer = Dense(W.shape[0], W.shape[1], "tanh")
+    layer.W[...], layer.b[...] = W, b
+    layer.forward(x)
+    dx = layer.backward(grad_a)
+    return layer.dW.copy(), layer.db.copy(), dx
+
+
+def _dense_diagnose(args, expected, got):
+    x, W, b, grad_a = args["x"], args["W"], args["b"], args["grad_a"]
+    if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[0]) == W.shape:
+        if np.allclose(got[0], x.T @ grad_a):
+            return ("the activation's derivative is missing: delta = grad_a * (1 - a**2) with a = tanh(z), "
+                    "and every gradient is built from delta.")
+    if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[1]) == b.shape:
+        delta = grad_a * (1 - np.tanh(x @ W + b) ** 2)
+        if np.allclose(got[1], delta.mean(axis=0)):
+            return "the loss gradient already carries its 1/n; db sums delta over the samples (axis=0)."
+    return None
+
+
+def _dense_gradcheck(func) -> str:
+    """Central differences of L = sum(a * grad_a) against the learner's dW, db, dx."""
+    rng = np.random.default_rng(3)
+    x, W, b, grad_a = rng.normal(size=(4, 3)), rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(4, 2))
+    dW, db, dx = func(x=x.copy(), W=W.copy(), b=b.copy(), grad_a=grad_a.copy())
+
+    def loss():
+        return float(np.sum(np.tanh(x @ W + b) * grad_a))
+
+    err = max(rel_error(dW, numerical_gradient(loss, W)), rel_error(db, numerical_gradient(loss, b)),
+              rel_error(dx, numerical_gradient(loss, x)))
+    if not err < 1e-7:
+        raise Mismatch(f"The gradient check fails: central differences differ from your gradients by {err:.3g}.")
+    return f"The numerical gradient agrees {_bound(err)},"
+
+
+def _dense_twin(func) -> str:
+    import tensorflow as tf
+
+    rng = np.random.default_rng(4)
+    x, W, b, grad_a = rng.normal(size=(5, 3)), rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(5, 2))
+    xv, Wv, bv = tf.Variable(x), tf.Variable(W), tf.Variable(b)
+    with tf.GradientTape() as tape:
+        a = tf.tanh(xv @ Wv + bv)
+        loss = tf.reduce_sum(a * grad_a)  # dL/da = grad_a
+    ref = [g.numpy() for g in tape.gradient(loss, [Wv, bv, xv])]
+    mine = func(x=x.copy(), W=W.copy(), b=b.copy(), grad_a=grad_a.copy())
+    err = max(rel_error(np.asarray(m, dtype=float), r) for m, r in zip(mine, ref))
+    if not err < 1e-12:
+        raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
+    return f"tf.GradientTape {_bound(err)}."
+
+
+# ------------------------------------------------------------------ 07 a Playground network's forward pass
+
+def _forward_cases(rng):
+    cases = []
+    for n, h in ((5, 4), (3, 2), (1, 3)):
+        cases.append(Case({"X": rng.normal(size=(n, 2)), "W1": rng.normal(size=(2, h)), "b1": rng.normal(size=h),
+                           "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)}, f"{h} hidden neurons"))
+    return cases
+
+
+def _forward_ref(X, W1, b1, W2, b2):
+    hidden = Dense(W1.shape[0], W1.shape[1], "tanh")
+    out = Dense(W2.shape[0], 1, "sigmoid")
+    hidden.W[...], hidden.b[...], out.W[...], out.b[...] = W1, b1, W2, b2
+    return out.forward(hidden.forward(X))
+
+
+def _forward_diagnose(args, expected, got):
+    X, W1, b1, W2, b2 = args["X"], args["W1"], args["b1"], args["W2"], args["b2"]
+    linear_hidden = sigmoid((X @ W1 + b1) @ W2 + b2)
+    if np.shape(got) == linear_hidden.shape and np.allclose(got, linear_hidden):
+        return ("the hidden layer needs its tanh: without it two layers collapse into one straight line.")
+    return None
+
+
+# ------------------------------------------------------------------ the catalogue
+
+CODE_EXERCISES = {ex.id: ex for ex in [
+    CodeExercise("00.standardize", "standardize", ("X_train", "X"), _standardize_cases, _standardize_ref,
+                 hint="subtract the training mean and divide by the training standard deviation, per column.",
+                 good="Scaling with the training statistics keeps validation and test data unseen.",
+                 diagnose=_standardize_diagnose),
+    CodeExercise("01.neuron_forward", "neuron_forward", ("X", "w", "b"), _neuron_cases, _neuron_ref,
+                 hint="one row of X per sample: z = X @ w + b, then a = 1 / (1 + exp(-z)).",
+                 good="a = sigmoid(X w + b) for every sample at once.", diagnose=_neuron_diagnose),
+    CodeExercise("01.perceptron_update", "perceptron_update", ("w", "b", "x", "y", "eta"), _perceptron_cases,
+                 _perceptron_ref, outputs=("w_new", "b_new"), kinds=("array", "number"),
+                 hint="y_hat = 1 if w.x + b > 0 else 0; then w + eta (y - y_hat) x and b + eta (y - y_hat): "
+                      "a correctly classified point changes nothing.",
+                 good="The weights move only on mistakes, towards the misclassified point's class."),
+    CodeExercise("02.sigmoid_backward", "sigmoid_backward", ("z", "grad_a"), _activation_cases,
+                 _sigmoid_backward_ref,
+                 hint="dL/dz = dL/da * da/dz = grad_a * sigma(z) (1 - sigma(z)), elementwise.",
+                 good="At |z| = 40 the factor sigma(1 - sigma) is 4e-18: a saturated sigmoid passes no gradient.",
+                 diagnose=_sigmoid_backward_diagnose),
+    CodeExercise("02.relu_backward", "relu_backward", ("z", "grad_a"), _activation_cases, _relu_backward_ref,
+                 hint="ReLU's slope is 1 where z > 0 and 0 elsewhere (also at z = 0, as in TensorFlow); "
+                      "multiply grad_a by it.",
+                 good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning."),
+    CodeExercise("03.bce_with_logits", "bce_with_logits", ("z", "y"), _bce_cases, _bce_ref,
+                 outputs=("loss", "dL_dz"), kinds=("number", "array"),
+                 hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
+                      "n samples, and dL/dz = (sigmoid(z) - y) / n.",
+                 good="Stable at |z| = 1000.", diagnose=_bce_diagnose, twin=_bce_twin),
+    CodeExercise("04.minibatch_epoch", "minibatch_epoch", ("w", "X", "y", "learning_rate", "batch_size"),
+                 _epoch_cases, _epoch_ref,
+                 hint="for each batch in order (X[i:i+B]): gradient of the batch's mean squared error, "
+                      "(2/B) X_b.T @ (X_b @ w - y_b), then w = w - learning_rate * gradient.",
+                 good="One epoch = ceil(n / B) updates, each on one batch.", diagnose=_epoch_diagnose),
+    CodeExercise("05.momentum_step", "momentum_step", ("w", "m", "g", "learning_rate", "momentum"),
+                 lambda rng: _state_cases(rng, False), _momentum_ref, outputs=("w_new", "m_new"),
+                 hint="Keras's form: m = momentum * m - learning_rate * g, then w = w + m.",
+                 good="", diagnose=_momentum_diagnose, twin=_optimizer_twin("momentum"), rtol=1e-6, atol=1e-8),
+    CodeExercise("05.adam_step", "adam_step",
+                 ("w", "m", "v", "g", "t", "learning_rate", "beta_1", "beta_2", "epsilon"),
+                 lambda rng: _state_cases(rng, True), _adam_ref, outputs=("w_new", "m_new", "v_new"),
+                 hint="m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g**2; alpha = lr sqrt(1 - b2**t) / (1 - b1**t); "
+                      "w = w - alpha m / (sqrt(v) + eps).",
+                 good="", diagnose=_adam_diagnose, twin=_optimizer_twin("adam"), rtol=1e-5, atol=1e-12),
+    CodeExercise("06.dense_backward", "dense_backward", ("x", "W", "b", "grad_a"), _dense_cases, _dense_ref,
+                 outputs=("dW", "db", "dx"),
+                 hint="delta = grad_a * (1 - a**2) with a = tanh(x @ W + b); dW = x.T @ delta (shape of W), "
+                      "db = delta summed over the samples, dx = delta @ W.T (shape of x).",
+                 good="", diagnose=_dense_diagnose, extra=_dense_gradcheck, twin=_dense_twin),
+    CodeExercise("07.forward", "forward", ("X", "W1", "b1", "W2", "b2"), _forward_cases, _forward_ref,
+                 hint="hidden = tanh(X @ W1 + b1), then output = sigmoid(hidden @ W2 + b2), shape (n, 1).",
+                 good="This is all the Playground computes for every pixel of its picture.",
+                 diagnose=_forward_diagnose),
+]}

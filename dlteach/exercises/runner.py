@@ -1,0 +1,246 @@
+"""Run a learner's function on test cases and explain the first failure.
+
+The learner's function is called on copies of each case's inputs; its result is compared with the
+reference (the package's own implementation). Everything that can go wrong is turned into one short
+message aimed at the learner: their exception (with the line of *their* cell, never a dlteach frame),
+the untouched stub, None, a list instead of an array, NaN or inf, a wrong shape, a changed input,
+or a wrong value (the inputs, the expected and the received value, and a hint).
+"""
+from __future__ import annotations
+
+import copy
+import linecache
+import os
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../dlteach
+_STDLIB_DIR = os.path.dirname(os.path.abspath(os.__file__))
+
+
+@dataclass
+class Case:
+    """One call: keyword arguments in the order of the learner's signature, and what makes it special."""
+
+    args: dict
+    note: str = ""
+
+
+@dataclass
+class CodeExercise:
+    """An exercise where the learner writes `func_name(*params)`.
+
+    reference(**args) returns the expected output: an array, a number, or a tuple of them named by
+    `outputs`. `diagnose(args, expected, got)` may name a typical mistake (a message or None).
+    `twin(func)` optionally compares with Keras/TensorFlow after all cases pass; it returns a line
+    for the verdict, or raises Mismatch.
+    """
+
+    id: str
+    func_name: str
+    params: tuple
+    make_cases: Callable[[np.random.Generator], list]
+    reference: Callable[..., Any]
+    hint: str
+    good: str
+    outputs: tuple = ()
+    rtol: float = 1e-7
+    atol: float = 1e-10
+    diagnose: Callable | None = None
+    twin: Callable | None = None
+    extra: Callable | None = None  # like twin, but pure NumPy (e.g. a numerical gradient check)
+    returns: str = "array"  # for a single output: "array" or "number"
+    kinds: tuple = field(default_factory=tuple)  # per-output "array" / "number" when outputs is given
+
+
+class Mismatch(Exception):
+    """A failed comparison, with the message shown to the learner."""
+
+
+class LearnerError(Exception):
+    """The learner's code raised; the message already points at their line."""
+
+
+# ---------------------------------------------------------------- formatting
+
+def show(value, indent: str = "    ") -> str:
+    """A short, readable rendering of an argument or a result."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=5, threshold=16, edgeitems=2, suppress_small=False,
+                               max_line_width=90)
+        text = text.replace("\n", "\n" + indent)
+        return f"{text}   (shape {value.shape})" if value.ndim else text
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value)
+
+
+def _is_library(filename: str) -> bool:
+    path = os.path.abspath(filename)
+    return (path.startswith(_PACKAGE_DIR + os.sep) or path.startswith(_STDLIB_DIR + os.sep)
+            or f"{os.sep}site-packages{os.sep}" in path or path.startswith("<frozen"))
+
+
+def _learner_frame(tb) -> traceback.FrameSummary | None:
+    """The innermost traceback frame that belongs to the learner (not dlteach, not a library)."""
+    mine = [f for f in traceback.extract_tb(tb) if not _is_library(f.filename)]
+    return mine[-1] if mine else None
+
+
+def describe_exception(err: BaseException, func_name: str) -> str:
+    frame = _learner_frame(err.__traceback__)
+    where = ""
+    if frame is not None:
+        line = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
+        where = f"\n  at line {frame.lineno} of your cell" + (f":\n    {line}" if line else ".")
+    return f"Your {func_name}() raised {type(err).__name__}: {err}{where}"
+
+
+# ---------------------------------------------------------------- calling the learner's function
+
+def call(ex: CodeExercise, func, args: dict):
+    """Call func on copies of args; raise LearnerError on an exception, Mismatch if it changes its inputs."""
+    copies = copy.deepcopy(args)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. overflow in exp: nothing may reach stderr (nbgrader)
+            got = func(**copies)
+    except NotImplementedError:
+        raise LearnerError(f"{ex.func_name}() is not written yet: replace `raise NotImplementedError()` "
+                           "with your code and run the cell again.") from None
+    except Exception as err:  # the learner's bug, shown as theirs
+        raise LearnerError(describe_exception(err, ex.func_name)) from None
+    for name, original in args.items():
+        if isinstance(original, np.ndarray) and not np.array_equal(copies[name], original, equal_nan=True):
+            raise Mismatch(f"{ex.func_name}() changed its input `{name}` in place (e.g. `{name} -= ...` or "
+                           f"`{name}[...] = ...`). The caller still needs the old value: build a new array "
+                           f"instead, e.g. `{name}_new = {name} - ...`.")
+    return got
+
+
+def _as_number(value, label: str, ex: CodeExercise):
+    if isinstance(value, (list, tuple)):
+        raise Mismatch(f"{label} should be one number, but your function returned a {type(value).__name__} "
+                       f"of length {len(value)}.")
+    arr = np.asarray(value) if isinstance(value, (np.ndarray, np.generic, int, float)) else None
+    if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise Mismatch(f"{label} should be a number, got {type(value).__name__}: {value!r}.")
+    if arr.size != 1:
+        raise Mismatch(f"{label} should be one number (the mean over the samples), got an array of shape "
+                       f"{arr.shape}: did you forget to take the mean?")
+    return float(arr.reshape(()))
+
+
+def _as_array(value, label: str, expected: np.ndarray):
+    if isinstance(value, (list, tuple)):
+        raise Mismatch(f"{label} is a Python {type(value).__name__}; return a NumPy array (build it with "
+                       "NumPy operations such as x @ W, or wrap it in np.array(...)).")
+    if not isinstance(value, (np.ndarray, np.generic, int, float)):
+        raise Mismatch(f"{label} should be a NumPy array, got {type(value).__name__}: {value!r}.")
+    arr = np.asarray(value)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) and arr.dtype != bool:
+        raise Mismatch(f"{label} should hold numbers, got an array of dtype {arr.dtype}.")
+    if arr.shape != expected.shape:
+        msg = f"{label} has shape {arr.shape}, expected {expected.shape}."
+        if arr.ndim == 2 and arr.shape == expected.shape[::-1]:
+            msg += " That is the transpose: check the order of the factors in your matrix product."
+        elif arr.size == expected.size:
+            msg += " Same number of entries: a missing or extra reshape, or a transposed operand?"
+        raise Mismatch(msg)
+    return arr.astype(np.float64)
+
+
+def _split_outputs(ex: CodeExercise, got, expected):
+    """Pair up the received and expected outputs as [(label, kind, got, expected)]."""
+    if not ex.outputs:
+        return [("your result", ex.returns, got, expected)]
+    k = len(ex.outputs)
+    names = ", ".join(ex.outputs)
+    if got is None:
+        raise Mismatch(f"{ex.func_name}() returned None; it should return {k} values: return {names}")
+    if not isinstance(got, (tuple, list)) or len(got) != k:
+        what = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
+        raise Mismatch(f"{ex.func_name}() should return {k} values ({names}), got {what}. "
+                       f"End with: return {names}")
+    kinds = ex.kinds or ("array",) * k
+    return [(f"`{n}`", kind, g, e) for n, kind, g, e in zip(ex.outputs, kinds, got, expected)]
+
+
+def compare(ex: CodeExercise, case: Case, got, expected) -> None:
+    """Raise Mismatch with a full explanation at the first output that differs."""
+    if got is None and not ex.outputs:
+        raise Mismatch(f"{ex.func_name}() returned None. Did you forget `return`?")
+    for label, kind, g, e in _split_outputs(ex, got, expected):
+        if kind == "number":
+            g_val = _as_number(g, label, ex)
+            e_arr, g_arr = np.asarray(float(e)), np.asarray(g_val)
+        else:
+            e_arr = np.asarray(e, dtype=np.float64)
+            g_arr = _as_array(g, label, e_arr)
+        if not np.all(np.isfinite(g_arr)):
+            bad = "NaN" if np.isnan(g_arr).any() else "inf"
+            raise Mismatch(_with_case(case, f"{label} contains {bad} (expected {show(e_arr if e_arr.ndim else float(e_arr))})."
+                           " Something overflowed or divided 0 by 0: look for exp of a large number or "
+                           "log of 0, and rewrite that step in a stable form."))
+        if not np.allclose(g_arr, e_arr, rtol=ex.rtol, atol=ex.atol):
+            diff = np.abs(g_arr - e_arr)
+            lines = [f"{label} is not right{' (' + case.note + ')' if case.note else ''}.",
+                     "  inputs:"]
+            lines += [f"    {name} = {show(value, ' ' * (7 + len(name)))}" for name, value in case.args.items()]
+            exp_text = show(e_arr, " " * 12) if e_arr.ndim else show(float(e_arr))
+            got_text = show(g_arr, " " * 12) if g_arr.ndim else show(float(g_arr))
+            lines += [f"  expected: {exp_text}", f"  received: {got_text}"]
+            if e_arr.ndim:
+                i = np.unravel_index(np.argmax(diff), diff.shape)
+                lines.append(f"  largest difference {diff[i]:.3g} at index {tuple(int(j) for j in i)}")
+            lines.append("  " + _diagnose(ex, case, got, expected, g_arr, e_arr))
+            raise Mismatch("\n".join(lines))
+
+
+def _with_case(case: Case, message: str) -> str:
+    inputs = ", ".join(f"{k} = {show(v)}" for k, v in case.args.items()
+                       if not isinstance(v, np.ndarray) or v.size <= 6)
+    return message + (f"\n  case: {case.note}" if case.note else "") + (f"\n  inputs: {inputs}" if inputs else "")
+
+
+def _diagnose(ex, case, got, expected, g_arr, e_arr) -> str:
+    if ex.diagnose is not None:
+        specific = ex.diagnose(case.args, expected, got)
+        if specific:
+            return "Hint: " + specific
+    if np.allclose(g_arr, -e_arr, rtol=1e-6, atol=1e-12) and np.any(e_arr != 0):
+        return "Hint: you have the right size with the wrong sign. " + ex.hint
+    nonzero = np.abs(e_arr) > 1e-12
+    if nonzero.any():
+        ratio = g_arr[nonzero] / e_arr[nonzero]
+        if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
+            return (f"Hint: every entry is {ratio.flat[0]:.4g} times the expected one: a missing or extra "
+                    f"constant factor (a 1/n, a learning rate, a 2?). " + ex.hint)
+    return "Hint: " + ex.hint
+
+
+# ---------------------------------------------------------------- the verdict
+
+def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str]:
+    """Check func on every case; return (ok, message)."""
+    if func is None:
+        return False, (f"No function yet: write {ex.func_name}({', '.join(ex.params)}) in the cell above and "
+                       "run it, then run this check again.")
+    if not callable(func):
+        return False, f"Pass the function itself, {ex.func_name}, not {type(func).__name__} {func!r}."
+    cases = ex.make_cases(np.random.default_rng(seed))
+    try:
+        for case in cases:
+            with np.errstate(all="ignore"):
+                expected = ex.reference(**copy.deepcopy(case.args))
+            got = call(ex, func, case.args)
+            compare(ex, case, got, expected)
+        extras = [f(func) for f in (ex.extra, ex.twin) if f is not None]
+    except (LearnerError, Mismatch) as err:
+        return False, str(err)
+    good = " ".join(part for part in (ex.good, *extras) if part)
+    return True, f"{len(cases)} cases passed. {good}".rstrip()

@@ -1,0 +1,127 @@
+"""Instructors' solutions to the lessons' exercises. Not imported by the lessons or the checkers.
+
+Each function is written the way a student would write it in the lesson's stub cell (NumPy only,
+`np` in scope); scripts/make_assignments.py copies its body into the nbgrader solution region.
+QUIZ holds the answers of the quiz exercises. tests/test_exercises.py proves that every solution
+passes its checker.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+QUIZ = {
+    "00.scale_with": "train",
+    "00.choose_with": "validation",
+    "01.and_neuron": (1.0, 1.0, -1.5),
+    "01.xor_one_neuron": "no",
+    "02.sigmoid_max_slope": 0.25,
+    "02.relu_slope_negative": 0.0,
+    "03.bce_value": 0.10536,
+    "03.bce_confident_wrong": 4.6052,
+    "04.largest_stable_lr": 0.1,
+    "04.updates_per_epoch": 10,
+    "04.predict_lr_0.1": "oscillates",
+    "05.adam_first_step": 0.01,
+    "05.momentum_speedup": 10,
+    "06.predict_saturated": "smaller",
+    "07.parameters": 37,
+    "07.xor_hidden": 2,
+    "08.glorot_limit": 0.1732,
+    "08.sigmoid_factor": 9.537e-7,
+    "09.precision": 0.8889,
+    "09.recall": 0.8,
+    "10.l2_gradient": 0.06,
+    "10.dropout_scale": 2,
+    "11.output_size": 4,
+    "11.conv_params": 4640,
+    "12.linear_saliency": -3,
+    "12.constant_pixel": 0,
+    "13.int8_bytes": 10000,
+    "13.soft_target": 0.7311,
+}
+
+
+def standardize(X_train, X):
+    mean = X_train.mean(axis=0)  # per feature (column), from the training data only
+    std = X_train.std(axis=0)
+    return (X - mean) / std
+
+
+def neuron_forward(X, w, b):
+    z = X @ w + b
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def perceptron_update(w, b, x, y, eta):
+    y_hat = 1.0 if x @ w + b > 0 else 0.0
+    w_new = w + eta * (y - y_hat) * x
+    b_new = b + eta * (y - y_hat)
+    return w_new, b_new
+
+
+def sigmoid_backward(z, grad_a):
+    a = 1.0 / (1.0 + np.exp(-z))
+    return grad_a * a * (1.0 - a)
+
+
+def relu_backward(z, grad_a):
+    return grad_a * (z > 0)
+
+
+def bce_with_logits(z, y):
+    n = len(z)
+    losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    a = 0.5 * (1.0 + np.tanh(0.5 * z))  # sigmoid(z) without overflow
+    return losses.mean(), (a - y) / n
+
+
+def minibatch_epoch(w, X, y, learning_rate, batch_size):
+    for i in range(0, len(X), batch_size):
+        X_b, y_b = X[i:i + batch_size], y[i:i + batch_size]
+        grad = 2.0 / len(X_b) * X_b.T @ (X_b @ w - y_b)
+        w = w - learning_rate * grad
+    return w
+
+
+def momentum_step(w, m, g, learning_rate, momentum):
+    m_new = momentum * m - learning_rate * g
+    w_new = w + m_new
+    return w_new, m_new
+
+
+def adam_step(w, m, v, g, t, learning_rate, beta_1, beta_2, epsilon):
+    m_new = beta_1 * m + (1 - beta_1) * g
+    v_new = beta_2 * v + (1 - beta_2) * g**2
+    alpha = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    w_new = w - alpha * m_new / (np.sqrt(v_new) + epsilon)
+    return w_new, m_new, v_new
+
+
+def dense_backward(x, W, b, grad_a):
+    a = np.tanh(x @ W + b)
+    delta = grad_a * (1.0 - a**2)  # dL/dz
+    dW = x.T @ delta
+    db = delta.sum(axis=0)
+    dx = delta @ W.T
+    return dW, db, dx
+
+
+def forward(X, W1, b1, W2, b2):
+    hidden = np.tanh(X @ W1 + b1)
+    z = hidden @ W2 + b2
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+CODE = {
+    "00.standardize": standardize,
+    "01.neuron_forward": neuron_forward,
+    "01.perceptron_update": perceptron_update,
+    "02.sigmoid_backward": sigmoid_backward,
+    "02.relu_backward": relu_backward,
+    "03.bce_with_logits": bce_with_logits,
+    "04.minibatch_epoch": minibatch_epoch,
+    "05.momentum_step": momentum_step,
+    "05.adam_step": adam_step,
+    "06.dense_backward": dense_backward,
+    "07.forward": forward,
+}
