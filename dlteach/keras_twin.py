@@ -4,7 +4,7 @@ and only inside functions (importing TensorFlow takes seconds; `import dlteach` 
     kmodel = to_keras(model)              same layers, same weights, same regularisation
     model  = from_keras(kmodel, loss)     and back
     kopt   = to_keras_optimizer(opt)      same hyperparameters, same update rule
-    grads  = keras_gradients(kmodel, X, y, loss)       tf.GradientTape of the whole loss
+    L, grads = keras_loss_and_gradients(kmodel, X, y, loss)   tf.GradientTape of the whole loss
     result = side_by_side(model, X, y, opt, epochs=..., batch_size=...)   both trained, step by step
 
 Precision: float64 makes the two agree to ~1e-15 per step. Keras creates the optimizer's
@@ -54,13 +54,13 @@ def to_keras(model: Sequential, dtype: str = "float64"):
     _check_dtype(dtype)
     keras, _ = _keras()
     layers = [keras.Input(shape=(model.n_in,), dtype=dtype)]
-    for layer in model.layers:
+    for name, layer in zip(model.layer_names, model.layers):  # the model's unique names: Keras needs them
         if isinstance(layer, Dense):
             reg = keras.regularizers.L1L2(l1=layer.reg.l1, l2=layer.reg.l2) if layer.reg else None
             layers.append(keras.layers.Dense(layer.n_out, activation=layer.act.name, kernel_regularizer=reg,
-                                             dtype=dtype, name=layer.name))
+                                             dtype=dtype, name=name))
         elif isinstance(layer, Dropout):
-            layers.append(keras.layers.Dropout(layer.rate, dtype=dtype, name=layer.name))
+            layers.append(keras.layers.Dropout(layer.rate, dtype=dtype, name=name))
         else:
             raise TypeError(f"to_keras does not know how to translate {layer!r}.")
     kmodel = keras.Sequential(layers)

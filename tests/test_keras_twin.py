@@ -1,13 +1,12 @@
 """The from-scratch engine against TensorFlow/Keras, in float64 (and float32 where stated)."""
+import keras  # a hard dependency: plain imports, so these tests fail (never skip) without it
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import dlteach as dt
 from dlteach import keras_twin as kt
 from dlteach.core import ACTIVATIONS, binary_crossentropy, categorical_crossentropy, mse, rel_error
-
-tf = pytest.importorskip("tensorflow")  # a hard dependency: importorskip only to name it
-keras = pytest.importorskip("keras")
 
 LOSSES = [  # (loss, output activation, n_out)
     ("mse", "linear", 2),
@@ -78,6 +77,24 @@ def test_losses_from_probabilities_equal_keras_including_the_clip(p_edge):
         v, g = ours(y, p)
         assert abs(v - float(value)) <= 1e-13 * abs(float(value)), ours.__name__
         assert rel_error(g, tape.gradient(value, pt).numpy()) < 1e-12, ours.__name__
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.3])
+@pytest.mark.parametrize("z", [20.0, 36.5, 40.0, 1000.0, -1000.0, -40.0, 0.0])
+def test_bce_from_logits_is_accurate_at_large_logits(z, y):
+    """sigmoid(z) - y would cancel for y = 1 and large z (21 % off at z = 36.5, 0 at z = 40);
+    TensorFlow stays accurate there, and so must we: 1e-15 relative."""
+    zt = tf.constant([[z]], dtype="float64")
+    with tf.GradientTape() as tape:
+        tape.watch(zt)
+        value = keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64")(
+            tf.constant([[y]], dtype="float64"), zt)
+    k_grad = tape.gradient(value, zt).numpy()[0, 0]
+    ours, grad = binary_crossentropy([[y]], [[z]], from_logits=True)
+    assert abs(ours - float(value)) <= 1e-15 * abs(float(value))
+    assert abs(grad[0, 0] - k_grad) <= 1e-15 * abs(k_grad)
+    if z == 40.0 and y == 1.0:
+        assert grad[0, 0] == pytest.approx(-np.exp(-40.0), rel=1e-15)  # -4.2e-18, not 0
 
 
 OPTIMIZERS = [("sgd", {}), ("sgd", {"momentum": 0.9}), ("sgd", {"momentum": 0.9, "nesterov": True}),

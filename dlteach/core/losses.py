@@ -6,8 +6,8 @@ Conventions follow Keras: samples are rows, a per-sample loss is averaged over t
 From probabilities, cross-entropies clip p to [eps, 1 - eps] exactly as Keras does, so that
 p = 0 or p = 1 never gives log(0) = -inf (the gradient is zero where the clip is active).
 From logits they use the log-sum-exp identities, which are exact and never overflow:
-    BCE(y, z) = max(z, 0) - z y + log(1 + e^-|z|)
-    CCE(y, z) = -sum_k y_k (z_k - logsumexp(z))
+    BCE(y, z) = max(z, 0) - z y + log(1 + e^-|z|)      dBCE/dz = (1 - y) sigmoid(z) - y sigmoid(-z)
+    CCE(y, z) = -sum_k y_k (z_k - logsumexp(z))          dCCE/dz = softmax(z) sum_k y_k - y
 """
 from __future__ import annotations
 
@@ -58,7 +58,10 @@ def _binary_crossentropy(y_true, y_pred, from_logits):
     if from_logits:
         z = y_pred
         per_elem = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
-        grad = (sigmoid(z) - y_true) / (n * k)
+        # dL/dz = sigmoid(z) - y, written as (1 - y) sigmoid(z) - y sigmoid(-z) (equal, since
+        # sigmoid(-z) = 1 - sigmoid(z)): no difference of two numbers near 1, so it stays accurate
+        # to the last bits at large |z| (sigmoid(40) - 1 would give 0 instead of -4.2e-18).
+        grad = ((1 - y_true) * sigmoid(z) - y_true * sigmoid(-z)) / (n * k)
     else:
         p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
         inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)  # clip passes no gradient outside

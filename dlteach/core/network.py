@@ -8,27 +8,92 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, as_generator, check_fraction
 from .layers import Dense, Dropout, Layer
 from .losses import get_loss, logits_twin
+
+
+PROBABILITY_OUTPUTS = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax"}
+
+
+def check_pairing(layers, loss) -> None:
+    """Refuse, at build time, an output activation + loss pair that would silently differ from
+    Keras or make no sense; every pair that passes equals Keras's loss and gradients.
+
+    Keras's losses look behind a sigmoid or softmax output and use its logits, so the pairs that
+    would mean something else in Keras (softmax + binary cross-entropy, sigmoid + categorical,
+    sigmoid/softmax + a from-logits loss) are refused here with the usual fix.
+    """
+    with_act = [layer for layer in layers if hasattr(layer, "act")]
+    if not with_act:
+        return
+    out = with_act[-1]  # the last layer with an activation makes the output; Dropout/Flatten pass it on
+    act = out.act.name
+    units = out.W.shape[-1]
+    kind = loss.name.replace("_from_logits", "")
+    pair = f"output activation {act!r} with loss {loss.name!r}"
+    if act == "softmax" and units == 1:
+        raise ValueError(f"A softmax over 1 unit always outputs 1, so the loss cannot change ({pair}). For one "
+                         "yes/no output use output_activation='sigmoid' with loss='binary_crossentropy'.")
+    if kind == "categorical_crossentropy" and units == 1:
+        raise ValueError(f"Categorical cross-entropy over 1 output is always 0 ({pair}). For one yes/no output "
+                         "use loss='binary_crossentropy' with a sigmoid output, or give the layer one unit per class.")
+    if kind == "mse":
+        return
+    if loss.from_logits and act in ("sigmoid", "softmax"):
+        plain = loss.name.replace("_from_logits", "")
+        raise ValueError(f"Refused: {pair}. A from-logits loss expects raw scores, but the output already applies "
+                         f"{act} (Keras would use the scores before it). Use loss={plain!r} with the {act} output, "
+                         f"or output_activation='linear' with {loss.name!r}.")
+    if loss.from_logits:
+        return
+    wanted = PROBABILITY_OUTPUTS[kind]
+    if act in ("sigmoid", "softmax") and act != wanted:
+        other = "categorical_crossentropy" if act == "softmax" else "binary_crossentropy"
+        raise ValueError(f"Refused: {pair}. Keras would compute this loss from the logits before the {act}, not "
+                         f"from its outputs, so the two would disagree. Use output_activation={wanted!r} with "
+                         f"{loss.name!r}, or loss={other!r} with the {act} output.")
+    if kind == "categorical_crossentropy" and act != "softmax":
+        raise ValueError(f"Refused: {pair}. Categorical cross-entropy needs probabilities that sum to 1 from a "
+                         "softmax output. Use output_activation='softmax', or loss="
+                         "'categorical_crossentropy_from_logits' with a linear output.")
+    if act == wanted and out is not layers[-1]:
+        raise ValueError(f"Refused: {pair} followed by {type(layers[-1]).__name__}: put the {act} layer last "
+                         "(e.g. Dropout before it), so that the loss sees its logits as Keras's does.")
 
 
 class Sequential:
     """A stack of layers trained with one loss (Keras's Sequential + compile(loss=...))."""
 
     def __init__(self, layers: list[Layer], loss="mse"):
+        if isinstance(layers, Layer) or not isinstance(layers, (list, tuple)):
+            raise TypeError(f"Sequential takes a list of layers, e.g. [Dense(2, 8), Dense(8, 1)], got {layers!r}.")
         if not layers:
             raise ValueError("Sequential needs at least one layer.")
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(f"layer {i} of Sequential is {layer!r}, not a Layer (Dense, Dropout, Conv2D, ...).")
         self.layers = list(layers)
-        self.loss = get_loss(loss)
-        names = [getattr(l, "name", "layer") for l in self.layers]
-        if len(set(names)) < len(names):  # unique names, so that gradients can be reported by name
-            for i, layer in enumerate(self.layers):
-                layer.name = f"{names[i]}_{i}"
-        dense = [l for l in self.layers if isinstance(l, Dense)]
-        for prev, nxt in zip(dense, dense[1:]):
+        # Unique names for reporting gradients ("dense_1/W"): the model's own map, so the caller's
+        # layer objects keep the names they were given even when two share a name.
+        names = [getattr(layer, "name", "layer") for layer in self.layers]
+        self.layer_names = [f"{n}_{i}" if names.count(n) > 1 else n for i, n in enumerate(names)]
+        dense = [(name, l) for name, l in zip(self.layer_names, self.layers) if isinstance(l, Dense)]
+        for (prev_name, prev), (next_name, nxt) in zip(dense, dense[1:]):
             if prev.n_out != nxt.n_in:
-                raise ValueError(f"{prev.name} outputs {prev.n_out} values but {nxt.name} expects {nxt.n_in}.")
+                raise ValueError(f"{prev_name} outputs {prev.n_out} values but {next_name} expects {nxt.n_in}.")
+        self.loss = loss  # checked against the output layer by the setter below
+
+    @property
+    def loss(self):
+        """The Loss object; assigning a name or a Loss checks it against the output layer."""
+        return self._loss
+
+    @loss.setter
+    def loss(self, loss):
+        loss = get_loss(loss)
+        check_pairing(self.layers, loss)
+        self._loss = loss
 
     # --- shapes and parameters -------------------------------------------------------------
     @property
@@ -44,12 +109,14 @@ class Sequential:
         return [l for l in self.layers if isinstance(l, Dense)]
 
     def params(self):
-        """[(name, value, grad)] over all layers, in Keras's get_weights() order."""
-        return [p for layer in self.layers for p in layer.params()]
+        """[(name, value, grad)] over all layers, in Keras's get_weights() order; names are
+        "<layer name>/<parameter>" with the model's unique layer names."""
+        return [p for name, layer in zip(self.layer_names, self.layers) for p in _renamed(layer, name)]
 
     def trainable_params(self):
         """params() of the layers with trainable = True (set layer.trainable = False to freeze one)."""
-        return [p for layer in self.layers if layer.trainable for p in layer.params()]
+        return [p for name, layer in zip(self.layer_names, self.layers) if layer.trainable
+                for p in _renamed(layer, name)]
 
     def get_weights(self):
         return [value.copy() for _, value, _ in self.params()]
@@ -152,30 +219,43 @@ class Sequential:
         return "Sequential([" + ", ".join(repr(l) for l in self.layers) + f"], loss={self.loss.name!r})"
 
 
+def _renamed(layer, name):
+    """layer.params() with the layer part of each parameter name replaced by `name`."""
+    return [(f"{name}/{pname.rsplit('/', 1)[-1]}", value, grad) for pname, value, grad in layer.params()]
+
+
 def grads_of(model) -> list[np.ndarray]:
     return [g for _, _, g in model.params()]
 
 
-def MLP(sizes, activation="tanh", output_activation="linear", loss="mse", init="glorot_uniform",
-        l1: float = 0.0, l2: float = 0.0, dropout: float = 0.0, seed=0) -> Sequential:
-    """A multilayer perceptron from a list of sizes, e.g. [2, 8, 8, 1]: two hidden layers of 8.
+class MLP(Sequential):
+    """A multilayer perceptron from a list of sizes, e.g. MLP([2, 8, 8, 1]): two hidden layers of 8.
 
     Hidden layers use `activation` (and `dropout` after them); the last uses `output_activation`.
     L1/L2 penalties apply to every weight matrix, as a kernel_regularizer on every Keras layer.
+    `seed` (None, an int >= 0 or a numpy Generator) draws the initial weights and dropout masks.
+    It is a Sequential of Dense (and Dropout) layers named dense_0, dropout_0, dense_1, ...
     """
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, e.g. [2, 1]; got {sizes}.")
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-            raise ValueError(f"every size must be a positive integer, got {sizes}.")
-    rng = np.random.default_rng(seed)
-    layers: list[Layer] = []
-    n_layers = len(sizes) - 1
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        last = i == n_layers - 1
-        layers.append(Dense(n_in, n_out, output_activation if last else activation, init=init,
-                            l1=l1, l2=l2, rng=rng, name=f"dense_{i}"))
-        if not last and dropout:
-            layers.append(Dropout(dropout, rng=rng, name=f"dropout_{i}"))
-    return Sequential(layers, loss=loss)
+
+    def __init__(self, sizes, activation="tanh", output_activation="linear", loss="mse", init="glorot_uniform",
+                 l1: float = 0.0, l2: float = 0.0, dropout: float = 0.0, seed=0):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"sizes must be a list of layer sizes, e.g. [2, 8, 1]; got {sizes!r}.")
+        sizes = list(sizes)
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output size, e.g. [2, 1]; got {sizes}.")
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+                raise ValueError(f"every size must be a positive integer, got {sizes}.")
+        dropout = check_fraction(dropout, "dropout")
+        rng = as_generator(seed, "seed")
+        layers: list[Layer] = []
+        n_layers = len(sizes) - 1
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            last = i == n_layers - 1
+            layers.append(Dense(n_in, n_out, output_activation if last else activation, init=init,
+                                l1=l1, l2=l2, rng=rng, name=f"dense_{i}"))
+            if not last and dropout:
+                layers.append(Dropout(dropout, rng=rng, name=f"dropout_{i}"))
+        self.sizes = [int(s) for s in sizes]
+        super().__init__(layers, loss=loss)
