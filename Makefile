@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab test test-fast test-colab constraints bench browser env clean notebooks
+.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -54,6 +54,12 @@ PORT ?=
 IP   ?= 127.0.0.1
 lab: $(STAMP)
 	$(PY) scripts/lab.py --ip $(IP) $(if $(PORT),--port $(PORT))
+
+# The explorers as standalone pages (Voila, no code shown): the index, the Playground and every
+# lesson's explorer. make app APP_PORT=8870 picks the port.
+APP_PORT ?= 8866
+app: $(STAMP)
+	cd apps && ../$(PY) -m voila --no-browser --Voila.ip=$(IP) --port=$(APP_PORT) --Voila.port_retries=0 .
 
 # Debian's chromium for the end-to-end browser test (needs root; skipped quietly otherwise,
 # and then the browser test is skipped too, except under CI where it must run).

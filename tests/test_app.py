@@ -1,0 +1,100 @@
+"""`make app`: the explorers as standalone Voila pages. Headless Chromium opens the index, follows the
+link to the Playground, moves the noise slider and sees the picture change, with no error on the page.
+
+Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it must run.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI must run the app test, but /usr/bin/chromium is missing (make browser installs it).")
+    pytest.skip("Debian's chromium is not installed (run `make browser` as root)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("app") / "voila.log"
+    log = open(log_path, "w")
+    server = subprocess.Popen(["make", "--no-print-directory", "app", f"APP_PORT={port}"], cwd=ROOT,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("make app did not serve: " + log_path.read_text()[-2000:])
+            time.sleep(0.25)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_index_lists_every_explorer_page():
+    apps = {p.stem for p in (ROOT / "apps").glob("*.ipynb")} - {"index"}
+    index = (ROOT / "apps" / "index.ipynb").read_text()
+    assert "playground" in apps and len(apps) >= 13
+    assert {name for name in apps if f"({name}.ipynb)" in index} == apps
+
+
+def test_playground_app_answers_a_slider(app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page_errors = []
+        page.on("pageerror", lambda err: page_errors.append(str(err)))
+        try:
+            page.goto(app + "/voila/render/index.ipynb")
+            page.get_by_role("link", name="The Playground").click()
+            page.wait_for_url(re.compile(r".*/playground\.ipynb$"))
+            image = page.locator(".widget-image").first
+            image.wait_for(state="visible", timeout=120_000)
+            page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
+                                   " return i && i.naturalWidth > 0; }", timeout=60_000)
+            assert page.locator("text=import dlteach").count() == 0, "Voila must not show the code"
+            before = image.get_attribute("src")
+            noise = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="noise"))
+            noise.locator(".noUi-handle").first.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("before => document.querySelector('.widget-image').src !== before", arg=before,
+                                   timeout=30_000)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ROOT / ".cache" / "app_playground.png"))
+            text = page.inner_text("body")
+            for bad in ("Traceback", "Error", "There was an error"):
+                assert bad not in text, f"{bad!r} on the page:\n{text[-1500:]}"
+            assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+            assert page_errors == []
+        finally:
+            browser.close()
