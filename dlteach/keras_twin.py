@@ -162,19 +162,23 @@ class KerasTrainer:
         @tf.function(reduce_retracing=True)
         def step(X, y):
             with tf.GradientTape() as tape:
-                total = kloss(y, kmodel(X, training=True))
+                out = kmodel(X, training=True)
+                total = kloss(y, out)
                 if kmodel.losses:
                     total = total + tf.add_n(kmodel.losses)
             kopt.apply_gradients(zip(tape.gradient(total, kmodel.trainable_weights), kmodel.trainable_weights))
-            return total
+            return total, out
 
         self._step = step
+        self.last_output = None  # the output of the last batch, before its step (fit's accuracy uses it)
 
     def train_batch(self, X, y) -> float:
         """One optimizer step on (X, y); returns the batch loss before the step."""
         _, tf = _keras()
         y = np.asarray(y).reshape(len(X), -1)
-        return float(self._step(tf.constant(X, dtype=self.dtype), tf.constant(y, dtype=self.dtype)))
+        total, out = self._step(tf.constant(X, dtype=self.dtype), tf.constant(y, dtype=self.dtype))
+        self.last_output = np.asarray(out, dtype=np.float64)
+        return float(total)
 
     def sync_to_model(self):
         """Copy the Keras weights into the from-scratch model (for drawing and evaluating)."""
@@ -207,17 +211,25 @@ def side_by_side(model: Sequential, X, y, optimizer="sgd", epochs: int = 1, batc
 
 
 def keras_fit(model: Sequential, X, y, optimizer="sgd", epochs: int = 10, batch_size: int | None = 32,
-              shuffle: bool = False, seed: int = 0, dtype: str = "float64", **optimizer_kwargs):
-    """Compile and fit the Keras twin of `model` with Keras's own `fit`; returns (kmodel, history dict)."""
+              shuffle: bool = False, seed: int = 0, dtype: str = "float64", validation_data=None,
+              **optimizer_kwargs):
+    """Compile and fit the Keras twin of `model` with Keras's own `fit` (with metrics=["accuracy"]
+    for a classification loss); returns (kmodel, history dict)."""
     keras, _ = _keras()
     keras.utils.set_random_seed(seed)
     kmodel = to_keras(model, dtype)
     y = model._as_targets(y, len(X))
+    if validation_data is not None:
+        X_val, y_val = validation_data
+        validation_data = (np.asarray(X_val, dtype=dtype), model._as_targets(y_val, len(X_val)).astype(dtype))
+    classify = model.loss.name.startswith(("binary", "categorical"))
     with floatx(dtype):  # fit's loss bookkeeping (metrics, regularisation sum) follows floatx
         kmodel.compile(optimizer=to_keras_optimizer(get_optimizer(optimizer, **optimizer_kwargs), dtype),
-                       loss=to_keras_loss(model.loss, dtype))
+                       loss=to_keras_loss(model.loss, dtype), metrics=["accuracy"] if classify else None)
         h = kmodel.fit(np.asarray(X, dtype=dtype), y.astype(dtype), epochs=epochs,
-                       batch_size=batch_size or len(X), shuffle=shuffle, verbose=0)
+                       batch_size=batch_size or len(X), shuffle=shuffle, verbose=0,
+                       validation_data=validation_data, validation_batch_size=len(validation_data[0])
+                       if validation_data is not None else None)
     return kmodel, h.history
 
 

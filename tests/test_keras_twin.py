@@ -117,15 +117,23 @@ def test_100_step_trajectories_equal_keras_optimizers(name, kwargs, dtype, tol):
     assert result["ours"][-1] < result["ours"][0]  # it did learn something
 
 
-def test_fit_equals_keras_model_fit():
+@pytest.mark.parametrize("out_act,loss,units", [("softmax", "categorical_crossentropy", 3),
+                                                 ("sigmoid", "binary_crossentropy", 1)])
+def test_fit_history_equals_keras_model_fit(out_act, loss, units):
+    """Every history key, including Keras's running-mean accuracy, to 1e-12 in float64."""
     rng = np.random.default_rng(11)
-    X = rng.normal(size=(90, 3))
-    y = np.eye(3)[np.argmax(X @ rng.normal(size=(3, 3)), axis=1)]
-    model = dt.MLP([3, 6, 3], "relu", "softmax", "categorical_crossentropy", l2=1e-3, seed=0)
-    kmodel, khist = kt.keras_fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01)
-    ours = dt.fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01, shuffle=False, verbose=0)
-    assert np.max(np.abs(np.array(khist["loss"]) - ours["loss"])) < 1e-8  # last batch is 10 of 20: weighted mean
-    assert kt.max_weight_difference(model, kmodel) < 1e-10
+    X, X_val = rng.normal(size=(90, 3)), rng.normal(size=(30, 3))
+    W = rng.normal(size=(3, 3))
+    y, y_val = (np.eye(3)[np.argmax(A @ W, axis=1)][:, :units] for A in (X, X_val))
+    model = dt.MLP([3, 6, units], "relu", out_act, loss, l2=1e-3, seed=0)
+    kmodel, khist = kt.keras_fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01,
+                                 validation_data=(X_val, y_val))
+    ours = dt.fit(model, X, y, "adam", epochs=15, batch_size=20, learning_rate=0.01, shuffle=False, verbose=0,
+                  validation_data=(X_val, y_val))  # last batch is 10 of 20: means weighted by batch size
+    assert set(khist) == set(ours.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    for key in khist:
+        assert np.max(np.abs(np.array(khist[key]) - ours[key])) < 1e-12, key
+    assert kt.max_weight_difference(model, kmodel) < 1e-12
 
 
 def test_round_trip_and_dropout_off_at_inference():

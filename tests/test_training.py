@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -80,9 +82,14 @@ def test_callbacks_see_every_epoch_and_can_stop():
 
 def test_progress_printer_is_rounded(capsys):
     X, y = xor_data()
-    fit(MLP([2, 3, 1], seed=0), X, y, epochs=2, verbose=2)
+    fit(MLP([2, 3, 1], "tanh", "sigmoid", "binary_crossentropy", seed=0), X, y, epochs=2, verbose=2,
+        validation_data=(X[:50], y[:50]))
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("epoch    1  loss 0.") and len(lines) == 2
+    assert len(lines) == 2
+    for epoch, line in enumerate(lines, start=1):
+        # every number with exactly 4 decimals: a 17-digit print (0.6931471805599453) fails here
+        assert re.fullmatch(rf"epoch {epoch:4d}(  (loss|accuracy|val_loss|val_accuracy) \d+\.\d{{4}}){{4}}",
+                            line), line
 
 
 def test_bad_arguments():
@@ -98,6 +105,83 @@ def test_bad_arguments():
         fit(model, X, y, batch_size=0)
     with pytest.raises(ValueError, match="monitors 'val_loss'.*monitor='loss'"):
         fit(model, X, y, callbacks=[EarlyStopping()], verbose=0)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"epochs": 2.5}, ValueError, r"epochs must be an integer > initial_epoch \(0\), got 2.5"),
+    ({"epochs": True}, ValueError, "epochs must be an integer"),
+    ({"initial_epoch": -1}, ValueError, "initial_epoch must be an integer >= 0, got -1"),
+    ({"initial_epoch": 1.0}, TypeError, "initial_epoch must be an integer, got 1.0"),
+    ({"epochs": 3, "initial_epoch": 3}, ValueError, r"epochs must be an integer > initial_epoch \(3\)"),
+    ({"batch_size": 2.0}, ValueError, "batch_size must be a positive integer or None"),
+    ({"batch_size": "32"}, ValueError, "batch_size must be a positive integer or None"),
+    ({"shuffle": "yes"}, TypeError, "shuffle must be True or False, got 'yes'"),
+    ({"seed": -3}, ValueError, "seed must be an integer >= 0, got -3"),
+    ({"seed": 0.5}, TypeError, "seed must be an integer, got 0.5"),
+    ({"verbose": 3}, ValueError, "verbose must be an integer from 0 to 2, got 3"),
+    ({"verbose": "loud"}, TypeError, "verbose must be an integer"),
+    ({"callbacks": EarlyStopping()}, TypeError, "callbacks must be a list.*single callback"),
+    ({"callbacks": [print]}, TypeError, "callbacks must be Callback objects"),
+    ({"callbacks": 3}, TypeError, "callbacks must be a list of Callback objects, got 3"),
+    ({"divergence_factor": 0.5}, ValueError, "divergence_factor must be > 1"),
+    ({"validation_data": ([[0.0, 1.0]],)}, ValueError, r"validation_data must be a pair \(X_val, y_val\), got a tuple of length 1"),
+    ({"validation_data": np.zeros((3, 2))}, ValueError, r"validation_data must be a pair .*'ndarray'"),
+    ({"validation_data": (np.zeros((0, 2)), np.zeros(0))}, ValueError, "validation_data has no samples"),
+    ({"validation_data": (np.zeros((4, 3)), np.zeros(4))}, ValueError, r"X has 3 features .* expects 2"),
+    ({"validation_data": (np.zeros((4, 2)), np.zeros(5))}, ValueError, "X has 4 samples but y has 5"),
+])
+def test_every_fit_setting_is_checked_where_given(kwargs, error, match):
+    X, y = xor_data(40)
+    kwargs = {"verbose": 0, **kwargs}
+    with pytest.raises(error, match=match):
+        fit(MLP([2, 3, 1], seed=0), X, y, **kwargs)
+
+
+def test_empty_data_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"X has no samples \(shape \(0, 2\)\)"):
+        fit(MLP([2, 3, 1], seed=0), np.zeros((0, 2)), np.zeros(0), verbose=0)
+
+
+def test_other_errors_keep_their_own_message_not_divergence():
+    from dlteach.core import Adam
+    X, y = xor_data(40)
+    opt = Adam(0.01)
+    fit(MLP([2, 3, 1], seed=0), X, y, opt, epochs=1, verbose=0)
+    with pytest.raises(ValueError) as err:  # the optimizer's state belongs to a 2-3-1 model
+        fit(MLP([2, 5, 1], seed=0), X, y, opt, epochs=1, verbose=0)
+    assert "diverged" not in str(err.value) and "learning rate" not in str(err.value)
+
+
+def test_a_loss_infinite_before_training_blames_the_data():
+    X, y = xor_data(40)
+    with pytest.raises(ValueError, match="before training.*the data is the problem.*Scale the inputs"):
+        fit(MLP([2, 3, 1], "relu", "linear", "mse", seed=0), X * 1e200, y, verbose=0)
+
+
+def test_divergence_on_the_last_step_of_an_epoch_is_caught():
+    # one full batch per epoch: the step that blows up is the epoch's last, its loss still finite
+    X, y = xor_data()
+    model = MLP([2, 8, 1], "relu", "linear", "mse", seed=0)
+    h = fit(model, X, 1e3 * X[:, 0], "sgd", epochs=20, batch_size=None, learning_rate=1e3, verbose=0)
+    assert h.diverged
+    assert all(np.all(np.isfinite(w)) for w in model.get_weights())
+    assert all(np.isfinite(v) for values in h.history.values() for v in values)
+
+
+def test_fit_trains_a_cnn_on_images():
+    """4-D input (n, height, width, channels) through Conv2D, MaxPool2D, Flatten, Dense."""
+    from dlteach.core import Conv2D, Dense, Flatten, MaxPool2D, Sequential
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 6, 6, 1)) * 0.1
+    labels = rng.integers(0, 2, 64)
+    X[labels == 1, 1:5, 2:4, 0] += 1.0  # class 1: a bright vertical bar
+    Y = np.eye(2)[labels]
+    model = Sequential([Conv2D(1, 4, 3, activation="relu", seed=1), MaxPool2D(2), Flatten(),
+                        Dense(16, 2, "softmax", seed=2)], loss="categorical_crossentropy")
+    h = fit(model, X, Y, "adam", epochs=30, batch_size=16, learning_rate=0.02, verbose=0)
+    assert h["loss"][-1] < 0.3 * h.initial_loss and h["accuracy"][-1] > 0.95
+    with pytest.raises(ValueError, match="expects images"):
+        fit(model, X[..., 0], Y, verbose=0)
 
 
 def test_initial_epoch_continues_training_exactly():

@@ -145,12 +145,16 @@ class Sequential:
         return isinstance(last, Dense) and last.act.name == self.loss.fused_activation
 
     def _check_X(self, X):
-        first = self.layers[0]
-        if hasattr(first, "k"):  # a Conv2D first: images (n, height, width, channels)
-            return as_float_array(X, "X", ndim=4)
-        X = as_float_array(X, "X", ndim=2)
-        if X.shape[1] != self.n_in:
-            raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the network expects {self.n_in}.")
+        """X as float64: (n, n_in) when the first layer is Dense; any (n, ...) otherwise (images
+        (n, height, width, channels) for a Conv2D or Flatten first, which check their own shapes)."""
+        if isinstance(self.layers[0], Dense):
+            X = as_float_array(X, "X", ndim=2)
+            if X.shape[1] != self.n_in:
+                raise ValueError(f"X has {X.shape[1]} features (shape {X.shape}) but the network expects {self.n_in}.")
+            return X
+        X = as_float_array(X, "X")
+        if X.ndim < 2:
+            raise ValueError(f"X must hold one sample per row (at least 2-D), got shape {X.shape}.")
         return X
 
     def forward(self, X, training: bool = False):
@@ -194,14 +198,20 @@ class Sequential:
 
     def _loss_and_grads(self, X, y, training: bool = True):
         """loss_and_grads for inputs already checked (the training loop checks X and y once)."""
-        data_loss, grad, fused = self._output_loss(y, self._forward(X, training))
+        loss, grads, _ = self._loss_grads_and_output(X, y, training)
+        return loss, grads
+
+    def _loss_grads_and_output(self, X, y, training: bool = True):
+        """(total loss, grads, output a_L): fit also needs the output, for the batch's accuracy."""
+        out = self._forward(X, training)
+        data_loss, grad, fused = self._output_loss(y, out)
         rest = self.layers
         if fused:
             grad = self.layers[-1].backward(grad, through_activation=False)
             rest = self.layers[:-1]
         for layer in reversed(rest):
             grad = layer.backward(grad)
-        return data_loss + self.penalty(), grads_of(self)
+        return data_loss + self.penalty(), grads_of(self), out
 
     def evaluate(self, X, y, include_penalty: bool = True) -> float:
         """Loss at inference (dropout off), no gradients; with the L1/L2 penalty unless told not."""

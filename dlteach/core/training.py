@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import check_int, check_positive
 from .optimizers import Optimizer, get_optimizer
 
 
@@ -116,12 +116,18 @@ def divergence_message(epoch: int, loss: float, initial_loss: float, learning_ra
 def accuracy(model, X, y) -> float:
     """Fraction correct: argmax for several outputs, threshold for one (0.5 on probabilities,
     0 on logits)."""
-    out = model.forward(X)
-    y = np.asarray(y, dtype=np.float64)
+    X = model._check_X(X)
+    return _fraction_correct(model.forward(X), model._as_targets(y, len(X)), model.loss.from_logits)
+
+
+def _fraction_correct(out, y, from_logits: bool) -> float:
+    """Keras's accuracy for outputs `out` (n, k) and targets y (n, k): categorical (argmax) for
+    k > 1, binary for k = 1 (threshold 0.5 on probabilities; 0 on logits, where Keras's
+    "accuracy" would still use 0.5, which is not the decision boundary of a logit)."""
     if out.shape[1] > 1:
-        return float(np.mean(out.argmax(axis=1) == y.reshape(len(y), -1).argmax(axis=1)))
-    threshold = 0.0 if model.loss.from_logits else 0.5
-    return float(np.mean((out[:, 0] > threshold) == (y.reshape(-1) > 0.5)))
+        return float(np.mean(out.argmax(axis=1) == y.argmax(axis=1)))
+    threshold = 0.0 if from_logits else 0.5
+    return float(np.mean((out[:, 0] > threshold) == (y[:, 0] > 0.5)))
 
 
 def batches(n: int, batch_size: int | None, rng: np.random.Generator | None):
@@ -139,53 +145,102 @@ def epoch_batches(n: int, batch_size: int | None, seed, epoch: int, shuffle: boo
 
 def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch_size: int | None = 32,
         validation_data=None, shuffle: bool = True, seed=0, callbacks=(), verbose: int = 1,
-        divergence_factor: float = 1e4, initial_epoch: int = 0, **optimizer_kwargs) -> History:
+        divergence_factor: float = 1e4, initial_epoch: int = 0, trainer=None, **optimizer_kwargs) -> History:
     """Train `model` in place and return its History.
 
-    batch_size None means full batch. `seed` makes the shuffling reproducible. As in Keras,
-    `initial_epoch` lets a caller continue training: epochs initial_epoch+1 .. epochs are run
-    (the optimizer object, passed again, keeps its moments).
+    X is (n, features) for an MLP, or (n, height, width, channels) images for a Conv2D stack.
+    batch_size None means full batch. `seed` (an int >= 0, or None for a fresh random one) makes
+    the shuffling reproducible. As in Keras, `initial_epoch` lets a caller continue training:
+    epochs initial_epoch+1 .. epochs are run (the optimizer object, passed again, keeps its moments).
+
+    History keys mean what Keras's mean:
+        loss          running mean over the epoch's mini-batches (weighted by batch size) of the
+                      batch loss before each step, penalties included
+        accuracy      the same running mean of the batch accuracy (classification losses only)
+        val_loss, val_accuracy   on validation_data=(X_val, y_val) after the epoch's last step
+    (one difference: for one output trained from logits, accuracy thresholds the logit at 0,
+    where Keras's "accuracy" would threshold it at 0.5.)
+
     Training stops cleanly, keeping the last good weights, when the loss becomes NaN/inf or grows
-    beyond `divergence_factor` times its initial value; history.message says what happened.
+    beyond `divergence_factor` times its initial value; history.message says what happened. A
+    loss that is already NaN/inf before training is the data's fault: a ValueError says so.
     verbose: 0 silent, 1 a line when training stops early, 2 also one line per epoch.
+    trainer: None (backpropagation through `model`, steps by `optimizer`), or an object that takes
+    the steps in another framework on the same mini-batches: trainer.train_batch(X_B, y_B) makes one
+    step and returns the batch loss before it (and keeps that batch's output in trainer.last_output,
+    for the accuracy); trainer.sync_to_model() copies its weights into `model` after each epoch's
+    batches (e.g. keras_twin.KerasTrainer, the Playground's Keras backend). Everything else (loss
+    log, divergence check and restore, callbacks) is the same.
     """
-    X = as_float_array(X, "X", ndim=2)
+    X = model._check_X(X)
+    if len(X) == 0:
+        raise ValueError(f"X has no samples (shape {X.shape}); fit needs at least one.")
     y = model._as_targets(y, X.shape[0])
+    initial_epoch = check_int(initial_epoch, "initial_epoch", low=0)
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs <= initial_epoch:
         raise ValueError(f"epochs must be an integer > initial_epoch ({initial_epoch}), got {epochs!r}.")
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
                                    or batch_size < 1):
         raise ValueError(f"batch_size must be a positive integer or None (full batch), got {batch_size!r}.")
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}.")
+    seed = int(np.random.default_rng().integers(2**31)) if seed is None else check_int(seed, "seed", low=0)
+    verbose = check_int(verbose, "verbose", low=0, high=2)
+    divergence_factor = check_positive(divergence_factor, "divergence_factor")
+    if divergence_factor <= 1:
+        raise ValueError(f"divergence_factor must be > 1 (a loss that many times its initial value), "
+                         f"got {divergence_factor!r}.")
+    callbacks = _check_callbacks(callbacks)
     optimizer = get_optimizer(optimizer, **optimizer_kwargs)
     if validation_data is not None:
-        X_val = as_float_array(validation_data[0], "X_val", ndim=2)
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            got = f"a {type(validation_data).__name__} of length {len(validation_data)}" if isinstance(
+                validation_data, (tuple, list)) else repr(type(validation_data).__name__)
+            raise ValueError(f"validation_data must be a pair (X_val, y_val), got {got}.")
+        X_val = model._check_X(validation_data[0])
+        if len(X_val) == 0:
+            raise ValueError(f"validation_data has no samples (X_val shape {X_val.shape}); pass None for none.")
         y_val = model._as_targets(validation_data[1], X_val.shape[0])
-    callbacks = list(callbacks)
     if verbose >= 2:
         callbacks.append(ProgressPrinter())
     classify = model.loss.name.startswith(("binary", "categorical"))
 
     history = History()
-    history.initial_loss = model.evaluate(X, y)
+    with np.errstate(all="ignore"):
+        history.initial_loss = model.evaluate(X, y)
+    if not np.isfinite(history.initial_loss):
+        raise ValueError(f"The loss is already {history.initial_loss} before training, with the initial weights: "
+                         f"the data is the problem, not the learning rate (inputs reach "
+                         f"{np.max(np.abs(X)):.3g}). Scale the inputs (and regression targets), e.g. with "
+                         "dlteach.data.Standardizer, before training.")
     for cb in callbacks:
         cb.on_train_begin(model, history)
     for epoch in range(initial_epoch + 1, epochs + 1):
         good_weights = model.get_weights()
-        batch_losses, batch_sizes = [], []
+        batch_losses, batch_accuracies, batch_sizes = [], [], []
         with np.errstate(all="ignore"):  # overflow is detected below and explained, not warned about
-            try:
-                for idx in epoch_batches(len(X), batch_size, seed, epoch, shuffle):
-                    loss, _ = model._loss_and_grads(X[idx], y[idx], training=True)  # X, y checked above
-                    batch_losses.append(loss)
-                    batch_sizes.append(len(idx))
-                    if not np.isfinite(loss):
-                        break
+            for idx in epoch_batches(len(X), batch_size, seed, epoch, shuffle):
+                if trainer is not None:  # the step is taken by the trainer (loss before its step)
+                    loss = trainer.train_batch(X[idx], y[idx])
+                    out = getattr(trainer, "last_output", None)
+                else:
+                    loss, _, out = model._loss_grads_and_output(X[idx], y[idx], training=True)  # X, y checked
+                batch_losses.append(loss)
+                batch_sizes.append(len(idx))
+                if not np.isfinite(loss):
+                    break
+                if classify and out is not None:  # Keras's accuracy: on this batch's output, before the step
+                    batch_accuracies.append(_fraction_correct(out, y[idx], model.loss.from_logits))
+                if trainer is None:
                     optimizer.step(model.trainable_params())
-                logs = {"loss": float(np.average(batch_losses, weights=batch_sizes[:len(batch_losses)]))}
-                if np.isfinite(logs["loss"]) and validation_data is not None:
-                    logs["val_loss"] = model.evaluate(X_val, y_val)
-            except (FloatingPointError, ValueError):  # NaN reached the weights or the next batch
-                logs = {"loss": float("nan")}
+            if trainer is not None:
+                trainer.sync_to_model()  # the model holds the epoch's weights (restored below if diverged)
+            logs = {"loss": float(np.average(batch_losses, weights=batch_sizes))}
+            finite_weights = all(np.all(np.isfinite(value)) for _, value, _ in model.params())
+            if not finite_weights:  # the last step overflowed: the next loss would be NaN
+                logs["loss"] = float("nan")
+            if np.isfinite(logs["loss"]) and validation_data is not None:
+                logs["val_loss"] = model.evaluate(X_val, y_val)
         if is_divergent(logs["loss"], history.initial_loss, divergence_factor):
             model.set_weights(good_weights)
             history.stopped = "diverged"
@@ -193,7 +248,10 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
                                                  optimizer.learning_rate)
             break
         if classify:
-            logs["accuracy"] = accuracy(model, X, y)
+            if len(batch_accuracies) == len(batch_sizes):
+                logs["accuracy"] = float(np.average(batch_accuracies, weights=batch_sizes))
+            else:  # a trainer that does not report its outputs: the accuracy after the epoch
+                logs["accuracy"] = accuracy(model, X, y)
             if validation_data is not None:
                 logs["val_accuracy"] = accuracy(model, X_val, y_val)
         history.append(epoch, logs)
@@ -207,3 +265,18 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
     if verbose >= 1 and history.message:
         print(history.message)
     return history
+
+
+def _check_callbacks(callbacks) -> list:
+    """A list of Callback objects (anything with the three on_* methods)."""
+    if isinstance(callbacks, Callback):
+        raise TypeError("callbacks must be a list of callbacks, e.g. callbacks=[EarlyStopping()], "
+                        f"got the single callback {callbacks!r}.")
+    try:
+        callbacks = list(callbacks if callbacks is not None else ())
+    except TypeError:
+        raise TypeError(f"callbacks must be a list of Callback objects, got {callbacks!r}.") from None
+    for cb in callbacks:
+        if not all(callable(getattr(cb, m, None)) for m in ("on_train_begin", "on_epoch_end", "on_train_end")):
+            raise TypeError(f"callbacks must be Callback objects (subclass dlteach.Callback), got {cb!r}.")
+    return callbacks
