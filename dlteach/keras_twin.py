@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 
-from .core import Dense, Dropout, Sequential, batches, get_optimizer
+from .core import Conv2D, Dense, Dropout, Flatten, MaxPool2D, Sequential, batches, get_optimizer
 from .core.optimizers import SGD, Adam, RMSprop
 
 
@@ -48,12 +48,18 @@ def _check_dtype(dtype):
 
 
 # --- models ------------------------------------------------------------------------------------
-def to_keras(model: Sequential, dtype: str = "float64"):
-    """A keras.Sequential with the same layers, activations, L1/L2 and dropout, and a copy of
-    the weights (cast to `dtype`)."""
+def to_keras(model: Sequential, dtype: str = "float64", input_shape=None):
+    """A keras.Sequential with the same layers (Dense, Dropout, Conv2D, MaxPool2D, Flatten),
+    activations, L1/L2 and dropout, and a copy of the weights (cast to `dtype`).
+    input_shape: (height, width, channels) for a model that starts with a Conv2D or Flatten."""
     _check_dtype(dtype)
     keras, _ = _keras()
-    layers = [keras.Input(shape=(model.n_in,), dtype=dtype)]
+    if isinstance(model.layers[0], Dense):
+        input_shape = (model.n_in,)
+    elif input_shape is None:
+        raise ValueError(f"to_keras needs input_shape=(height, width, channels) for a model that starts with "
+                         f"{type(model.layers[0]).__name__}.")
+    layers = [keras.Input(shape=tuple(input_shape), dtype=dtype)]
     for name, layer in zip(model.layer_names, model.layers):  # the model's unique names: Keras needs them
         if isinstance(layer, Dense):
             reg = keras.regularizers.L1L2(l1=layer.reg.l1, l2=layer.reg.l2) if layer.reg else None
@@ -61,6 +67,15 @@ def to_keras(model: Sequential, dtype: str = "float64"):
                                              dtype=dtype, name=name))
         elif isinstance(layer, Dropout):
             layers.append(keras.layers.Dropout(layer.rate, dtype=dtype, name=name))
+        elif isinstance(layer, Conv2D):
+            layers.append(keras.layers.Conv2D(layer.W.shape[3], layer.kernel_size, strides=layer.strides,
+                                              padding=layer.padding, activation=layer.act.name, dtype=dtype,
+                                              name=name))
+        elif isinstance(layer, MaxPool2D):
+            layers.append(keras.layers.MaxPooling2D(layer.pool_size, strides=layer.strides, padding=layer.padding,
+                                                    dtype=dtype, name=name))
+        elif isinstance(layer, Flatten):
+            layers.append(keras.layers.Flatten(dtype=dtype, name=name))
         else:
             raise TypeError(f"to_keras does not know how to translate {layer!r}.")
     kmodel = keras.Sequential(layers)
@@ -217,7 +232,7 @@ def keras_fit(model: Sequential, X, y, optimizer="sgd", epochs: int = 10, batch_
     for a classification loss); returns (kmodel, history dict)."""
     keras, _ = _keras()
     keras.utils.set_random_seed(seed)
-    kmodel = to_keras(model, dtype)
+    kmodel = to_keras(model, dtype, input_shape=np.shape(X)[1:])
     y = model._as_targets(y, len(X))
     if validation_data is not None:
         X_val, y_val = validation_data

@@ -154,3 +154,30 @@ def test_keras_twin_errors_are_clear():
         kt.side_by_side(model, np.zeros((4, 2)), np.zeros(4))
     with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64'"):
         kt.to_keras(dt.MLP([2, 1]), dtype="float16")
+
+
+def _cnn(seed=0):
+    return dt.Sequential([dt.Conv2D(2, 3, (3, 2), activation="relu", seed=seed), dt.MaxPool2D(2), dt.Flatten(),
+                          dt.Dense(12, 3, "softmax", l2=1e-3, seed=seed + 1)], loss="categorical_crossentropy")
+
+
+def test_a_cnn_sequential_equals_keras_gradient_tape_and_model_fit():
+    """4-D input through the whole Sequential (fit included): equal to Keras in float64."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(24, 7, 6, 2))
+    Y = np.eye(3)[rng.integers(0, 3, 24)]
+    model = _cnn()
+    model.layers[0].b[...] = rng.normal(scale=0.1, size=3)
+    ours, grads = model.loss_and_grads(X, Y)
+    kmodel = kt.to_keras(model, input_shape=X.shape[1:])
+    theirs, kgrads = kt.keras_loss_and_gradients(kmodel, X, Y, model.loss)
+    assert abs(ours - theirs) <= 1e-12 * abs(theirs)
+    for (name, _, _), a, b in zip(model.params(), grads, kgrads):
+        assert rel_error(a, b) < 1e-12, name
+    kmodel, khist = kt.keras_fit(model, X, Y, "adam", epochs=4, batch_size=8, learning_rate=0.01)
+    h = dt.fit(model, X, Y, "adam", epochs=4, batch_size=8, learning_rate=0.01, shuffle=False, verbose=0)
+    for key in ("loss", "accuracy"):
+        assert np.max(np.abs(np.array(khist[key]) - h[key])) < 1e-12, key
+    assert kt.max_weight_difference(model, kmodel) < 1e-12
+    with pytest.raises(ValueError, match="needs input_shape"):
+        kt.to_keras(_cnn())

@@ -10,7 +10,7 @@ ELEMENTWISE = [n for n in sorted(ACTIVATIONS) if n != "softmax"]
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 @pytest.mark.parametrize("n,n_in,n_out", [(1, 1, 1), (5, 3, 4), (9, 6, 2)])
 def test_dense_backward_matches_numerical(activation, n, n_in, n_out, rng):
-    layer = Dense(n_in, n_out, activation, rng=rng, l1=0.0, l2=0.0)
+    layer = Dense(n_in, n_out, activation, seed=rng, l1=0.0, l2=0.0)
     layer.b[...] = rng.normal(size=n_out)  # non-zero biases
     x = rng.normal(size=(n, n_in))
     g = rng.normal(size=(n, n_out))  # L = sum(g * a)
@@ -32,7 +32,7 @@ def test_regularizer_penalty_and_gradient(rng):
 
 
 def test_dropout_is_inverted_and_identity_at_inference(rng):
-    d = Dropout(0.5, rng=0)
+    d = Dropout(0.5, seed=0)
     x = np.ones((2000, 50))
     assert d.forward(x) is x
     out = d.forward(x, training=True)
@@ -94,10 +94,19 @@ def test_whole_network_gradient_check(loss, out_act, n_out, hidden, activation, 
     assert max(errors.values()) < 1e-7, errors
 
 
-def test_probability_path_without_fusion(rng):
-    # BCE on a sigmoid that is not the last layer's own activation: goes through the clip path.
-    model = Sequential([Dense(3, 4, "tanh", rng=rng), Dense(4, 1, "sigmoid", rng=rng)], loss="mse")
+@pytest.mark.parametrize("out_act", ["linear", "tanh", "relu"])
+def test_probability_path_without_fusion(out_act, rng):
+    # BCE on an output that is not a sigmoid: the loss must be computed from the outputs a (with
+    # Keras's clip), not from logits. Outputs are kept inside (0, 1) so the clip is not active.
+    model = Sequential([Dense(3, 4, "tanh", seed=rng), Dense(4, 1, out_act, seed=rng)], loss="binary_crossentropy")
+    model.layers[-1].W[...] *= 0.1
+    model.layers[-1].b[...] = 0.5
     X, y = _data("binary", 1, rng)
+    a = model.forward(X)
+    assert np.all((a > 0.05) & (a < 0.95))
+    expected = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))  # the textbook formula, by hand
+    assert model.evaluate(X, y) == pytest.approx(expected, rel=1e-13)
+    assert model.loss_and_grads(X, y)[0] == pytest.approx(expected, rel=1e-13)
     assert max(check_model(model, X, y).values()) < 1e-7
     assert not model._fused()
     assert MLP([2, 1], output_activation="sigmoid", loss="binary_crossentropy")._fused()
@@ -140,3 +149,15 @@ def test_mlp_is_reproducible_by_seed():
     a, b, c = MLP([2, 8, 1], seed=3), MLP([2, 8, 1], seed=3), MLP([2, 8, 1], seed=4)
     assert all(np.array_equal(x, y) for x, y in zip(a.get_weights(), b.get_weights()))
     assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+
+
+def test_cnn_sequential_gradient_check_on_images(rng):
+    from dlteach.core import Conv2D, Flatten, MaxPool2D
+    model = Sequential([Conv2D(1, 2, 3, padding="same", activation="tanh", seed=rng), MaxPool2D(2), Flatten(),
+                        Dense(8, 2, "softmax", seed=rng)], loss="categorical_crossentropy")
+    X = rng.normal(size=(5, 4, 4, 1))
+    Y = np.eye(2)[rng.integers(0, 2, 5)]
+    assert model.forward(X).shape == (5, 2)
+    assert max(check_model(model, X, Y).values()) < 1e-7
+    with pytest.raises(ValueError, match="at least 2-D"):
+        model.forward(np.zeros(4))

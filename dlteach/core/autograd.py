@@ -10,12 +10,23 @@ import math
 import numbers
 
 
+def _overflow_checked(compute, op: str) -> float:
+    """compute(), with Python's OverflowError turned into the ValueError every Value op raises."""
+    try:
+        return compute()
+    except OverflowError:
+        raise ValueError(f"the result of {op!r} overflows float64 (more than 1.8e308).") from None
+
+
 class Value:
     def __init__(self, data, _children=(), op: str = "", label: str = ""):
         if isinstance(data, Value):
             raise TypeError("Value(Value(...)) is not needed; use the Value itself.")
         if isinstance(data, bool) or not isinstance(data, numbers.Real):  # NumPy scalars are Real
             raise TypeError(f"Value holds one number, got {data!r}.")
+        if not math.isfinite(data):  # an overflow (or a NaN given) would poison every gradient
+            made_by = f"the result of {op!r} is" if op else "got"
+            raise ValueError(f"Value holds a finite number; {made_by} {float(data)} (overflow or NaN).")
         self.data = float(data)
         self.grad = 0.0
         self._backward = lambda: None
@@ -48,17 +59,56 @@ class Value:
         return out
 
     def __pow__(self, k):
-        if not isinstance(k, (int, float)) or isinstance(k, bool):
-            raise TypeError("only a constant power (int or float) is supported, e.g. v ** 2.")
-        out = Value(self.data ** k, (self,), f"**{k}")
+        """self ** k for a constant k (int or float): d/dx x^k = k x^(k-1)."""
+        if not isinstance(k, numbers.Real) or isinstance(k, bool):
+            raise TypeError("only a constant power (int or float) is supported, e.g. v ** 2; "
+                            "for a Value exponent write (v.log() * w).exp().")
+        k_float = _overflow_checked(lambda: float(k), "**")
+        if not math.isfinite(k_float):
+            raise ValueError(f"the power must be a finite number, got {k!r}.")
+        k = int(k_float) if k_float.is_integer() else k_float  # integer powers of negatives are real
+        if self.data < 0 and not isinstance(k, int):
+            raise ValueError(f"Value({self.data:g}) ** {k:g}: a negative number has no real power {k:g} "
+                             "(only integer powers of negative numbers are real).")
+        if self.data == 0 and k < 0:
+            raise ValueError(f"Value(0) ** {k:g} divides by zero.")
+        out = Value(_overflow_checked(lambda: self.data ** k, f"**{k}"), (self,), f"**{k}")
 
         def _backward():
+            if k == 0:
+                return
+            if self.data == 0 and k < 1:
+                raise ValueError(f"the derivative of x ** {k:g} at x = 0 is infinite.")
             self.grad += k * self.data ** (k - 1) * out.grad
         out._backward = _backward
         return out
 
+    def __rpow__(self, base):
+        """base ** self for a constant base > 0: d/dx b^x = b^x log(b)."""
+        if not isinstance(base, numbers.Real) or isinstance(base, bool):
+            raise TypeError(f"the base of base ** Value must be a number, got {base!r}.")
+        if base <= 0:
+            raise ValueError(f"{base:g} ** Value(...) needs a base > 0 (b^x = e^(x log b)).")
+        out = Value(_overflow_checked(lambda: float(base) ** self.data, f"{base:g}**"), (self,), f"{base:g}**")
+
+        def _backward():
+            self.grad += out.data * math.log(base) * out.grad
+        out._backward = _backward
+        return out
+
+    def log(self):
+        """Natural log, for x > 0: d/dx log x = 1 / x."""
+        if self.data <= 0:
+            raise ValueError(f"log of Value({self.data:g}): the logarithm needs a number > 0.")
+        out = Value(math.log(self.data), (self,), "log")
+
+        def _backward():
+            self.grad += out.grad / self.data
+        out._backward = _backward
+        return out
+
     def exp(self):
-        out = Value(math.exp(self.data), (self,), "exp")
+        out = Value(_overflow_checked(lambda: math.exp(self.data), "exp"), (self,), "exp")
 
         def _backward():
             self.grad += out.data * out.grad
