@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 QUIZ = {
-    "00.scale_with": "train",
     "00.choose_with": "validation",
     "01.and_neuron": (1.0, 1.0, -1.5),
     "01.xor_one_neuron": "no",

@@ -10,7 +10,7 @@ from dlteach import solutions
 from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check
 
 WRONG_QUIZ = {
-    "00.scale_with": "all", "00.choose_with": "test",
+    "00.choose_with": "test",
     "01.and_neuron": (1, 1, -0.5), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
     "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
     "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_lr_0.1": "converges",

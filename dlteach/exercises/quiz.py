@@ -112,17 +112,14 @@ def _word(expected: tuple, good: str, hint: str):
 
 
 WORDS = {
-    "00.scale_with": _word(("train", "training", "training set", "train set"),
-                           "Mean and std come from the training set and are reused unchanged for validation and "
-                           "test data, as if those arrived later, one by one.",
-                           "Which data may the model (and its preprocessing) learn anything from?"),
     "04.predict_lr_0.1": _word(("oscillates", "oscillate", "bounces", "flips"),
                                "w2 <- (1 - 20 x 0.1) w2 = -w2: it flips sign every step and never shrinks, "
                                "while w1 slowly converges.",
                                "Write one step along w2: w2 <- w2 - 0.1 x 20 w2. What is the factor?"),
-    "06.predict_saturated": _word(("smaller", "decreases", "smaller (it vanishes)"),
-                                  "With b = 5, z is about 5.8 and tanh'(z) = 1 - a² is about 4e-5: the gradient "
-                                  "nearly vanishes, although the prediction is still wrong.",
+    "06.predict_saturated": _word(("smaller", "decreases", "vanishes"),
+                                  "With b = -6, z = -4.9 and a = -0.9999: the prediction is as wrong as it can be "
+                                  "(L = 4), yet tanh'(z) = 1 - a² = 2e-4 makes dL/dw1 about 100 times smaller: "
+                                  "a saturated neuron barely learns.",
                                   "dL/dw1 contains the factor tanh'(z) = 1 - tanh(z)²; what happens to it "
                                   "when z is large?"),
 }
