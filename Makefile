@@ -18,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks
+.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks assignments
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -78,6 +78,11 @@ test-fast: $(STAMP)
 # Re-execute the lessons and store them with outputs (after changing a lesson or the package).
 notebooks: $(STAMP)
 	$(PY) scripts/execute_notebooks.py
+
+# An nbgrader course from the lessons: course/source/<lesson>/<lesson>.ipynb with the instructors'
+# solutions and locked autograded test cells (README: "For instructors: nbgrader").
+assignments: $(STAMP)
+	$(PY) scripts/make_assignments.py --course course
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
