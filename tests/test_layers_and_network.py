@@ -161,3 +161,31 @@ def test_cnn_sequential_gradient_check_on_images(rng):
     assert max(check_model(model, X, Y).values()) < 1e-7
     with pytest.raises(ValueError, match="at least 2-D"):
         model.forward(np.zeros(4))
+
+
+def test_sequential_never_renames_the_callers_layers():
+    a, b, c = Dense(2, 3, name="dense"), Dense(3, 3, name="dense"), Dense(3, 1, name="out")
+    model = Sequential([a, b, c])
+    assert (a.name, b.name, c.name) == ("dense", "dense", "out")
+    assert [name for name, _, _ in model.params()] == ["dense_0/W", "dense_0/b", "dense_1/W", "dense_1/b",
+                                                       "out/W", "out/b"]
+    Sequential([a, Dense(3, 1, name="dense")])  # the same layers in another model: still untouched
+    assert a.name == "dense"
+    assert [name for name, _, _ in model.trainable_params()] == [name for name, _, _ in model.params()]
+
+
+def test_mlp_is_a_class_and_a_sequential():
+    model = MLP([2, 5, 1], "relu", "sigmoid", "binary_crossentropy", dropout=0.2, seed=1)
+    assert isinstance(model, MLP) and isinstance(model, Sequential) and isinstance(MLP, type)
+    assert model.sizes == [2, 5, 1]
+    assert [type(l).__name__ for l in model.layers] == ["Dense", "Dropout", "Dense"]
+    with pytest.raises(TypeError, match="sizes must be a list"):
+        MLP(3)
+    with pytest.raises(ValueError, match="dropout must be in"):
+        MLP([2, 1], dropout=1.5)
+    with pytest.raises(ValueError, match="seed must be"):
+        MLP([2, 1], seed=-1)
+    with pytest.raises(TypeError, match="Sequential takes a list of layers"):
+        Sequential(Dense(2, 1))
+    with pytest.raises(TypeError, match="layer 1 of Sequential is 'relu'"):
+        Sequential([Dense(2, 1), "relu"])

@@ -194,3 +194,15 @@ def test_initial_epoch_continues_training_exactly():
     h2 = fit(b, X, y, opt, epochs=6, initial_epoch=3, batch_size=20, verbose=0)
     assert h1.epoch == [1, 2, 3] and h2.epoch == [4, 5, 6]
     assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+
+
+@pytest.mark.parametrize("make,error,match", [
+    (lambda: EarlyStopping(patience=-1), ValueError, "patience must be an integer >= 0, got -1"),
+    (lambda: EarlyStopping(patience=2.5), TypeError, "patience must be an integer"),
+    (lambda: EarlyStopping(min_delta=-0.1), ValueError, "min_delta must be >= 0"),
+    (lambda: EarlyStopping(monitor=3), TypeError, "monitor must be a history key"),
+    (lambda: EarlyStopping(restore_best_weights="no"), TypeError, "restore_best_weights must be True or False"),
+])
+def test_callback_settings_are_checked(make, error, match):
+    with pytest.raises(error, match=match):
+        make()

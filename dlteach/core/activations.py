@@ -1,10 +1,13 @@
 """Activation functions a = f(z) and their backward passes.
 
-Each activation has
+Each Activation has
 - ``forward(z) -> a``                          same shape as z;
 - ``backward(z, a, grad_a) -> grad_z``         the vector-Jacobian product dL/dz;
-- ``derivative(z)``                           f'(z) elementwise (not for softmax, whose
-                                               derivative is a Jacobian, see `softmax_jacobian`).
+- ``derivative(z, a) -> f'(z)``                elementwise, given z and a = f(z) (a saves
+                                               recomputing f: sigmoid' = a (1 - a)); None for
+                                               softmax, whose derivative is a Jacobian, see
+                                               `softmax_jacobian`.
+The module function ``derivative(name, z)`` computes a = f(z) itself, for plotting f'(z).
 """
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import as_float_array, lookup
 from ._compat import keras_constant
 
 LEAKY_RELU_SLOPE = 0.2  # Keras's default negative_slope for keras.activations.leaky_relu
@@ -63,7 +66,8 @@ class Activation:
     formula: str
 
     def __call__(self, z):
-        return self.forward(z)
+        """f(z), with z checked (numbers, finite); `forward` is the unchecked version for layers."""
+        return self.forward(as_float_array(z, "z"))
 
     def backward(self, z, a, grad_a):
         """dL/dz from dL/da. Elementwise: grad_a * f'(z). Softmax: per row, grad_a @ J."""
@@ -102,5 +106,5 @@ def derivative(name, z):
     act = get_activation(name)
     if act.derivative is None:
         raise ValueError("softmax has no elementwise derivative; use softmax_jacobian(a_row).")
-    z = np.asarray(z, dtype=np.float64)
+    z = as_float_array(z, "z")
     return act.derivative(z, act.forward(z))

@@ -60,7 +60,7 @@ class ProgressPrinter(Callback):
     """Prints one rounded line every `every` epochs (rounded so stored lesson outputs are stable)."""
 
     def __init__(self, every: int = 1, digits: int = 4):
-        self.every, self.digits = every, digits
+        self.every, self.digits = check_int(every, "every", low=1), check_int(digits, "digits", low=0, high=17)
 
     def on_epoch_end(self, epoch, logs, model, history):
         if epoch % self.every == 0:
@@ -74,8 +74,13 @@ class EarlyStopping(Callback):
 
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
                  restore_best_weights: bool = True):
-        self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
-        self.restore_best_weights = restore_best_weights
+        if not isinstance(monitor, str):
+            raise TypeError(f"monitor must be a history key such as 'val_loss' or 'loss', got {monitor!r}.")
+        if not isinstance(restore_best_weights, (bool, np.bool_)):
+            raise TypeError(f"restore_best_weights must be True or False, got {restore_best_weights!r}.")
+        self.monitor, self.patience = monitor, check_int(patience, "patience", low=0)
+        self.min_delta = check_positive(min_delta, "min_delta", allow_zero=True)
+        self.restore_best_weights = bool(restore_best_weights)
 
     def on_train_begin(self, model, history):
         self.best, self.best_epoch, self.best_weights, self.wait = np.inf, 0, None, 0
