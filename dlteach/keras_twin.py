@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from .core import Conv2D, Dense, Dropout, Flatten, MaxPool2D, Sequential, batches, get_optimizer
-from .core.optimizers import SGD, Adam, RMSprop
+from .core.optimizers import SGD, Adam, AdamW, RMSprop
 
 
 def _keras():
@@ -128,9 +128,12 @@ def to_keras_optimizer(opt, dtype: str = "float64"):
         if isinstance(opt, RMSprop):
             return keras.optimizers.RMSprop(opt.learning_rate, rho=opt.rho, momentum=opt.momentum,
                                             epsilon=opt.epsilon, centered=opt.centered)
+        if isinstance(opt, AdamW):  # before Adam: AdamW is a subclass
+            return keras.optimizers.AdamW(opt.learning_rate, weight_decay=opt.weight_decay, beta_1=opt.beta_1,
+                                          beta_2=opt.beta_2, epsilon=opt.epsilon, amsgrad=opt.amsgrad)
         if isinstance(opt, Adam):
             return keras.optimizers.Adam(opt.learning_rate, beta_1=opt.beta_1, beta_2=opt.beta_2,
-                                         epsilon=opt.epsilon)
+                                         epsilon=opt.epsilon, amsgrad=opt.amsgrad)
     raise TypeError(f"no Keras twin for optimizer {opt!r}.")
 
 

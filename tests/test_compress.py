@@ -43,7 +43,7 @@ def test_temperature_layer_and_soft_targets():
     x = np.arange(6.0).reshape(2, 3)
     g = np.ones((2, 3))
     assert np.allclose(t.forward(x), x / 4) and np.allclose(t.backward(g), g / 4)
-    student = Sequential([Dense(3, 4, "tanh", rng=0), Dense(4, 3, "linear", rng=1), Temperature(3.0)],
+    student = Sequential([Dense(3, 4, "tanh", seed=0), Dense(4, 3, "linear", seed=1), Temperature(3.0)],
                          loss="categorical_crossentropy_from_logits")
     rng = np.random.default_rng(0)
     X = rng.normal(size=(6, 3))

@@ -8,7 +8,7 @@ from .layers import Dense, Dropout, Layer
 from .losses import LOSSES, binary_crossentropy, categorical_crossentropy, get_loss, mse
 from .metrics import confusion_matrix, precision_recall
 from .network import MLP, Sequential
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop, get_optimizer
+from .optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from .regularizers import L1L2
 from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
                        epoch_batches, fit, is_divergent)

@@ -77,3 +77,11 @@ def as_generator(seed, name: str = "seed") -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"{name} must be None, an integer >= 0 or a numpy Generator, got {seed!r}.")
     return np.random.default_rng(int(seed))
+
+
+def check_bool(value, name: str) -> bool:
+    """Return `value` if it is True or False (NumPy bools too); anything else is refused by name,
+    so that nesterov="yes" or centered=1 does not silently mean True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}.")
+    return bool(value)

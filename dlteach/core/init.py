@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import as_generator, check_positive_int, lookup
 
 
-def _rng(seed_or_rng):
-    if isinstance(seed_or_rng, np.random.Generator):
-        return seed_or_rng
-    return np.random.default_rng(seed_or_rng)
-
-
-def glorot_uniform(n_in: int, n_out: int, rng=None) -> np.ndarray:
+def glorot_uniform(n_in: int, n_out: int, seed=None) -> np.ndarray:
+    """seed: None, an int >= 0 or a numpy Generator (as everywhere in dlteach)."""
     limit = np.sqrt(6.0 / (n_in + n_out))
-    return _rng(rng).uniform(-limit, limit, size=(n_in, n_out))
+    return as_generator(seed).uniform(-limit, limit, size=(n_in, n_out))
 
 
-def truncated_normal(shape, std: float, rng=None) -> np.ndarray:
+def truncated_normal(shape, std: float, seed=None) -> np.ndarray:
     """Normal(0, std) with draws beyond 2 std redrawn, as Keras's truncated_normal."""
-    rng = _rng(rng)
+    rng = as_generator(seed)
     w = rng.standard_normal(shape)
     bad = np.abs(w) > 2
     while bad.any():
@@ -35,17 +30,17 @@ def truncated_normal(shape, std: float, rng=None) -> np.ndarray:
     return std * w
 
 
-def he_normal(n_in: int, n_out: int, rng=None) -> np.ndarray:
+def he_normal(n_in: int, n_out: int, seed=None) -> np.ndarray:
     # Keras divides by .8796..., the std of a unit normal truncated at +-2, so the final std is exact.
     std = np.sqrt(2.0 / n_in) / 0.87962566103423978
-    return truncated_normal((n_in, n_out), std, rng)
+    return truncated_normal((n_in, n_out), std, seed)
 
 
-def bad_normal(n_in: int, n_out: int, rng=None) -> np.ndarray:
-    return _rng(rng).standard_normal((n_in, n_out))
+def bad_normal(n_in: int, n_out: int, seed=None) -> np.ndarray:
+    return as_generator(seed).standard_normal((n_in, n_out))
 
 
-def zeros(n_in: int, n_out: int, rng=None) -> np.ndarray:
+def zeros(n_in: int, n_out: int, seed=None) -> np.ndarray:
     return np.zeros((n_in, n_out))
 
 
@@ -58,6 +53,19 @@ INITIALIZERS = {
 
 
 def get_initializer(name):
+    """An initialiser by name, or a callable f(n_in, n_out, seed) -> W (n_in, n_out) as it is."""
     if callable(name):
         return name
     return lookup(name, INITIALIZERS, "initializer")
+
+
+def initial_weights(init, n_in: int, n_out: int, seed=None) -> np.ndarray:
+    """W (n_in, n_out) from `init` (a name or a callable), checked: a custom initialiser that
+    returns the wrong shape or NaN is named here, not three layers later."""
+    n_in, n_out = check_positive_int(n_in, "n_in"), check_positive_int(n_out, "n_out")
+    rng = as_generator(seed)
+    W = np.asarray(get_initializer(init)(n_in, n_out, rng), dtype=np.float64)
+    if W.shape != (n_in, n_out) or not np.all(np.isfinite(W)):
+        raise ValueError(f"initializer {init!r} must return finite weights of shape {(n_in, n_out)}, "
+                         f"got shape {W.shape}" + ("" if np.all(np.isfinite(W)) else " with NaN or inf") + ".")
+    return W

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_fraction
+from ._checks import as_generator, check_fraction, check_positive_int
 from .activations import get_activation
-from .init import get_initializer
+from .init import initial_weights
 from .regularizers import L1L2
 
 
@@ -33,21 +33,31 @@ class Layer:
         raise NotImplementedError
 
 
-class Dense(Layer):
-    """Fully connected layer, Keras layout: W (n_in, n_out), b (n_out,)."""
+def _check_name(name):
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}.")
+    return name
 
-    def __init__(self, n_in: int, n_out: int, activation="linear", init="glorot_uniform",
-                 l1: float = 0.0, l2: float = 0.0, rng=None, name: str = "dense"):
-        for label, n in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-                raise ValueError(f"Dense {label} must be a positive integer, got {n!r}.")
-        self.name = name
+
+class Dense(Layer):
+    """Fully connected layer, Keras layout: W (n_in, units), b (units,).
+
+    n_in, units  positive integers (Keras infers n_in from the data; here it is given)
+    activation   a name ('relu', 'tanh', ...); init: an initialiser name or f(n_in, units, seed)
+    l1, l2       weight penalties >= 0 (Keras's kernel_regularizer=L1L2(l1, l2))
+    seed         None, an int >= 0 or a numpy Generator, for the initial weights
+    """
+
+    def __init__(self, n_in: int, units: int, activation="linear", init="glorot_uniform",
+                 l1: float = 0.0, l2: float = 0.0, seed=None, name: str = "dense"):
+        n_in, units = check_positive_int(n_in, "Dense n_in"), check_positive_int(units, "Dense units")
+        self.name = _check_name(name)
         self.act = get_activation(activation)
-        self.W = get_initializer(init)(int(n_in), int(n_out), rng)
-        self.b = np.zeros(int(n_out))  # Keras's default bias initialiser
+        self.reg = L1L2(l1, l2)
+        self.W = initial_weights(init, n_in, units, as_generator(seed, "seed"))
+        self.b = np.zeros(units)  # Keras's default bias initialiser
         self.dW = np.zeros_like(self.W)
         self.db = np.zeros_like(self.b)
-        self.reg = L1L2(l1, l2)
 
     @property
     def n_in(self):
@@ -91,10 +101,10 @@ class Dropout(Layer):
 
     trainable = False
 
-    def __init__(self, rate: float, rng=None, name: str = "dropout"):
+    def __init__(self, rate: float, seed=None, name: str = "dropout"):
         self.rate = check_fraction(rate, "dropout rate")
-        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        self.name = name
+        self.rng = as_generator(seed, "seed")  # seed: None, an int >= 0 or a numpy Generator
+        self.name = _check_name(name)
         self.mask = None
 
     def forward(self, x, training: bool = False):

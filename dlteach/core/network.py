@@ -182,6 +182,8 @@ class Sequential:
 
     def _as_targets(self, y, n):
         y = as_float_array(y, "y")
+        if y.ndim not in (1, 2):
+            raise ValueError(f"y must be 1-D (n,) or 2-D (n, outputs), got shape {y.shape}.")
         if y.ndim == 1:
             y = y[:, None]
         if y.shape[0] != n:
@@ -264,8 +266,8 @@ class MLP(Sequential):
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             last = i == n_layers - 1
             layers.append(Dense(n_in, n_out, output_activation if last else activation, init=init,
-                                l1=l1, l2=l2, rng=rng, name=f"dense_{i}"))
+                                l1=l1, l2=l2, seed=rng, name=f"dense_{i}"))
             if not last and dropout:
-                layers.append(Dropout(dropout, rng=rng, name=f"dropout_{i}"))
+                layers.append(Dropout(dropout, seed=rng, name=f"dropout_{i}"))
         self.sizes = [int(s) for s in sizes]
         super().__init__(layers, loss=loss)

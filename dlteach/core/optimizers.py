@@ -13,32 +13,69 @@ Adam         m <- m + (g - m)(1 - b1);   v <- v + (g^2 - v)(1 - b2)
              w <- w - alpha m / (sqrt(v) + eps)
              (textbook: m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), w -= lr m_hat/(sqrt(v_hat)+eps);
               the two differ only in where eps sits, eps_textbook = eps sqrt(1 - b2^t).)
+  amsgrad    v_max <- max(v_max, v), used instead of v: the step size can never grow back
+AdamW        w <- w - lr wd w, then the Adam step: the weight decay is decoupled from the gradient
+             (L2 in the loss would be divided by sqrt(v) like the rest of g; this shrinkage is not).
+             As in Keras, every parameter is decayed, biases included.
 eps defaults to 1e-7 (Keras), not the paper's 1e-8.
+
+Every hyperparameter is checked where it is given, in the constructor and in `set`, with a
+message naming it, the value and what is accepted.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_fraction, check_positive, lookup
+from ._checks import check_bool, check_fraction, check_int, check_positive, lookup
 from ._compat import keras_constant as _f32
+
+
+def _non_negative(value, name):
+    return check_positive(value, name, allow_zero=True)
+
+
+# What each hyperparameter accepts; the same checks run in the constructors and in `set`.
+CHECKS = {
+    "learning_rate": check_positive,   # > 0
+    "momentum": check_fraction,        # [0, 1)
+    "rho": check_fraction,
+    "beta_1": check_fraction,
+    "beta_2": check_fraction,
+    "epsilon": check_positive,         # > 0: 0 divides by zero where v = 0, < 0 takes a root of a negative
+    "weight_decay": _non_negative,     # >= 0
+    "nesterov": check_bool,
+    "centered": check_bool,
+    "amsgrad": check_bool,
+}
 
 
 class Optimizer:
     name = "optimizer"
+    hyperparameters: tuple[str, ...] = ("learning_rate",)
 
-    def __init__(self, learning_rate: float = 0.01):
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
+    def __init__(self, learning_rate: float = 0.01, **hyper):
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
+        for key, value in {"learning_rate": learning_rate, **hyper}.items():
+            setattr(self, key, CHECKS[key](value, key))
 
     @property
     def lr(self):
         return self.learning_rate
 
     def slots(self, i: int, w: np.ndarray, names) -> dict:
+        """The state arrays (moments) of parameter i, created as zeros on its first step."""
         if i not in self.state:
             self.state[i] = {n: np.zeros_like(w) for n in names}
-        return self.state[i]
+        s = self.state[i]
+        for n in names:  # e.g. amsgrad switched on by `set` after some steps
+            if n not in s:
+                s[n] = np.zeros_like(w)
+        first = next(iter(s.values()))
+        if first.shape != w.shape:
+            raise ValueError(f"{self.name}: parameter {i} has shape {w.shape} but this optimizer's state was "
+                             f"built for shape {first.shape}; use a new optimizer (or reset()) for another model.")
+        return s
 
     def step(self, params) -> None:
         """Apply one update to each (name, value, grad) in `params`, in place."""
@@ -56,21 +93,23 @@ class Optimizer:
         self.state.clear()
 
     def set(self, **kwargs):
-        """Change hyperparameters between steps (keeps the moment estimates), e.g. a slider."""
-        for key, value in kwargs.items():
-            if not hasattr(self, key):
-                raise ValueError(f"{self.name} has no hyperparameter {key!r}.")
-            self._validate(key, value)
-            setattr(self, key, float(value) if not isinstance(value, bool) else value)
-
-    def _validate(self, key, value):
-        if key == "learning_rate":
-            check_positive(value, "learning_rate")
-        elif key in ("momentum", "rho", "beta_1", "beta_2"):
-            check_fraction(value, key)
+        """Change hyperparameters between steps (keeps the moment estimates), e.g. a slider.
+        `iterations` (the step counter t, an integer >= 0) can be set too."""
+        checked = {}
+        for key, value in kwargs.items():  # check all first: a refused setting changes nothing
+            if key == "iterations":
+                checked[key] = check_int(value, "iterations", low=0)
+            elif key in self.hyperparameters:
+                checked[key] = CHECKS[key](value, key)
+            else:
+                raise ValueError(f"{type(self).__name__} has no hyperparameter {key!r}. "
+                                 f"Valid: {', '.join(self.hyperparameters)}, iterations.")
+        for key, value in checked.items():
+            setattr(self, key, value)
+        return self
 
     def config(self) -> dict:
-        return {"learning_rate": self.learning_rate}
+        return {key: getattr(self, key) for key in self.hyperparameters}
 
     def __repr__(self):
         args = ", ".join(f"{k}={v}" for k, v in self.config().items())
@@ -79,11 +118,10 @@ class Optimizer:
 
 class SGD(Optimizer):
     name = "sgd"
+    hyperparameters = ("learning_rate", "momentum", "nesterov")
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
-        super().__init__(learning_rate)
-        self.momentum = check_fraction(momentum, "momentum")
-        self.nesterov = bool(nesterov)
+        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
     def update(self, i, w, g):
         lr = self.learning_rate
@@ -98,20 +136,14 @@ class SGD(Optimizer):
         else:
             w += m
 
-    def config(self):
-        return {"learning_rate": self.learning_rate, "momentum": self.momentum, "nesterov": self.nesterov}
-
 
 class RMSprop(Optimizer):
     name = "rmsprop"
+    hyperparameters = ("learning_rate", "rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0,
                  epsilon: float = 1e-7, centered: bool = False):
-        super().__init__(learning_rate)
-        self.rho = check_fraction(rho, "rho")
-        self.momentum = check_fraction(momentum, "momentum")
-        self.epsilon = check_positive(epsilon, "epsilon")
-        self.centered = bool(centered)
+        super().__init__(learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered)
 
     def update(self, i, w, g):
         s = self.slots(i, w, ["v", "m", "avg"])
@@ -129,20 +161,14 @@ class RMSprop(Optimizer):
         else:
             w -= increment
 
-    def config(self):
-        return {"learning_rate": self.learning_rate, "rho": self.rho, "momentum": self.momentum,
-                "epsilon": self.epsilon, "centered": self.centered}
-
 
 class Adam(Optimizer):
     name = "adam"
+    hyperparameters = ("learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7):
-        super().__init__(learning_rate)
-        self.beta_1 = check_fraction(beta_1, "beta_1")
-        self.beta_2 = check_fraction(beta_2, "beta_2")
-        self.epsilon = check_positive(epsilon, "epsilon")
+                 epsilon: float = 1e-7, amsgrad: bool = False):
+        super().__init__(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad)
 
     def step(self, params):
         t = self.iterations + 1
@@ -151,27 +177,62 @@ class Adam(Optimizer):
         super().step(params)
 
     def update(self, i, w, g):
-        s = self.slots(i, w, ["m", "v"])
+        s = self.slots(i, w, ["m", "v", "v_max"] if self.amsgrad else ["m", "v"])
         s["m"] += (g - s["m"]) * (1 - self.beta_1)
         s["v"] += (g**2 - s["v"]) * (1 - self.beta_2)
-        w -= self.alpha * s["m"] / (np.sqrt(s["v"]) + self.epsilon)
+        v = s["v"]
+        if self.amsgrad:
+            np.maximum(s["v_max"], v, out=s["v_max"])
+            v = s["v_max"]
+        w -= self.alpha * s["m"] / (np.sqrt(v) + self.epsilon)
 
-    def config(self):
-        return {"learning_rate": self.learning_rate, "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), Keras's rule and defaults:
+    w <- w - w * wd * lr before the Adam step, wd = 0.004, every parameter (biases too)."""
+    name = "adamw"
+    hyperparameters = ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon", "amsgrad")
+
+    def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False):
+        Optimizer.__init__(self, learning_rate, weight_decay=weight_decay, beta_1=beta_1, beta_2=beta_2,
+                           epsilon=epsilon, amsgrad=amsgrad)
+
+    def update(self, i, w, g):
+        # Keras: variable.assign_sub(variable * wd * lr), wd cast from a Python float (float32 first)
+        w -= w * _f32(self.weight_decay) * self.learning_rate
+        super().update(i, w, g)
 
 
-OPTIMIZERS = {
-    "sgd": SGD,
-    "momentum": lambda learning_rate=0.01, **kw: SGD(learning_rate, momentum=kw.pop("momentum", 0.9), **kw),
-    "nesterov": lambda learning_rate=0.01, **kw: SGD(learning_rate, momentum=kw.pop("momentum", 0.9), nesterov=True, **kw),
-    "rmsprop": RMSprop,
-    "adam": Adam,
-}
+def _momentum(learning_rate=0.01, momentum=0.9, nesterov=False):
+    return SGD(learning_rate, momentum=momentum, nesterov=nesterov)
+
+
+def _nesterov(learning_rate=0.01, momentum=0.9, nesterov=True):
+    return SGD(learning_rate, momentum=momentum, nesterov=nesterov)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": _momentum, "nesterov": _nesterov, "rmsprop": RMSprop, "adam": Adam,
+              "adamw": AdamW}
+_CLASS = {"sgd": SGD, "momentum": SGD, "nesterov": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW}
 
 
 def get_optimizer(name, **kwargs) -> Optimizer:
-    """Build an optimizer by name: 'sgd', 'momentum', 'nesterov', 'rmsprop', 'adam'."""
+    """Build an optimizer by name ('sgd', 'momentum', 'nesterov', 'rmsprop', 'adam', 'adamw') with
+    hyperparameters as keywords, or return an optimizer object as it is. An object and keywords
+    together are refused: the keywords would be silently ignored (or silently change the object)."""
     if isinstance(name, Optimizer):
+        if kwargs:
+            given = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+            raise ValueError(f"got the optimizer object {name!r} and also {given}. Set them on the object "
+                             f"({type(name).__name__}({given}) or opt.set({given})), or pass the name "
+                             f"{name.name!r} with the keywords.")
         return name
-    return lookup(name, OPTIMIZERS, "optimizer")(**kwargs)
+    if isinstance(name, type) and issubclass(name, Optimizer):
+        name = name.name
+    factory = lookup(name, OPTIMIZERS, "optimizer")
+    valid = _CLASS[name.lower().replace("-", "_").replace(" ", "_")].hyperparameters
+    unknown = [k for k in kwargs if k not in valid]
+    if unknown:
+        raise ValueError(f"optimizer {name!r} has no hyperparameter {unknown[0]!r}. Valid: {', '.join(valid)}.")
+    return factory(**kwargs)

@@ -32,7 +32,7 @@ def student(hidden: int = 16, T: float | None = None, seed: int = 1):
     rng = np.random.default_rng(seed)
     if T is None:
         return MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    return Sequential([Dense(64, hidden, "relu", rng=rng), Dense(hidden, 10, "linear", rng=rng), Temperature(T)],
+    return Sequential([Dense(64, hidden, "relu", seed=rng), Dense(hidden, 10, "linear", seed=rng), Temperature(T)],
                       loss="categorical_crossentropy_from_logits")
 
 
