@@ -111,6 +111,24 @@ def forward(X, W1, b1, W2, b2):
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def softmax_ce(z, Y):
+    z = z - z.max(axis=1, keepdims=True)  # the same softmax, and exp never overflows
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    n = len(z)
+    loss = -(Y * log_p).sum() / n
+    return loss, (np.exp(log_p) - Y) / n
+
+
+def dropout_forward(x, mask, rate):
+    return x * mask / (1.0 - rate)
+
+
+def soft_targets(logits, T):
+    z = logits / T
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 CODE = {
     "00.standardize": standardize,
     "01.neuron_forward": neuron_forward,
@@ -123,4 +141,7 @@ CODE = {
     "05.adam_step": adam_step,
     "06.dense_backward": dense_backward,
     "07.forward": forward,
+    "09.softmax_ce": softmax_ce,
+    "10.dropout_forward": dropout_forward,
+    "13.soft_targets": soft_targets,
 }

@@ -89,6 +89,22 @@ WRONG_CODE = {
         lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,                 # no output sigmoid
         lambda X, W1, b1, W2, b2: sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)[:, 0],  # shape (n,), not (n, 1)
     ],
+    "09.softmax_ce": [
+        lambda z, Y: (np.mean(-(Y * np.log(np.exp(z) / np.exp(z).sum(1, keepdims=True))).sum(1)),
+                      (np.exp(z) / np.exp(z).sum(1, keepdims=True) - Y) / len(z)),       # overflows at 1000
+        lambda z, Y: (solutions.softmax_ce(z, Y)[0], solutions.softmax_ce(z, Y)[1] * len(z)),   # no 1/n
+        lambda z, Y: (-(Y * np.log(solutions.soft_targets(z, 1.0))).sum(), solutions.softmax_ce(z, Y)[1]),  # sum
+    ],
+    "10.dropout_forward": [
+        lambda x, mask, rate: x * mask,                       # not scaled
+        lambda x, mask, rate: x * mask * (1 - rate),          # scaled the wrong way
+        lambda x, mask, rate: x * (1 - mask) / (1 - rate),    # keeps the dropped units
+    ],
+    "13.soft_targets": [
+        lambda logits, T: solutions.soft_targets(logits * T, 1.0),     # multiplied by T
+        lambda logits, T: solutions.soft_targets(logits, 1.0) ** (1 / T) * 1.0,  # no renormalisation
+        lambda logits, T: np.exp(logits / T) / np.exp(logits / T).sum(axis=1, keepdims=True),  # overflows at 1600 / 2
+    ],
 }
 
 

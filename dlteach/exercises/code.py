@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.activations import sigmoid
+from ..core.activations import sigmoid, softmax
 from ..core.gradcheck import numerical_gradient, rel_error
 from ..core.layers import Dense
-from ..core.losses import binary_crossentropy, mse
+from ..core.losses import binary_crossentropy, categorical_crossentropy, mse
 from ..core.optimizers import SGD, Adam
 from ..core.training import batches
 from .runner import Case, CodeExercise, Mismatch
@@ -397,6 +397,57 @@ def _forward_diagnose(args, expected, got):
     return None
 
 
+# ------------------------------------------------------------------ 09 softmax + cross-entropy
+
+def _softmax_ce_cases(rng):
+    cases = []
+    for n, k in ((4, 3), (6, 10), (1, 2)):
+        labels = rng.integers(0, k, n)
+        cases.append(Case({"z": rng.normal(0, 2, (n, k)), "Y": np.eye(k)[labels]}, f"{n} samples, {k} classes"))
+    z = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 999.0]])
+    cases.append(Case({"z": z, "Y": np.eye(3)[[0, 2]]}, "logits of size 1000"))
+    return cases
+
+
+def _softmax_ce_ref(z, Y):
+    return categorical_crossentropy(Y, z, from_logits=True)
+
+
+def _softmax_ce_diagnose(args, expected, got):
+    z, Y = args["z"], args["Y"]
+    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
+        if np.allclose(np.asarray(got[1], dtype=float), softmax(z) - Y):
+            return "the gradient of the *mean* loss carries a factor 1/n: (softmax(z) - Y) / n."
+    return None
+
+
+# ------------------------------------------------------------------ 10 inverted dropout
+
+def _dropout_cases(rng):
+    cases = []
+    for shape, rate in (((4, 5), 0.5), ((3, 6), 0.2), ((2, 8), 0.75)):
+        mask = (rng.random(shape) >= rate).astype(float)
+        cases.append(Case({"x": rng.normal(size=shape), "mask": mask, "rate": rate}, f"rate = {rate}"))
+    return cases
+
+
+def _dropout_ref(x, mask, rate):
+    return x * mask / (1.0 - rate)  # kept units scaled up: the expected activation is unchanged
+
+
+# ------------------------------------------------------------------ 13 soft targets for distillation
+
+def _soft_targets_cases(rng):
+    cases = [Case({"logits": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
+             for (n, k), T in (((3, 4), 1.0), ((2, 10), 4.0), ((5, 3), 0.5))]
+    cases.append(Case({"logits": np.array([[1600.0, 0.0, -1600.0]]), "T": 2.0}, "logits of size 1600"))
+    return cases
+
+
+def _soft_targets_ref(logits, T):
+    return softmax(logits / T)
+
+
 # ------------------------------------------------------------------ the catalogue
 
 CODE_EXERCISES = {ex.id: ex for ex in [
@@ -450,4 +501,17 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="hidden = tanh(X @ W1 + b1), then output = sigmoid(hidden @ W2 + b2), shape (n, 1).",
                  good="This is all the Playground computes for every pixel of its picture.",
                  diagnose=_forward_diagnose),
+    CodeExercise("09.softmax_ce", "softmax_ce", ("z", "Y"), _softmax_ce_cases, _softmax_ce_ref,
+                 outputs=("loss", "dL_dz"), kinds=("number", "array"),
+                 hint="log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) per row (never overflows); the "
+                      "loss is the mean over rows of -sum(Y * log_p), and dL/dz = (softmax(z) - Y) / n.",
+                 good="Softmax and cross-entropy together have the simplest gradient there is: p - y.",
+                 diagnose=_softmax_ce_diagnose),
+    CodeExercise("10.dropout_forward", "dropout_forward", ("x", "mask", "rate"), _dropout_cases, _dropout_ref,
+                 hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
+                      "that the expected activation stays x.",
+                 good="At inference nothing needs to change: that is why Keras scales during training."),
+    CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
+                 hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
+                 good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),
 ]}
