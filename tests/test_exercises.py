@@ -276,3 +276,22 @@ def test_assert_check_raises_with_the_message_and_passes_silently_otherwise(caps
     assert_check("02.sigmoid_backward", solutions.sigmoid_backward)
     assert_check("00.choose_with", "validation")
     assert capsys.readouterr().out.count("Correct!") == 2
+
+
+@pytest.mark.parametrize("result", ["abc", {}, [None], (None, None), np.array(["a"]), 1j * np.ones(5), object(),
+                                    (x for x in range(3)), np.ones((5, 5)), float("nan")])
+def test_odd_results_get_a_verdict_never_an_exception(result, capsys):
+    for name in ("02.sigmoid_backward", "03.bce_with_logits", "06.dense_backward"):
+        assert check(name, lambda *args, **kwargs: result) is False
+        out, err = capsys.readouterr()
+        assert out.startswith("Not yet.") and "Traceback" not in out and err == ""
+
+
+def test_the_twin_catches_what_the_cases_cannot(capsys):
+    """A function that passes the reference cases but not Keras (here: it special-cases the checker's
+    inputs by their size) is caught by the twin run on other inputs."""
+    def relu_backward(z, grad_a):
+        return grad_a * (z > 0) if z.size in (5, 12) else grad_a
+
+    assert check("02.relu_backward", relu_backward) is False
+    assert "not with tf.GradientTape through tf.nn.relu" in capsys.readouterr().out

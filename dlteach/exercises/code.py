@@ -25,6 +25,89 @@ def _bound(err: float) -> str:
     return f"to < 1e{int(np.floor(np.log10(err))) + 1}"
 
 
+def _tf_twin(label: str, make, reference, tol: float = 1e-12):
+    """A twin check: reference(tf, keras, **args) computes with TensorFlow/Keras in float64 what the
+    learner's function returns for make(rng); the learner's result must agree to tol (relative)."""
+
+    def twin(func) -> str:
+        import keras  # imported only here, once the learner's function has passed every case
+        import tensorflow as tf
+
+        args = make(np.random.default_rng(5))
+        ref = reference(tf, keras, **{k: np.copy(v) for k, v in args.items()})
+        mine = func(**{k: np.copy(v) for k, v in args.items()})
+        refs, mines = (ref, mine) if isinstance(ref, tuple) else ((ref,), (mine,))
+        err = max(rel_error(np.asarray(m, dtype=float).reshape(np.shape(r)), np.asarray(r, dtype=float))
+                  for m, r in zip(mines, refs))
+        if not err < tol:
+            raise Mismatch(f"Your result agrees with the cases but not with {label}: relative difference {err:.3g}.")
+        return f"{label} agrees {_bound(err)}."
+
+    return twin
+
+
+def _tape_gradient(tf, fn, z, grad_a):
+    z = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        a = fn(z)
+    return tape.gradient(a, z, output_gradients=tf.constant(grad_a)).numpy()
+
+
+def _keras_neuron(tf, keras, X, w, b):
+    layer = keras.layers.Dense(1, activation="sigmoid", dtype="float64")
+    layer.build((None, len(w)))
+    layer.set_weights([w[:, None], np.atleast_1d(b)])
+    return layer(X).numpy()[:, 0]
+
+
+def _keras_epoch(tf, keras, w, X, y, learning_rate, batch_size):
+    var = tf.Variable(w)
+    opt = keras.optimizers.SGD(learning_rate=float(learning_rate))
+    for i in range(0, len(X), int(batch_size)):
+        X_b, y_b = tf.constant(X[i:i + int(batch_size)]), tf.constant(y[i:i + int(batch_size)])
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean((tf.linalg.matvec(X_b, var) - y_b) ** 2)
+        opt.apply_gradients([(tape.gradient(loss, var), var)])
+    return var.numpy()
+
+
+def _keras_forward(tf, keras, X, W1, b1, W2, b2):
+    model = keras.Sequential([keras.Input((2,), dtype="float64"),
+                              keras.layers.Dense(W1.shape[1], "tanh", dtype="float64"),
+                              keras.layers.Dense(1, "sigmoid", dtype="float64")])
+    model.set_weights([W1, b1, W2, b2])
+    return model(X).numpy()
+
+
+def _tf_softmax_ce(tf, keras, z, Y):
+    z = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.constant(Y), logits=z))
+    return float(loss), tape.gradient(loss, z).numpy()
+
+
+def _twin_args(kind):
+    def make(rng):
+        if kind == "neuron":
+            return {"X": rng.normal(size=(6, 3)), "w": rng.normal(size=3), "b": np.float64(rng.normal())}
+        if kind == "activation":
+            return {"z": np.r_[rng.normal(0, 3, 7), 0.0, 50.0, -50.0], "grad_a": rng.normal(size=10)}
+        if kind == "epoch":
+            X = rng.normal(size=(11, 3))
+            return {"w": rng.normal(size=3), "X": X, "y": X @ rng.normal(size=3), "learning_rate": np.float64(0.05),
+                    "batch_size": np.int64(4)}
+        if kind == "forward":
+            return {"X": rng.normal(size=(5, 2)), "W1": rng.normal(size=(2, 4)), "b1": rng.normal(size=4),
+                    "W2": rng.normal(size=(4, 1)), "b2": rng.normal(size=1)}
+        if kind == "softmax_ce":
+            return {"z": np.r_[rng.normal(0, 3, (4, 5)), [[900.0, 0, 0, 0, -900.0]]],
+                    "Y": np.eye(5)[rng.integers(0, 5, 5)]}
+        raise ValueError(kind)
+    return make
+
+
 # ------------------------------------------------------------------ 00 standardize
 
 def _standardize_cases(rng):
@@ -161,7 +244,7 @@ def _bce_twin(func) -> str:
         tape.watch(z_tf)
         loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z_tf))
     grad = tape.gradient(loss, z_tf).numpy()
-    my_loss, my_grad = func(z.copy(), y.copy())
+    my_loss, my_grad = func(z=z.copy(), y=y.copy())
     err = max(abs(float(my_loss) - float(loss)) / max(abs(float(loss)), 1e-300), rel_error(my_grad, grad))
     if not err < 1e-9:
         raise Mismatch(f"Your function agrees with the cases but not with TensorFlow "
@@ -457,7 +540,9 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  diagnose=_standardize_diagnose),
     CodeExercise("01.neuron_forward", "neuron_forward", ("X", "w", "b"), _neuron_cases, _neuron_ref,
                  hint="one row of X per sample: z = X @ w + b, then a = 1 / (1 + exp(-z)).",
-                 good="a = sigmoid(X w + b) for every sample at once.", diagnose=_neuron_diagnose),
+                 good="a = sigmoid(X w + b) for every sample at once.", diagnose=_neuron_diagnose,
+                 twin=_tf_twin("Keras's Dense(1, 'sigmoid') with the same weights", _twin_args("neuron"),
+                               _keras_neuron)),
     CodeExercise("01.perceptron_update", "perceptron_update", ("w", "b", "x", "y", "eta"), _perceptron_cases,
                  _perceptron_ref, outputs=("w_new", "b_new"), kinds=("array", "number"),
                  hint="y_hat = 1 if w.x + b > 0 else 0; then w + eta (y - y_hat) x and b + eta (y - y_hat): "
@@ -467,11 +552,15 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  _sigmoid_backward_ref,
                  hint="dL/dz = dL/da * da/dz = grad_a * sigma(z) (1 - sigma(z)), elementwise.",
                  good="At |z| = 40 the factor sigma(1 - sigma) is 4e-18: a saturated sigmoid passes no gradient.",
-                 diagnose=_sigmoid_backward_diagnose),
+                 diagnose=_sigmoid_backward_diagnose,
+                 twin=_tf_twin("tf.GradientTape through tf.sigmoid", _twin_args("activation"),
+                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.sigmoid, z, grad_a))),
     CodeExercise("02.relu_backward", "relu_backward", ("z", "grad_a"), _activation_cases, _relu_backward_ref,
                  hint="ReLU's slope is 1 where z > 0 and 0 elsewhere (also at z = 0, as in TensorFlow); "
                       "multiply grad_a by it.",
-                 good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning."),
+                 good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning.",
+                 twin=_tf_twin("tf.GradientTape through tf.nn.relu", _twin_args("activation"),
+                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.relu, z, grad_a))),
     CodeExercise("03.bce_with_logits", "bce_with_logits", ("z", "y"), _bce_cases, _bce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
                  hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
@@ -481,7 +570,9 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  _epoch_cases, _epoch_ref,
                  hint="for each batch in order (X[i:i+B]): gradient of the batch's mean squared error, "
                       "(2/B) X_b.T @ (X_b @ w - y_b), then w = w - learning_rate * gradient.",
-                 good="One epoch = ceil(n / B) updates, each on one batch.", diagnose=_epoch_diagnose),
+                 good="One epoch = ceil(n / B) updates, each on one batch.", diagnose=_epoch_diagnose,
+                 twin=_tf_twin("Keras's SGD on the same batches", _twin_args("epoch"), _keras_epoch,
+                               tol=1e-7)),  # Keras keeps the learning rate in float32
     CodeExercise("05.momentum_step", "momentum_step", ("w", "m", "g", "learning_rate", "momentum"),
                  lambda rng: _state_cases(rng, False), _momentum_ref, outputs=("w_new", "m_new"),
                  hint="Keras's form: m = momentum * m - learning_rate * g, then w = w + m.",
@@ -500,13 +591,15 @@ CODE_EXERCISES = {ex.id: ex for ex in [
     CodeExercise("07.forward", "forward", ("X", "W1", "b1", "W2", "b2"), _forward_cases, _forward_ref,
                  hint="hidden = tanh(X @ W1 + b1), then output = sigmoid(hidden @ W2 + b2), shape (n, 1).",
                  good="This is all the Playground computes for every pixel of its picture.",
-                 diagnose=_forward_diagnose),
+                 diagnose=_forward_diagnose,
+                 twin=_tf_twin("The same network in Keras", _twin_args("forward"), _keras_forward)),
     CodeExercise("09.softmax_ce", "softmax_ce", ("z", "Y"), _softmax_ce_cases, _softmax_ce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
                  hint="log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) per row (never overflows); the "
                       "loss is the mean over rows of -sum(Y * log_p), and dL/dz = (softmax(z) - Y) / n.",
                  good="Softmax and cross-entropy together have the simplest gradient there is: p - y.",
-                 diagnose=_softmax_ce_diagnose),
+                 diagnose=_softmax_ce_diagnose,
+                 twin=_tf_twin("tf.nn.softmax_cross_entropy_with_logits", _twin_args("softmax_ce"), _tf_softmax_ce)),
     CodeExercise("10.dropout_forward", "dropout_forward", ("x", "mask", "rate"), _dropout_cases, _dropout_ref,
                  hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
                       "that the expected activation stays x.",
