@@ -20,16 +20,27 @@ def test_prune_zeroes_the_smallest_fraction():
         prune(model, 1.0)
 
 
-def test_quantize_uses_the_stated_levels():
+@pytest.mark.parametrize("bits", [2, 3, 4, 8])
+def test_quantize_uses_the_stated_levels(bits):
     model = dt.MLP([20, 30, 10], seed=0)
     before = copy.deepcopy(model)
-    quantize(model, 3)  # 3 bits: integers -3..3 times a scale
+    quantize(model, bits)  # e.g. 3 bits: integers -3..3 times a scale max|W| / 3
+    levels = 2 ** (bits - 1) - 1
     for W, W0 in zip((l.W for l in model.dense_layers), (l.W for l in before.dense_layers)):
-        scale = np.abs(W0).max() / 3
-        assert set(np.unique(np.round(W / scale)).astype(int)) <= set(range(-3, 4))
+        scale = np.abs(W0).max() / levels
+        q = W / scale
+        assert np.allclose(q, np.round(q), rtol=0, atol=1e-9)  # every weight IS an integer times the scale
+        q = np.round(q).astype(int)
+        assert q.min() == -levels or q.max() == levels  # the largest weight lands on the outermost level
+        assert np.abs(q).max() == levels and len(np.unique(q)) <= 2 * levels + 1
+        assert np.array_equal(W, np.round(W0 / scale) * scale)  # each weight goes to its nearest level
         assert np.abs(W - W0).max() <= scale / 2 + 1e-12
-    with pytest.raises(ValueError, match="bits must be an integer from 2 to 32"):
+        if bits <= 4:
+            assert len(np.unique(q)) >= levels + 1  # many levels are used, not a coarser grid
+    with pytest.raises(ValueError, match="bits must be an integer from 2 to 32, got 1"):
         quantize(model, 1)
+    with pytest.raises(TypeError, match="bits must be an integer, got 8.0"):
+        quantize(model, 8.0)
 
 
 def test_weight_bytes():

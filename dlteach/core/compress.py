@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_fraction, check_positive
+from ._checks import check_fraction, check_int, check_positive
+from .activations import softmax
 from .layers import Dense, Layer
 
 
@@ -34,8 +35,7 @@ def prune(model, sparsity: float):
 def quantize(model, bits: int):
     """Round every Dense layer's weights to `bits`-bit symmetric integers times a per-layer scale,
     in place (the model then computes with the rounded weights)."""
-    if isinstance(bits, bool) or not isinstance(bits, (int, np.integer)) or not 2 <= bits <= 32:
-        raise ValueError(f"bits must be an integer from 2 to 32, got {bits!r}.")
+    bits = check_int(bits, "bits", low=2, high=32)
     levels = 2 ** (bits - 1) - 1
     for W in dense_weights(model):
         scale = np.abs(W).max() / levels
@@ -75,6 +75,4 @@ def soft_targets(teacher, X, T: float) -> np.ndarray:
     """softmax(z_teacher / T): the teacher's probabilities, softened so the small ones show."""
     T = check_positive(T, "temperature")
     teacher.forward(X)
-    z = teacher.layers[-1].z / T
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    return softmax(teacher.layers[-1].z / T)

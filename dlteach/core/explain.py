@@ -9,22 +9,29 @@ permutation importance
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
+from ._checks import as_generator, check_int, check_positive_int
 from .layers import Dense
 from .training import accuracy
 
 
 def saliency(model, X, c: int) -> np.ndarray:
-    """dz_c / dX for every sample: (n, n_features), z_c the logit of class c (before softmax)."""
-    model.forward(X)
+    """dz_c / dX for every sample: (n, n_features), z_c the logit of class c (before softmax).
+    The model is left untouched: the backward pass runs on a copy, so its stored gradients
+    (dW, db) and activations stay those of its last training step."""
     last = model.layers[-1]
     if not isinstance(last, Dense):
         raise ValueError("saliency needs a model whose last layer is Dense.")
-    grad = np.zeros_like(last.z)
+    c = check_int(c, "c (the class)", low=0, high=last.n_out - 1)
+    work = copy.deepcopy(model)  # backward() overwrites each layer's dW, db and caches
+    work.forward(X)
+    grad = np.zeros_like(work.layers[-1].z)
     grad[:, c] = 1.0
-    grad = last.backward(grad, through_activation=False)  # start from the logit, not the probability
-    for layer in reversed(model.layers[:-1]):
+    grad = work.layers[-1].backward(grad, through_activation=False)  # start from the logit, not the probability
+    for layer in reversed(work.layers[:-1]):
         grad = layer.backward(grad)
     return grad
 
@@ -32,7 +39,12 @@ def saliency(model, X, c: int) -> np.ndarray:
 def occlusion(model, image, c: int, side: int, patch: int = 2, fill: float = 0.0) -> np.ndarray:
     """Drop in p(class c) when each patch x patch square of a (side*side,) image is set to `fill`;
     returns a (side - patch + 1, side - patch + 1) map."""
-    image = np.asarray(image, dtype=np.float64).reshape(side, side)
+    side, patch = check_positive_int(side, "side"), check_int(patch, "patch", low=1, high=side)
+    image = np.asarray(image, dtype=np.float64)
+    if image.size != side * side:
+        raise ValueError(f"image has {image.size} pixels, not side * side = {side * side}.")
+    image = image.reshape(side, side)
+    c = check_int(c, "c (the class)", low=0, high=model.layers[-1].n_out - 1)
     base = model.predict(image.reshape(1, -1))[0, c]
     out = side - patch + 1
     occluded = np.repeat(image[None], out * out, axis=0)
@@ -44,7 +56,8 @@ def occlusion(model, image, c: int, side: int, patch: int = 2, fill: float = 0.0
 
 def permutation_importance(model, X, Y, n_repeats: int = 3, seed: int = 0) -> np.ndarray:
     """Mean drop in accuracy when each feature column is shuffled: (n_features,)."""
-    rng = np.random.default_rng(seed)
+    n_repeats = check_positive_int(n_repeats, "n_repeats")
+    rng = as_generator(seed, "seed")
     base = accuracy(model, X, Y)
     drops = np.zeros(X.shape[1])
     for j in range(X.shape[1]):
