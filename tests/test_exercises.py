@@ -67,7 +67,8 @@ WRONG_CODE = {
     ],
     "05.momentum_step": [
         lambda w, m, g, learning_rate, momentum: (w - learning_rate * (momentum * m + g), momentum * m + g),
-        lambda w, m, g, learning_rate, momentum: (w + momentum * m + learning_rate * g, momentum * m + learning_rate * g),
+        lambda w, m, g, learning_rate, momentum: (w + momentum * m + learning_rate * g,   # sign error
+                                                  momentum * m + learning_rate * g),
         lambda w, m, g, learning_rate, momentum: (w - learning_rate * g, -learning_rate * g),   # no memory
     ],
     "05.adam_step": [
@@ -225,6 +226,11 @@ def test_nan_from_an_unstable_formula_is_named(capsys):
     out, err = capsys.readouterr()
     assert ("NaN" in out or "inf" in out) and "|z| = 1000" in out and "stable" in out
     assert err == ""  # the overflow warning of np.exp is not shown
+
+
+def test_returning_an_input_unchanged_is_named(capsys):
+    assert check("04.minibatch_epoch", lambda w, X, y, learning_rate, batch_size: w) is False
+    assert "the input `w` itself, unchanged" in capsys.readouterr().out
 
 
 def test_wrong_shape_and_transpose(capsys):

@@ -159,7 +159,7 @@ def _as_array(value, label: str, expected: np.ndarray):
 def _split_outputs(ex: CodeExercise, got, expected):
     """Pair up the received and expected outputs as [(label, kind, got, expected)]."""
     if not ex.outputs:
-        return [("your result", ex.returns, got, expected)]
+        return [("Your result", ex.returns, got, expected)]
     k = len(ex.outputs)
     names = ", ".join(ex.outputs)
     if got is None:
@@ -185,7 +185,8 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
             g_arr = _as_array(g, label, e_arr)
         if not np.all(np.isfinite(g_arr)):
             bad = "NaN" if np.isnan(g_arr).any() else "inf"
-            raise Mismatch(_with_case(case, f"{label} contains {bad} (expected {show(e_arr if e_arr.ndim else float(e_arr))})."
+            wanted = show(e_arr if e_arr.ndim else float(e_arr))
+            raise Mismatch(_with_case(case, f"{label} contains {bad} (expected {wanted})."
                            " Something overflowed or divided 0 by 0: look for exp of a large number or "
                            "log of 0, and rewrite that step in a stable form."))
         if not np.allclose(g_arr, e_arr, rtol=ex.rtol, atol=ex.atol):
@@ -217,6 +218,10 @@ def _diagnose(ex, case, got, expected, g_arr, e_arr) -> str:
             specific = None
         if specific:
             return "Hint: " + specific
+    for name, value in case.args.items():
+        if isinstance(value, np.ndarray) and value.shape == g_arr.shape and np.array_equal(value, g_arr):
+            return (f"Hint: your result is the input `{name}` itself, unchanged: did the update happen on "
+                    f"another variable, or inside a loop that never ran? " + ex.hint)
     if np.allclose(g_arr, -e_arr, rtol=1e-6, atol=1e-12) and np.any(e_arr != 0):
         return "Hint: you have the right size with the wrong sign. " + ex.hint
     nonzero = np.abs(e_arr) > 1e-12
