@@ -123,6 +123,22 @@ def dropout_forward(x, mask, rate):
     return x * mask / (1.0 - rate)
 
 
+def conv2d(image, kernel):
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
+    return out
+
+
+def saliency(x, W1, b1, W2, b2, c):
+    z1 = x @ W1 + b1
+    dz_dh = W2[:, c]                 # z_c = h @ W2[:, c] + b2[c]
+    dz_dz1 = dz_dh * (z1 > 0)        # through the ReLU
+    return W1 @ dz_dz1               # through z1 = x @ W1 + b1
+
+
 def soft_targets(logits, T):
     z = logits / T
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -143,5 +159,7 @@ CODE = {
     "07.forward": forward,
     "09.softmax_ce": softmax_ce,
     "10.dropout_forward": dropout_forward,
+    "11.conv2d": conv2d,
+    "12.saliency": saliency,
     "13.soft_targets": soft_targets,
 }

@@ -101,6 +101,16 @@ WRONG_CODE = {
         lambda x, mask, rate: x * mask * (1 - rate),          # scaled the wrong way
         lambda x, mask, rate: x * (1 - mask) / (1 - rate),    # keeps the dropped units
     ],
+    "11.conv2d": [
+        lambda image, kernel: solutions.conv2d(image, kernel[::-1, ::-1]),       # flipped: true convolution
+        lambda image, kernel: solutions.conv2d(image, kernel)[:-1, :-1],         # off by one
+        lambda image, kernel: solutions.conv2d(image.T, kernel.T),               # transposed
+    ],
+    "12.saliency": [
+        lambda x, W1, b1, W2, b2, c: W1 @ W2[:, c],                              # no ReLU mask
+        lambda x, W1, b1, W2, b2, c: W1 @ (W2.sum(axis=1) * (x @ W1 + b1 > 0)),  # every class at once
+        lambda x, W1, b1, W2, b2, c: W1.T @ (W2[:, c] * (x @ W1 + b1 > 0)),      # transposed W1
+    ],
     "13.soft_targets": [
         lambda logits, T: solutions.soft_targets(logits * T, 1.0),     # multiplied by T
         lambda logits, T: solutions.soft_targets(logits, 1.0) ** (1 / T) * 1.0,  # no renormalisation
@@ -201,7 +211,7 @@ def test_typical_wrong_answers_fail(name, i, capsys):
         assert check(name, WRONG_CODE[name][i], seed=seed) is False
         out, err = capsys.readouterr()
         assert out.startswith("Not yet.") and "Traceback" not in out and err == ""
-        assert "Hint" in out or "shape" in out or "NaN" in out or "inf" in out
+        assert any(word in out for word in ("Hint", "shape", "NaN", "inf"))
 
 
 def test_a_wrong_value_shows_inputs_expected_received_and_a_targeted_hint(capsys):

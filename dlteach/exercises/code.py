@@ -101,6 +101,11 @@ def _twin_args(kind):
         if kind == "forward":
             return {"X": rng.normal(size=(5, 2)), "W1": rng.normal(size=(2, 4)), "b1": rng.normal(size=4),
                     "W2": rng.normal(size=(4, 1)), "b2": rng.normal(size=1)}
+        if kind == "conv":
+            return {"image": rng.normal(size=(7, 6)), "kernel": rng.normal(size=(3, 2))}
+        if kind == "saliency":
+            return {"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
+                    "W2": rng.normal(size=(4, 3)), "b2": rng.normal(size=3), "c": 2}
         if kind == "softmax_ce":
             return {"z": np.r_[rng.normal(0, 3, (4, 5)), [[900.0, 0, 0, 0, -900.0]]],
                     "Y": np.eye(5)[rng.integers(0, 5, 5)]}
@@ -518,6 +523,74 @@ def _dropout_ref(x, mask, rate):
     return x * mask / (1.0 - rate)  # kept units scaled up: the expected activation is unchanged
 
 
+# ------------------------------------------------------------------ 11 a convolution (cross-correlation) with loops
+
+def _conv_cases(rng):
+    cases = [Case({"image": rng.normal(size=(h, w)), "kernel": rng.normal(size=(kh, kw))}, f"{h}x{w} image, "
+                  f"{kh}x{kw} kernel") for (h, w), (kh, kw) in (((5, 5), (3, 3)), ((6, 4), (2, 3)), ((3, 3), (3, 3)))]
+    edge = np.zeros((5, 6))
+    edge[:, 3:] = 1.0
+    cases.append(Case({"image": edge, "kernel": np.array([[1.0, 0.0, -1.0]] * 3)}, "a vertical edge, Sobel-like kernel"))
+    return cases
+
+
+def _conv_ref(image, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)  # (H-kh+1, W-kw+1, kh, kw)
+    return np.einsum("ijkl,kl->ij", windows, kernel)
+
+
+def _conv_diagnose(args, expected, got):
+    flipped = _conv_ref(args["image"], args["kernel"][::-1, ::-1])
+    if np.shape(got) == flipped.shape and np.allclose(got, flipped) and not np.allclose(flipped, expected):
+        return ("you flipped the kernel: that is the convolution of mathematics. Keras's Conv2D (and this "
+                "lesson) computes the cross-correlation, sum(image[i:i+kh, j:j+kw] * kernel), without flipping.")
+    return None
+
+
+def _tf_conv(tf, keras, image, kernel):
+    x = tf.constant(image[None, :, :, None])
+    k = tf.constant(kernel[:, :, None, None])
+    return tf.nn.conv2d(x, k, strides=1, padding="VALID").numpy()[0, :, :, 0]
+
+
+# ------------------------------------------------------------------ 12 saliency of an MLP
+
+def _saliency_cases(rng):
+    cases = []
+    for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10)):
+        cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
+                           "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
+                          f"{d} inputs, {h} hidden ReLU units, {k} classes"))
+    return cases
+
+
+def _saliency_ref(x, W1, b1, W2, b2, c):
+    hidden = Dense(W1.shape[0], W1.shape[1], "relu")
+    out = Dense(W2.shape[0], W2.shape[1], "linear")
+    hidden.W[...], hidden.b[...], out.W[...], out.b[...] = W1, b1, W2, b2
+    out.forward(hidden.forward(x[None, :]))
+    grad_z = np.zeros((1, W2.shape[1]))
+    grad_z[0, c] = 1.0  # d z_c / d z
+    return hidden.backward(out.backward(grad_z))[0]
+
+
+def _saliency_diagnose(args, expected, got):
+    no_mask = args["W1"] @ args["W2"][:, args["c"]]
+    if np.shape(got) == no_mask.shape and np.allclose(got, no_mask):
+        return ("the ReLU's derivative is missing: only the hidden units with x @ W1 + b1 > 0 pass the gradient "
+                "back, so multiply by that mask before going through W1.")
+    return None
+
+
+def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
+    x = tf.constant(x[None, :])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = tf.nn.relu(x @ W1 + b1) @ W2 + b2
+        z_c = z[0, int(c)]
+    return tape.gradient(z_c, x).numpy()[0]
+
+
 # ------------------------------------------------------------------ 13 soft targets for distillation
 
 def _soft_targets_cases(rng):
@@ -604,6 +677,18 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
                       "that the expected activation stays x.",
                  good="At inference nothing needs to change: that is why Keras scales during training."),
+    CodeExercise("11.conv2d", "conv2d", ("image", "kernel"), _conv_cases, _conv_ref,
+                 hint="out[i, j] = sum(image[i:i+kh, j:j+kw] * kernel) for i in range(H - kh + 1) and "
+                      "j in range(W - kw + 1): a 'valid' output, (H - kh + 1, W - kw + 1).",
+                 good="The same small kernel slides over every position: few weights, and a shifted image "
+                      "gives a shifted map.", diagnose=_conv_diagnose,
+                 twin=_tf_twin("tf.nn.conv2d (padding 'VALID')", _twin_args("conv"), _tf_conv)),
+    CodeExercise("12.saliency", "saliency", ("x", "W1", "b1", "W2", "b2", "c"), _saliency_cases, _saliency_ref,
+                 hint="z = relu(x @ W1 + b1) @ W2 + b2. Backwards from z_c: dz_c/dh = W2[:, c], through the ReLU "
+                      "multiply by (x @ W1 + b1 > 0), then through W1: W1 @ (...). Shape (d,), like x.",
+                 good="The saliency of a ReLU network is W1 times a masked column of W2: for each input, a "
+                      "piecewise-constant template of the class.", diagnose=_saliency_diagnose,
+                 twin=_tf_twin("tf.GradientTape", _twin_args("saliency"), _tf_saliency)),
     CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
                  hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
                  good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),

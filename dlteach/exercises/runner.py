@@ -113,7 +113,11 @@ def call(ex: CodeExercise, func, args: dict):
         raise LearnerError(f"{ex.func_name}() is not written yet: replace `raise NotImplementedError()` "
                            "with your code and run the cell again.") from None
     except Exception as err:  # the learner's bug, shown as theirs
-        raise LearnerError(describe_exception(err, ex.func_name)) from None
+        message = describe_exception(err, ex.func_name)
+        if isinstance(err, ValueError) and ("matmul" in str(err) or "shape" in str(err)):
+            shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in args.items() if isinstance(v, np.ndarray))
+            message += f"\n  The shapes do not fit together; the inputs have shapes {shapes}."
+        raise LearnerError(message + "\n  Hint: " + ex.hint) from None
     for name, original in args.items():
         if isinstance(original, np.ndarray) and not np.array_equal(copies[name], original, equal_nan=True):
             raise Mismatch(f"{ex.func_name}() changed its input `{name}` in place (e.g. `{name} -= ...` or "
