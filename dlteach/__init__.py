@@ -1,15 +1,42 @@
 """dlteach: deep learning made visible.
 
-Layers (imports only point down):
-    dlteach.widgets     ipywidgets explorers (compose plots and core)
-    dlteach.plots       matplotlib drawing on a given Axes
-    dlteach.keras_twin  the only module that imports TensorFlow, lazily
-    dlteach.data        datasets, splits, scaling, one-hot
-    dlteach.core        the from-scratch NumPy engine
+    import dlteach as dt
+    model = dt.MLP([2, 8, 1], "tanh", "sigmoid", "binary_crossentropy", seed=0)
+    dt.fit(model, X, y, "adam", learning_rate=0.01, epochs=100)
+    dt.accuracy(model, X, y)
 
-`import dlteach` is light: it imports NumPy and the engine, never TensorFlow or matplotlib.
+Layers (imports only point down):
+    dlteach.widgets      ipywidgets explorers: compose experiments, core and plots, and draw
+    dlteach.plots        matplotlib drawing on a given Axes
+    dlteach.keras_twin   the only module that imports TensorFlow, lazily
+    dlteach.experiments  the lessons' trained models and runs (pure NumPy + data)
+    dlteach.data         datasets, splits, scaling, one-hot
+    dlteach.core         the from-scratch NumPy engine; every public name is also dlteach.<name>
+
+`import dlteach` is light: it imports NumPy, the engine, `data` and `experiments`, never
+TensorFlow, matplotlib or ipywidgets. `dt.plots`, `dt.widgets`, `dt.keras_twin` and
+`dt.exercises` are imported on first use.
 """
-from .core import (MLP, SGD, Adam, Dense, Dropout, EarlyStopping, RMSprop, Sequential, Value,
-                   check_model, compare, fit, get_activation, get_loss, get_optimizer, rel_error)
+from . import _environment  # noqa: F401 (first: TensorFlow must find its quiet defaults)
+
+import importlib
+
+from . import core, data, experiments
+from .core import *  # noqa: F403 (core.__all__ is written out: the engine's public names)
 
 __version__ = "0.1.0"
+
+_LAZY = ("plots", "widgets", "keras_twin", "exercises")  # heavy (matplotlib, ipywidgets, TensorFlow)
+
+__all__ = [*core.__all__, "data", "experiments", *_LAZY]
+
+
+def __getattr__(name):
+    """dt.plots, dt.widgets, dt.keras_twin, dt.exercises: imported on first use."""
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'dlteach' has no attribute {name!r}. See dir(dlteach) or docs/API.md.")
+
+
+def __dir__():
+    return sorted(set(__all__) | {"core", "__version__"})

@@ -8,12 +8,15 @@ Toy sets live in the square [-6, 6]^2, like the Playground's. Classification lab
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .core._checks import as_float_array, check_fraction, lookup
+from .core._checks import as_float_array, as_generator, check_fraction, check_int, check_positive, lookup
+
+__all__ = ["CLASSIFICATION", "REGRESSION", "DATASETS", "FEATURES", "make_dataset", "is_classification",
+           "n_classes", "train_test_split", "Standardizer", "one_hot", "features", "shift_images",
+           "augment_shifts", "jitter", "load_digits", "load_mnist", "mnist_path"]
 
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "spiral3", "moons")
 REGRESSION = ("reg_plane", "reg_gauss")
@@ -89,55 +92,96 @@ _MAKERS = {"circle": _circle, "xor": _xor, "gauss": _gauss, "spiral": _spiral,
 def make_dataset(name: str = "circle", n: int = 500, noise: float = 0.0, seed=0):
     """Return (X, y): X of shape (n, 2); y of shape (n,), class labels or regression targets.
 
-    noise is a fraction in [0, 0.5] (the Playground's 0-50 %).
+    noise is a fraction in [0, 0.5] (the Playground's 0-50 %); seed: None, an integer >= 0 or a
+    numpy Generator.
     """
     maker = lookup(name, _MAKERS, "dataset")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 4:
-        raise ValueError(f"n must be an integer >= 4, got {n!r}.")
+    n = check_int(n, "n", low=4)
     noise = check_fraction(noise, "noise", upper_inclusive=True)
     if noise > 0.5:
         raise ValueError(f"noise must be in [0, 0.5], got {noise!r}.")
-    return maker(int(n), noise, np.random.default_rng(seed))
+    return maker(n, noise, as_generator(seed))
 
 
 def is_classification(name: str) -> bool:
+    """True for the classification datasets (labels 0, 1, ...), False for the regression ones."""
     return lookup(name, {d: d for d in DATASETS}, "dataset") in CLASSIFICATION
 
 
 def n_classes(y) -> int:
+    """Number of classes of integer labels 0 .. k-1: max(y) + 1."""
     return int(np.max(y)) + 1
 
 
-def train_test_split(X, y, train_ratio: float = 0.5, seed=0):
-    """Shuffle and split: (X_train, X_test, y_train, y_test). Both parts keep at least 1 sample."""
+def train_test_split(X, y, test_size: float = 0.25, seed=0):
+    """Shuffle and split, as scikit-learn's train_test_split: (X_train, X_test, y_train, y_test).
+
+    test_size is the fraction of samples held out for testing, in (0, 1); the test part has
+    ceil(test_size * n) samples (as in scikit-learn) and both parts keep at least one.
+    seed: None, an integer >= 0 or a numpy Generator (scikit-learn calls it random_state).
+    """
     X = np.asarray(X)
     y = np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
-    train_ratio = check_fraction(train_ratio, "train_ratio")
-    if train_ratio == 0:
-        raise ValueError("train_ratio must be > 0: the network needs some data to learn from.")
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_train = min(max(int(train_ratio * len(X)), 1), len(X) - 1)
+    if len(X) < 2:
+        raise ValueError(f"train_test_split needs at least 2 samples, got {len(X)}.")
+    test_size = check_fraction(test_size, "test_size")
+    if test_size == 0:
+        raise ValueError("test_size must be > 0 (a fraction such as 0.25): an empty test set measures nothing.")
+    order = as_generator(seed).permutation(len(X))
+    # round before ceil: 1 - 0.7 is 0.30000000000000004, and 150.00000000000003 must not become 151
+    n_test = int(np.ceil(round(test_size * len(X), 9)))
+    n_train = min(max(len(X) - n_test, 1), len(X) - 1)
     tr, te = order[:n_train], order[n_train:]
     return X[tr], X[te], y[tr], y[te]
 
 
-@dataclass
 class Standardizer:
-    """x' = (x - mean) / std with mean and std of the training data only (no test leakage)."""
+    """x' = (x - mean_) / scale_ with the mean and standard deviation of the training data only
+    (no test leakage). scikit-learn's StandardScaler interface:
 
-    mean: np.ndarray
-    std: np.ndarray
+        scaler = Standardizer().fit(X_train)          # fit returns the scaler itself
+        X_train_s = scaler.transform(X_train)         # or Standardizer().fit_transform(X_train)
+        X_test_s = scaler.transform(X_test)           # the TRAINING mean and scale
+        scaler.inverse_transform(X_test_s)            # back to the original units
+    """
 
-    @classmethod
-    def fit(cls, X):
+    def __init__(self):
+        self.mean_: np.ndarray | None = None
+        self.scale_: np.ndarray | None = None
+
+    def fit(self, X):
+        """Learn mean_ and scale_ (the std; 1 for constant columns) per column of X (n, d); returns self."""
         X = as_float_array(X, "X", ndim=2)
+        if len(X) == 0:
+            raise ValueError("Standardizer.fit needs at least one sample, got X of shape (0, d).")
         std = X.std(axis=0)
-        return cls(X.mean(axis=0), np.where(std > 0, std, 1.0))  # constant columns stay as they are
+        self.mean_, self.scale_ = X.mean(axis=0), np.where(std > 0, std, 1.0)  # constant columns stay as they are
+        return self
+
+    def _check(self, X):
+        if self.mean_ is None:
+            raise ValueError("This Standardizer is not fitted yet: call fit(X_train) first.")
+        X = as_float_array(X, "X", ndim=2)
+        if X.shape[1] != len(self.mean_):
+            raise ValueError(f"X has {X.shape[1]} columns but the Standardizer was fitted on {len(self.mean_)}.")
+        return X
 
     def transform(self, X):
-        return (as_float_array(X, "X", ndim=2) - self.mean) / self.std
+        """(X - mean_) / scale_, shape (n, d)."""
+        return (self._check(X) - self.mean_) / self.scale_
+
+    def fit_transform(self, X):
+        """fit(X) then transform(X)."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, X):
+        """X * scale_ + mean_: standardized values back to the original units."""
+        return self._check(X) * self.scale_ + self.mean_
+
+    def __repr__(self):
+        return "Standardizer()" if self.mean_ is None else f"Standardizer(fitted on {len(self.mean_)} columns)"
 
 
 def one_hot(y, k: int | None = None) -> np.ndarray:
@@ -202,19 +246,25 @@ def jitter(X, y, copies: int = 5, sigma: float = 0.3, seed=0):
     """Data augmentation for points: the originals plus `copies` noisy copies of each (Gaussian, std
     sigma), with the same labels: it tells the network that nearby points share a class."""
     X = as_float_array(X, "X", ndim=2)
-    rng = np.random.default_rng(seed)
-    noisy = [X + sigma * rng.normal(size=X.shape) for _ in range(int(copies))]
-    return np.concatenate([X, *noisy]), np.concatenate([np.asarray(y)] * (int(copies) + 1))
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    copies = check_int(copies, "copies", low=0)
+    sigma = check_positive(sigma, "sigma", allow_zero=True)
+    rng = as_generator(seed)
+    noisy = [X + sigma * rng.normal(size=X.shape) for _ in range(copies)]
+    return np.concatenate([X, *noisy]), np.concatenate([y] * (copies + 1))
 
 
-def load_digits(seed: int = 0, test_ratio: float = 0.2):
+def load_digits(test_size: float = 0.2, seed=0):
     """scikit-learn's 8x8 handwritten digits (1,797 images, bundled, offline), pixels scaled to
-    [0, 1]: returns (X_train, X_test, y_train, y_test) with X rows of 64 pixels and integer labels."""
+    [0, 1]: returns (X_train, X_test, y_train, y_test) with X rows of 64 pixels and integer labels;
+    test_size and seed as in train_test_split (0.2: 1,437 training and 360 test images)."""
     from sklearn.datasets import load_digits as _sk_digits  # noqa: PLC0415 (keeps `import dlteach` light)
 
     digits = _sk_digits()
     X = digits.data / 16.0
-    return train_test_split(X, digits.target, train_ratio=1 - test_ratio, seed=seed)
+    return train_test_split(X, digits.target, test_size=test_size, seed=seed)
 
 
 def mnist_path() -> Path:

@@ -10,6 +10,11 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
+__all__ = ["ORANGE", "BLUE", "GREEN", "GREY", "CLASS_COLOURS", "DIVERGING", "BACKGROUND",
+           "grid", "decision_boundary", "class_map", "scatter_points", "loss_curves", "layer_positions",
+           "network_diagram", "update_network", "loss_surface", "path", "activation_plot", "confusion_matrix",
+           "image_grid", "computational_graph", "LiveLossPlot"]
+
 ORANGE, BLUE, GREEN, GREY = "#E69F00", "#0072B2", "#009E73", "#f2f2f2"
 CLASS_COLOURS = [ORANGE, BLUE, GREEN]
 # Orange (negative / class 0) - light grey - blue (positive / class 1): safe for the common

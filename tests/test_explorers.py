@@ -4,7 +4,8 @@ import pytest
 
 from dlteach.widgets.activations import ActivationExplorer
 from dlteach.widgets.backprop import BackpropExplorer
-from dlteach.widgets.conv import ConvExplorer, apply_kernel
+from dlteach.experiments import apply_kernel
+from dlteach.widgets.conv import ConvExplorer
 from dlteach.widgets.depth import DepthExplorer
 from dlteach.widgets.digits import DigitsExplorer
 from dlteach.widgets.descent import GradientDescentExplorer, OptimizerExplorer
@@ -37,12 +38,18 @@ def test_every_control_at_its_extremes_draws_a_labelled_figure(cls, name, value)
     except ValueError as err:  # a refused combination says why and leaves the explorer as it was
         assert "prediction" in str(err) and cls is LossExplorer
         return
+    assert ex.cfg[name] == value  # the setting took effect
     fig = ex.draw()
     for ax in fig.axes:
         if ax.axison and ax.get_label() != "<colorbar>":
             assert ax.get_xlabel() and ax.get_ylabel(), (cls.__name__, name, value)
-        assert all(np.all(np.isfinite(np.asarray(line.get_xydata(), dtype=float)[np.isfinite(
-            np.asarray(line.get_xydata(), dtype=float)).all(1)])) for line in ax.lines)
+        # every point of every curve and scatter is drawn: a NaN or inf is a gap the learner cannot see
+        for line in ax.lines:
+            xy = np.asarray(line.get_xydata(), dtype=float)
+            assert np.all(np.isfinite(xy)), (cls.__name__, name, value, ax.get_title(), line.get_label())
+        for collection in ax.collections:
+            offsets = np.asarray(collection.get_offsets(), dtype=float)
+            assert np.all(np.isfinite(offsets)), (cls.__name__, name, value, ax.get_title())
     assert fig.axes[0].get_title() or any(ax.get_title() for ax in fig.axes)
 
 
@@ -178,9 +185,9 @@ def test_image_and_point_augmentation():
 def test_conv_explorer_shapes_and_values():
     ex = ConvExplorer(kernel="identity")
     assert np.allclose(ex.feature_map, ex.image) and ex.pooled.shape == (4, 4)
-    ex.set(stride=2, padding="valid")
+    ex.set(strides=2, padding="valid")
     assert ex.feature_map.shape == (3, 3)
-    ex.set(stride=3)
+    ex.set(strides=3)
     assert ex.feature_map.shape == (2, 2) and ex.pooled.shape == (1, 1)
     edge = apply_kernel(np.tile([0.0, 0, 0, 0, 1, 1, 1, 1], (8, 1)), np.array([[1.0, 0, -1]] * 3), 1, "valid")
     assert np.all(edge[:, 2:4] < 0) and np.all(edge[:, :2] == 0)  # the vertical edge lights up, flat parts do not
@@ -188,11 +195,43 @@ def test_conv_explorer_shapes_and_values():
 
 
 def test_explain_explorer():
-    ex = ExplainExplorer(image=0)
-    assert ex.cls == ex.predicted and ex.saliency.shape == (8, 8) and ex.occlusion.shape == (7, 7)
-    ex.set(target=3, patch=4)
-    assert ex.cls == 3 and ex.occlusion.shape == (5, 5)
-    assert "saliency dz_3/dx" in ex.draw().axes[1].get_title()
+    from dlteach import data
+
+    ex = ExplainExplorer(image=5)
+    # what the explorer shows, recomputed by hand from its model's weights (64-64-10, ReLU, softmax)
+    (W1, b1), (W2, b2) = [(layer.W, layer.b) for layer in ex.model.dense_layers]
+    x = data.load_digits(seed=0)[1][5]
+    assert np.array_equal(ex.x, x)
+    h = np.maximum(x @ W1 + b1, 0.0)
+    z = h @ W2 + b2
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+
+    def saliency_by_hand(c):  # dz_c/dx = W1 (relu'(z1) * W2[:, c])
+        return (W1 @ ((h > 0) * W2[:, c])).reshape(8, 8)
+
+    def occlusion_by_hand(c, patch):
+        out = np.zeros((9 - patch, 9 - patch))
+        for i in range(9 - patch):
+            for j in range(9 - patch):
+                xo = x.reshape(8, 8).copy()
+                xo[i:i + patch, j:j + patch] = 0.0
+                zo = np.maximum(xo.reshape(-1) @ W1 + b1, 0.0) @ W2 + b2
+                out[i, j] = p[c] - (np.exp(zo - zo.max()) / np.exp(zo - zo.max()).sum())[c]
+        return out
+
+    assert np.allclose(ex.probs, p, rtol=0, atol=1e-12) and np.allclose(ex.hidden, h, rtol=0, atol=1e-12)
+    assert ex.predicted == int(np.argmax(z)) and ex.cls == ex.predicted  # target -1: the predicted class
+    assert np.allclose(ex.saliency, saliency_by_hand(ex.predicted), rtol=0, atol=1e-12)
+    assert np.allclose(ex.occlusion, occlusion_by_hand(ex.predicted, 2), rtol=0, atol=1e-12)
+    other = 3 if ex.predicted != 3 else 4  # a class the model did not predict
+    ex.set(target=other, patch=4)
+    assert ex.cls == other and ex.predicted == int(np.argmax(z))
+    assert np.allclose(ex.saliency, saliency_by_hand(other), rtol=0, atol=1e-12)
+    assert np.allclose(ex.occlusion, occlusion_by_hand(other, 4), rtol=0, atol=1e-12)
+    assert ex.occlusion.shape == (5, 5)
+    axes = ex.draw().axes
+    assert f"saliency dz_{other}/dx" in axes[1].get_title() and f"p({other})" in axes[2].get_title()
+    assert f"predicted {ex.predicted} ({p[ex.predicted]:.2f})" in axes[0].get_title()
 
 
 def test_small_models_explorer():

@@ -37,9 +37,9 @@ def test_datasets_are_reproducible_and_in_range(name):
 
 def test_split_scale_one_hot_features():
     X, y = data.make_dataset("gauss", n=100)
-    Xtr, Xte, ytr, yte = data.train_test_split(X, y, train_ratio=0.7, seed=0)
+    Xtr, Xte, ytr, yte = data.train_test_split(X, y, test_size=0.3, seed=0)
     assert len(Xtr) == 70 and len(Xte) == 30
-    s = data.Standardizer.fit(Xtr)
+    s = data.Standardizer().fit(Xtr)
     assert np.allclose(s.transform(Xtr).mean(0), 0) and np.allclose(s.transform(Xtr).std(0), 1)
     assert np.array_equal(data.one_hot([2, 0]), [[0, 0, 1], [1, 0, 0]])
     F = data.features(X[:3], ["x1", "x1*x2", "sin x2"])
@@ -48,8 +48,8 @@ def test_split_scale_one_hot_features():
         data.features(X, ["x3"])
     with pytest.raises(ValueError, match=r"noise must be in \[0, 0.5\]"):
         data.make_dataset("xor", noise=0.9)
-    with pytest.raises(ValueError, match="train_ratio must be > 0"):
-        data.train_test_split(X, y, train_ratio=0)
+    with pytest.raises(ValueError, match="test_size must be > 0"):
+        data.train_test_split(X, y, test_size=0)
     with pytest.raises(ValueError, match="non-negative integer class labels"):
         data.one_hot([0.5, 1])
 

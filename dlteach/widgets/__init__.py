@@ -1,5 +1,41 @@
-"""Explorers: classes whose state changes through plain methods (set, step, reset, rewind), with
-ipywidgets controls that only call those methods. Tests drive them without a browser."""
-from .playground import Playground
+"""Explorers: one per lesson, classes whose state changes through plain methods (set, step,
+reset, rewind), with ipywidgets controls that only call those methods. Tests drive them without
+a browser. They compose dlteach.experiments / dlteach.core (the numbers) and dlteach.plots (the
+drawing); nothing here trains or builds a model of its own.
 
-__all__ = ["Playground"]
+    from dlteach.widgets import DepthExplorer
+    ex = DepthExplorer(depth=20, activation="relu", init="he_normal")
+    ex.widget()           # sliders and menus in a notebook;  ex.show() for a static picture
+
+Importing this package loads matplotlib (not ipywidgets: widget() imports it when called).
+"""
+from .activations import ActivationExplorer
+from .backprop import BackpropExplorer
+from .base import Explorer, Param
+from .conv import ConvExplorer
+from .depth import DepthExplorer
+from .descent import GradientDescentExplorer, OptimizerExplorer
+from .digits import DigitsExplorer
+from .explain import ExplainExplorer
+from .losses import LossExplorer
+from .neuron import NeuronExplorer
+from .overfit import OverfitExplorer
+from .playground import Playground
+from .small import SmallModelsExplorer
+
+__all__ = [
+    "NeuronExplorer",             # lesson 01
+    "ActivationExplorer",         # 02
+    "LossExplorer",               # 03
+    "GradientDescentExplorer",    # 04
+    "OptimizerExplorer",          # 05
+    "BackpropExplorer",           # 06
+    "Playground",                 # 07
+    "DepthExplorer",              # 08
+    "DigitsExplorer",             # 09
+    "OverfitExplorer",            # 10
+    "ConvExplorer",               # 11
+    "ExplainExplorer",            # 12
+    "SmallModelsExplorer",        # 13
+    "Explorer", "Param",          # to write a new explorer
+]

@@ -10,6 +10,9 @@ from .base import Explorer, Param
 
 
 class ActivationExplorer(Explorer):
+    """Lesson 02: an activation f(z) and its derivative f'(z) on [-z_range, z_range], with the
+    saturated region (f'(z) under 5 % of its largest value) shaded."""
+
     PARAMS = {
         "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "linear")),
         "z_range": Param(6.0, 1.0, 20.0, step=0.5, label="input range ±"),

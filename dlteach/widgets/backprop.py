@@ -9,6 +9,9 @@ from .base import Explorer, Param
 
 
 class BackpropExplorer(Explorer):
+    """Lesson 06: the computational graph of L = (f(w1 x1 + w2 x2 + b) - y)^2 with every node's
+    value and gradient dL/dnode; gradients() returns the ones of the inputs and weights."""
+
     PARAMS = {
         "x1": Param(1.0, -3.0, 3.0, step=0.1), "x2": Param(-2.0, -3.0, 3.0, step=0.1),
         "w1": Param(0.5, -3.0, 3.0, step=0.1), "w2": Param(-0.3, -3.0, 3.0, step=0.1),

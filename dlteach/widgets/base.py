@@ -36,6 +36,10 @@ class Param:
 
 
 class Explorer:
+    """Base class of the lesson explorers: subclasses declare PARAMS (name -> Param) and define
+    update() (the numbers, from dlteach.experiments / dlteach.core) and draw_on(fig) (the drawing,
+    from dlteach.plots). Settings are keyword arguments: Explorer(**settings), set(**settings)."""
+
     PARAMS: dict[str, Param] = {}
     FIGSIZE = (9, 3.6)
 

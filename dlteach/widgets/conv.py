@@ -1,34 +1,21 @@
 """Lesson 11 explorer: one convolution kernel applied to a digit by hand: choose the kernel, its
-centre value, stride and padding; see the feature map and its 2x2 max-pooling."""
+centre value, strides and padding; see the feature map and its 2x2 max-pooling."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import data, plots
-from ..core import Conv2D, MaxPool2D
+from ..experiments import KERNELS, apply_kernel, max_pool
 from .base import Explorer, Param
 
-KERNELS = {
-    "vertical edge": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float),   # Sobel
-    "horizontal edge": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=float),
-    "blur": np.full((3, 3), 1 / 9),
-    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
-    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
-}
-
-
-def apply_kernel(image, kernel, stride=1, padding="same"):
-    """Convolve one (h, w) image with one (k, k) kernel using the from-scratch Conv2D; returns (oh, ow)."""
-    conv = Conv2D(1, 1, kernel.shape[0], stride, padding)
-    conv.W[...] = kernel[:, :, None, None]
-    return conv.forward(image[None, :, :, None])[0, :, :, 0]
-
-
 class ConvExplorer(Explorer):
+    """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
+    `strides` and `padding`; shows the feature map and its 2x2 max-pooling."""
+
     PARAMS = {
         "kernel": Param("vertical edge", choices=tuple(KERNELS)),
         "centre": Param(0.0, -4.0, 8.0, step=0.25, label="add to centre"),
-        "stride": Param(1, 1, 3),
+        "strides": Param(1, 1, 3, label="strides"),
         "padding": Param("same", choices=("same", "valid")),
         "image": Param(0, 0, 19, label="digit #"),
     }
@@ -44,10 +31,8 @@ class ConvExplorer(Explorer):
         self.kernel_values = KERNELS[c["kernel"]].copy()
         self.kernel_values[1, 1] += c["centre"]
         self.image = self.images[c["image"]]
-        self.feature_map = apply_kernel(self.image, self.kernel_values, c["stride"], c["padding"])
-        pool = MaxPool2D(2)
-        self.pooled = pool.forward(self.feature_map[None, :, :, None])[0, :, :, 0] \
-            if min(self.feature_map.shape) >= 2 else None
+        self.feature_map = apply_kernel(self.image, self.kernel_values, c["strides"], c["padding"])
+        self.pooled = max_pool(self.feature_map, 2)  # None when the map is too small to pool
 
     def draw_on(self, fig):
         c = self.cfg
@@ -62,7 +47,7 @@ class ConvExplorer(Explorer):
         m = max(np.abs(self.feature_map).max(), 1e-9)
         axes[2].imshow(self.feature_map, cmap=plots.DIVERGING, vmin=-m, vmax=m)
         fh, fw = self.feature_map.shape
-        axes[2].set_title(f"feature map {fh}x{fw} (stride {c['stride']}, {c['padding']})", fontsize=9)
+        axes[2].set_title(f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})", fontsize=9)
         if self.pooled is not None:
             axes[3].imshow(self.pooled, cmap=plots.DIVERGING, vmin=-m, vmax=m)
             axes[3].set_title(f"max-pooled 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}", fontsize=9)

@@ -5,25 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plots
-from ..core import INITIALIZERS, MLP
+from ..core import INITIALIZERS
+from ..experiments import layer_statistics
 from .base import Explorer, Param
 
 
-def layer_statistics(depth: int, width: int, activation: str, init: str, n: int = 512, seed: int = 0):
-    """Build an MLP of `depth` hidden layers of `width`, push a standard-normal batch through it
-    and backpropagate a binary cross-entropy loss. Returns (activations per hidden layer,
-    gradient norm ||dL/dW|| per layer, input to output)."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, width))
-    y = (rng.random(n) > 0.5).astype(float)
-    model = MLP([width] + [width] * depth + [1], activation, "sigmoid", "binary_crossentropy", init=init, seed=seed)
-    model.loss_and_grads(X, y, training=False)
-    acts = [layer.a for layer in model.dense_layers[:-1]]
-    norms = np.array([np.linalg.norm(layer.dW) for layer in model.dense_layers])
-    return acts, norms, model
-
-
 class DepthExplorer(Explorer):
+    """Lesson 08: an MLP of `depth` hidden layers at initialisation: activation histograms,
+    the spread of the activations per layer and the gradient norm ||dL/dW|| per layer
+    (experiments.layer_statistics); `ratio` is first/last."""
+
     PARAMS = {
         "depth": Param(10, 1, 30, label="hidden layers"),
         "width": Param(64, 4, 256, step=4, label="neurons/layer"),
@@ -63,9 +54,12 @@ class DepthExplorer(Explorer):
         self._histograms(ax_h)
         layers = np.arange(1, len(self.acts) + 1)
         std = np.array([np.std(a) for a in self.acts])
-        ax_a.plot(layers, np.where(std > 0, std, np.nan), "-o", ms=3, color=plots.BLUE)
         positive = std[std > 0]
-        if positive.size and positive.max() > 10 * positive.min():  # log scale only for a wide range
+        log = positive.size and positive.max() > 10 * positive.min()  # log scale only for a wide range
+        # a zero spread (e.g. zeros init: every unit equal) is drawn at 0 unless the axis is logarithmic
+        shown = std > 0 if log else np.isfinite(std)
+        ax_a.plot(layers[shown], std[shown], "-o", ms=3, color=plots.BLUE)
+        if log:
             ax_a.set_yscale("log")
         else:
             ax_a.set_ylim(0, max(float(positive.max()) * 1.15, 1e-12) if positive.size else 1)

@@ -5,18 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from .. import data, plots
-from ..core import MLP, accuracy, confusion_matrix, fit, precision_recall
+from ..core import accuracy, confusion_matrix, precision_recall
+from ..experiments import digits_split, train_digits
 from .base import Explorer, Param
 
 
-def digits_split(seed: int = 0):
-    """8x8 digits: train / validation / test = 1149 / 288 / 360 images, pixels in [0, 1]."""
-    X_rest, X_test, y_rest, y_test = data.load_digits(seed=seed)
-    X_train, X_val, y_train, y_val = data.train_test_split(X_rest, y_rest, train_ratio=0.8, seed=seed + 1)
-    return X_train, X_val, X_test, y_train, y_val, y_test
-
-
 class DigitsExplorer(Explorer):
+    """Lesson 09: a 64-hidden-10 MLP trained on the 8x8 digits (experiments.train_digits) each
+    time a setting moves: accuracy curves and the validation confusion matrix."""
+
     PARAMS = {
         "hidden": Param(64, 4, 256, step=4, label="hidden neurons"),
         "learning_rate": Param(1e-3, 1e-4, 0.3, log=True, label="learning rate"),
@@ -26,14 +23,12 @@ class DigitsExplorer(Explorer):
 
     def __init__(self, **settings):
         self.X_train, self.X_val, self.X_test, self.y_train, self.y_val, self.y_test = digits_split()
-        self.Y_train, self.Y_val = data.one_hot(self.y_train, 10), data.one_hot(self.y_val, 10)
+        self.Y_val = data.one_hot(self.y_val, 10)
         super().__init__(**settings)
 
     def update(self):
         c = self.cfg
-        self.model = MLP([64, c["hidden"], 10], "relu", "softmax", "categorical_crossentropy", seed=0)
-        self.history = fit(self.model, self.X_train, self.Y_train, "adam", learning_rate=c["learning_rate"],
-                           epochs=c["epochs"], batch_size=32, validation_data=(self.X_val, self.Y_val), verbose=0)
+        self.model, self.history = train_digits(c["hidden"], c["learning_rate"], c["epochs"])
         self.val_accuracy = accuracy(self.model, self.X_val, self.Y_val)
         self.confusion = confusion_matrix(self.y_val, self.model.predict(self.X_val), k=10)
         self.precision, self.recall = precision_recall(self.confusion)

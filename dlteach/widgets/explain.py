@@ -2,26 +2,18 @@
 layer's activations for one test image and a chosen class."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from .. import data, plots
-from ..core import MLP, fit
-from ..core.explain import occlusion, saliency
+from .. import plots
+from ..core import occlusion, saliency
+from ..experiments import digits_model
 from .base import Explorer, Param
 
 
-@lru_cache(maxsize=1)
-def digits_model(seed: int = 0):
-    """The lesson-09 MLP (64-64-10, ReLU, softmax) trained 60 epochs on the 8x8 digits; cached."""
-    X_train, X_test, y_train, y_test = data.load_digits(seed=seed)
-    model = MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=60, verbose=0)
-    return model, X_test, y_test
-
-
 class ExplainExplorer(Explorer):
+    """Lesson 12: saliency, occlusion and the hidden activations of the digits model
+    (experiments.digits_model, a private copy) for one test image and class (-1: the predicted one)."""
+
     PARAMS = {
         "image": Param(0, 0, 359, label="test image #"),
         "target": Param(-1, -1, 9, label="class (-1: predicted)"),

@@ -12,6 +12,9 @@ LOSS_CHOICES = ("mse", "binary_crossentropy", "binary_crossentropy_from_logits")
 
 
 class LossExplorer(Explorer):
+    """Lesson 03: a loss as a function of one prediction for a chosen target, with its value and
+    the slope dL/dprediction that backpropagation starts from."""
+
     PARAMS = {
         "loss": Param("binary_crossentropy", choices=LOSS_CHOICES),
         "target": Param(1.0, 0.0, 1.0, step=1.0),

@@ -13,6 +13,9 @@ THRESHOLD = {"sigmoid": 0.5, "tanh": 0.0, "relu": 0.0, "linear": 0.0, "leaky_rel
 
 
 class NeuronExplorer(Explorer):
+    """Lesson 01: one neuron a = f(w1 x1 + w2 x2 + b) on the four points of a logic gate: its
+    output over the plane, the decision line z = 0 and how many points it gets right."""
+
     PARAMS = {
         "w1": Param(1.0, -5.0, 5.0, step=0.1),
         "w2": Param(1.0, -5.0, 5.0, step=0.1),

@@ -4,48 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import data, plots
-from ..core import MLP, Callback, EarlyStopping, accuracy, fit
+from .. import plots
+from ..core import accuracy
+from ..experiments import overfit_run
 from .base import Explorer, Param
 
 EXTENT = 6.0
 
 
-class DataLoss(Callback):
-    """Records the loss without the L2 penalty on train and validation data after each epoch, so
-    that runs with different L2 can be compared (Keras's val_loss includes the penalty)."""
-
-    def __init__(self, X, y, X_val, y_val):
-        self.sets, self.train, self.val = (X, y, X_val, y_val), [], []
-
-    def on_epoch_end(self, epoch, logs, model, history):
-        X, y, X_val, y_val = self.sets
-        self.train.append(model.evaluate(X, y, include_penalty=False))
-        self.val.append(model.evaluate(X_val, y_val, include_penalty=False))
-
-
-def moons_split(n_train: int = 60, seed: int = 0):
-    """400 noisy moons points: the first n_train of a shuffled order train, the last 200 validate."""
-    X, y = data.make_dataset("moons", n=400, noise=0.3, seed=seed)
-    order = np.random.default_rng(seed).permutation(400)
-    return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
-
-
-def train_run(n_train=60, hidden=128, l2=0.0, dropout=0.0, early_stopping=False, augment=False, epochs=300,
-              seed=0):
-    """A 2-hidden-hidden-1 ReLU MLP, Adam 0.01, full batch. Returns (model, history, data)."""
-    X, y, X_val, y_val = moons_split(n_train, seed)
-    X_fit, y_fit = data.jitter(X, y, copies=5, sigma=0.4, seed=seed) if augment else (X, y)
-    model = MLP([2, hidden, hidden, 1], "relu", "sigmoid", "binary_crossentropy", l2=l2, dropout=dropout, seed=seed)
-    curves = DataLoss(X, y, X_val, y_val)
-    callbacks = [curves] + ([EarlyStopping("val_loss", patience=20)] if early_stopping else [])
-    history = fit(model, X_fit, y_fit, "adam", learning_rate=0.01, epochs=epochs, batch_size=None,
-                  validation_data=(X_val, y_val), callbacks=callbacks, seed=seed, verbose=0)
-    history.history["data_loss"], history.history["val_data_loss"] = curves.train, curves.val
-    return model, history, (X, y, X_val, y_val)
-
-
 class OverfitExplorer(Explorer):
+    """Lesson 10: a moons classifier trained with the chosen capacity, data size and cures
+    (experiments.overfit_run): its boundary and the train/validation loss without the L2 term."""
+
     PARAMS = {
         "hidden": Param(128, 4, 256, step=4, label="hidden neurons"),
         "n_train": Param(60, 20, 200, step=10, label="training points"),
@@ -59,7 +29,7 @@ class OverfitExplorer(Explorer):
 
     def update(self):
         c = self.cfg
-        self.model, self.history, (self.X, self.y, self.X_val, self.y_val) = train_run(
+        self.model, self.history, (self.X, self.y, self.X_val, self.y_val) = overfit_run(
             c["n_train"], c["hidden"], c["l2"], c["dropout"], c["early_stopping"] == "on", c["augment"] == "on",
             c["epochs"])
         h = self.history

@@ -19,9 +19,8 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from .. import data, plots
-from ..core import MLP, L1L2, epoch_batches, divergence_message, fit, get_optimizer, is_divergent
-from ..core._checks import check_positive, lookup
-from ..core.training import Callback
+from ..core import L1L2, MLP, Callback, fit, get_optimizer
+from ..core._checks import check_int, check_positive, check_positive_int, lookup
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -50,6 +49,12 @@ class _Recorder(Callback):
 
 
 class Playground:
+    """Lesson 07: a notebook TensorFlow Playground. A small MLP on a 2-D dataset, trained in steps
+    through dlteach.fit (backend 'numpy') or its Keras twin (backend 'keras', the same batches);
+    drawn as the network with every neuron's map, the output over the plane and the loss curves.
+    Settings and their ranges: DEFAULTS and LIMITS (train_ratio is the Playground's "ratio of
+    training to test data")."""
+
     DEFAULTS = dict(dataset="circle", noise=0.0, train_ratio=0.5, batch_size=10, learning_rate=0.03,
                     activation="tanh", hidden=2, neurons=4, regularization="none", reg_rate=0.0,
                     features=("x1", "x2"), optimizer="sgd", loss="cross-entropy", backend="numpy",
@@ -79,9 +84,7 @@ class Playground:
                     raise ValueError(f"Unknown {key} {value!r}. Valid: {', '.join(choices)}.")
             elif key in ("hidden", "neurons", "batch_size", "n"):
                 lo, hi = LIMITS.get(key, (4, 10_000))
-                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-                    raise ValueError(f"{key} must be an integer from {lo} to {hi}, got {value!r}.")
-                value = int(value)
+                value = check_int(value, key, lo, hi)
             elif key in ("learning_rate", "noise", "train_ratio"):
                 lo, hi = LIMITS[key]
                 value = check_positive(value, key, allow_zero=(key == "noise"))
@@ -93,9 +96,7 @@ class Playground:
                 value = tuple(value)
                 data.features(np.zeros((1, 2)), value)  # raises a clear error for none or unknown ones
             elif key == "seed":
-                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                    raise ValueError(f"seed must be a non-negative integer, got {value!r}.")
-                value = int(value)
+                value = check_int(value, "seed", low=0)  # an integer: rewind and reset replay from it
             out[key] = value
         return out
 
@@ -136,7 +137,7 @@ class Playground:
         c = self.cfg
         X, y = data.make_dataset(c["dataset"], c["n"], c["noise"], seed=c["seed"])
         self.X_train, self.X_test, self.y_train, self.y_test = data.train_test_split(
-            X, y, c["train_ratio"], seed=c["seed"])
+            X, y, test_size=1 - c["train_ratio"], seed=c["seed"])
         self.k = data.n_classes(y) if self.classify else 1
 
     def _targets(self, y):
@@ -207,43 +208,27 @@ class Playground:
         self.history["test"].append(test)
 
     def step(self, epochs: int = 1):
-        """Train `epochs` epochs with the chosen backend. A diverging run stops, keeps the last good
-        weights and sets `message`; further steps do nothing until a change or a rewind."""
-        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
+        """Train `epochs` epochs with the chosen backend, through dlteach.fit as in the lessons: the
+        same mini-batches (seeded by the initial-weights seed and the epoch), the same loss log and
+        divergence check. A diverging run stops, keeps the last good weights and sets `message`;
+        further steps do nothing until a change or a rewind."""
+        epochs = check_positive_int(epochs, "epochs")
         if self.message:
             return self
-        if self.cfg["backend"] == "numpy":
-            h = fit(self.model, self.F_train, self.T_train, self.optimizer, epochs=self.epoch + epochs,
-                    initial_epoch=self.epoch, batch_size=self.cfg["batch_size"], seed=self.init_seed,
-                    callbacks=[_Recorder(self)], verbose=0)
-            if h.diverged:
-                self.message = h.message
-        else:
-            self._step_keras(epochs)
+        trainer = None
+        if self.cfg["backend"] == "keras":
+            if self._twin is None:
+                from ..keras_twin import KerasTrainer  # noqa: PLC0415 (TensorFlow only when asked for)
+
+                self._twin = KerasTrainer(self.model, self.optimizer)
+            trainer = self._twin
+        h = fit(self.model, self.F_train, self.T_train, self.optimizer, epochs=self.epoch + epochs,
+                initial_epoch=self.epoch, batch_size=self.cfg["batch_size"], seed=self.init_seed,
+                callbacks=[_Recorder(self)], verbose=0, trainer=trainer)
+        if h.diverged:
+            self.message = h.message
+            self._twin = None  # the twin holds the diverged weights: rebuilt from the kept ones
         return self
-
-    def _step_keras(self, epochs):
-        from ..keras_twin import KerasTrainer  # noqa: PLC0415 (TensorFlow only when asked for)
-
-        if self._twin is None:
-            self._twin = KerasTrainer(self.model, self.optimizer)
-        initial = self.model.evaluate(self.F_train, self.T_train)
-        for _ in range(epochs):
-            good = self.model.get_weights()
-            losses, sizes = [], []
-            for idx in epoch_batches(len(self.F_train), self.cfg["batch_size"], self.init_seed, self.epoch + 1):
-                losses.append(self._twin.train_batch(self.F_train[idx], self.T_train[idx]))
-                sizes.append(len(idx))
-            with np.errstate(all="ignore"):
-                loss = float(np.average(losses, weights=sizes))
-            if is_divergent(loss, initial):
-                self.model.set_weights(good)
-                self._twin = None
-                self.message = divergence_message(self.epoch + 1, loss, initial, self.optimizer.learning_rate)
-                return
-            self._twin.sync_to_model()
-            self._record_epoch()
 
     # --- drawing --------------------------------------------------------------------------------
     def predict_grid(self, resolution: int = BOUNDARY_RES):

@@ -3,48 +3,21 @@ once; a small student learns from a fraction of the data, from hard labels or fr
 softened probabilities (temperature T); the teacher is pruned and quantised, accuracy against size."""
 from __future__ import annotations
 
-import copy
-from functools import lru_cache
-
 import numpy as np
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
-from .. import data, plots
-from ..core import MLP, Dense, Sequential, accuracy, fit
-from ..core.compress import Temperature, prune, quantize, soft_targets, weight_bytes
+from .. import plots
+from ..experiments import compressed_accuracy, digits_teacher, distill
 from .base import Explorer, Param
 
 SPARSITIES = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
 BITS = (2, 3, 4, 5, 6, 8, 16, 32)
 
 
-@lru_cache(maxsize=1)
-def teacher_and_data(seed: int = 0):
-    """A 64-256-10 teacher trained 40 epochs on all 1,437 training digits; cached."""
-    X_train, X_test, y_train, y_test = data.load_digits(seed=seed)
-    teacher = MLP([64, 256, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    fit(teacher, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=40, verbose=0)
-    return teacher, X_train, X_test, data.one_hot(y_train, 10), data.one_hot(y_test, 10)
-
-
-def student(hidden: int = 16, T: float | None = None, seed: int = 1):
-    """A 64-hidden-10 student; with T it ends in logits / T for learning soft targets."""
-    rng = np.random.default_rng(seed)
-    if T is None:
-        return MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    return Sequential([Dense(64, hidden, "relu", seed=rng), Dense(hidden, 10, "linear", seed=rng), Temperature(T)],
-                      loss="categorical_crossentropy_from_logits")
-
-
-def compressed_accuracy(teacher, X, Y, sparsity=0.0, bits=32):
-    """(accuracy, bytes) of a pruned and quantised copy of `teacher`."""
-    m = prune(copy.deepcopy(teacher), sparsity)
-    if bits < 32:
-        quantize(m, bits)
-    return accuracy(m, X, Y), weight_bytes(m, bits)
-
-
 class SmallModelsExplorer(Explorer):
+    """Lesson 13: distillation of the digits teacher into a small student on a fraction of the
+    data (experiments.distill), and the teacher pruned and quantised: accuracy against size."""
+
     PARAMS = {
         "fraction": Param(0.07, 0.02, 1.0, step=0.01, label="data fraction"),
         "temperature": Param(4.0, 1.0, 10.0, step=0.5),
@@ -55,17 +28,10 @@ class SmallModelsExplorer(Explorer):
 
     def update(self):
         c = self.cfg
-        teacher, X_train, X_test, Y_train, Y_test = teacher_and_data()
-        n = max(10, int(c["fraction"] * len(X_train)))
-        idx = np.random.default_rng(0).permutation(len(X_train))[:n]
-        epochs = int(min(150, max(20, 15_000 // n)))  # about the same number of updates for any fraction
-        hard, soft = student(), student(T=c["temperature"])
-        fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=3e-3, epochs=epochs, verbose=0)
-        fit(soft, X_train[idx], soft_targets(teacher, X_train[idx], c["temperature"]), "adam",
-            learning_rate=3e-3, epochs=epochs, verbose=0)
-        self.n_train = n
-        self.teacher_accuracy = accuracy(teacher, X_test, Y_test)
-        self.hard_accuracy, self.soft_accuracy = accuracy(hard, X_test, Y_test), accuracy(soft, X_test, Y_test)
+        run = distill(c["fraction"], c["temperature"])
+        self.n_train = run["n_train"]
+        self.teacher_accuracy, self.hard_accuracy, self.soft_accuracy = run["teacher"], run["hard"], run["soft"]
+        teacher, _, X_test, _, Y_test = digits_teacher()
         self.prune_curve = [compressed_accuracy(teacher, X_test, Y_test, s) for s in SPARSITIES]
         self.quant_curve = [compressed_accuracy(teacher, X_test, Y_test, 0.0, b) for b in BITS]
         self.current = compressed_accuracy(teacher, X_test, Y_test, c["sparsity"], c["bits"])

@@ -1,0 +1,220 @@
+"""The lessons' experiments: the models that the explorers train and the lessons reuse, built and
+trained here from the engine and the data, with no drawing. An explorer calls one of these and
+draws what it returns; a lesson can call the same function and look at the numbers.
+
+    acts, norms, model = layer_statistics(depth=10, width=64, activation="sigmoid", init="glorot_uniform")
+    X, y, X_val, y_val = moons_split(60)                  # lesson 10's small noisy moons
+    model, history, split = overfit_run(n_train=60, l2=0.01)
+    model, X_test, y_test = digits_model()                # lesson 09's MLP, trained once per process
+    feature_map = apply_kernel(image, KERNELS["blur"], strides=2)
+
+Trained models that take seconds (the digits model, the distillation teacher) are trained once
+per process and cached, but every call returns a deep copy: a caller that changes its model
+(saliency stores gradients in it, pruning zeroes weights) never changes what the next call gets.
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+import numpy as np
+
+from . import data
+from .core import (MLP, Callback, Conv2D, EarlyStopping, MaxPool2D, Sequential, Temperature, accuracy, fit,
+                   prune, quantize, soft_targets, weight_bytes)
+from .core._checks import as_float_array, check_fraction, check_int, check_positive
+
+__all__ = ["layer_statistics", "DataLoss", "moons_split", "overfit_run", "digits_split", "train_digits",
+           "digits_model", "digits_teacher", "student", "distill", "compressed_accuracy", "KERNELS",
+           "apply_kernel", "max_pool"]
+
+
+# --- lesson 08: depth and initialisation ---------------------------------------------------------
+def layer_statistics(depth: int, width: int, activation: str, init: str, n: int = 512, seed: int = 0):
+    """An MLP of `depth` hidden layers of `width` units at initialisation: push a standard-normal
+    batch X (n, width) through it and backpropagate a binary cross-entropy loss once.
+
+    Returns (acts, norms, model): acts[l] the activations a_l (n, width) of hidden layer l + 1,
+    norms the gradient norms ||dL/dW_l|| of every layer from input to output (depth + 1,), and
+    the model (its layers keep z, a, dW, db of this pass)."""
+    depth = check_int(depth, "depth", low=1)
+    width = check_int(width, "width", low=1)
+    n = check_int(n, "n", low=1)
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, width))
+    y = (rng.random(n) > 0.5).astype(float)
+    model = MLP([width] + [width] * depth + [1], activation, "sigmoid", "binary_crossentropy", init=init, seed=seed)
+    model.loss_and_grads(X, y, training=False)
+    acts = [layer.a for layer in model.dense_layers[:-1]]
+    norms = np.array([np.linalg.norm(layer.dW) for layer in model.dense_layers])
+    return acts, norms, model
+
+
+# --- lesson 10: overfitting and regularisation ---------------------------------------------------
+class DataLoss(Callback):
+    """Records the loss WITHOUT the L2 penalty on train and validation data after each epoch, so
+    that runs with different L2 can be compared (Keras's val_loss includes the penalty)."""
+
+    def __init__(self, X, y, X_val, y_val):
+        self.sets, self.train, self.val = (X, y, X_val, y_val), [], []
+
+    def on_epoch_end(self, epoch, logs, model, history):
+        X, y, X_val, y_val = self.sets
+        self.train.append(model.evaluate(X, y, include_penalty=False))
+        self.val.append(model.evaluate(X_val, y_val, include_penalty=False))
+
+
+def moons_split(n_train: int = 60, seed: int = 0):
+    """400 noisy moons points (noise 0.3): the first n_train of a shuffled order train, the last
+    200 validate. Returns (X, y, X_val, y_val); n_train from 1 to 200."""
+    n_train = check_int(n_train, "n_train", low=1, high=200)
+    X, y = data.make_dataset("moons", n=400, noise=0.3, seed=seed)
+    order = np.random.default_rng(seed).permutation(400)
+    return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
+
+
+def overfit_run(n_train: int = 60, hidden: int = 128, l2: float = 0.0, dropout: float = 0.0,
+                early_stopping: bool = False, augment: bool = False, epochs: int = 300, seed: int = 0):
+    """Train a 2-hidden-hidden-1 ReLU MLP (Adam 0.01, full batch) on moons_split(n_train).
+
+    l2 and dropout regularise every layer; early_stopping stops when the validation loss has not
+    improved for 20 epochs (keeping the best weights); augment trains on the points plus 5
+    jittered copies (sigma 0.4). Returns (model, history, (X, y, X_val, y_val)); history also
+    has 'data_loss' and 'val_data_loss', the losses without the L2 term."""
+    X, y, X_val, y_val = moons_split(n_train, seed)
+    X_fit, y_fit = data.jitter(X, y, copies=5, sigma=0.4, seed=seed) if augment else (X, y)
+    model = MLP([2, hidden, hidden, 1], "relu", "sigmoid", "binary_crossentropy", l2=l2, dropout=dropout, seed=seed)
+    curves = DataLoss(X, y, X_val, y_val)
+    callbacks = [curves] + ([EarlyStopping("val_loss", patience=20)] if early_stopping else [])
+    history = fit(model, X_fit, y_fit, "adam", learning_rate=0.01, epochs=epochs, batch_size=None,
+                  validation_data=(X_val, y_val), callbacks=callbacks, seed=seed, verbose=0)
+    history.history["data_loss"], history.history["val_data_loss"] = curves.train, curves.val
+    return model, history, (X, y, X_val, y_val)
+
+
+# --- lessons 09 and 12: handwritten digits ------------------------------------------------------
+@lru_cache(maxsize=2)
+def _digits_split(seed):
+    X_rest, X_test, y_rest, y_test = data.load_digits(seed=seed)
+    X_train, X_val, y_train, y_val = data.train_test_split(X_rest, y_rest, test_size=0.2, seed=seed + 1)
+    return X_train, X_val, X_test, y_train, y_val, y_test
+
+
+def digits_split(seed: int = 0):
+    """8x8 digits, pixels in [0, 1]: (X_train, X_val, X_test, y_train, y_val, y_test) of
+    1149 / 288 / 360 images; the test part is data.load_digits(seed=seed)'s. Fresh copies."""
+    return tuple(a.copy() for a in _digits_split(seed))
+
+
+def train_digits(hidden: int = 64, learning_rate: float = 1e-3, epochs: int = 20, seed: int = 0):
+    """A 64-hidden-10 ReLU/softmax MLP trained with Adam, batches of 32, on digits_split(seed)'s
+    training part, validated on its validation part. Returns (model, history); a diverging
+    learning rate ends in history.diverged with the last good weights."""
+    X_train, X_val, _, y_train, y_val, _ = digits_split(seed)
+    model = MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
+    history = fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=learning_rate, epochs=epochs,
+                  batch_size=32, validation_data=(X_val, data.one_hot(y_val, 10)), verbose=0)
+    return model, history
+
+
+@lru_cache(maxsize=2)
+def _digits_model(seed):
+    X_train, X_test, y_train, y_test = data.load_digits(seed=seed)
+    model = MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
+    fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=60, verbose=0)
+    return model, X_test, y_test
+
+
+def digits_model(seed: int = 0):
+    """The lesson-09 MLP (64-64-10, ReLU, softmax) trained 60 epochs with Adam 1e-3 on
+    data.load_digits(seed=seed)'s 1,437 training images. Returns (model, X_test, y_test): a fresh
+    copy each call (trained once per process, about a second)."""
+    return copy.deepcopy(_digits_model(seed))
+
+
+# --- lesson 13: small data, small models --------------------------------------------------------
+@lru_cache(maxsize=2)
+def _digits_teacher(seed):
+    X_train, X_test, y_train, y_test = data.load_digits(seed=seed)
+    teacher = MLP([64, 256, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
+    fit(teacher, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=40, verbose=0)
+    return teacher, X_train, X_test, data.one_hot(y_train, 10), data.one_hot(y_test, 10)
+
+
+def digits_teacher(seed: int = 0):
+    """A large 64-256-10 teacher trained 40 epochs (Adam 1e-3) on all 1,437 training digits.
+    Returns (teacher, X_train, X_test, Y_train, Y_test) with one-hot Y: a fresh copy each call
+    (trained once per process)."""
+    return copy.deepcopy(_digits_teacher(seed))
+
+
+def student(hidden: int = 16, T: float | None = None, seed: int = 1):
+    """A small 64-hidden-10 ReLU student. Without T it ends in softmax (trained on hard labels);
+    with a temperature T it ends in logits / T and the loss takes logits, for learning the soft
+    targets softmax(z_teacher / T)."""
+    if T is None:
+        return MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
+    logits = MLP([64, hidden, 10], "relu", "linear", seed=seed)  # the same initial weights as without T
+    return Sequential([*logits.layers, Temperature(T)], loss="categorical_crossentropy_from_logits")
+
+
+def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, seed: int = 0) -> dict:
+    """Knowledge distillation on a `fraction` of the training digits (at least 10 images).
+
+    Two identical students (`student(hidden)`) learn from the same images, one from the hard
+    labels, one from digits_teacher()'s soft targets at `temperature`; both with Adam 3e-3 for
+    about 15,000 image presentations (20 to 150 epochs). Returns a dict: n_train, epochs and the
+    test accuracies 'teacher', 'hard' and 'soft'."""
+    fraction = check_fraction(fraction, "fraction", upper_inclusive=True)
+    temperature = check_positive(temperature, "temperature")
+    teacher, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
+    n = max(10, int(fraction * len(X_train)))
+    idx = np.random.default_rng(seed).permutation(len(X_train))[:n]
+    epochs = int(min(150, max(20, 15_000 // n)))  # about the same number of updates for any fraction
+    hard, soft = student(hidden), student(hidden, T=temperature)
+    fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=3e-3, epochs=epochs, verbose=0)
+    fit(soft, X_train[idx], soft_targets(teacher, X_train[idx], temperature), "adam", learning_rate=3e-3,
+        epochs=epochs, verbose=0)
+    return {"n_train": n, "epochs": epochs, "teacher": accuracy(teacher, X_test, Y_test),
+            "hard": accuracy(hard, X_test, Y_test), "soft": accuracy(soft, X_test, Y_test)}
+
+
+def compressed_accuracy(model, X, Y, sparsity: float = 0.0, bits: int = 32):
+    """(accuracy, bytes) of a copy of `model` pruned to `sparsity` and, below 32 bits, quantised
+    to `bits`; `model` itself is left unchanged."""
+    m = prune(copy.deepcopy(model), sparsity)
+    if bits < 32:
+        quantize(m, bits)
+    return accuracy(m, X, Y), weight_bytes(m, bits)
+
+
+# --- lesson 11: one convolution by hand ----------------------------------------------------------
+KERNELS = {
+    "vertical edge": np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float),   # Sobel
+    "horizontal edge": np.array([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], dtype=float),
+    "blur": np.full((3, 3), 1 / 9),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+}
+
+
+def apply_kernel(image, kernel, strides: int = 1, padding: str = "same"):
+    """Convolve one (h, w) image with one square (k, k) kernel using the from-scratch Conv2D
+    (bias 0, no activation); returns the feature map (oh, ow)."""
+    image = as_float_array(image, "image", ndim=2)
+    kernel = as_float_array(kernel, "kernel", ndim=2)
+    if kernel.shape[0] != kernel.shape[1]:
+        raise ValueError(f"kernel must be square (k, k), got shape {kernel.shape}.")
+    conv = Conv2D(1, 1, kernel.shape[0], strides=strides, padding=padding)
+    conv.W[...] = kernel[:, :, None, None]
+    return conv.forward(image[None, :, :, None])[0, :, :, 0]
+
+
+def max_pool(feature_map, pool_size: int = 2):
+    """Max-pooling of one (h, w) map with the from-scratch MaxPool2D: (h // pool_size, w // pool_size);
+    None when the map is smaller than one pool."""
+    feature_map = as_float_array(feature_map, "feature_map", ndim=2)
+    pool_size = check_int(pool_size, "pool_size", low=1)
+    if min(feature_map.shape) < pool_size:
+        return None
+    return MaxPool2D(pool_size).forward(feature_map[None, :, :, None])[0, :, :, 0]

@@ -1,0 +1,251 @@
+"""Draw a digit and watch two trained networks read it: the from-scratch MLP of lesson 09 and the
+Keras CNN of lesson 11 give their class probabilities after every stroke, beside the saliency of
+the drawing (lesson 12: which pixels would raise the winning class's score).
+
+    dd = DigitDrawer()            # trains (or loads) the two models: a few seconds the first time
+    dd.widget()                   # canvas + clear button, probabilities and saliency, live
+    dd.canvas.strokes = [[[0.5, 0.1], [0.5, 0.9]]]   # or draw from Python: a "1"
+    dd.probabilities["mlp"]       # (10,), sums to 1;  dd.x: the 8x8 image the models see (64,)
+
+The drawing is turned into an 8x8 image exactly as the training digits were made (canvas.digits8).
+"""
+from __future__ import annotations
+
+import copy
+import io
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .. import data, plots
+from ..core import MLP, Conv2D, Dense, Flatten, MaxPool2D, Sequential, accuracy, saliency
+from ..experiments import digits_model
+from .canvas import DrawingCanvas, as_strokes, digits8
+
+__all__ = ["DigitDrawer", "digits_mlp", "digits_cnn", "cache_path"]
+
+MODELS = {"mlp": "MLP, lesson 09 (from scratch)", "cnn": "CNN, lesson 11 (Keras)"}
+
+
+def _cnn_layers(seed: int) -> Sequential:
+    """Lesson 11's CNN in the from-scratch engine: conv 16 (3x3, same, ReLU), max-pool 2,
+    conv 32 (3x3, same, ReLU), flatten, dense 10 softmax; input (n, 8, 8, 1)."""
+    return Sequential([Conv2D(1, 16, 3, padding="same", activation="relu", seed=seed, name="conv1"),
+                       MaxPool2D(2, name="pool"),
+                       Conv2D(16, 32, 3, padding="same", activation="relu", seed=seed + 1, name="conv2"),
+                       Flatten(name="flatten"),
+                       Dense(4 * 4 * 32, 10, "softmax", seed=seed + 2, name="dense")],
+                      loss="categorical_crossentropy")
+
+
+def cache_path(name: str) -> Path:
+    """Where trained weights are kept between sessions: $DLTEACH_CACHE, else ~/.cache/dlteach."""
+    return Path(os.environ.get("DLTEACH_CACHE", Path.home() / ".cache" / "dlteach")) / f"{name}.npz"
+
+
+def _load_or_train(model: Sequential, name: str, train) -> Sequential:
+    """Set `model`'s weights from cache_path(name), or call train(model) and store its weights."""
+    path = cache_path(name)
+    try:
+        with np.load(path) as f:
+            model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
+        return model
+    except (OSError, ValueError, KeyError):  # no file yet, or one from another architecture
+        pass
+    train(model)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
+    except OSError:  # a read-only home: keep the model for this process only
+        pass
+    return model
+
+
+def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
+    from .. import keras_twin  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
+
+    keras, _ = keras_twin._keras()
+    X_train, _, y_train, _ = data.load_digits(seed=seed)
+    keras.utils.set_random_seed(seed)
+    kmodel = keras_twin.to_keras(model, dtype="float32", input_shape=(8, 8, 1))
+    kmodel.compile(optimizer=keras.optimizers.Adam(2e-3), loss="categorical_crossentropy")
+    kmodel.fit(X_train.reshape(-1, 8, 8, 1), data.one_hot(y_train, 10), epochs=epochs, batch_size=32, verbose=0)
+    model.set_weights([np.asarray(w, dtype=np.float64) for w in kmodel.get_weights()])
+
+
+@lru_cache(maxsize=2)
+def _digits_cnn(epochs: int, seed: int):
+    return _load_or_train(_cnn_layers(seed), f"digits_cnn_e{epochs}_s{seed}",
+                          lambda m: _train_cnn_with_keras(m, epochs, seed))
+
+
+def digits_cnn(epochs: int = 15, seed: int = 0) -> Sequential:
+    """Lesson 11's Keras CNN trained with Keras (Adam 2e-3, batch 32, `epochs` epochs) on
+    data.load_digits(seed=seed)'s training images, returned as the same network in the
+    from-scratch engine (input (n, 8, 8, 1)), so that it predicts and explains itself without
+    TensorFlow. Trained once (10-30 s with the TensorFlow import), then loaded from
+    cache_path(); a fresh copy each call."""
+    return copy.deepcopy(_digits_cnn(int(epochs), int(seed)))
+
+
+@lru_cache(maxsize=2)
+def _digits_mlp(seed: int):
+    def train(model):
+        model.set_weights(digits_model(seed)[0].get_weights())
+
+    return _load_or_train(MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed),
+                          f"digits_mlp_s{seed}", train)
+
+
+def digits_mlp(seed: int = 0) -> Sequential:
+    """Lesson 09's MLP, dlteach.experiments.digits_model(seed)'s weights, kept in cache_path() so
+    that later sessions start in well under a second; a fresh copy each call."""
+    return copy.deepcopy(_digits_mlp(int(seed)))
+
+
+class DigitDrawer:
+    """Draw a digit; the lesson-09 MLP and the lesson-11 CNN classify it after each stroke.
+
+    canvas          the DrawingCanvas; its `strokes` drive everything (set them to draw from Python)
+    x               (64,) the drawing as an 8x8 digit in [0, 1] (canvas.digits8)
+    probabilities   {'mlp': (10,), 'cnn': (10,)} class probabilities; None while the canvas is empty
+    saliency        {'mlp': (8, 8), 'cnn': (8, 8)}: dz_c/dx of the winning class c's logit
+    latency         seconds the last update took (preprocessing, both models, both saliencies)
+    cnn=False leaves the CNN out (no TensorFlow needed)."""
+
+    def __init__(self, cnn: bool = True, cnn_epochs: int = 15, seed: int = 0):
+        if not isinstance(cnn, bool):
+            raise TypeError(f"cnn must be True or False, got {cnn!r}.")
+        self.models = {"mlp": digits_mlp(seed)}
+        if cnn:
+            self.models["cnn"] = digits_cnn(cnn_epochs, seed)
+        self.canvas = DrawingCanvas()
+        self.figure = None
+        self._listeners = []
+        self.canvas.observe(self._on_strokes, names="strokes")
+        self.update()
+
+    @staticmethod
+    def _inputs(name, X):
+        return X.reshape(-1, 8, 8, 1) if name == "cnn" else X
+
+    def test_accuracy(self, seed: int = 0) -> dict:
+        """Accuracy of each model on data.load_digits(seed=seed)'s 360 test digits."""
+        _, X_test, _, y_test = data.load_digits(seed=seed)
+        Y = data.one_hot(y_test, 10)
+        return {name: accuracy(m, self._inputs(name, X_test), Y) for name, m in self.models.items()}
+
+    # --- state ------------------------------------------------------------------------------------
+    def _on_strokes(self, change=None):
+        self.update()
+        for listener in self._listeners:
+            listener()
+
+    def update(self):
+        """Recompute x, the probabilities and the saliency maps from the canvas's strokes."""
+        start = time.perf_counter()
+        strokes = as_strokes(self.canvas.strokes)
+        self.x = digits8(strokes)
+        if not strokes:
+            self.probabilities = self.saliency = None
+        else:
+            self.probabilities, self.saliency = {}, {}
+            for name, model in self.models.items():
+                X = self._inputs(name, self.x[None])
+                p = model.predict(X)[0]
+                self.probabilities[name] = p
+                self.saliency[name] = saliency(model, X, int(p.argmax())).reshape(8, 8)
+        self.latency = time.perf_counter() - start
+        return self
+
+    def clear(self):
+        """Empty the canvas (the clear button): no prediction."""
+        self.canvas.clear()
+        return self
+
+    def summary(self) -> str:
+        """One line per model: its guess and probability, or a prompt while the canvas is empty."""
+        if self.probabilities is None:
+            return "Draw a digit (0-9) in the box, large and centred; each stroke updates the guesses."
+        return "\n".join(f"{MODELS[name]}: {int(p.argmax())} with p = {p.max():.1%}"
+                         for name, p in self.probabilities.items())
+
+    # --- drawing ----------------------------------------------------------------------------------
+    def _build_figure(self):
+        """Axes at fixed positions, built once; each update only changes the images, bars and titles
+        (a constrained-layout rebuild took most of a second per stroke)."""
+        fig = self.figure = Figure(figsize=(8.6, 3.3), dpi=80)
+        FigureCanvasAgg(fig)
+        ax_in = fig.add_axes((0.01, 0.2, 0.2, 0.55))
+        ax_in.set_title("the models' input\n(8x8, as in training)", fontsize=10)
+        self._artists = {"input": ax_in.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)}
+        for j, name in enumerate(self.models):
+            left = 0.27 + 0.37 * j
+            ax_p = fig.add_axes((left, 0.6, 0.33, 0.3))
+            bars = ax_p.bar(range(10), np.zeros(10), color=plots.BLUE)
+            ax_p.set_xticks(range(10))
+            ax_p.set_ylim(0, 1)
+            ax_p.set_yticks([0, 0.5, 1])
+            ax_p.tick_params(labelsize=9)
+            ax_s = fig.add_axes((left + 0.165 - 0.1, 0.02, 0.2, 0.4))
+            ax_s.set_title("saliency of its guess:\nred pixels raise it", fontsize=9)
+            self._artists[name] = (ax_p, bars, ax_s.imshow(np.zeros((8, 8)), cmap="RdBu_r", vmin=-1, vmax=1))
+        for ax in fig.axes:
+            if ax.images:
+                ax.set_xticks([])
+                ax.set_yticks([])
+
+    def draw(self) -> Figure:
+        """The 8x8 input, each model's probabilities (its guess in orange) and the saliency of its
+        guess (blue to red, scaled to the largest |value|)."""
+        if self.figure is None:
+            self._build_figure()
+        self._artists["input"].set_data(self.x.reshape(8, 8))
+        for name in self.models:
+            ax_p, bars, sal = self._artists[name]
+            p = np.zeros(10) if self.probabilities is None else self.probabilities[name]
+            for k, bar in enumerate(bars):
+                bar.set_height(p[k])
+                bar.set_color(plots.ORANGE if p.any() and k == p.argmax() else plots.BLUE)
+            head = MODELS[name].split(" (")[0]
+            ax_p.set_title(f"{head}: " + (f"{p.argmax()} (p = {p.max():.0%})" if p.any() else "draw a digit"),
+                           fontsize=10)
+            s = np.zeros((8, 8)) if self.saliency is None else self.saliency[name]
+            limit = np.abs(s).max() or 1.0
+            sal.set_data(s)
+            sal.set_clim(-limit, limit)
+        return self.figure
+
+    def png(self) -> bytes:
+        buf = io.BytesIO()
+        self.draw().savefig(buf, format="png")  # fixed size: no bbox_inches, no layout pass
+        return buf.getvalue()
+
+    def show(self):
+        """Display the current figure as a static picture."""
+        from IPython.display import Image, display  # noqa: PLC0415
+
+        display(Image(self.png()))
+
+    def widget(self):
+        """The canvas and its clear button beside the live probabilities and saliency maps."""
+        import ipywidgets as W  # noqa: PLC0415
+
+        status = W.HTML(layout=W.Layout(width="640px"))
+        image = W.Image(format="png", layout=W.Layout(width="688px"))
+
+        def show():
+            lines = self.summary().split("\n")
+            status.value = "<div class='dlteach-draw-status' style='font-size:14px'>" + "<br>".join(lines) + "</div>"
+            image.value = self.png()
+
+        self._listeners.append(show)
+        show()
+        ui = W.HBox([self.canvas, W.VBox([status, image], layout=W.Layout(margin="0 0 0 12px"))])
+        ui.canvas, ui.status, ui.image = self.canvas, status, image
+        return ui
