@@ -16,6 +16,7 @@ from .conv import ConvExplorer
 from .depth import DepthExplorer
 from .descent import GradientDescentExplorer, OptimizerExplorer
 from .digits import DigitsExplorer
+from .draw import DigitDrawer
 from .explain import ExplainExplorer
 from .losses import LossExplorer
 from .neuron import NeuronExplorer
