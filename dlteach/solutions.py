@@ -111,6 +111,11 @@ def forward(X, W1, b1, W2, b2):
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def glorot_uniform(n_in, n_out, rng):
+    limit = np.sqrt(6.0 / (n_in + n_out))
+    return rng.uniform(-limit, limit, size=(n_in, n_out))
+
+
 def softmax_ce(z, Y):
     z = z - z.max(axis=1, keepdims=True)  # the same softmax, and exp never overflows
     log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
@@ -157,6 +162,7 @@ CODE = {
     "05.adam_step": adam_step,
     "06.dense_backward": dense_backward,
     "07.forward": forward,
+    "08.glorot_uniform": glorot_uniform,
     "09.softmax_ce": softmax_ce,
     "10.dropout_forward": dropout_forward,
     "11.conv2d": conv2d,

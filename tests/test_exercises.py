@@ -90,6 +90,13 @@ WRONG_CODE = {
         lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,                 # no output sigmoid
         lambda X, W1, b1, W2, b2: sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)[:, 0],  # shape (n,), not (n, 1)
     ],
+    "08.glorot_uniform": [
+        lambda n_in, n_out, rng: rng.uniform(-1, 1, (n_in, n_out)) * np.sqrt(6 / n_in),      # fan-in only
+        lambda n_in, n_out, rng: rng.normal(0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out)),  # normal, same variance
+        lambda n_in, n_out, rng: rng.uniform(0, np.sqrt(6 / (n_in + n_out)), (n_in, n_out)),  # not centred
+        lambda n_in, n_out, rng: np.random.uniform(-1, 1, (n_in, n_out)) * np.sqrt(6 / (n_in + n_out)),  # ignores rng
+        lambda n_in, n_out, rng: rng.uniform(-1, 1, (n_out, n_in)) * np.sqrt(6 / (n_in + n_out)),  # transposed
+    ],
     "09.softmax_ce": [
         lambda z, Y: (np.mean(-(Y * np.log(np.exp(z) / np.exp(z).sum(1, keepdims=True))).sum(1)),
                       (np.exp(z) / np.exp(z).sum(1, keepdims=True) - Y) / len(z)),       # overflows at 1000

@@ -485,6 +485,45 @@ def _forward_diagnose(args, expected, got):
     return None
 
 
+# ------------------------------------------------------------------ 08 Glorot-uniform initialisation
+
+def _glorot_checks(func) -> str:
+    """A random answer cannot be compared value by value: check its shape, its bound, its mean, variance
+    and shape of distribution on a large draw, and that it draws from the generator it is given."""
+    for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
+        W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
+        if W is None:
+            raise Mismatch("glorot_uniform() returned None. Did you forget `return`?")
+        if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
+            got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
+            raise Mismatch(f"glorot_uniform({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}) "
+                           f"(Keras's layout: one row per input), got {got}.")
+    n_in, n_out = 300, 500
+    limit = np.sqrt(6 / (n_in + n_out))
+    W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
+    again = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
+    if not np.array_equal(W, again):
+        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
+                       "(rng.uniform(...)), not from np.random, so that a seed makes training reproducible.")
+    var, sd = float(W.var()), limit / np.sqrt(3)
+    if np.abs(W).max() > limit * (1 + 1e-12):
+        raise Mismatch(f"Some weights lie outside [-limit, limit] with limit = sqrt(6 / (n_in + n_out)) = {limit:.4f} "
+                       f"for ({n_in}, {n_out}): the largest |w| is {np.abs(W).max():.4f}. Hint: a uniform draw "
+                       "between -limit and limit.")
+    if abs(W.mean()) > 5 * sd / np.sqrt(W.size):
+        raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0. Hint: draw between -limit and +limit.")
+    if abs(var / sd**2 - 1) > 0.02:
+        raise Mismatch(f"For ({n_in}, {n_out}) the variance should be limit²/3 = 2 / (n_in + n_out) = {sd**2:.3g}; "
+                       f"yours is {var:.3g} ({var / sd**2:.2f} times). Hint: limit = sqrt(6 / (n_in + n_out)), "
+                       "with both fan-in and fan-out.")
+    inner = float(np.mean(np.abs(W) < limit / 2))
+    if abs(inner - 0.5) > 0.01:
+        raise Mismatch(f"{inner:.0%} of the weights lie within limit/2 of 0; a uniform distribution puts 50 % there "
+                       "(a normal one with the same variance 62 %). Hint: rng.uniform, not rng.normal.")
+    return (f"Variance {var:.2e} = 2 / (n_in + n_out) within 2 %, all |w| <= limit, uniform: the signal's variance "
+            "stays about the same forwards and backwards.")
+
+
 # ------------------------------------------------------------------ 09 softmax + cross-entropy
 
 def _softmax_ce_cases(rng):
@@ -666,6 +705,9 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  good="This is all the Playground computes for every pixel of its picture.",
                  diagnose=_forward_diagnose,
                  twin=_tf_twin("The same network in Keras", _twin_args("forward"), _keras_forward)),
+    CodeExercise("08.glorot_uniform", "glorot_uniform", ("n_in", "n_out", "rng"), lambda rng: [], None,
+                 hint="limit = sqrt(6 / (n_in + n_out)); rng.uniform(-limit, limit, size=(n_in, n_out)).",
+                 good="", extra=_glorot_checks),
     CodeExercise("09.softmax_ce", "softmax_ce", ("z", "Y"), _softmax_ce_cases, _softmax_ce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
                  hint="log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) per row (never overflows); the "

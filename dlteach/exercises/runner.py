@@ -246,13 +246,13 @@ def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str]:
                        "run it, then run this check again.")
     if not callable(func):
         return False, f"Pass the function itself, {ex.func_name}, not {type(func).__name__} {func!r}."
-    cases = ex.make_cases(np.random.default_rng(seed))
+    cases = ex.make_cases(np.random.default_rng(seed)) if ex.reference is not None else []
 
     def learner(**args):  # for the twins: the same protection as the cases
         return call(ex, func, args)
 
     try:
-        for case in cases:
+        for case in cases if ex.reference is not None else ():  # else `extra` checks everything
             with np.errstate(all="ignore"):
                 expected = ex.reference(**copy.deepcopy(case.args))
             got = call(ex, func, case.args)
@@ -265,4 +265,5 @@ def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str]:
     except Exception as err:  # a result so unusual that comparing it failed: still a verdict, not a traceback
         return False, f"Could not compare your result with the expected one ({type(err).__name__}: {err})."
     good = " ".join(part for part in (ex.good, *extras) if part)
-    return True, f"{len(cases)} cases passed. {good}".rstrip()
+    passed = f"{len(cases)} cases passed. " if cases else ""
+    return True, f"{passed}{good}".rstrip()
