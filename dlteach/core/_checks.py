@@ -85,3 +85,11 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}.")
     return bool(value)
+
+
+def check_size(n_weights: int, what: str, limit: int = 10**8) -> None:
+    """Refuse a layer whose weights alone would take gigabytes (a typo such as 10**6 units)
+    with a message, instead of a MemoryError from deep inside NumPy."""
+    if n_weights > limit:
+        raise ValueError(f"{what} would have {n_weights:,} weights ({n_weights * 8 / 1e9:.1f} GB); "
+                         f"the limit here is {limit:,}. Check the sizes.")

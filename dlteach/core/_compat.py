@@ -9,3 +9,17 @@ def keras_constant(x: float) -> float:
     about 1e-8 relative, does not matter for learning, but matching it makes the from-scratch
     and Keras trajectories equal to ~1e-15 instead of ~1e-9."""
     return float(np.float32(x))
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def check_keras_constant(value, name: str) -> float:
+    """A factor >= 0 that Keras passes through float32 (weight decay, L1/L2): beyond float32's
+    largest number (3.4e38) it would become inf, and the weights NaN, so it is refused here."""
+    from ._checks import check_positive  # noqa: PLC0415  (_checks is the lower module)
+    value = check_positive(value, name, allow_zero=True)
+    if value > FLOAT32_MAX:
+        raise ValueError(f"{name} must be >= 0 and at most {FLOAT32_MAX:.3g} (Keras uses it as a float32 "
+                         f"number), got {value!r}.")
+    return value

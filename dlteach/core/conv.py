@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array, as_generator, check_positive_int, lookup
+from ._checks import as_float_array, as_generator, check_positive_int, check_size, lookup
 from .activations import get_activation
 from .layers import Layer, _check_name
 
@@ -74,6 +74,10 @@ def _windows(layer, x, k, s, padding, fill=0.0):
     if oh < 1 or ow < 1:
         raise ValueError(f"{layer.name}: a {k[0]}x{k[1]} window does not fit in {h}x{w} images with "
                          f"padding '{padding}'; use padding='same' or a smaller kernel/pool.")
+    padded = (h + pt + pb) * (w + pl + pr)
+    if padding == "same" and padded > 16 * h * w + 10_000:  # a window far larger than the image
+        raise ValueError(f"{layer.name}: a {k[0]}x{k[1]} window with padding 'same' on {h}x{w} images would pad them "
+                         f"to {h + pt + pb}x{w + pl + pr}; use a window no larger than the image.")
     xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=fill)
     rows, cols = _patch_index(k[0], k[1], s[0], s[1], oh, ow)
     return xp, rows, cols, (pt, pl), (oh, ow)
@@ -106,6 +110,7 @@ class Conv2D(Layer):
         self.act = get_activation(activation)
         self.name = _check_name(name)
         kh, kw = self.kernel_size
+        check_size(kh * kw * c_in * filters, f"Conv2D({c_in}, {filters}, kernel_size={self.kernel_size})")
         # Keras's glorot_uniform for a conv kernel: fan_in = kh*kw*c_in, fan_out = kh*kw*filters
         limit = np.sqrt(6.0 / (kh * kw * c_in + kh * kw * filters))
         self.W = as_generator(seed, "seed").uniform(-limit, limit, size=(kh, kw, c_in, filters))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_generator, check_fraction, check_positive_int
+from ._checks import as_generator, check_fraction, check_positive_int, check_size
 from .activations import get_activation
 from .init import initial_weights
 from .regularizers import L1L2
@@ -51,6 +51,7 @@ class Dense(Layer):
     def __init__(self, n_in: int, units: int, activation="linear", init="glorot_uniform",
                  l1: float = 0.0, l2: float = 0.0, seed=None, name: str = "dense"):
         n_in, units = check_positive_int(n_in, "Dense n_in"), check_positive_int(units, "Dense units")
+        check_size(n_in * units, f"Dense({n_in}, {units})")
         self.name = _check_name(name)
         self.act = get_activation(activation)
         self.reg = L1L2(l1, l2)

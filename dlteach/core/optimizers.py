@@ -27,11 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_bool, check_fraction, check_int, check_positive, lookup
+from ._compat import check_keras_constant
 from ._compat import keras_constant as _f32
-
-
-def _non_negative(value, name):
-    return check_positive(value, name, allow_zero=True)
 
 
 # What each hyperparameter accepts; the same checks run in the constructors and in `set`.
@@ -42,7 +39,7 @@ CHECKS = {
     "beta_1": check_fraction,
     "beta_2": check_fraction,
     "epsilon": check_positive,         # > 0: 0 divides by zero where v = 0, < 0 takes a root of a negative
-    "weight_decay": _non_negative,     # >= 0
+    "weight_decay": check_keras_constant,  # >= 0 and a float32 number, as Keras uses it
     "nesterov": check_bool,
     "centered": check_bool,
     "amsgrad": check_bool,
@@ -80,6 +77,11 @@ class Optimizer:
     def step(self, params) -> None:
         """Apply one update to each (name, value, grad) in `params`, in place."""
         for i, (name, w, g) in enumerate(params):
+            if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+                raise TypeError(f"{name} must be a float NumPy array (it is updated in place), got {type(w).__name__}"
+                                + (f" of {w.dtype}" if isinstance(w, np.ndarray) else "") + ".")
+            if np.shape(g) != w.shape:
+                raise ValueError(f"gradient of {name} has shape {np.shape(g)}, but {name} has shape {w.shape}.")
             if not np.isfinite(np.sum(g)):  # one reduction: a NaN or inf anywhere makes the sum non-finite
                 raise FloatingPointError(f"gradient of {name} is NaN or infinite; lower the learning rate.")
             self.update(i, w, g)

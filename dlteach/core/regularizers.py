@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_positive
-from ._compat import keras_constant
+from ._compat import check_keras_constant, keras_constant
 
 
 class L1L2:
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
-        self.l1 = check_positive(l1, "l1", allow_zero=True)
-        self.l2 = check_positive(l2, "l2", allow_zero=True)
+        self.l1 = check_keras_constant(l1, "l1")  # >= 0, and a float32 number as in Keras
+        self.l2 = check_keras_constant(l2, "l2")
 
     def __bool__(self):
         return bool(self.l1 or self.l2)
