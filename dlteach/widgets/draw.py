@@ -240,9 +240,10 @@ class DigitDrawer:
         image = W.Image(format="png", layout=W.Layout(width="688px"))
 
         def show():
+            png = self.png()  # first, so that the text and the figure change together
             lines = self.summary().split("\n")
             status.value = "<div class='dlteach-draw-status' style='font-size:14px'>" + "<br>".join(lines) + "</div>"
-            image.value = self.png()
+            image.value = png
 
         self._listeners.append(show)
         show()
