@@ -31,7 +31,7 @@ QUIZ = {
     "09.recall": 0.8,
     "10.l2_gradient": 0.06,
     "10.dropout_scale": 2,
-    "11.output_size": 4,
+    "11.output_size": 12,
     "11.conv_params": 4640,
     "12.linear_saliency": -3,
     "12.constant_pixel": 0,

@@ -17,7 +17,7 @@ WRONG_QUIZ = {
     "05.adam_first_step": 0.1, "05.momentum_speedup": 9, "06.predict_saturated": "larger",
     "07.parameters": 33, "07.xor_hidden": 1,
     "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,
-    "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 3, "11.conv_params": 4608,
+    "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 14, "11.conv_params": 4608,
     "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
 }
 
