@@ -15,7 +15,7 @@ def _overflow_checked(compute, op: str) -> float:
     try:
         return compute()
     except OverflowError:
-        raise ValueError(f"the result of {op!r} overflows float64 (more than 1.8e308).") from None
+        raise ValueError(f"{op!r} overflows float64 (a number beyond 1.8e308).") from None
 
 
 class Value:
@@ -162,7 +162,10 @@ class Value:
             v.grad = 0.0
         self.grad = 1.0
         for v in reversed(order):
-            v._backward()
+            _overflow_checked(v._backward, f"the backward pass of {v.op or 'a leaf'!r}")
+            if not all(math.isfinite(child.grad) for child in v._prev):
+                raise ValueError(f"a gradient overflowed float64 in the backward pass of {v.op!r} "
+                                 f"(its output is {v.data:.3g}); the values are too large or too close to 0.")
 
     # the rest are compositions of the above
     def __neg__(self):

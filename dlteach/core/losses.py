@@ -23,8 +23,12 @@ EPSILON = 1e-7  # keras.backend.epsilon()
 
 
 def _prepare(y_true, y_pred):
+    """Both as float64 (n, k) arrays: a 1-D array is one value per sample, (n,) -> (n, 1)."""
     y_pred = as_float_array(y_pred, "y_pred")
     y_true = as_float_array(y_true, "y_true")
+    for name, arr in (("y_true", y_true), ("y_pred", y_pred)):
+        if arr.ndim not in (1, 2) or arr.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D (n,) or 2-D (n, k) array, got shape {arr.shape}.")
     if y_pred.ndim == 1:
         y_pred = y_pred[:, None]
     if y_true.ndim == 1:
@@ -37,9 +41,23 @@ def _prepare(y_true, y_pred):
     return y_true, y_pred
 
 
+def _checked(fn, y_true, y_pred, from_logits):
+    """fn on checked inputs; its (value, grad), or a ValueError when finite inputs overflowed
+    (e.g. the squares of 1e200), instead of NumPy warnings and an infinite loss."""
+    if not isinstance(from_logits, (bool, np.bool_)):
+        raise TypeError(f"from_logits must be True or False, got {from_logits!r}.")
+    y_true, y_pred = _prepare(y_true, y_pred)
+    with np.errstate(all="ignore"):
+        value, grad = fn(y_true, y_pred, from_logits)
+    if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+        raise ValueError(f"the loss or its gradient overflows float64 (loss {value}); the values are too "
+                         "large: scale the data (e.g. standardise it) first.")
+    return value, grad
+
+
 def mse(y_true, y_pred):
     """Mean squared error: L = mean_i mean_k (y_pred - y_true)^2. Returns (L, dL/dy_pred)."""
-    return _mse(*_prepare(y_true, y_pred))
+    return _checked(_mse, y_true, y_pred, False)
 
 
 def _mse(y_true, y_pred, from_logits: bool = False):  # from_logits: same signature as the others
@@ -50,7 +68,7 @@ def _mse(y_true, y_pred, from_logits: bool = False):  # from_logits: same signat
 
 def binary_crossentropy(y_true, y_pred, from_logits: bool = False):
     """L = -mean[y log p + (1-y) log(1-p)], p = y_pred or sigmoid(y_pred). Returns (L, dL/dy_pred)."""
-    return _binary_crossentropy(*_prepare(y_true, y_pred), from_logits)
+    return _checked(_binary_crossentropy, y_true, y_pred, from_logits)
 
 
 def _binary_crossentropy(y_true, y_pred, from_logits):
@@ -72,7 +90,7 @@ def _binary_crossentropy(y_true, y_pred, from_logits):
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False):
     """L = -mean_i sum_k y_ik log p_ik, p = y_pred (rows renormalised) or softmax(y_pred)."""
-    return _categorical_crossentropy(*_prepare(y_true, y_pred), from_logits)
+    return _checked(_categorical_crossentropy, y_true, y_pred, from_logits)
 
 
 def _categorical_crossentropy(y_true, y_pred, from_logits):
@@ -110,7 +128,7 @@ class Loss:
 
     def __call__(self, y_true, y_pred):
         """Checked: converts and validates the inputs first."""
-        return self.compute(*_prepare(y_true, y_pred))
+        return _checked(self.fn, y_true, y_pred, self.from_logits)
 
     def compute(self, y_true, y_pred):
         """Unchecked, for the training loop, whose inputs were validated once before the epochs."""

@@ -237,7 +237,11 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
                 if classify and out is not None:  # Keras's accuracy: on this batch's output, before the step
                     batch_accuracies.append(_fraction_correct(out, y[idx], model.loss.from_logits))
                 if trainer is None:
-                    optimizer.step(model.trainable_params())
+                    try:
+                        optimizer.step(model.trainable_params())
+                    except FloatingPointError:  # the optimizer refuses a NaN/inf gradient: divergence
+                        batch_losses[-1] = float("nan")
+                        break
             if trainer is not None:
                 trainer.sync_to_model()  # the model holds the epoch's weights (restored below if diverged)
             logs = {"loss": float(np.average(batch_losses, weights=batch_sizes))}
