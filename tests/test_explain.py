@@ -29,7 +29,8 @@ def test_saliency_is_the_gradient_of_the_logit(model_and_data):
 
 
 def test_saliency_equals_gradient_tape(model_and_data):
-    tf = pytest.importorskip("tensorflow")
+    import tensorflow as tf  # a hard dependency: missing TensorFlow fails this test, never skips it
+
     from dlteach import keras_twin
 
     model, X, _ = model_and_data

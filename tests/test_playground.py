@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
+import dlteach as dt
 from dlteach import data
+from dlteach.core import L1L2
 from dlteach.widgets import Playground
 from dlteach.widgets.playground import ACTIVATIONS, LIMITS, OPTIMIZERS, REG_RATES
 
@@ -42,7 +44,11 @@ def test_learning_rate_and_regularisation_do_not_reset_but_architecture_does():
     w = weights(pg)
     pg.set(learning_rate=0.1, regularization="L2", reg_rate=0.01, batch_size=30, optimizer="adam")
     assert pg.epoch == 5 and same(w, weights(pg))
-    assert pg.model.dense_layers[0].reg.l2 == 0.01
+    assert all(layer.reg.l2 == 0.01 for layer in pg.model.dense_layers)
+    # the changes reached the optimizer that trains, not only the settings dictionary
+    assert type(pg.optimizer).__name__ == "Adam" and pg.optimizer.learning_rate == 0.1
+    pg.set(learning_rate=0.3)  # a learning rate alone also reaches the optimizer
+    assert pg.optimizer.learning_rate == 0.3 and pg.epoch == 5
     pg.step(2)
     assert pg.epoch == 7
     pg.set(neurons=3)
@@ -65,9 +71,11 @@ def test_rewind_replays_exactly_and_reset_draws_new_weights():
 @pytest.mark.parametrize("dataset", data.DATASETS)
 def test_every_dataset_trains_and_draws(dataset):
     pg = Playground(dataset=dataset, optimizer="adam", learning_rate=0.01)
+    initial = pg.losses()[0]
     pg.step(5)
     pg.draw()
-    assert np.all(np.isfinite(pg.history["train"]))
+    assert pg.epoch == 5 and pg.message == ""
+    assert np.all(np.isfinite(pg.history["train"])) and pg.history["train"][-1] < initial  # it learns
     if dataset == "spiral3":
         assert set(np.unique(pg.boundary)) <= {0, 1, 2} and pg.sizes[-1] == 3
     elif dataset.startswith("reg"):
@@ -81,18 +89,34 @@ def test_slider_extremes(key, end):
     pg = Playground(**{key: value})
     pg.step(2)
     fig = pg.draw()
-    assert pg.epoch == 2 or pg.message  # the largest learning rate may diverge: then a message
-    assert "output after epoch" in fig.axes[1].get_title()
+    # every extreme trains (measured: even the largest learning rate, 10, does not diverge in 2 epochs)
+    assert pg.epoch == 2 and pg.message == "" and np.all(np.isfinite(pg.history["train"]))
+    assert fig.axes[1].get_title().startswith("output after epoch 2")
+    assert pg.cfg[key] == value
     if key == "hidden":
         assert len(pg.sizes) == 2 + value
+    elif key == "neurons":
+        assert pg.sizes == [2, value, value, 1]
+    elif key == "learning_rate":
+        assert pg.optimizer.learning_rate == value
+    elif key == "train_ratio":
+        assert len(pg.X_train) == round(value * 500) and len(pg.X_train) + len(pg.X_test) == 500
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_every_activation_and_optimizer(activation, optimizer):
     pg = Playground(activation=activation, optimizer=optimizer, loss="mse")
+    initial = pg.losses()[0]
     pg.step(2)
-    assert np.all(np.isfinite(pg.history["train"]))
+    assert pg.epoch == 2 and pg.message == "" and pg.history["train"][-1] < initial  # trained, not diverged
+    assert all(layer.act.name == activation for layer in pg.model.dense_layers[:-1])
+    assert pg.model.loss.name == "mse"
+    # the same run as the lessons' fit with this activation and optimizer, bit for bit
+    model = dt.MLP(pg.sizes, activation, "sigmoid", "mse", seed=0)
+    dt.fit(model, pg.X_train, pg.y_train, optimizer, learning_rate=0.03, epochs=2, batch_size=10, seed=0,
+           verbose=0)
+    assert same(model.get_weights(), weights(pg))
 
 
 @pytest.mark.parametrize("features", [("x1",), ("x1^2", "x2^2"), tuple(data.FEATURES)])
@@ -106,8 +130,25 @@ def test_input_features(features):
 @pytest.mark.parametrize("rate", [REG_RATES[1], REG_RATES[-1]])
 def test_regularisation_extremes(rate):
     pg = Playground(regularization="L1", reg_rate=rate, dataset="gauss")
+    assert all((layer.reg.l1, layer.reg.l2) == (rate, 0.0) for layer in pg.model.dense_layers)
     pg.step(3)
-    assert pg.epoch == 3 or pg.message
+    assert pg.epoch == 3 and pg.message == ""
+    plain = Playground(dataset="gauss")  # the same run without the penalty
+    plain.step(3)
+
+    def l1_norm(p):
+        return sum(np.abs(layer.W).sum() for layer in p.model.dense_layers)
+
+    # L1 pulls every weight towards zero: smaller weights than without it, far smaller at rate 10
+    assert l1_norm(pg) < l1_norm(plain)
+    if rate == REG_RATES[-1]:
+        assert l1_norm(pg) < 0.5 * l1_norm(plain)
+    # and exactly the lessons' fit with an L1 penalty on every Dense layer
+    model = dt.MLP(pg.sizes, "tanh", "sigmoid", "binary_crossentropy", seed=0)
+    for layer in model.dense_layers:
+        layer.reg = L1L2(rate, 0.0)
+    dt.fit(model, pg.X_train, pg.y_train, "sgd", learning_rate=0.03, epochs=3, batch_size=10, seed=0, verbose=0)
+    assert same(model.get_weights(), weights(pg))
 
 
 def test_divergence_shows_a_message_not_a_grey_plot():
@@ -162,6 +203,7 @@ def test_widget_controls_drive_the_playground():
     first = ui.image.value
     ui.controls["learning_rate"].value = 1.0
     assert pg.cfg["learning_rate"] == pytest.approx(1.0) and pg.epoch == 0
+    assert pg.optimizer.learning_rate == pytest.approx(1.0) and ui.message.value == ""
     ui.step_button.click()
     assert pg.epoch == 10 and "epoch 10" in ui.status.value
     assert ui.image.value != first
@@ -172,10 +214,14 @@ def test_widget_controls_drive_the_playground():
     ui.controls["features"].value = ()
     assert "at least one input feature" in ui.message.value
     ui.controls["dataset"].value = "spiral3"
-    assert pg.sizes[-1] == 3
+    assert pg.sizes[-1] == 3 and ui.message.value == ""  # a good change clears the old message
+    ui.step_button.click()
+    assert pg.epoch == 10
     ui.rewind_button.click()
+    assert pg.epoch == 0 and same(pg.initial_weights, weights(pg)) and "epoch 0" in ui.status.value
+    w0 = weights(pg)
     ui.reset_button.click()
-    assert pg.epoch == 0
+    assert pg.epoch == 0 and not same(w0, weights(pg))  # new initial weights
 
 
 def test_updating_the_figure_draws_the_same_as_rebuilding_it():
