@@ -7,6 +7,7 @@ Skipped without /usr/bin/chromium, except under CI (CI=true), where it must run.
 import time
 
 import nbformat
+import numpy as np
 import pytest
 
 from browser_support import ROOT, chromium_page, jupyterlab, require_chromium, run_all_cells
@@ -26,6 +27,20 @@ def drag(page, box, points, steps=8):
     for x, y in xy[1:]:
         page.mouse.move(x, y, steps=steps)
     page.mouse.up()
+
+
+def touch_drag(page, box, points, steps=8):
+    """The same with a finger: touch events through the DevTools protocol (Chromium turns them into
+    pointer events of type 'touch')."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": xy[0][0], "y": xy[0][1]}]})
+    for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
+        for t in np.linspace(0, 1, steps + 1)[1:]:
+            point = {"x": x0 + t * (x1 - x0), "y": y0 + t * (y1 - y0)}
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def wait_for_status_change(page, status, old, timeout_s=20.0):
@@ -78,6 +93,10 @@ def test_draw_a_digit_in_jupyterlab(tmp_path):
         page.locator(".dlteach-clear").click()
         cleared, _ = wait_for_status_change(page, status, seven)
         assert "Draw a digit" in cleared
+
+        touch_drag(page, box, [(0.5, 0.15), (0.5, 0.85)])  # a "1" drawn with a finger
+        touched, _ = wait_for_status_change(page, status, cleared)
+        assert "MLP, lesson 09 (from scratch): 1 with p = " in touched, touched
         errors = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], .jp-RenderedText[data-mime-type"
                               "='application/vnd.jupyter.error']")
         assert errors.count() == 0, errors.all_inner_texts()
