@@ -5,7 +5,6 @@ or a silent NaN. No TensorFlow here: these must stay fast."""
 import warnings
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
