@@ -87,7 +87,7 @@ def _data_code(data) -> list[str]:
         name = data["dataset"]
         if name not in _data.DATASETS:
             raise ValueError(f"Unknown dataset {name!r}. Valid: {', '.join(_data.DATASETS)}.")
-        return ["# The Playground's points, generated again by dlteach.data with the same seed.",
+        return ["# The points, generated again by dlteach.data with the same generator and seed.",
                 "from dlteach import data",
                 f"X, y = data.make_dataset({name!r}, n={int(data['n'])}, noise={_number(data['noise'])}, "
                 f"seed={int(data['seed'])})",
@@ -101,7 +101,7 @@ def _data_code(data) -> list[str]:
                                  f"and {y.shape}.")
             if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
                 raise ValueError(f"data's {name} part has NaN or infinite values.")
-        return ["# The Playground's points, written out.",
+        return ["# The points (x1, x2) and labels, written out.",
                 f"X_train = np.array({_array(X_train)})",
                 f"y_train = np.array({_array(y_train)})",
                 f"X_test = np.array({_array(X_test)})",
@@ -161,13 +161,19 @@ def keras_code(model, optimizer="sgd", learning_rate: float | None = None, batch
     for layer in layers:
         reg = ""
         if layer.reg:
-            reg = f", kernel_regularizer=keras.regularizers.L1L2(l1={_number(layer.reg.l1)}, l2={_number(layer.reg.l2)})"
+            l1, l2 = _number(layer.reg.l1), _number(layer.reg.l2)
+            reg = f", kernel_regularizer=keras.regularizers.L1L2(l1={l1}, l2={l2})"
         dense.append(f"    keras.layers.Dense({layer.n_out}, activation={layer.act.name!r}{reg}),")
-    weight_lines = [f"    np.array({_array(w)})," for w in weights]
+    weight_lines = []
+    for w in weights:  # a kernel row per line: W[i] holds input i's weights to every unit
+        rows = [_array(w)] if w.ndim == 1 else [_array(row) + "," for row in w]
+        weight_lines += ([f"    np.array({rows[0]}),"] if w.ndim == 1 else
+                         ["    np.array([", *(f"        {r}" for r in rows), "    ]),"])
     batch_text = "the whole training set" if batch_size is None else f"batches of {batch_size}"
     lines = [
         f'"""Keras code for {title}: a {sizes} network ({layers[0].act.name}; {layers[-1].act.name} output),',
-        f"{loss.name} loss, {_optimizer_code(opt)}, {batch_text}, {epochs} epoch(s).",
+        f"{loss.name} loss, {type(opt).__name__} (learning rate {opt.learning_rate:g}), {batch_text}, "
+        f"{epochs} epoch(s).",
         "",
         "Exported by dlteach.export.keras_code: the same data, input features, initial weights and mini-batch",
         'order as dlteach, so each epoch prints the same losses (in float32, Keras\'s default precision)."""',
@@ -200,7 +206,8 @@ def keras_code(model, optimizer="sgd", learning_rate: float | None = None, batch
         "]",
         "model.set_weights(initial_weights)",
         f"loss = {loss_code}",
-        f"model.compile(optimizer={_optimizer_code(opt)}, loss=loss)",
+        f"optimizer = {_optimizer_code(opt)}",
+        "model.compile(optimizer=optimizer, loss=loss)",
         "",
         f"EPOCHS, BATCH_SIZE, SEED = {epochs}, {batch_size}, {seed}",
         "for epoch in range(1, EPOCHS + 1):",
