@@ -67,20 +67,19 @@ def _load_or_train(model: Sequential, name: str, train) -> Sequential:
 
 
 def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
-    from .. import keras_twin  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
+    """Lesson 11's training: the Keras twin of `model`, Keras's own fit (float32, Adam 2e-3,
+    shuffled batches of 32); the trained weights are copied back into `model`."""
+    from ..keras_twin import keras_fit  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
 
-    keras, _ = keras_twin._keras()
     X_train, _, y_train, _ = data.load_digits(seed=seed)
-    keras.utils.set_random_seed(seed)
-    kmodel = keras_twin.to_keras(model, dtype="float32", input_shape=(8, 8, 1))
-    kmodel.compile(optimizer=keras.optimizers.Adam(2e-3), loss="categorical_crossentropy")
-    kmodel.fit(X_train.reshape(-1, 8, 8, 1), data.one_hot(y_train, 10), epochs=epochs, batch_size=32, verbose=0)
+    kmodel, _ = keras_fit(model, X_train.reshape(-1, 8, 8, 1), data.one_hot(y_train, 10), "adam", epochs=epochs,
+                          batch_size=32, shuffle=True, seed=seed, dtype="float32", learning_rate=2e-3)
     model.set_weights([np.asarray(w, dtype=np.float64) for w in kmodel.get_weights()])
 
 
 @lru_cache(maxsize=2)
 def _digits_cnn(epochs: int, seed: int):
-    return _load_or_train(_cnn_layers(seed), f"digits_cnn_e{epochs}_s{seed}",
+    return _load_or_train(_cnn_layers(seed), f"digits_cnn_v1_e{epochs}_s{seed}",
                           lambda m: _train_cnn_with_keras(m, epochs, seed))
 
 
