@@ -5,6 +5,8 @@ plus the redraw to the PNG that the widget shows, for both backends.
 
 Prints median and 95th percentile over 30 updates (after 3 warm-up updates), split into the
 training part and the drawing part. Target: under 100 ms median for the from-scratch backend.
+Wall-clock times depend on what else the machine runs; the CPU time of this process (all its
+threads) is printed beside them, a steadier number for comparing two versions on a busy machine.
 """
 import os
 import time
@@ -21,26 +23,28 @@ REPEATS, WARMUP = 30, 3
 
 def measure(backend):
     pg = Playground(backend=backend, n=500, train_ratio=0.5)
-    train, draw, total = [], [], []
+    train, draw, total, cpu = [], [], [], []
     for i in range(WARMUP + REPEATS):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         pg.step(10)
         t1 = time.perf_counter()
         pg.png()
-        t2 = time.perf_counter()
+        c2, t2 = time.process_time(), time.perf_counter()
         if i >= WARMUP:
             train.append(t1 - t0)
             draw.append(t2 - t1)
             total.append(t2 - t0)
-    return [np.array(x) * 1000 for x in (train, draw, total)]
+            cpu.append(c2 - c0)
+    return [np.array(x) * 1000 for x in (train, draw, total, cpu)]
 
 
 def main():
-    print(f"{'backend':<8s} {'train med':>10s} {'draw med':>9s} {'total med':>10s} {'total p95':>10s}   (ms)")
+    print(f"{'backend':<8s} {'train med':>10s} {'draw med':>9s} {'total med':>10s} {'total p95':>10s} "
+          f"{'cpu med':>8s}   (ms)")
     for backend in ("numpy", "keras"):
-        train, draw, total = measure(backend)
+        train, draw, total, cpu = measure(backend)
         print(f"{backend:<8s} {np.median(train):10.1f} {np.median(draw):9.1f} {np.median(total):10.1f} "
-              f"{np.percentile(total, 95):10.1f}")
+              f"{np.percentile(total, 95):10.1f} {np.median(cpu):8.1f}")
 
 
 if __name__ == "__main__":

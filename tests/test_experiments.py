@@ -121,10 +121,9 @@ def test_student_with_temperature_divides_the_same_logits():
     X = np.random.default_rng(0).random((5, 64))
     hard, soft = ex.student(8, seed=4), ex.student(8, T=2.5, seed=4)
     assert all(np.array_equal(a, b) for a, b in zip(hard.get_weights(), soft.get_weights()))
-    logits = hard.layers[-1].act  # softmax; the logits are z of the last Dense layer
+    assert hard.layers[-1].act.name == "softmax"
     hard.forward(X)
-    z = hard.layers[-1].z
-    assert logits.name == "softmax"
+    z = hard.layers[-1].z  # the logits of the hard-label student, before its softmax
     assert np.allclose(soft.forward(X), z / 2.5, rtol=1e-14, atol=0)
     assert soft.loss.from_logits
 

@@ -87,9 +87,9 @@ def test_import_stays_light_and_the_heavy_modules_load_on_first_use():
             "dt.fit, dt.data.one_hot, dt.experiments.moons_split, dt.accuracy; "
             "print([m for m in heavy if m in sys.modules]); "
             "dt.plots.grid; print('matplotlib' in sys.modules, 'tensorflow' in sys.modules); "
-            "dt.widgets.Playground; print('ipywidgets' in sys.modules, 'tensorflow' in sys.modules)")
+            "dt.widgets.Playground; print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-    assert out[:3] == ["[]", "True False", "False False"], out
+    assert out[:3] == ["[]", "True False", "False"], out
 
 
 def test_conventions_seed_test_size_and_fitted_scalers():

@@ -1,13 +1,14 @@
 """Explorers: one per lesson, classes whose state changes through plain methods (set, step,
 reset, rewind), with ipywidgets controls that only call those methods. Tests drive them without
 a browser. They compose dlteach.experiments / dlteach.core (the numbers) and dlteach.plots (the
-drawing); nothing here trains or builds a model of its own.
+drawing); the models they show are built and trained in dlteach.experiments.
 
     from dlteach.widgets import DepthExplorer
     ex = DepthExplorer(depth=20, activation="relu", init="he_normal")
     ex.widget()           # sliders and menus in a notebook;  ex.show() for a static picture
 
-Importing this package loads matplotlib (not ipywidgets: widget() imports it when called).
+Importing this package loads matplotlib and ipywidgets (through anywidget, for the drawing
+canvas), never TensorFlow: the Keras parts import it when used.
 """
 from .activations import ActivationExplorer
 from .backprop import BackpropExplorer
@@ -38,5 +39,6 @@ __all__ = [
     "ConvExplorer",               # 11
     "ExplainExplorer",            # 12
     "SmallModelsExplorer",        # 13
+    "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
     "Explorer", "Param",          # to write a new explorer
 ]
