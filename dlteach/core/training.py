@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_int, check_positive
+from ._checks import as_generator, check_int, check_positive
 from .optimizers import Optimizer, get_optimizer
 
 
@@ -135,9 +135,10 @@ def _fraction_correct(out, y, from_logits: bool) -> float:
     return float(np.mean((out[:, 0] > threshold) == (y[:, 0] > 0.5)))
 
 
-def batches(n: int, batch_size: int | None, rng: np.random.Generator | None):
-    """Index arrays of the mini-batches of one epoch; shuffled when rng is given."""
-    order = rng.permutation(n) if rng is not None else np.arange(n)
+def batches(n: int, batch_size: int | None, seed=None):
+    """Index arrays of the mini-batches of one epoch: in order when seed is None, shuffled when
+    seed is an int >= 0 or a numpy Generator."""
+    order = np.arange(n) if seed is None else as_generator(seed, "seed").permutation(n)
     size = n if batch_size is None else int(batch_size)
     return [order[i:i + size] for i in range(0, n, size)]
 
