@@ -181,3 +181,18 @@ def test_a_cnn_sequential_equals_keras_gradient_tape_and_model_fit():
     assert kt.max_weight_difference(model, kmodel) < 1e-12
     with pytest.raises(ValueError, match="needs input_shape"):
         kt.to_keras(_cnn())
+
+
+def test_fit_through_the_keras_trainer_gives_the_same_history():
+    """fit(trainer=KerasTrainer): Keras takes the steps; loss and running-mean accuracy as without it."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(50, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(float)
+    a, b = (dt.MLP([2, 6, 1], "tanh", "sigmoid", "binary_crossentropy", seed=4) for _ in range(2))
+    ours = dt.fit(a, X, y, "adam", epochs=5, batch_size=16, learning_rate=0.05, verbose=0)
+    twin = kt.KerasTrainer(b, dt.get_optimizer("adam", learning_rate=0.05))
+    theirs = dt.fit(b, X, y, "adam", epochs=5, batch_size=16, learning_rate=0.05, verbose=0, trainer=twin)
+    assert set(ours.history) == set(theirs.history) == {"loss", "accuracy"}
+    for key in ours.history:
+        assert np.max(np.abs(np.array(ours[key]) - theirs[key])) < 1e-12, key
+    assert twin.last_output.shape == (50 - 3 * 16, 1)  # the last batch's output, before its step
