@@ -109,6 +109,9 @@ def test_mini_batches_make_a_noisier_path():
 def test_optimizer_paths_equal_keras():
     ex = OptimizerExplorer(surface="rosenbrock", steps=50, learning_rate=0.01, keras="on")
     assert set(ex.keras_paths) == {"sgd", "momentum", "nesterov", "rmsprop", "adam"}
+    # whole paths are compared (the difference is taken over the shorter of the two), and they move
+    assert all(len(ex.keras_paths[n]) == len(ex.paths[n]) == 51 for n in ex.paths)
+    assert all(np.abs(ex.paths[n][-1] - ex.paths[n][0]).max() > 0.1 for n in ex.paths)
     assert ex.max_keras_difference() < 1e-12
     assert "Keras (rings)" in [t.get_text() for t in ex.draw().axes[0].get_legend().get_texts()]
 

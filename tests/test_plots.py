@@ -34,5 +34,8 @@ def test_drawing_functions_label_their_axes():
         assert ax.get_xlabel() and ax.get_ylabel(), ax
     assert axes[0, 1].get_title() == "tanh: f(z) = tanh(z)"
     assert [t.get_text() for t in axes[1, 0].texts] == ["5", "1", "0", "4"]
+    train, test = axes[1, 1].lines[:2]  # the curves are the data, against epochs 1, 2, 3
+    assert list(train.get_xdata()) == [1, 2, 3] and list(train.get_ydata()) == [3, 2, 1]
+    assert list(test.get_ydata()) == [3.5, 2.5, 2]
     grid_axes = plots.image_grid(Figure(), np.zeros((5, 64)), titles=list("abcde"), ncols=3)
     assert grid_axes.shape == (2, 3) and grid_axes[0, 0].get_title() == "a"
