@@ -99,3 +99,43 @@ def test_losses_from_probabilities_are_finite_at_0_and_1(p, data):
     y_hot = np.eye(p.shape[1])[np.zeros(p.shape[0], dtype=int)]
     value, grad = categorical_crossentropy(y_hot, q)
     assert np.isfinite(value) and np.all(np.isfinite(grad))
+
+
+def _exact_sigmoid(z):
+    from decimal import Decimal
+    return 1 / (1 + (-Decimal(float(z))).exp())
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.3])
+@pytest.mark.parametrize("z", [20.0, 36.5, 40.0, 700.0, -36.5, -700.0])
+def test_bce_from_logits_matches_exact_arithmetic_at_large_logits(z, y):
+    """Against 400-digit decimal arithmetic: loss and gradient to 1e-15 relative (sigmoid(z) - y
+    would be 21 % off at z = 36.5, y = 1)."""
+    from decimal import Decimal, getcontext
+    getcontext().prec = 400  # 1 - sigmoid(700) = 1e-304 must survive: 400 digits
+    D = Decimal
+    s, s_minus, yd = _exact_sigmoid(z), _exact_sigmoid(-z), D(y)  # s_minus = 1 - s, without rounding
+    exact_loss = -(yd * s.ln() + (1 - yd) * s_minus.ln())
+    exact_grad = (1 - yd) * s - yd * s_minus
+    value, grad = binary_crossentropy([[y]], [[z]], from_logits=True)
+    assert abs(D(grad[0, 0]) - exact_grad) <= D("1e-15") * abs(exact_grad)
+    assert abs(D(value) - exact_loss) <= D("1e-15") * abs(exact_loss)
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 300.0])
+def test_cce_from_logits_gradient_matches_exact_arithmetic(scale):
+    """To the accuracy float64 logits allow: z_j - max(z) is rounded to its ulp, so e^(z_j - max)
+    carries a relative error of about eps * |z_j - max| (TensorFlow's too)."""
+    from decimal import Decimal, getcontext
+    getcontext().prec = 60
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(5, 4)) * scale
+    y = np.eye(4)[rng.integers(0, 4, 5)]
+    _, grad = categorical_crossentropy(y, z, from_logits=True)
+    for i in range(5):
+        e = [Decimal(float(v)).exp() for v in z[i]]
+        for j in range(4):
+            exact = (e[j] / sum(e) - Decimal(y[i, j])) / 5
+            tol = Decimal(2.3e-16 * (2 + np.ptp(z[i])))
+            if abs(exact) > Decimal("1e-300"):  # representable as a normal float64
+                assert abs(Decimal(grad[i, j]) - exact) <= tol * abs(exact)
