@@ -40,6 +40,7 @@ def layer_statistics(depth: int, width: int, activation: str, init: str, n: int 
     depth = check_int(depth, "depth", low=1)
     width = check_int(width, "width", low=1)
     n = check_int(n, "n", low=1)
+    seed = check_int(seed, "seed", low=0)  # an integer: it seeds both the batch and the weights
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, width))
     y = (rng.random(n) > 0.5).astype(float)
@@ -68,6 +69,7 @@ def moons_split(n_train: int = 60, seed: int = 0):
     """400 noisy moons points (noise 0.3): the first n_train of a shuffled order train, the last
     200 validate. Returns (X, y, X_val, y_val); n_train from 1 to 200."""
     n_train = check_int(n_train, "n_train", low=1, high=200)
+    seed = check_int(seed, "seed", low=0)
     X, y = data.make_dataset("moons", n=400, noise=0.3, seed=seed)
     order = np.random.default_rng(seed).permutation(400)
     return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
@@ -167,6 +169,7 @@ def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, 
     test accuracies 'teacher', 'hard' and 'soft'."""
     fraction = check_fraction(fraction, "fraction", upper_inclusive=True)
     temperature = check_positive(temperature, "temperature")
+    seed = check_int(seed, "seed", low=0)
     teacher, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
     n = max(10, int(fraction * len(X_train)))
     idx = np.random.default_rng(seed).permutation(len(X_train))[:n]

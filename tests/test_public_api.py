@@ -215,3 +215,49 @@ def test_lessons_use_only_the_public_api(path):
     called with parameters it has (catches renamed keywords such as train_ratio= or stride=)."""
     problems = _lesson_problems(path)
     assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
+
+
+# --- scikit-learn conventions in dt.data, checked against scikit-learn itself ---------------------
+@pytest.mark.parametrize("n", [4, 10, 90, 101, 500, 1797])
+@pytest.mark.parametrize("test_size", [0.1, 0.2, 0.25, 1 - 0.7, 0.5, 0.9])
+def test_train_test_split_sizes_equal_scikit_learn(n, test_size):
+    from sklearn.model_selection import train_test_split as sk_split
+
+    import numpy as np
+
+    X, y = np.arange(2 * n).reshape(n, 2), np.arange(n)  # row i is (2i, 2i + 1), label i
+    ours = dt.data.train_test_split(X, y, test_size=test_size, seed=0)
+    try:
+        theirs = sk_split(X, y, test_size=round(test_size, 9), random_state=0)
+    except ValueError:  # scikit-learn refuses an empty training part; ours keeps one sample there
+        assert len(ours[0]) == 1 and int(np.ceil(test_size * n)) == n
+    else:
+        assert [len(a) for a in ours] == [len(a) for a in theirs]
+    # a partition of the samples, rows and labels kept together
+    assert sorted(np.r_[ours[2], ours[3]]) == list(range(n))
+    assert np.array_equal(ours[0][:, 0] // 2, ours[2]) and np.array_equal(ours[1][:, 0] // 2, ours[3])
+
+
+def test_standardizer_is_scikit_learns_standard_scaler():
+    import numpy as np
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    X, X_new = rng.normal(3, [1, 10, 0.1], size=(50, 3)), rng.normal(size=(7, 3))
+    X[:, 2] = 5.0  # a constant column: scale 1, as scikit-learn does
+    scaler = dt.data.Standardizer()
+    assert scaler.fit(X) is scaler  # fit returns the fitted object, so fit(X).transform(X) chains
+    sk = StandardScaler().fit(X)
+    np.testing.assert_allclose(scaler.mean_, sk.mean_, rtol=1e-13)
+    np.testing.assert_allclose(scaler.scale_, sk.scale_, rtol=1e-13)
+    np.testing.assert_allclose(scaler.transform(X_new), sk.transform(X_new), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(dt.data.Standardizer().fit_transform(X), sk.fit_transform(X), rtol=1e-12, atol=1e-13)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X_new)), X_new, rtol=1e-12, atol=1e-13)
+    with pytest.raises(ValueError, match=r"not fitted yet: call fit\(X_train\) first"):
+        dt.data.Standardizer().transform(X)
+    with pytest.raises(ValueError, match="X has 2 columns but the Standardizer was fitted on 3"):
+        scaler.transform(X[:, :2])
+    with pytest.raises(ValueError, match="test_size must be > 0"):
+        dt.data.train_test_split(X, X[:, 0], test_size=0)
+    with pytest.raises(ValueError, match=r"test_size must be in \[0, 1\)"):
+        dt.data.train_test_split(X, X[:, 0], test_size=1.0)
