@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from dlteach.core import (ACTIVATIONS, MLP, Callback, Dense, EarlyStopping, Sequential, Value,
+from dlteach.core import (ACTIVATIONS, MLP, Callback, Dense, EarlyStopping, Sequential, Value, accuracy,
                           binary_crossentropy, categorical_crossentropy, derivative, fit, get_activation, mse)
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -99,12 +99,19 @@ def test_sequential_builds_or_refuses(layers):
 
 
 @SETTINGS
-@given(junk)
-def test_forward_answers_or_refuses(X):
-    model = MLP([2, 3, 1], seed=0)
+@given(junk | arrays(np.float64, (3, 2), elements=wide_float), junk | arrays(np.float64, 3, elements=wide_float))
+def test_model_methods_answer_or_refuse(X, y):
+    model = MLP([2, 3, 1], "tanh", "sigmoid", "binary_crossentropy", seed=0)
     out = call(model.forward, X)
     if out is not None:
         assert all_finite(out)
+    result = call(model.loss_and_grads, X, y)
+    if result is not None:
+        assert np.isfinite(result[0]) and all(all_finite(g) for g in result[1])
+    value = call(model.evaluate, X, y)
+    assert value is None or np.isfinite(value)
+    acc = call(accuracy, model, X, y)
+    assert acc is None or 0 <= acc <= 1
 
 
 # --- fit --------------------------------------------------------------------------------------
