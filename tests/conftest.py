@@ -23,8 +23,9 @@ def _ci() -> bool:
     return os.environ.get("CI") == "true"
 
 
-def _is_browser(nodeid: str) -> bool:
-    return "test_browser" in nodeid
+def _is_browser(nodeid: str, reason: object = "") -> bool:
+    """A browser test by its file name, or a module skipped for want of Chromium or Playwright."""
+    return "browser" in nodeid or any(word in str(reason).lower() for word in ("chromium", "playwright"))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -40,6 +41,6 @@ def pytest_runtest_makereport(item, call):
 def pytest_make_collect_report(collector):
     outcome = yield
     report = outcome.get_result()
-    if _ci() and report.skipped and _is_browser(report.nodeid):
+    if _ci() and report.skipped and _is_browser(report.nodeid, report.longrepr):
         report.outcome = "failed"
         report.longrepr = f"CI=true: the browser test must run, but its module was skipped: {report.longrepr}"
