@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import as_float_array, check_int, lookup
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,11 @@ def descend(grad_fn, optimizer, start, steps: int):
     """Run `optimizer` for `steps` steps from `start` with gradients grad_fn(w, t); returns the
     path, shape (k + 1, 2). Stops early, with the path so far, if the point leaves [-1e6, 1e6]
     (divergence): the caller can tell by len(path) < steps + 1."""
-    w = np.array(start, dtype=np.float64)
+    steps = check_int(steps, "steps", low=0)
+    w = as_float_array(start, "start", ndim=1).copy()
     path = [w.copy()]
     with np.errstate(all="ignore"):
-        for t in range(int(steps)):
+        for t in range(steps):
             g = np.asarray(grad_fn(w, t), dtype=np.float64)
             if not np.all(np.isfinite(g)):
                 break
