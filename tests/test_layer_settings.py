@@ -61,3 +61,8 @@ def test_dropout_and_initialiser_settings_are_named():
         glorot_uniform(3, 3, seed=-5)
     with pytest.raises(ValueError, match=r"l1 must be >= 0 and at most 3.4e\+38"):
         L1L2(l1=float("1e39"))
+
+
+def test_dense_units_is_the_keras_name_for_n_out():
+    layer = Dense(4, units=3)
+    assert layer.units == layer.n_out == 3 and layer.W.shape == (4, 3)

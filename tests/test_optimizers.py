@@ -195,3 +195,9 @@ def test_amsgrad_and_adamw_by_hand():
     # decoupled: the decay does not pass through 1/sqrt(v), unlike an L2 term added to g
     w = run(AdamW(0.1, weight_decay=0.0), [2.0], lambda w: np.array([1.0]), 3)
     assert np.array_equal(w, run(Adam(0.1), [2.0], lambda w: np.array([1.0]), 3))
+
+
+def test_the_base_class_refuses_unknown_hyperparameters_by_name():
+    from dlteach.core import Optimizer
+    with pytest.raises(TypeError, match="Optimizer has no hyperparameter 'lr'. Valid: learning_rate, momentum"):
+        Optimizer(0.1, lr=0.1)

@@ -68,6 +68,8 @@ class Dense(Layer):
     def n_out(self):
         return self.W.shape[1]
 
+    units = n_out  # Keras's name for the number of outputs
+
     def params(self):
         return [(f"{self.name}/W", self.W, self.dW), (f"{self.name}/b", self.b, self.db)]
 

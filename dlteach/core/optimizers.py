@@ -54,6 +54,8 @@ class Optimizer:
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
         for key, value in {"learning_rate": learning_rate, **hyper}.items():
+            if key not in CHECKS:
+                raise TypeError(f"{type(self).__name__} has no hyperparameter {key!r}. Valid: {', '.join(CHECKS)}.")
             setattr(self, key, CHECKS[key](value, key))
 
     @property
