@@ -46,3 +46,15 @@ def test_descend_settings():
         descend(lambda w, t: w, SGD(0.5), [1.0, 2.0], -1)
     with pytest.raises(ValueError, match="start contains 1 NaN"):
         descend(lambda w, t: w, SGD(0.5), [np.nan, 2.0], 3)
+
+
+def test_linear_regression_surface_settings():
+    from dlteach.core import LinearRegression
+    a, b = LinearRegression(50, 0.3, seed=4), LinearRegression(50, 0.3, seed=np.random.default_rng(4))
+    assert np.array_equal(a.x, b.x) and a.minimum == b.minimum
+    with pytest.raises(ValueError, match="n must be an integer >= 2, got 1"):
+        LinearRegression(n=1)
+    with pytest.raises(ValueError, match="noise must be >= 0, got -0.5"):
+        LinearRegression(noise=-0.5)
+    with pytest.raises(ValueError, match="seed must be None, an integer >= 0"):
+        LinearRegression(seed=-1)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_float_array, check_int, lookup
+from ._checks import as_float_array, as_generator, check_int, check_positive, lookup
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,9 @@ class LinearRegression:
     start = (-0.5, 1.5)
 
     def __init__(self, n: int = 100, noise: float = 0.5, seed: int = 0):
-        rng = np.random.default_rng(seed)
+        n = check_int(n, "n", low=2)  # two points at least: a line through them
+        noise = check_positive(noise, "noise", allow_zero=True)
+        rng = as_generator(seed, "seed")
         self.x = rng.uniform(-1, 1, n)
         self.y = 2 * self.x - 1 + noise * rng.normal(size=n)
         A = np.c_[self.x, np.ones(n)]
