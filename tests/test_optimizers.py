@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from dlteach.core import SGD, Adam, RMSprop, get_optimizer
+from dlteach.core import SGD, Adam, AdamW, RMSprop, get_optimizer
 
 
 def run(opt, w0, grad_fn, steps):
@@ -82,8 +82,6 @@ def test_other_bad_hyperparameters():
 
 
 # --- every hyperparameter checked where it is given: constructor and set -----------------------
-from dlteach.core import AdamW  # noqa: E402
-
 BAD = {  # hyperparameter -> [(bad value, exception, what the message must say)]
     "learning_rate": [(0, ValueError, "> 0"), (-1e-3, ValueError, "> 0"), (float("inf"), ValueError, "> 0"),
                       ("0.1", TypeError, "a number")],

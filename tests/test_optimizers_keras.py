@@ -1,10 +1,10 @@
 """Adam's amsgrad and AdamW against keras.optimizers in float64: 200-step trajectories on a
 problem whose gradients depend on the weights, plus whole-model runs through keras_twin."""
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf  # a hard dependency: these tests fail, never skip, without it
 
-import keras
 import dlteach as dt
 from dlteach import keras_twin as kt
 from dlteach.core import SGD, Adam, AdamW, RMSprop
