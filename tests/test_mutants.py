@@ -182,7 +182,7 @@ def test_conv_input_errors_name_the_shape_and_the_fix():
     with pytest.raises(ValueError, match="a 3x3 window does not fit in 2x5 images with padding 'valid'"):
         layer.forward(np.zeros((1, 2, 5, 2)))
     with pytest.raises(ValueError, match=r"MaxPool2D: a 200x200 window with padding 'same' on 3x3 images would pad "
-                                         r"them to 201x201; use a window no larger than the image\."):
+                                         r"them to 200x200; use a window no larger than the image\."):
         MaxPool2D(200, padding="same", name="MaxPool2D").forward(np.zeros((1, 3, 3, 1)))
     MaxPool2D(3, padding="same").forward(np.zeros((1, 3, 3, 1)))  # a window as large as the image is fine
     with pytest.raises(ValueError, match=r"kernel_size must be an integer or a pair \(height, width\), got \(1, 2, 3\)"):
