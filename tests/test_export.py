@@ -28,6 +28,25 @@ CASES = [
 ]
 
 
+# Playground settings: its to_keras_code() after EPOCHS steps must print its own curves
+PLAYGROUND_CASES = [
+    ("Playground defaults", dict(), False),
+    ("Playground spiral, adam, L2, 3 hidden, features", dict(dataset="spiral", optimizer="adam", learning_rate=0.01,
+     hidden=3, regularization="L2", reg_rate=0.003, features=("x1", "x2", "sin x1", "x1*x2"), noise=0.1), False),
+    ("Playground reg_gauss, rmsprop, relu, embedded", dict(dataset="reg_gauss", optimizer="rmsprop", activation="relu",
+     learning_rate=0.003, batch_size=13), True),
+]
+
+
+def playground_setup(case):
+    from dlteach.widgets import Playground
+
+    _, settings, embed = case
+    pg = Playground(**settings)
+    pg.step(EPOCHS)
+    return pg.to_keras_code(embed_data=embed), np.array([pg.history["train"], pg.history["test"]]).T
+
+
 def setup(case):
     """The model, its data and the reference run: dlteach.fit, one epoch at a time (as the Playground)."""
     name, mlp, opt_name, lr, batch_size, (dataset, noise), features, embed = case
@@ -62,8 +81,8 @@ def runs(tmp_path_factory):
     """Every case's exported script, run one after the other in ONE fresh Python process (TensorFlow
     is imported once); returns [(code, expected losses, printed losses)]."""
     folder = tmp_path_factory.mktemp("export")
-    made = [setup(case) for case in CASES]
-    paths = [folder / f"case{i}{'_embedded' if case[-1] else ''}.py" for i, case in enumerate(CASES)]
+    made = [setup(case) for case in CASES] + [playground_setup(case) for case in PLAYGROUND_CASES]
+    paths = [folder / f"case{i}{'_embedded' if case[-1] else ''}.py" for i, case in enumerate(CASES + PLAYGROUND_CASES)]
     for path, (code, _) in zip(paths, made):
         path.write_text(code)
     runner = ("import runpy, sys\n"
@@ -87,18 +106,19 @@ def runs(tmp_path_factory):
     return [(code, expected, got) for (code, expected), got in zip(made, printed)]
 
 
-@pytest.mark.parametrize("i", range(len(CASES)), ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("i", range(len(CASES + PLAYGROUND_CASES)), ids=[c[0] for c in CASES + PLAYGROUND_CASES])
 def test_exported_keras_code_gives_the_same_losses(runs, i):
     code, expected, got = runs[i]
     assert got.shape == (EPOCHS, 2)
-    # float32 Keras against float64 NumPy: the first epoch's loss agrees to 1e-6 (measured: below 2e-7)
+    # float32 Keras against float64 NumPy: the losses agree to 1e-6 (measured: 4e-9 to 4.4e-7)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
     assert not np.allclose(expected[0], expected[1], atol=1e-4)  # it trained: the two epochs differ
 
 
 def test_embedded_code_needs_no_dlteach(runs):
-    code = runs[-1][0]  # it ran with `import dlteach` made to fail (see runs)
-    assert "import dlteach" not in code and "from dlteach" not in code
+    for i in (len(CASES) - 1, len(CASES) + 2):  # they ran with `import dlteach` made to fail (see runs)
+        code = runs[i][0]
+        assert "import dlteach" not in code and "from dlteach" not in code
     assert "dlteach.data" in runs[0][0] and "np.array([[" not in runs[0][0].split("initial_weights")[0]
 
 
