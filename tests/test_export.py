@@ -161,3 +161,21 @@ def test_export_does_not_import_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_playground_button_shows_the_code():
+    from dlteach.widgets import Playground
+
+    pg = Playground(dataset="xor", hidden=1, neurons=3)
+    ui = pg.widget()
+    assert ui.keras_code.layout.display == "none"
+    ui.keras_button.click()
+    shown = ui.keras_code.value
+    assert ui.keras_code.layout.display != "none"
+    assert "keras.Sequential" in shown and "data.make_dataset(&#x27;xor&#x27;" in shown  # HTML-escaped code
+    assert "keras.layers.Dense(3, activation=&#x27;tanh&#x27;)" in shown
+    ui.keras_button.click()
+    assert ui.keras_code.layout.display == "none"
+    ui.controls["learning_rate"].value = 0.1
+    ui.keras_button.click()  # shown again: for the settings of this moment
+    assert "SGD(learning_rate=0.1," in ui.keras_code.value

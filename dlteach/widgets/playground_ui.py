@@ -2,6 +2,8 @@
 shows the new figure; a bad combination shows its message instead of a traceback."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as W
 
 from .. import data
@@ -75,4 +77,24 @@ def build(pg: "P.Playground"):
     ui = W.HBox([left, W.VBox([buttons, message, image])])
     ui.controls, ui.image, ui.status, ui.message = controls, image, status, message
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
+
+    # Export: the current settings as a Keras script (Playground.to_keras_code), shown and hidden by a button.
+    keras_button = W.Button(description="Keras code", icon="code", tooltip="this network as runnable Keras code")
+    keras_code = W.HTML(layout=W.Layout(display="none", width="100%"))
+
+    def on_keras(_=None):
+        if keras_code.layout.display != "none":
+            keras_code.layout.display = "none"
+            return
+        code = html.escape(pg.to_keras_code())
+        keras_code.value = ("<div style='font-size:13px'>Keras code for these settings (from the same initial weights; "
+                            "select and copy, or call <code>pg.to_keras_code()</code>):</div>"
+                            "<pre class='dlteach-keras-code' style='max-height:360px; overflow:auto; font-size:12px; "
+                            f"border:1px solid #ccc; padding:6px; white-space:pre'>{code}</pre>")
+        keras_code.layout.display = "block"
+
+    keras_button.on_click(on_keras)
+    buttons.children = (*buttons.children, keras_button)
+    ui.children = (*ui.children, keras_code)
+    ui.keras_button, ui.keras_code = keras_button, keras_code
     return ui
