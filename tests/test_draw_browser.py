@@ -102,3 +102,26 @@ def test_draw_a_digit_in_jupyterlab(tmp_path):
         assert errors.count() == 0, errors.all_inner_texts()
         print(f"stroke -> probabilities shown in the browser: {latency * 1000:.0f} ms")
         assert latency < 5.0
+
+
+def test_playground_keras_code_button_in_jupyterlab(tmp_path):
+    """The Playground's "Keras code" button shows the exported script; saves .cache/export.png."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from dlteach.widgets import Playground\npg = Playground(dataset='spiral', hidden=2, neurons=4)\npg.widget()")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "export.ipynb")
+    with jupyterlab(tmp_path) as url, chromium_page() as page:
+        run_all_cells(page, url, "export.ipynb")
+        button = page.get_by_role("button", name="Keras code")
+        button.click()
+        code = page.locator(".dlteach-keras-code")
+        code.wait_for(timeout=20_000)
+        text = code.inner_text()
+        assert "keras.Sequential([" in text and "data.make_dataset('spiral'" in text and "model.fit(" in text
+        code.scroll_into_view_if_needed()
+        box = code.bounding_box()
+        assert box["x"] + box["width"] <= 1366 and box["height"] <= 400  # scrolls inside its box, fits the screen
+        (ROOT / ".cache").mkdir(exist_ok=True)
+        page.screenshot(path=str(ROOT / ".cache" / "export.png"))
+        button.click()
+        code.wait_for(state="hidden", timeout=10_000)
