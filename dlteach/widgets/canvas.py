@@ -211,6 +211,7 @@ function render({ model, el }) {
   });
   model.on("change:strokes", redraw);  // also when Python sets or clears the strokes
   redraw();
+  return () => model.off("change:strokes", redraw);  // this view is gone: stop listening
 }
 export default { render };
 """
