@@ -5,6 +5,7 @@ import copy
 import numpy as np
 import pytest
 
+import dlteach as dt
 from dlteach import data
 from dlteach.core import Sequential, saliency
 from dlteach.widgets import canvas as C
@@ -189,3 +190,23 @@ def test_blitted_figure_has_the_pixels_of_a_full_redraw(drawer):
     # most 11 of 255); a missing frame or a stale bar would differ in hundreds of pixels.
     differ = np.abs(blitted.astype(int) - full.astype(int)).max(axis=2)
     assert (differ > 0).sum() <= 40 and differ.max() <= 32, ((differ > 0).sum(), differ.max())
+
+
+def test_trained_weights_are_cached_and_a_broken_file_is_retrained(tmp_path, monkeypatch):
+    from dlteach.widgets import draw
+
+    monkeypatch.setenv("DLTEACH_CACHE", str(tmp_path))
+    calls = []
+
+    def train(model):
+        calls.append(1)
+        model.set_weights([w + 1.0 for w in model.get_weights()])
+
+    draw.cache_path("tiny").write_bytes(b"not a zip file")  # e.g. a run killed while writing
+    trained = draw._load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
+    loaded = draw._load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
+    assert len(calls) == 1 and list(tmp_path.iterdir()) == [draw.cache_path("tiny")]  # no temporary file left
+    for a, b in zip(trained.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    other = draw._load_or_train(dt.MLP([2, 4, 1], seed=0), "tiny", train)  # another architecture: retrained
+    assert len(calls) == 2 and other.get_weights()[0].shape == (2, 4)

@@ -15,6 +15,7 @@ import copy
 import io
 import os
 import time
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,12 +57,16 @@ def _load_or_train(model: Sequential, name: str, train) -> Sequential:
         with np.load(path) as f:
             model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
         return model
-    except (OSError, ValueError, KeyError):  # no file yet, or one from another architecture
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none yet, or another architecture's
         pass
     train(model)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
+        # written under a name of this process, then renamed: a process that reads it at the same
+        # time (pytest -n 2) sees either no file or a whole one
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
+        os.replace(tmp, path)
     except OSError:  # a read-only home: keep the model for this process only
         pass
     return model
