@@ -11,6 +11,33 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
+CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
+
+
+def arrange(controls):
+    """Lay controls side by side in rows that wrap, above the figure: a column beside the figure gets
+    squeezed on a projector-sized screen and cuts off the value readouts. Each control is
+    CONTROL_WIDTH wide, with room for its longest label; returns the box that holds them."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    longest = max(len(w.description) for w in controls)
+    label_px = min(7 * longest + 14, 150)
+    for w in controls:
+        style = {"description_width": f"{label_px}px"}
+        if isinstance(w, W.ToggleButtons):
+            style["button_width"] = f"{(CONTROL_WIDTH - label_px - 16) // max(len(w.options), 1)}px"
+        w.style = style
+        w.layout = W.Layout(width=f"{CONTROL_WIDTH}px", flex="0 0 auto")
+    return W.HBox(list(controls), layout=W.Layout(flex_flow="row wrap", width="100%"))
+
+
+def figure_image():
+    """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    return W.Image(format="png", layout=W.Layout(max_width="100%", height="auto", object_fit="contain"))
+
+
 @dataclass(frozen=True)
 class Param:
     """One control: a float/int range (log for log sliders) or a list of choices."""
@@ -109,9 +136,8 @@ class Explorer:
             else:
                 w = W.FloatSlider(value=value, min=p.low, max=p.high, step=p.step or (p.high - p.low) / 100,
                                   description=label, readout_format=".3g")
-            w.style = {"description_width": "110px"}
             controls[name] = w
-        image = W.Image(format="png")
+        image = figure_image()
         message = W.HTML()
 
         def on_change(name):
@@ -128,6 +154,6 @@ class Explorer:
         for name, w in controls.items():
             w.observe(on_change(name), names="value")
         image.value = self.png()
-        ui = W.VBox([W.HBox([W.VBox(list(controls.values())), W.VBox([message, image])])])
+        ui = W.VBox([arrange(controls.values()), message, image])
         ui.controls, ui.image, ui.message = controls, image, message
         return ui

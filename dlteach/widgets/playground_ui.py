@@ -8,12 +8,11 @@ import ipywidgets as W
 
 from .. import data
 from . import playground as P
+from .base import arrange, figure_image
 
 
 def build(pg: "P.Playground"):
     c = pg.cfg
-    style = {"description_width": "100px"}
-    lay = W.Layout(width="300px")
     controls = {
         "dataset": W.Dropdown(options=list(data.DATASETS), value=c["dataset"], description="dataset"),
         "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise"),
@@ -34,10 +33,7 @@ def build(pg: "P.Playground"):
         "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description="backend"),
         "seed": W.BoundedIntText(value=c["seed"], min=0, max=10_000, description="seed"),
     }
-    for w in controls.values():
-        w.style = style
-        w.layout = lay
-    image = W.Image(format="png", layout=W.Layout(width="880px"))
+    image = figure_image()
     status = W.HTML()
     message = W.HTML()
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
@@ -72,9 +68,9 @@ def build(pg: "P.Playground"):
     reset_button.on_click(lambda _: (pg.reset(), show()))
     rewind_button.on_click(lambda _: (pg.rewind(), show()))
     show()
-    left = W.VBox(list(controls.values()))
-    buttons = W.HBox([play, step_button, reset_button, rewind_button, status])
-    ui = W.HBox([left, W.VBox([buttons, message, image])])
+    buttons = W.HBox([play, step_button, reset_button, rewind_button, status],
+                     layout=W.Layout(flex_flow="row wrap", align_items="center"))
+    ui = W.VBox([arrange(controls.values()), buttons, message, image])
     ui.controls, ui.image, ui.status, ui.message = controls, image, status, message
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
 
