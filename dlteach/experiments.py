@@ -15,18 +15,21 @@ per process and cached, but every call returns a deep copy: a caller that change
 from __future__ import annotations
 
 import copy
+import os
+import zipfile
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from . import data
-from .core import (MLP, Callback, Conv2D, EarlyStopping, MaxPool2D, Sequential, Temperature, accuracy, fit,
+from .core import (MLP, Callback, Conv2D, Dense, EarlyStopping, Flatten, MaxPool2D, Sequential, Temperature, accuracy, fit,
                    prune, quantize, soft_targets, weight_bytes)
 from .core._checks import as_float_array, check_fraction, check_int, check_positive
 
 __all__ = ["layer_statistics", "DataLoss", "moons_split", "overfit_run", "digits_split", "train_digits",
            "digits_model", "digits_teacher", "student", "distill", "compressed_accuracy", "KERNELS",
-           "apply_kernel", "max_pool"]
+           "apply_kernel", "max_pool", "digits_mlp", "digits_cnn", "cache_path"]
 
 
 # --- lesson 08: depth and initialisation ---------------------------------------------------------
@@ -221,3 +224,83 @@ def max_pool(feature_map, pool_size: int = 2):
     if min(feature_map.shape) < pool_size:
         return None
     return MaxPool2D(pool_size).forward(feature_map[None, :, :, None])[0, :, :, 0]
+
+
+# --- the digit drawer: lesson 09's MLP and lesson 11's CNN, kept between sessions -----------------
+def _cnn_layers(seed: int) -> Sequential:
+    """Lesson 11's CNN in the from-scratch engine: conv 16 (3x3, same, ReLU), max-pool 2,
+    conv 32 (3x3, same, ReLU), flatten, dense 10 softmax; input (n, 8, 8, 1)."""
+    return Sequential([Conv2D(1, 16, 3, padding="same", activation="relu", seed=seed, name="conv1"),
+                       MaxPool2D(2, name="pool"),
+                       Conv2D(16, 32, 3, padding="same", activation="relu", seed=seed + 1, name="conv2"),
+                       Flatten(name="flatten"),
+                       Dense(4 * 4 * 32, 10, "softmax", seed=seed + 2, name="dense")],
+                      loss="categorical_crossentropy")
+
+
+def cache_path(name: str) -> Path:
+    """Where trained weights are kept between sessions: $DLTEACH_CACHE, else ~/.cache/dlteach."""
+    return Path(os.environ.get("DLTEACH_CACHE", Path.home() / ".cache" / "dlteach")) / f"{name}.npz"
+
+
+def _load_or_train(model: Sequential, name: str, train) -> Sequential:
+    """Set `model`'s weights from cache_path(name), or call train(model) and store its weights."""
+    path = cache_path(name)
+    try:
+        with np.load(path) as f:
+            model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
+        return model
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none yet, or another architecture's
+        pass
+    train(model)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # written under a name of this process, then renamed: a process that reads it at the same
+        # time (pytest -n 2) sees either no file or a whole one
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
+        os.replace(tmp, path)
+    except OSError:  # a read-only home: keep the model for this process only
+        pass
+    return model
+
+
+def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
+    """Lesson 11's training: the Keras twin of `model`, Keras's own fit (float32, Adam 2e-3,
+    shuffled batches of 32); the trained weights are copied back into `model`."""
+    from ..keras_twin import keras_fit  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
+
+    X_train, _, y_train, _ = data.load_digits(seed=seed)
+    kmodel, _ = keras_fit(model, X_train.reshape(-1, 8, 8, 1), data.one_hot(y_train, 10), "adam", epochs=epochs,
+                          batch_size=32, shuffle=True, seed=seed, dtype="float32", learning_rate=2e-3)
+    model.set_weights([np.asarray(w, dtype=np.float64) for w in kmodel.get_weights()])
+
+
+@lru_cache(maxsize=2)
+def _digits_cnn(epochs: int, seed: int):
+    return _load_or_train(_cnn_layers(seed), f"digits_cnn_v1_e{epochs}_s{seed}",
+                          lambda m: _train_cnn_with_keras(m, epochs, seed))
+
+
+def digits_cnn(epochs: int = 15, seed: int = 0) -> Sequential:
+    """Lesson 11's Keras CNN trained with Keras (Adam 2e-3, batch 32, `epochs` epochs) on
+    data.load_digits(seed=seed)'s training images, returned as the same network in the
+    from-scratch engine (input (n, 8, 8, 1)), so that it predicts and explains itself without
+    TensorFlow. Trained once (10-30 s with the TensorFlow import), then loaded from
+    cache_path(); a fresh copy each call."""
+    return copy.deepcopy(_digits_cnn(int(epochs), int(seed)))
+
+
+@lru_cache(maxsize=2)
+def _digits_mlp(seed: int):
+    def train(model):
+        model.set_weights(digits_model(seed)[0].get_weights())
+
+    return _load_or_train(MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed),
+                          f"digits_mlp_s{seed}", train)
+
+
+def digits_mlp(seed: int = 0) -> Sequential:
+    """Lesson 09's MLP, dlteach.experiments.digits_model(seed)'s weights, kept in cache_path() so
+    that later sessions start in well under a second; a fresh copy each call."""
+    return copy.deepcopy(_digits_mlp(int(seed)))

@@ -8,8 +8,10 @@ import pytest
 import dlteach as dt
 from dlteach import data
 from dlteach.core import Sequential, saliency
-from dlteach.widgets import canvas as C
-from dlteach.widgets.draw import DigitDrawer, digits_cnn
+from dlteach import strokes as C
+from dlteach.experiments import digits_cnn
+from dlteach.widgets import DigitDrawer
+from dlteach.widgets.canvas import DrawingCanvas
 
 ONE = [[[0.5, 0.15], [0.5, 0.85]]]
 _t = np.linspace(0, 2 * np.pi, 60)
@@ -90,7 +92,7 @@ def test_empty_and_bad_strokes():
         C.digits8([[0.1, 0.2, 0.3]])
     with pytest.raises(TypeError, match="strokes must be a list"):
         C.digits8("1")
-    canvas = C.DrawingCanvas()
+    canvas = DrawingCanvas()
     with pytest.raises(ValueError, match="NaN"):
         canvas.strokes = [[[0.1, float("nan")]]]
     assert canvas.strokes == []
@@ -147,7 +149,7 @@ def test_saliency_is_the_gradient_of_the_winning_logit(drawer):
 
 
 def test_the_cnn_is_the_keras_model_and_as_good_as_lesson_11():
-    keras_twin = pytest.importorskip("dlteach.keras_twin")
+    from dlteach import keras_twin  # TensorFlow is a hard dependency: fail, never skip, without it
     cnn = digits_cnn()
     kmodel = keras_twin.to_keras(cnn, dtype="float64", input_shape=(8, 8, 1))
     _, X_test, _, y_test = data.load_digits()
@@ -193,7 +195,7 @@ def test_blitted_figure_has_the_pixels_of_a_full_redraw(drawer):
 
 
 def test_trained_weights_are_cached_and_a_broken_file_is_retrained(tmp_path, monkeypatch):
-    from dlteach.widgets import draw
+    from dlteach import experiments as draw
 
     monkeypatch.setenv("DLTEACH_CACHE", str(tmp_path))
     calls = []

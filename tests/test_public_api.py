@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import dlteach as dt
+from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -117,8 +118,8 @@ def _code(path):
         if cell["cell_type"] != "code":
             continue
         src = "".join(cell["source"])
-        # IPython magics and shell lines are not Python
-        cells.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines()))
+        # IPython magics and shell lines become the Python calls IPython runs for them
+        cells.append(TransformerManager().transform_cell(src))
     return "\n".join(cells)
 
 
