@@ -27,6 +27,8 @@ APPS = [  # file, explorer class, title, what to try
      "Give a big network little data, then tame it."),
     ("cnn", "ConvExplorer", "Convolution (lesson 11)", "Slide a kernel over a digit."),
     ("explaining", "ExplainExplorer", "Explaining a model (lesson 12)", "Which pixels made the network decide?"),
+    ("draw", "DigitDrawer", "Draw a digit (lessons 09, 11, 12)",
+     "Draw a digit with the mouse or a finger: two networks read it and show where they looked."),
     ("small", "SmallModelsExplorer", "Small data, small models (lesson 13)",
      "Distil, prune and quantise; watch accuracy against size."),
 ]
