@@ -191,3 +191,36 @@ def test_conv_input_errors_name_the_shape_and_the_fix():
         MaxPool2D(2, strides=(1, 0))
     with pytest.raises(ValueError, match="padding"):
         Conv2D(1, 1, padding="full")
+
+
+# ---------------------------------------------------------------- optimizers.py
+
+@pytest.mark.parametrize("centered", [False, True])
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_rmsprop_follows_the_keras_update_rule_written_out_per_weight(centered, momentum):
+    """Keras 3's RMSprop, one scalar at a time:
+    v <- rho v + (1 - rho) g^2;  centered: avg <- rho avg + (1 - rho) g, denominator = v - avg^2 + eps
+    increment = lr g / sqrt(denominator);  momentum: m <- momentum m + increment, w <- w - m."""
+    from dlteach.core import RMSprop
+    rng = np.random.default_rng(3)
+    lr, rho, eps = 0.01, 0.8, 1e-3
+    opt = RMSprop(lr, rho=rho, momentum=momentum, epsilon=eps, centered=centered)
+    w = rng.normal(size=3)
+    w_ref = w.copy()
+    v, avg, m = np.zeros(3), np.zeros(3), np.zeros(3)
+    for _ in range(5):
+        g = rng.normal(size=3)
+        opt.step([("w", w, g.copy())])
+        for j in range(3):
+            v[j] = rho * v[j] + (1 - rho) * g[j] ** 2
+            denominator = v[j] + eps
+            if centered:
+                avg[j] = rho * avg[j] + (1 - rho) * g[j]
+                denominator = v[j] - avg[j] ** 2 + eps
+            increment = lr * g[j] / denominator ** 0.5
+            if momentum:
+                m[j] = momentum * m[j] + increment
+                w_ref[j] -= m[j]
+            else:
+                w_ref[j] -= increment
+        np.testing.assert_allclose(w, w_ref, rtol=1e-13, atol=0)
