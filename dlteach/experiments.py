@@ -268,7 +268,7 @@ def _load_or_train(model: Sequential, name: str, train) -> Sequential:
 def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
     """Lesson 11's training: the Keras twin of `model`, Keras's own fit (float32, Adam 2e-3,
     shuffled batches of 32); the trained weights are copied back into `model`."""
-    from ..keras_twin import keras_fit  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
+    from .keras_twin import keras_fit  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
 
     X_train, _, y_train, _ = data.load_digits(seed=seed)
     kmodel, _ = keras_fit(model, X_train.reshape(-1, 8, 8, 1), data.one_hot(y_train, 10), "adam", epochs=epochs,
