@@ -12,6 +12,7 @@ from dlteach import strokes as C
 from dlteach.experiments import digits_cnn
 from dlteach.widgets import DigitDrawer
 from dlteach.widgets.canvas import DrawingCanvas
+from twin_tolerance import twin_tol
 
 ONE = [[[0.5, 0.15], [0.5, 0.85]]]
 _t = np.linspace(0, 2 * np.pi, 60)
@@ -154,7 +155,7 @@ def test_the_cnn_is_the_keras_model_and_as_good_as_lesson_11():
     kmodel = keras_twin.to_keras(cnn, dtype="float64", input_shape=(8, 8, 1))
     _, X_test, _, y_test = data.load_digits()
     X = X_test.reshape(-1, 8, 8, 1)
-    np.testing.assert_allclose(cnn.predict(X), kmodel.predict(X, verbose=0), atol=1e-12)
+    np.testing.assert_allclose(cnn.predict(X), kmodel.predict(X, verbose=0), atol=twin_tol(1e-12))
     assert DigitDrawer(cnn=True).test_accuracy()["cnn"] > 0.97
 
 

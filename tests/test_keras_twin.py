@@ -7,6 +7,7 @@ import tensorflow as tf
 import dlteach as dt
 from dlteach import keras_twin as kt
 from dlteach.core import ACTIVATIONS, binary_crossentropy, categorical_crossentropy, mse, rel_error
+from twin_tolerance import twin_tol
 
 LOSSES = [  # (loss, output activation, n_out)
     ("mse", "linear", 2),
@@ -40,9 +41,9 @@ def test_gradients_equal_gradient_tape(depth, activation, loss, out_act, n_out):
     ours_loss, ours = model.loss_and_grads(X, y, training=False)
     kmodel = kt.to_keras(model)
     keras_loss, theirs = kt.keras_loss_and_gradients(kmodel, X, y, model.loss)
-    assert abs(ours_loss - keras_loss) <= 1e-12 * abs(keras_loss)
+    assert abs(ours_loss - keras_loss) <= twin_tol(1e-12) * abs(keras_loss)
     for (name, _, _), a, b in zip(model.params(), ours, theirs):
-        assert rel_error(a, b) < 1e-10, name
+        assert rel_error(a, b) < twin_tol(1e-10), name
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -112,8 +113,8 @@ def test_100_step_trajectories_equal_keras_optimizers(name, kwargs, dtype, tol):
     result = kt.side_by_side(model, X, y, name, epochs=20, batch_size=16, seed=5, dtype=dtype,
                              learning_rate=lr, **kwargs)
     assert result["steps"] == 100
-    assert max(result["weight_diff"]) < tol
-    assert np.allclose(result["ours"], result["keras"], rtol=1e-12 if dtype == "float64" else 1e-5)
+    assert max(result["weight_diff"]) < twin_tol(tol)
+    assert np.allclose(result["ours"], result["keras"], rtol=twin_tol(1e-12) if dtype == "float64" else 1e-5)
     assert result["ours"][-1] < result["ours"][0]  # it did learn something
 
 
@@ -132,8 +133,8 @@ def test_fit_history_equals_keras_model_fit(out_act, loss, units):
                   validation_data=(X_val, y_val))  # last batch is 10 of 20: means weighted by batch size
     assert set(khist) == set(ours.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     for key in khist:
-        assert np.max(np.abs(np.array(khist[key]) - ours[key])) < 1e-12, key
-    assert kt.max_weight_difference(model, kmodel) < 1e-12
+        assert np.max(np.abs(np.array(khist[key]) - ours[key])) < twin_tol(1e-12), key
+    assert kt.max_weight_difference(model, kmodel) < twin_tol(1e-12)
 
 
 def test_round_trip_and_dropout_off_at_inference():
@@ -171,14 +172,14 @@ def test_a_cnn_sequential_equals_keras_gradient_tape_and_model_fit():
     ours, grads = model.loss_and_grads(X, Y)
     kmodel = kt.to_keras(model, input_shape=X.shape[1:])
     theirs, kgrads = kt.keras_loss_and_gradients(kmodel, X, Y, model.loss)
-    assert abs(ours - theirs) <= 1e-12 * abs(theirs)
+    assert abs(ours - theirs) <= twin_tol(1e-12) * abs(theirs)
     for (name, _, _), a, b in zip(model.params(), grads, kgrads):
-        assert rel_error(a, b) < 1e-12, name
+        assert rel_error(a, b) < twin_tol(1e-12), name
     kmodel, khist = kt.keras_fit(model, X, Y, "adam", epochs=4, batch_size=8, learning_rate=0.01)
     h = dt.fit(model, X, Y, "adam", epochs=4, batch_size=8, learning_rate=0.01, shuffle=False, verbose=0)
     for key in ("loss", "accuracy"):
-        assert np.max(np.abs(np.array(khist[key]) - h[key])) < 1e-12, key
-    assert kt.max_weight_difference(model, kmodel) < 1e-12
+        assert np.max(np.abs(np.array(khist[key]) - h[key])) < twin_tol(1e-12), key
+    assert kt.max_weight_difference(model, kmodel) < twin_tol(1e-12)
     with pytest.raises(ValueError, match="needs input_shape"):
         kt.to_keras(_cnn())
 
@@ -194,5 +195,5 @@ def test_fit_through_the_keras_trainer_gives_the_same_history():
     theirs = dt.fit(b, X, y, "adam", epochs=5, batch_size=16, learning_rate=0.05, verbose=0, trainer=twin)
     assert set(ours.history) == set(theirs.history) == {"loss", "accuracy"}
     for key in ours.history:
-        assert np.max(np.abs(np.array(ours[key]) - theirs[key])) < 1e-12, key
+        assert np.max(np.abs(np.array(ours[key]) - theirs[key])) < twin_tol(1e-12), key
     assert twin.last_output.shape == (50 - 3 * 16, 1)  # the last batch's output, before its step
