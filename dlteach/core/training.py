@@ -249,8 +249,10 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
             finite_weights = all(np.all(np.isfinite(value)) for _, value, _ in model.params())
             if not finite_weights:  # the last step overflowed: the next loss would be NaN
                 logs["loss"] = float("nan")
+            val_out = None  # one forward pass of the validation data serves val_loss and val_accuracy
             if np.isfinite(logs["loss"]) and validation_data is not None:
-                logs["val_loss"] = model.evaluate(X_val, y_val)
+                val_out = model._forward(X_val)
+                logs["val_loss"] = model._output_loss(y_val, val_out)[0] + model.penalty()  # = evaluate()
         if is_divergent(logs["loss"], history.initial_loss, divergence_factor):
             model.set_weights(good_weights)
             history.stopped = "diverged"
@@ -263,7 +265,8 @@ def fit(model, X, y, optimizer: Optimizer | str = "sgd", epochs: int = 10, batch
             else:  # a trainer that does not report its outputs: the accuracy after the epoch
                 logs["accuracy"] = accuracy(model, X, y)
             if validation_data is not None:
-                logs["val_accuracy"] = accuracy(model, X_val, y_val)
+                val_out = model._forward(X_val) if val_out is None else val_out
+                logs["val_accuracy"] = _fraction_correct(val_out, y_val, model.loss.from_logits)
         history.append(epoch, logs)
         for cb in callbacks:
             cb.on_epoch_end(epoch, logs, model, history)
