@@ -178,8 +178,10 @@ class DigitDrawer:
         """The canvas and its clear button beside the live probabilities and saliency maps."""
         import ipywidgets as W  # noqa: PLC0415
 
-        status = W.HTML(layout=W.Layout(width="640px"))
-        image = W.Image(format="png", layout=W.Layout(width="688px"))
+        from .base import figure_image  # noqa: PLC0415
+
+        status = W.HTML()
+        image = figure_image()  # natural size (688 px) where there is room, scaled down where not
 
         def show():
             png = self.png()  # first, so that the text and the figure change together
@@ -189,6 +191,7 @@ class DigitDrawer:
 
         self._listeners.append(show)
         show()
-        ui = W.HBox([self.canvas, W.VBox([status, image], layout=W.Layout(margin="0 0 0 12px"))])
+        right = W.VBox([status, image], layout=W.Layout(margin="0 0 0 12px", flex="1 1 0", min_width="0"))
+        ui = W.HBox([self.canvas, right], layout=W.Layout(flex_flow="row wrap"))
         ui.canvas, ui.status, ui.image = self.canvas, status, image
         return ui
