@@ -86,6 +86,8 @@ def main(argv: list[str]) -> int:
         failures += [f"{path}: stderr in {line}" for line in stderr]
     if failures:
         print("\n".join(["", "Lessons that failed:", *failures]), file=sys.stderr)
+    failed = len({f.split(":", 1)[0] for f in failures})
+    print(f"lessons: {len(paths) - failed} passed, {failed} failed")
     return 1 if failures else 0
 
 
