@@ -6,11 +6,13 @@ every axis is labelled.
 """
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
-__all__ = ["ORANGE", "BLUE", "GREEN", "GREY", "CLASS_COLOURS", "DIVERGING", "BACKGROUND",
+__all__ = ["blitted_png", "ORANGE", "BLUE", "GREEN", "GREY", "CLASS_COLOURS", "DIVERGING", "BACKGROUND",
            "grid", "decision_boundary", "class_map", "scatter_points", "loss_curves", "layer_positions",
            "network_diagram", "update_network", "loss_surface", "path", "activation_plot", "confusion_matrix",
            "image_grid", "computational_graph", "LiveLossPlot"]
@@ -321,3 +323,19 @@ class LiveLossPlot:
     def on_train_end(self, model, history):
         if history.epoch and history.epoch[-1] % self.every != 0:
             self.redraw(history)  # always show the last epoch
+
+
+def blitted_png(fig, background, artists) -> bytes:
+    """PNG bytes of `fig` redrawn by blitting: the kept `background` (from canvas.copy_from_bbox) plus
+    only the changing `artists`, encoded with fast compression (level 1 costs a third of the default
+    for 10 % more bytes): what a live explorer sends after every change."""
+    from PIL import Image  # noqa: PLC0415
+
+    fig.canvas.restore_region(background)
+    for artist in artists:
+        fig.draw_artist(artist)
+    width, height = fig.canvas.get_width_height()
+    buf = io.BytesIO()
+    Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)
+    return buf.getvalue()

@@ -6,28 +6,16 @@ Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it m
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+from browser_support import ROOT, chromium_page, free_port, require_chromium
+
 pytestmark = pytest.mark.browser
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI must run the app test, but /usr/bin/chromium is missing (make browser installs it).")
-    pytest.skip("Debian's chromium is not installed (run `make browser` as root)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -64,37 +52,27 @@ def test_index_lists_every_explorer_page():
 
 
 def test_playground_app_answers_a_slider(app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page_errors = []
+    page_errors = []
+    with chromium_page() as page:
         page.on("pageerror", lambda err: page_errors.append(str(err)))
-        try:
-            page.goto(app + "/voila/render/index.ipynb")
-            page.get_by_role("link", name="The Playground").click()
-            page.wait_for_url(re.compile(r".*/playground\.ipynb$"))
-            image = page.locator(".widget-image").first
-            image.wait_for(state="visible", timeout=120_000)
-            page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
-                                   " return i && i.naturalWidth > 0; }", timeout=60_000)
-            assert page.locator("text=import dlteach").count() == 0, "Voila must not show the code"
-            before = image.get_attribute("src")
-            noise = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="noise"))
-            noise.locator(".noUi-handle").first.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function("before => document.querySelector('.widget-image').src !== before", arg=before,
-                                   timeout=30_000)
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ROOT / ".cache" / "app_playground.png"))
-            text = page.inner_text("body")
-            for bad in ("Traceback", "Error", "There was an error"):
-                assert bad not in text, f"{bad!r} on the page:\n{text[-1500:]}"
-            assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-            assert page_errors == []
-        finally:
-            browser.close()
+        page.goto(app + "/voila/render/index.ipynb")
+        page.get_by_role("link", name="The Playground").click()
+        page.wait_for_url(re.compile(r".*/playground\.ipynb$"))
+        image = page.locator(".widget-image").first
+        image.wait_for(state="visible", timeout=120_000)
+        page.wait_for_function("() => { const i = document.querySelector('.widget-image');"
+                               " return i && i.naturalWidth > 0; }", timeout=60_000)
+        assert page.locator("text=import dlteach").count() == 0, "Voila must not show the code"
+        before = image.get_attribute("src")
+        noise = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="noise"))
+        noise.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("before => document.querySelector('.widget-image').src !== before", arg=before,
+                               timeout=30_000)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ROOT / ".cache" / "app_playground.png"))
+        text = page.inner_text("body")
+        for bad in ("Traceback", "Error", "There was an error"):
+            assert bad not in text, f"{bad!r} on the page:\n{text[-1500:]}"
+        assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert page_errors == []

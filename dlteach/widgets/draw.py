@@ -11,13 +11,11 @@ The drawing is turned into an 8x8 image exactly as the training digits were made
 """
 from __future__ import annotations
 
-import io
 import time
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
 
 from .. import data, plots
 from ..core import accuracy, saliency
@@ -159,14 +157,7 @@ class DigitDrawer:
         """The figure as PNG bytes: rendered by Agg and encoded with fast compression (it is
         rebuilt after every stroke; level 1 costs a third of the default)."""
         fig = self.draw()
-        fig.canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            fig.draw_artist(artist)
-        width, height = fig.canvas.get_width_height()
-        buf = io.BytesIO()
-        PILImage.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return plots.blitted_png(fig, self._background, self._dynamic)
 
     def show(self):
         """Display the current figure as a static picture."""

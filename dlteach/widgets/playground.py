@@ -11,12 +11,10 @@ dlteach.plots. This module only holds state and composes them.
 """
 from __future__ import annotations
 
-import io
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image as PILImage
 
 from .. import data, plots
 from ..core import L1L2, MLP, Callback, fit, get_optimizer
@@ -344,14 +342,7 @@ class Playground:
         artists (see _build_figure). Fast PNG compression: the image is rebuilt on every tick, and
         level 1 costs a third of the default for 10% more bytes."""
         fig = self.draw()
-        fig.canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            fig.draw_artist(artist)
-        width, height = fig.canvas.get_width_height()
-        buf = io.BytesIO()
-        PILImage.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buf, format="png", compress_level=1)
-        return buf.getvalue()
+        return plots.blitted_png(fig, self._background, self._dynamic)
 
     def show(self):
         """Display the current figure as a PNG in the notebook (a static picture: nbviewer shows it)."""
