@@ -244,3 +244,21 @@ def test_small_models_explorer():
     sizes = [b for _, b in ex.prune_curve]
     assert sizes == sorted(sizes, reverse=True) and accs[0] > 0.95 and accs[-1] < 0.7
     assert ex.quant_curve[0][0] < 0.6 and ex.quant_curve[2][0] > 0.95  # 2 bits breaks it, 4 bits does not
+
+
+def test_log_sliders_have_their_value_on_their_grid():
+    """The browser snaps a slider to its grid when it is shown: a default off the grid (0.03 on a
+    grid of 10**(-5 + 0.1 k)) would change in the kernel before anyone touched it."""
+    import ipywidgets as W
+
+    import dlteach as dt
+
+    uis = [dt.widgets.Playground(learning_rate=0.03).widget(), dt.widgets.OptimizerExplorer().widget(),
+           dt.widgets.GradientDescentExplorer(learning_rate=0.09).widget()]
+    sliders = [w for ui in uis for w in ui.controls.values() if isinstance(w, W.FloatLogSlider)]
+    assert len(sliders) == 3
+    for s in sliders:
+        k = (np.log10(s.value) - s.min) / s.step
+        assert abs(k - round(k)) < 1e-6, (s.description, s.value, s.min)
+        assert s.min <= np.log10(s.value) <= s.max
+    assert sliders[0].value == 0.03 and 10 ** sliders[0].min >= 1e-5 - 1e-12 and 10 ** sliders[0].max <= 10

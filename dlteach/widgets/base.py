@@ -31,6 +31,18 @@ def arrange(controls):
     return W.HBox(list(controls), layout=W.Layout(flex_flow="row wrap", width="100%"))
 
 
+def log_slider(value: float, low: float, high: float, step: float = 0.1, **kwargs):
+    """A base-10 log slider whose grid passes through `value`: the browser snaps a slider's value to
+    its grid as soon as it is shown, so a grid from log10(low) would turn 0.03 into 0.0316 in the
+    kernel without anyone touching it. The ends stay inside [low, high]."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    anchor = np.log10(value)
+    lo = anchor - np.floor((anchor - np.log10(low)) / step + 1e-9) * step
+    hi = anchor + np.floor((np.log10(high) - anchor) / step + 1e-9) * step
+    return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=".3g", **kwargs)
+
+
 def figure_image():
     """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not."""
     import ipywidgets as W  # noqa: PLC0415
@@ -129,8 +141,7 @@ class Explorer:
             if p.choices is not None:
                 w = W.Dropdown(options=list(p.choices), value=value, description=label)
             elif p.log:
-                w = W.FloatLogSlider(value=value, base=10, min=np.log10(p.low), max=np.log10(p.high),
-                                     step=p.step or 0.1, description=label, readout_format=".3g")
+                w = log_slider(value, p.low, p.high, p.step or 0.1, description=label)
             elif isinstance(p.default, int):
                 w = W.IntSlider(value=value, min=p.low, max=p.high, step=p.step or 1, description=label)
             else:

@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from .. import data
 from . import playground as P
-from .base import arrange, figure_image
+from .base import arrange, figure_image, log_slider
 
 
 def build(pg: "P.Playground"):
@@ -18,8 +18,7 @@ def build(pg: "P.Playground"):
         "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise"),
         "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio"),
         "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
-        "learning_rate": W.FloatLogSlider(value=c["learning_rate"], base=10, min=-5, max=1, step=0.1,
-                                          description="learning rate", readout_format=".3g"),
+        "learning_rate": log_slider(c["learning_rate"], 1e-5, 10.0, 0.1, description="learning rate"),
         "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description="activation"),
         "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description="hidden layers"),
         "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description="neurons/layer"),
