@@ -254,3 +254,19 @@ def test_blitted_png_equals_a_full_render(settings):
     diff = np.abs(blitted - full).max(axis=2)
     # the same picture: only anti-aliased edges blended over the kept background differ, slightly
     assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))
+
+
+def test_training_settings_say_they_apply_at_the_next_step():
+    """Learning rate, batch size, optimizer, regularisation and backend change nothing on the figure
+    until the next step: the widget says so at once, and the note goes away with the step."""
+    pg = Playground(dataset="xor", seed=0)
+    ui = pg.widget()
+    assert ui.note.value == ""
+    ui.controls["batch_size"].value = 20
+    assert "batch size = 20: applies from the next step" in ui.note.value and ui.message.value == ""
+    ui.step_button.click()
+    assert ui.note.value == "" and pg.epoch == 10
+    ui.controls["noise"].value = 0.1          # a data setting redraws at once: no note
+    assert ui.note.value == ""
+    if "tooltip" in ui.play.trait_names():  # ipywidgets 8; 7.7 (Colab) has none on Play
+        assert "play" in ui.play.tooltip

@@ -11,6 +11,10 @@ from . import playground as P
 from .base import arrange, figure_image, log_slider
 
 
+# Settings of the training itself: the figure only changes at the next step.
+TRAINING_SETTINGS = ("learning_rate", "batch_size", "optimizer", "regularization", "reg_rate", "backend")
+
+
 def build(pg: "P.Playground"):
     c = pg.cfg
     controls = {
@@ -34,8 +38,11 @@ def build(pg: "P.Playground"):
     }
     image = figure_image()
     status = W.HTML()
+    note = W.HTML()  # a neutral note for settings that act at the next step (message is for errors)
     message = W.HTML()
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
+    if "tooltip" in play.trait_names():  # ipywidgets 8 (Colab's 7.7 has no tooltip on Play)
+        play.tooltip = "play: one epoch per tick; stop; repeat"
     step_button = W.Button(description="step (10 epochs)", icon="step-forward")
     reset_button = W.Button(description="reset", icon="refresh", tooltip="new random initial weights")
     rewind_button = W.Button(description="rewind", icon="fast-backward", tooltip="same initial weights, epoch 0")
@@ -43,6 +50,7 @@ def build(pg: "P.Playground"):
     def show():
         image.value = pg.png()
         status.value = f"<b>epoch {pg.epoch}</b>"
+        note.value = ""  # a step or a redraw has applied every setting
         message.value = (f"<span style='color:#b2182b'>{pg.message}</span>" if pg.message else "")
 
     def on_change(key):
@@ -53,6 +61,9 @@ def build(pg: "P.Playground"):
                 message.value = f"<span style='color:#b2182b'>{err}</span>"
                 return
             show()
+            # settings of training itself change nothing on the figure until the next step: say so at once
+            note.value = (f"<span style='color:#444'>{controls[key].description} = {change['new']}: applies from "
+                          "the next step (press step or play)</span>" if key in TRAINING_SETTINGS else "")
         return handler
 
     for key, w in controls.items():
@@ -67,10 +78,10 @@ def build(pg: "P.Playground"):
     reset_button.on_click(lambda _: (pg.reset(), show()))
     rewind_button.on_click(lambda _: (pg.rewind(), show()))
     show()
-    buttons = W.HBox([play, step_button, reset_button, rewind_button, status],
+    buttons = W.HBox([play, step_button, reset_button, rewind_button, status, note],
                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
     ui = W.VBox([arrange(controls.values()), buttons, message, image])
-    ui.controls, ui.image, ui.status, ui.message = controls, image, status, message
+    ui.controls, ui.image, ui.status, ui.message, ui.note = controls, image, status, message, note
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
 
     # Export: the current settings as a Keras script (Playground.to_keras_code), shown and hidden by a button.
