@@ -156,6 +156,7 @@ def keras_loss_and_gradients(kmodel, X, y, loss, training: bool = False):
 
 
 def max_weight_difference(model, kmodel) -> float:
+    """Largest absolute difference between a dlteach model's weights and its Keras twin's."""
     return max(float(np.max(np.abs(w - np.asarray(k, dtype=np.float64))))
                for w, k in zip(model.get_weights(), kmodel.get_weights()))
 

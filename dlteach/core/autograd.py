@@ -19,6 +19,9 @@ def _overflow_checked(compute, op: str) -> float:
 
 
 class Value:
+    """A scalar in a computational graph (micrograd style): arithmetic, exp, log, tanh, sigmoid, relu build
+    the graph; backward() fills .grad of every Value it depends on by the chain rule."""
+
     def __init__(self, data, _children=(), op: str = "", label: str = ""):
         if isinstance(data, Value):
             raise TypeError("Value(Value(...)) is not needed; use the Value itself.")

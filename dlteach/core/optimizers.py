@@ -47,6 +47,9 @@ CHECKS = {
 
 
 class Optimizer:
+    """Base of the optimizers: step(params) updates every (weight, gradient) pair in place with
+    update(i, w, g); hyperparameters are checked in the constructor and in set(**changes)."""
+
     name = "optimizer"
     hyperparameters: tuple[str, ...] = ("learning_rate",)
 
@@ -121,6 +124,9 @@ class Optimizer:
 
 
 class SGD(Optimizer):
+    """Gradient descent, Keras's rule: w <- w - lr g; with momentum m <- mu m - lr g, w <- w + m;
+    Nesterov w <- w + mu m - lr g (Keras's reparametrised look-ahead)."""
+
     name = "sgd"
     hyperparameters = ("learning_rate", "momentum", "nesterov")
 
@@ -142,6 +148,9 @@ class SGD(Optimizer):
 
 
 class RMSprop(Optimizer):
+    """RMSprop, Keras's rule: v <- rho v + (1 - rho) g**2, w <- w - lr g / sqrt(v + eps) (eps inside
+    the root); centered subtracts the squared running mean of g; momentum accumulates the increments."""
+
     name = "rmsprop"
     hyperparameters = ("learning_rate", "rho", "momentum", "epsilon", "centered")
 
@@ -167,6 +176,11 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
+    """Adam, Keras's rule: m <- m + (g - m)(1 - beta_1), v <- v + (g**2 - v)(1 - beta_2),
+    w <- w - alpha m / (sqrt(v) + eps) with alpha = lr sqrt(1 - beta_2**t) / (1 - beta_1**t) (the bias
+    correction folded into the step; the paper's eps is eps / sqrt(1 - beta_2**t)); amsgrad uses max(v).
+    """
+
     name = "adam"
     hyperparameters = ("learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad")
 

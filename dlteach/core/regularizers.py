@@ -9,6 +9,9 @@ from ._compat import check_keras_constant, keras_constant
 
 
 class L1L2:
+    """Weight penalty l1 sum|W| + l2 sum(W**2) (Keras's, no 1/2), added to the loss; its gradient
+    l1 sign(W) + 2 l2 W is added to dW. Factors >= 0, taken through float32 as Keras does."""
+
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         self.l1 = check_keras_constant(l1, "l1")  # >= 0, and a float32 number as in Keras
         self.l2 = check_keras_constant(l2, "l2")

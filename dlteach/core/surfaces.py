@@ -58,6 +58,8 @@ SURFACES = {
 
 
 def get_surface(name) -> Surface:
+    """The loss surface of lessons 04/05 by name (bowl, ravine, rosenbrock, two_valleys), or
+    a Surface as is."""
     if isinstance(name, Surface):
         return name
     return lookup(name, SURFACES, "surface")

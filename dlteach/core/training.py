@@ -112,6 +112,8 @@ def is_divergent(loss: float, initial_loss: float, factor: float = 1e4) -> bool:
 
 
 def divergence_message(epoch: int, loss: float, initial_loss: float, learning_rate: float) -> str:
+    """What fit says when training diverged: at which epoch, how the loss grew, the learning rate to
+    try instead and which weights were kept."""
     what = "became NaN or infinite" if not np.isfinite(loss) else f"grew from {initial_loss:.3g} to {loss:.3g}"
     kept = f"Weights from epoch {epoch - 1} kept." if epoch > 1 else "Initial weights kept."
     return (f"Training diverged at epoch {epoch}: the loss {what}. Try a smaller learning rate than "
