@@ -52,23 +52,30 @@ def jupyterlab(root: Path):
     news.mkdir(parents=True, exist_ok=True)
     (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news toast
     log_path = root / "server.log"
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+               "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
+               f"--LabApp.user_settings_dir={root / '.lab-settings'}", "--LabApp.news_url=",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    with serving(command, f"http://127.0.0.1:{port}", "/api", log_path, env=env) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(command, url: str, probe: str, log_path: Path, timeout: float = 60, **popen):
+    """Run a server command in its own process group (its log in log_path), wait until url + probe
+    answers, yield url, and stop the server and everything it started."""
     with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-             "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-             "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
-             f"--LabApp.user_settings_dir={root / '.lab-settings'}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + timeout
             while True:
                 try:
-                    urllib.request.urlopen(url + "/api", timeout=1)
+                    urllib.request.urlopen(url + probe, timeout=2)
                     break
                 except OSError:
                     if server.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("JupyterLab did not start: " + log_path.read_text()[-2000:])
+                        pytest.fail(f"{command[0]} ... did not serve: " + log_path.read_text()[-2000:])
                     time.sleep(0.25)
             yield url
         finally:

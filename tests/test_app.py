@@ -3,16 +3,11 @@ link to the Playground, moves the noise slider and sees the picture change, with
 
 Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it must run.
 """
-import os
 import re
-import signal
-import subprocess
-import time
-import urllib.request
 
 import pytest
 
-from browser_support import ROOT, chromium_page, free_port, require_chromium
+from browser_support import ROOT, chromium_page, free_port, require_chromium, serving
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -22,26 +17,9 @@ require_chromium()
 def app(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("app") / "voila.log"
-    log = open(log_path, "w")
-    server = subprocess.Popen(["make", "--no-print-directory", "app", f"APP_PORT={port}"], cwd=ROOT,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("make app did not serve: " + log_path.read_text()[-2000:])
-            time.sleep(0.25)
-    yield url
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-    log.close()
+    with serving(["make", "--no-print-directory", "app", f"APP_PORT={port}"], f"http://127.0.0.1:{port}", "/",
+                 log_path, timeout=90, cwd=ROOT) as url:
+        yield url
 
 
 def test_index_lists_every_explorer_page():
