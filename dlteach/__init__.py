@@ -12,6 +12,7 @@ Layers (imports only point down):
     dlteach.experiments  the lessons' trained models and runs (pure NumPy + data)
     dlteach.data         datasets, splits, scaling, one-hot
     dlteach.core         the from-scratch NumPy engine; every public name is also dlteach.<name>
+    dlteach.lesson       expect (a claim of the text, checked), show_source, spread over seeds
 
 `import dlteach` is light: it imports NumPy, the engine, `data` and `experiments`, never
 TensorFlow, matplotlib or ipywidgets. `dt.plots`, `dt.widgets`, `dt.keras_twin` and
@@ -23,12 +24,13 @@ import importlib
 
 from . import core, data, experiments
 from .core import *  # noqa: F403 (core.__all__ is written out: the engine's public names)
+from .lesson import ClaimError, Spread, expect, show_source, spread
 
 __version__ = "0.1.0"
 
 _LAZY = ("plots", "widgets", "keras_twin", "exercises")  # heavy (matplotlib, ipywidgets, TensorFlow)
 
-__all__ = [*core.__all__, "data", "experiments", *_LAZY]
+__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "data", "experiments", *_LAZY]
 
 
 def __getattr__(name):
