@@ -1,13 +1,28 @@
-"""Latency of one Playground update: a training step of 10 epochs on 500 points (250 train)
-plus the redraw to the PNG that the widget shows, for both backends.
+"""How fast every explorer answers a control change, and how fast the Playground trains and redraws.
 
-    python benchmarks/bench_explorers.py      (or: make bench)
+    python benchmarks/bench_explorers.py              (or: make bench)
+    python benchmarks/bench_explorers.py --quick      (fewer samples: a smoke run)
+    python benchmarks/bench_explorers.py --only Playground
 
-Prints median and 95th percentile over 30 updates (after 3 warm-up updates), split into the
-training part and the drawing part. Target: under 100 ms median for the from-scratch backend.
-Wall-clock times depend on what else the machine runs; the CPU time of this process (all its
-threads) is printed beside them, a steadier number for comparing two versions on a busy machine.
+One table, in milliseconds of kernel-side time (compute + PNG, what the widget waits for):
+
+- every lesson explorer (the Explorer subclasses of dlteach.widgets), one row each: each control is
+  moved back and forth across its range (ends and middle of a slider, every choice of a menu), each
+  move is `set(...)` + `png()`; the row gives the median and p95 over all its moves and the control
+  whose median is the worst, with that median;
+- the Playground's controls (set + png), and its update at three settings (default; largest: 6 hidden
+  layers x 8 neurons; batch size 1), for both backends. An update is what the step button does:
+  `step(10)` + `png()` (10 epochs + redraw). Where the Playground has a time budget per frame
+  (`Playground.frame`, what play and step call in the widget), a second row gives the frame time and
+  the epochs each frame trained.
+
+Each measured row follows 2 warm-up moves (first-use costs, such as importing TensorFlow or a cached
+model trained once, are not a control's response). Wall-clock times depend on what else the machine
+runs: the load average (uptime) is printed first, and the CPU time of this process beside each row.
 """
+from __future__ import annotations
+
+import argparse
 import os
 import time
 
@@ -16,35 +31,143 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np  # noqa: E402
 
-from dlteach.widgets import Playground  # noqa: E402
+from dlteach import widgets  # noqa: E402
+from dlteach.widgets import Explorer, Playground  # noqa: E402
+from dlteach.widgets import playground as P  # noqa: E402
 
-REPEATS, WARMUP = 30, 3
+HEADER = (f"{'explorer / setting':<34s} {'n':>4s} {'median':>8s} {'p95':>8s} {'max':>8s} {'cpu med':>8s}  "
+          "worst control (its median) / note")
 
 
-def measure(backend):
-    pg = Playground(backend=backend, n=500, train_ratio=0.5)
-    train, draw, total, cpu = [], [], [], []
-    for i in range(WARMUP + REPEATS):
-        c0, t0 = time.process_time(), time.perf_counter()
-        pg.step(10)
-        t1 = time.perf_counter()
-        pg.png()
-        c2, t2 = time.process_time(), time.perf_counter()
-        if i >= WARMUP:
-            train.append(t1 - t0)
-            draw.append(t2 - t1)
-            total.append(t2 - t0)
-            cpu.append(c2 - c0)
-    return [np.array(x) * 1000 for x in (train, draw, total, cpu)]
+def control_values(p, k: int = 3):
+    """Values to move a control through: every choice, or k points across a slider's range (log-spaced
+    for a log slider), in an order where each move changes the value (low, high, middle, ...)."""
+    if p.choices is not None:
+        return list(p.choices)
+    if p.log:
+        values = list(np.geomspace(p.low, p.high, k))
+    else:
+        values = list(np.linspace(p.low, p.high, k))
+    if isinstance(p.default, int):
+        values = [int(round(v)) for v in values]
+    return [values[0], values[-1], *values[1:-1]]
+
+
+def timed(fn):
+    c0, t0 = time.process_time(), time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
+
+
+def row(name, wall, cpu, note=""):
+    wall = np.asarray(wall)
+    print(f"{name:<34s} {len(wall):4d} {np.median(wall):8.1f} {np.percentile(wall, 95):8.1f} {wall.max():8.1f} "
+          f"{np.median(cpu):8.1f}  {note}", flush=True)
+
+
+def bench_explorer(cls, rounds: int):
+    """Move every control of one explorer through its values `rounds` times; set + png each move."""
+    ex = cls()
+    ex.png()
+    wall, cpu, per_control = [], [], {}
+    for name, p in cls.PARAMS.items():
+        values = control_values(p)
+        moves = [v for _ in range(rounds) for v in values]
+        times = []
+        for i, v in enumerate([values[1 % len(values)], values[0]] + moves):  # 2 warm-up moves
+            try:
+                w, c = timed(lambda: (ex.set(**{name: v}), ex.png()))
+            except ValueError:
+                continue  # a refused combination (e.g. a loss and a prediction it cannot take)
+            if i >= 2:
+                times.append(w)
+                cpu.append(c)
+        ex.set(**{name: p.default})
+        wall += times
+        per_control[name] = float(np.median(times)) if times else float("nan")
+    worst = max(per_control, key=per_control.get)
+    row(cls.__name__, wall, cpu, f"{worst} ({per_control[worst]:.0f})")
+
+
+def playground_controls(rounds: int):
+    """The Playground's controls (set + png), each moved across its range, after 20 trained epochs."""
+    pg = Playground()
+    pg.step(20)
+    pg.png()
+    moves = {"dataset": ["spiral", "circle"], "noise": [0.5, 0.0, 0.25], "train_ratio": [0.1, 0.9, 0.5],
+             "batch_size": [1, 30, 10], "learning_rate": [1e-5, 10.0, 0.03], "activation": list(P.ACTIVATIONS),
+             "hidden": [6, 0, 2], "neurons": [8, 1, 4], "regularization": ["L1", "L2", "none"],
+             "reg_rate": [0.001, 10.0, 0.0], "features": [("x1", "x2", "x1^2", "x2^2"), ("x1", "x2")],
+             "optimizer": list(P.OPTIMIZERS), "loss": ["mse", "cross-entropy"], "seed": [1, 0]}
+    wall, cpu, per_control = [], [], {}
+    for name, values in moves.items():
+        times = []
+        for i, v in enumerate([values[-1], values[0]] * 1 + values * rounds):
+            w, c = timed(lambda: (pg.set(**{name: v}), pg.png()))
+            if i >= 2:
+                times.append(w)
+                cpu.append(c)
+        wall += times
+        per_control[name] = float(np.median(times))
+    worst = max(per_control, key=per_control.get)
+    row("Playground controls", wall, cpu, f"{worst} ({per_control[worst]:.0f})")
+
+
+def playground_updates(label, repeats, max_seconds, **settings):
+    """step(10) + png(), repeated; and the per-frame time budget where the Playground has one."""
+    pg = Playground(**settings)
+    wall, cpu = [], []
+    start = time.perf_counter()
+    for i in range(2 + repeats):
+        w, c = timed(lambda: (pg.step(10), pg.png()))
+        if i >= 2:
+            wall.append(w)
+            cpu.append(c)
+        if time.perf_counter() - start > max_seconds and len(wall) >= 3:
+            break
+    row(f"Playground {label}", wall, cpu, "step(10) + png")
+    if hasattr(pg, "frame"):
+        pg = Playground(**settings)
+        wall, cpu, epochs = [], [], []
+        start = time.perf_counter()
+        for i in range(2 + repeats):
+            before = pg.epoch
+            w, c = timed(pg.frame)
+            if i >= 2:
+                wall.append(w)
+                cpu.append(c)
+                epochs.append(pg.epoch - before)
+            if time.perf_counter() - start > max_seconds and len(wall) >= 3:
+                break
+        row(f"Playground {label} frame", wall, cpu,
+            f"frame(): {np.median(epochs):.0f} epochs/frame (min {min(epochs)}, max {max(epochs)})")
+
+
+SETTINGS = {"default": {}, "largest": dict(hidden=6, neurons=8), "batch 1": dict(batch_size=1)}
 
 
 def main():
-    print(f"{'backend':<8s} {'train med':>10s} {'draw med':>9s} {'total med':>10s} {'total p95':>10s} "
-          f"{'cpu med':>8s}   (ms)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples (a smoke run)")
+    parser.add_argument("--only", default=None, help="only rows whose name contains this text")
+    args = parser.parse_args()
+    rounds, repeats, max_seconds = (1, 5, 5) if args.quick else (2, 30, 20)
+    with open("/proc/loadavg") if os.path.exists("/proc/loadavg") else open(os.devnull) as f:
+        load = f.read().split()[:3]
+    print(f"load average (1, 5, 15 min): {' '.join(load) or 'n/a'}; {os.cpu_count()} CPUs; times in ms")
+    print(HEADER)
+    explorers = [getattr(widgets, name) for name in widgets.__all__]
+    explorers = [c for c in explorers if isinstance(c, type) and issubclass(c, Explorer) and c is not Explorer]
+    for cls in explorers:
+        if args.only is None or args.only in cls.__name__:
+            bench_explorer(cls, rounds)
+    if args.only is None or args.only in "Playground controls":
+        playground_controls(rounds)
     for backend in ("numpy", "keras"):
-        train, draw, total, cpu = measure(backend)
-        print(f"{backend:<8s} {np.median(train):10.1f} {np.median(draw):9.1f} {np.median(total):10.1f} "
-              f"{np.percentile(total, 95):10.1f} {np.median(cpu):8.1f}")
+        for label, settings in SETTINGS.items():
+            name = f"Playground {backend} {label}"
+            if args.only is None or args.only in name:
+                playground_updates(f"{backend} {label}", repeats, max_seconds, backend=backend, **settings)
 
 
 if __name__ == "__main__":
