@@ -3,7 +3,10 @@ redraws, a Figure drawn without pyplot, and a widget built from a list of contro
 call set(). Subclasses define PARAMS (name -> spec) and draw_on(fig)."""
 from __future__ import annotations
 
+import base64
+import contextlib
 import io
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +15,8 @@ from matplotlib.figure import Figure
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
+BUSY_AFTER = 0.3    # s: an update that takes longer shows a busy sign (the limit of feeling immediate)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def arrange(controls):
@@ -48,6 +53,96 @@ def figure_image():
     import ipywidgets as W  # noqa: PLC0415
 
     return W.Image(format="png", layout=W.Layout(max_width="100%", height="auto", object_fit="contain"))
+
+
+def carry_picture(ui, image, name: str = "explorer"):
+    """Make the widget `ui` display with a static PNG of `image` (its figure's Image widget) beside
+    the live view, and return `ui`.
+
+    A display of a widget is a bundle of formats; the frontend picks one. With a kernel, JupyterLab,
+    Voila, VS Code and Colab pick the live widget (its renderer ranks first); a notebook opened without
+    a kernel (GitHub, nbviewer, nbconvert's HTML, JupyterLab before Run All: outputs read from disk
+    are untrusted there, and the widget renderer is not safe for untrusted output) falls back to the
+    PNG instead of the text "VBox(children=(HBox(...". The picture is the figure as it was when the
+    cell's output was made. Works with ipywidgets 8 (_repr_mimebundle_) and 7.7 (_ipython_display_)."""
+    def bundle(**kwargs):
+        data = {"text/plain": f"{name} (a live widget: run the notebook to use its controls)",
+                WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ui.model_id}}
+        if image.value:
+            data["image/png"] = base64.b64encode(image.value).decode("ascii")
+        return data
+
+    ui._repr_mimebundle_ = bundle  # an instance attribute, as ipywidgets' own close() sets it
+    if hasattr(type(ui), "_ipython_display_"):  # ipywidgets 7 displays itself and calls display callbacks
+        from IPython.display import display  # noqa: PLC0415
+
+        def ipython_display(**kwargs):
+            display(bundle(), raw=True)
+            ui._handle_displayed(**kwargs)
+
+        ui._ipython_display_ = ipython_display
+    return ui
+
+
+def busy_label():
+    """An HTML widget that busy_while() fills with "computing…" during a slow update."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    return W.HTML(layout=W.Layout(min_height="0"))
+
+
+BUSY_HTML = ("<style>.dlteach-busy .widget-image {{opacity: 0.4}}</style>"
+             "<span class='dlteach-busy-note' style='color:#555'>⏳ computing… ({what})</span>")
+
+
+@contextlib.contextmanager
+def busy_while(label, box=None, what: str = "", after: float = BUSY_AFTER):
+    """Run the body; if it takes longer than `after` seconds, show "computing…" in `label` (and dim
+    the figure inside `box`) until it ends. A timer thread shows the sign, because the kernel is busy
+    in the body: widget messages from another thread still reach the browser at once. A fast update
+    shows nothing, so sliders do not flicker."""
+    lock, state = threading.Lock(), {"done": False, "shown": False}
+
+    def show():
+        with lock:
+            if state["done"]:
+                return
+            state["shown"] = True
+            label.value = BUSY_HTML.format(what=what or "please wait")
+            if box is not None:
+                box.add_class("dlteach-busy")
+
+    timer = threading.Timer(after, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["shown"]:
+                label.value = ""
+                if box is not None:
+                    box.remove_class("dlteach-busy")
+
+
+def set_tooltip(widget, text: str):
+    """Give a control a tooltip in ipywidgets 8 (`tooltip`) and 7.7 (`description_tooltip`: Colab's
+    Play and sliders have no `tooltip`). Returns the widget."""
+    names = widget.trait_names()
+    if "tooltip" in names:
+        widget.tooltip = text
+    elif "description_tooltip" in names:
+        widget.description_tooltip = text
+    return widget
+
+
+def icon_button(description: str, icon: str, tooltip: str):
+    """A button with an icon and a tooltip (an icon alone does not say what it does)."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    return set_tooltip(W.Button(description=description, icon=icon), tooltip)
 
 
 @dataclass(frozen=True)
@@ -150,21 +245,23 @@ class Explorer:
             controls[name] = w
         image = figure_image()
         message = W.HTML()
+        busy = busy_label()
 
         def on_change(name):
             def handler(change):
-                try:
-                    self.set(**{name: change["new"]})
-                except (ValueError, TypeError) as err:
-                    message.value = f"<span style='color:#b2182b'>{err}</span>"
-                    return
-                message.value = ""
-                image.value = self.png()
+                with busy_while(busy, ui, what=f"{controls[name].description} = {change['new']}"):
+                    try:
+                        self.set(**{name: change["new"]})
+                    except (ValueError, TypeError) as err:
+                        message.value = f"<span style='color:#b2182b'>{err}</span>"
+                        return
+                    message.value = ""
+                    image.value = self.png()
             return handler
 
         for name, w in controls.items():
             w.observe(on_change(name), names="value")
         image.value = self.png()
-        ui = W.VBox([arrange(controls.values()), message, image])
-        ui.controls, ui.image, ui.message = controls, image, message
-        return ui
+        ui = W.VBox([arrange(controls.values()), busy, message, image])
+        ui.controls, ui.image, ui.message, ui.busy = controls, image, message, busy
+        return carry_picture(ui, image, type(self).__name__)
