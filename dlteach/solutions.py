@@ -25,6 +25,7 @@ QUIZ = {
     "06.predict_saturated": "smaller",
     "07.parameters": 37,
     "07.xor_hidden": 2,
+    "07.xor_two_in_practice": "no",
     "08.glorot_limit": 0.1732,
     "08.sigmoid_factor": 9.537e-7,
     "09.precision": 0.8889,
@@ -105,6 +106,20 @@ def dense_backward(x, W, b, grad_a):
     return dW, db, dx
 
 
+def two_layer_backward(X, y, W1, b1, W2, b2):
+    # forward, keeping what the backward pass needs
+    a1 = np.tanh(X @ W1 + b1)
+    a2 = 1.0 / (1.0 + np.exp(-(a1 @ W2 + b2)))
+    # backward: the output's delta, then one step back per layer
+    delta2 = (a2 - y) / len(X)                 # sigmoid + mean cross-entropy: dL/dz2
+    dW2 = a1.T @ delta2
+    db2 = delta2.sum(axis=0)
+    delta1 = (delta2 @ W2.T) * (1.0 - a1**2)   # dL/dz1 = (dL/da1) * tanh'(z1)
+    dW1 = X.T @ delta1
+    db1 = delta1.sum(axis=0)
+    return dW1, db1, dW2, db2
+
+
 def forward(X, W1, b1, W2, b2):
     hidden = np.tanh(X @ W1 + b1)
     z = hidden @ W2 + b2
@@ -114,6 +129,11 @@ def forward(X, W1, b1, W2, b2):
 def glorot_uniform(n_in, n_out, rng):
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=(n_in, n_out))
+
+
+def he_normal(n_in, n_out, rng):
+    std = np.sqrt(2.0 / n_in)  # fan-in only: ReLU zeroes half of the inputs, the 2 makes up for it
+    return rng.normal(0.0, std, size=(n_in, n_out))
 
 
 def softmax_ce(z, Y):
@@ -161,8 +181,10 @@ CODE = {
     "05.momentum_step": momentum_step,
     "05.adam_step": adam_step,
     "06.dense_backward": dense_backward,
+    "06.two_layer_backward": two_layer_backward,
     "07.forward": forward,
     "08.glorot_uniform": glorot_uniform,
+    "08.he_normal": he_normal,
     "09.softmax_ce": softmax_ce,
     "10.dropout_forward": dropout_forward,
     "11.conv2d": conv2d,

@@ -15,7 +15,7 @@ WRONG_QUIZ = {
     "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
     "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_lr_0.1": "converges",
     "05.adam_first_step": 0.1, "05.momentum_speedup": 9, "06.predict_saturated": "larger",
-    "07.parameters": 33, "07.xor_hidden": 1,
+    "07.parameters": 33, "07.xor_hidden": 1, "07.xor_two_in_practice": "yes",
     "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,
     "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 14, "11.conv_params": 4608,
     "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
@@ -85,6 +85,12 @@ WRONG_CODE = {
         lambda x, W, b, grad_a: _dense(x, W, b, grad_a, mean=True),
         lambda x, W, b, grad_a: _dense(x, W, b, grad_a, sign=-1.0),
     ],
+    "06.two_layer_backward": [
+        lambda X, y, W1, b1, W2, b2: _two_layer(X, y, W1, b1, W2, b2, mean=False),       # no 1/n
+        lambda X, y, W1, b1, W2, b2: _two_layer(X, y, W1, b1, W2, b2, hidden_slope=False),  # no tanh'
+        lambda X, y, W1, b1, W2, b2: _two_layer(X, y, W1, b1, W2, b2, slope_of_a=True),  # tanh'(a), not tanh'(z)
+        lambda X, y, W1, b1, W2, b2: _two_layer(X, y, W1, b1, W2, b2, bias_mean=True),   # db averaged
+    ],
     "07.forward": [
         lambda X, W1, b1, W2, b2: sigmoid((X @ W1 + b1) @ W2 + b2),              # no hidden activation
         lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,                 # no output sigmoid
@@ -96,6 +102,12 @@ WRONG_CODE = {
         lambda n_in, n_out, rng: rng.uniform(0, np.sqrt(6 / (n_in + n_out)), (n_in, n_out)),  # not centred
         lambda n_in, n_out, rng: np.random.uniform(-1, 1, (n_in, n_out)) * np.sqrt(6 / (n_in + n_out)),  # ignores rng
         lambda n_in, n_out, rng: rng.uniform(-1, 1, (n_out, n_in)) * np.sqrt(6 / (n_in + n_out)),  # transposed
+    ],
+    "08.he_normal": [
+        lambda n_in, n_out, rng: rng.normal(0, np.sqrt(2 / (n_in + n_out)), (n_in, n_out)),  # Glorot's fan average
+        lambda n_in, n_out, rng: rng.normal(0, np.sqrt(1 / n_in), (n_in, n_out)),             # LeCun: no factor 2
+        lambda n_in, n_out, rng: rng.uniform(-1, 1, (n_in, n_out)) * np.sqrt(6 / n_in),       # uniform, same variance
+        lambda n_in, n_out, rng: np.random.normal(0, np.sqrt(2 / n_in), (n_in, n_out)),       # ignores rng
     ],
     "09.softmax_ce": [
         lambda z, Y: (np.mean(-(Y * np.log(np.exp(z) / np.exp(z).sum(1, keepdims=True))).sum(1)),
@@ -140,6 +152,16 @@ def _adam(w, m, v, g, t, lr, b1, b2, eps, correct=True, sqrt=True):
     v = b2 * v + (1 - b2) * g**2
     alpha = lr * np.sqrt(1 - b2**t) / (1 - b1**t) if correct else lr
     return w - alpha * m / ((np.sqrt(v) if sqrt else v) + eps), m, v
+
+
+def _two_layer(X, y, W1, b1, W2, b2, mean=True, hidden_slope=True, slope_of_a=False, bias_mean=False):
+    a1 = np.tanh(X @ W1 + b1)
+    a2 = sigmoid(a1 @ W2 + b2)
+    delta2 = (a2 - y) / (len(X) if mean else 1)
+    slope = 1 - np.tanh(a1) ** 2 if slope_of_a else 1 - a1**2
+    delta1 = delta2 @ W2.T * (slope if hidden_slope else 1)
+    total = (lambda d: d.mean(axis=0)) if bias_mean else (lambda d: d.sum(axis=0))
+    return X.T @ delta1, total(delta1), a1.T @ delta2, total(delta2)
 
 
 def _dense(x, W, b, grad_a, transpose=False, mean=False, sign=1.0):

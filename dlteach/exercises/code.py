@@ -12,6 +12,7 @@ import numpy as np
 from ..core.activations import sigmoid, softmax
 from ..core.gradcheck import numerical_gradient, rel_error
 from ..core.layers import Dense
+from ..core.network import MLP
 from ..core.losses import binary_crossentropy, categorical_crossentropy, mse
 from ..core.optimizers import SGD, Adam
 from ..core.training import batches
@@ -460,6 +461,82 @@ def _dense_twin(func) -> str:
     return f"tf.GradientTape {_bound(err)}."
 
 
+# ------------------------------------------------------------------ 06 backprop through two layers
+
+def _two_layer_cases(rng):
+    cases = []
+    for n, d, h in ((6, 2, 3), (5, 3, 4), (1, 2, 2)):
+        cases.append(Case({"X": rng.normal(size=(n, d)), "y": rng.integers(0, 2, (n, 1)).astype(float),
+                           "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
+                           "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)},
+                          f"n = {n} samples, {d} inputs, {h} hidden units"))
+    return cases
+
+
+def _two_layer_ref(X, y, W1, b1, W2, b2):
+    """dlteach's own network: Dense(tanh) then Dense(sigmoid), mean binary cross-entropy."""
+    model = MLP([W1.shape[0], W1.shape[1], 1], "tanh", "sigmoid", "binary_crossentropy", seed=0)
+    model.set_weights([W1, b1, W2, b2])
+    model.loss_and_grads(X, y)
+    hidden, out = model.dense_layers
+    return hidden.dW.copy(), hidden.db.copy(), out.dW.copy(), out.db.copy()
+
+
+def _two_layer_diagnose(args, expected, got):
+    X, y, W1, b1, W2, b2 = (args[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
+    if not (isinstance(got, (tuple, list)) and len(got) == 4 and np.shape(got[2]) == W2.shape):
+        return None
+    a1 = np.tanh(X @ W1 + b1)
+    a2 = sigmoid(a1 @ W2 + b2)
+    n = len(X)
+    if np.allclose(got[2], a1.T @ (a2 - y)) and n > 1:
+        return "the loss is the *mean* over the n samples, so the output's delta is (a2 - y) / n."
+    if np.allclose(got[2], expected[2]) and np.shape(got[0]) == W1.shape:
+        delta2 = (a2 - y) / n
+        if np.allclose(got[0], X.T @ (delta2 @ W2.T)):
+            return ("the output layer is right; in the hidden layer the tanh derivative is missing: "
+                    "delta1 = (delta2 @ W2.T) * (1 - a1**2).")
+    return None
+
+
+def _two_layer_loss(X, y, W1, b1, W2, b2):
+    z2 = np.tanh(X @ W1 + b1) @ W2 + b2
+    return float(np.mean(np.maximum(z2, 0) - z2 * y + np.log1p(np.exp(-np.abs(z2)))))
+
+
+def _two_layer_gradcheck(func) -> str:
+    """Central differences of the mean binary cross-entropy against the learner's four gradients."""
+    rng = np.random.default_rng(6)
+    X, y = rng.normal(size=(7, 3)), rng.integers(0, 2, (7, 1)).astype(float)
+    params = [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 1)), rng.normal(size=1)]
+    mine = func(**dict(zip(("X", "y", "W1", "b1", "W2", "b2"), [X.copy(), y.copy(), *[p.copy() for p in params]])))
+    err = max(rel_error(np.asarray(m, dtype=float).reshape(p.shape),
+                        numerical_gradient(lambda: _two_layer_loss(X, y, *params), p))
+              for m, p in zip(mine, params))
+    if not err < 1e-7:
+        raise Mismatch(f"The gradient check fails: central differences differ from your gradients by {err:.3g}.")
+    return f"The numerical gradient agrees {_bound(err)},"
+
+
+def _two_layer_twin(func) -> str:
+    import tensorflow as tf
+
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(9, 2)), rng.integers(0, 2, (9, 1)).astype(float)
+    params = [rng.normal(size=(2, 5)), rng.normal(size=5), rng.normal(size=(5, 1)), rng.normal(size=1)]
+    variables = [tf.Variable(p) for p in params]
+    with tf.GradientTape() as tape:
+        W1, b1, W2, b2 = variables
+        z2 = tf.tanh(X @ W1 + b1) @ W2 + b2
+        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z2))
+    ref = [g.numpy() for g in tape.gradient(loss, variables)]
+    mine = func(**dict(zip(("X", "y", "W1", "b1", "W2", "b2"), [X.copy(), y.copy(), *[p.copy() for p in params]])))
+    err = max(rel_error(np.asarray(m, dtype=float).reshape(r.shape), r) for m, r in zip(mine, ref))
+    if not err < 1e-12:
+        raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
+    return f"tf.GradientTape {_bound(err)}."
+
+
 # ------------------------------------------------------------------ 07 a Playground network's forward pass
 
 def _forward_cases(rng):
@@ -522,6 +599,40 @@ def _glorot_checks(func) -> str:
                        "(a normal one with the same variance 62 %). Hint: rng.uniform, not rng.normal.")
     return (f"Variance {var:.2e} = 2 / (n_in + n_out) within 2 %, all |w| <= limit, uniform: the signal's variance "
             "stays about the same forwards and backwards.")
+
+
+def _he_checks(func) -> str:
+    """He-normal is random too: check shape, generator, mean, a variance of 2 / n_in (fan-in only)
+    and a bell shape (most weights near 0), on large draws."""
+    for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
+        W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
+        if W is None:
+            raise Mismatch("he_normal() returned None. Did you forget `return`?")
+        if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
+            got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
+            raise Mismatch(f"he_normal({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}), "
+                           f"got {got}.")
+    a = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
+    b = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
+    if not np.array_equal(a, b):
+        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
+                       "(rng.normal(...)), not from np.random.")
+    for n_in, n_out in ((200, 400), (200, 50)):  # same fan-in, different fan-out: the same variance
+        W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(2)), dtype=float)
+        target = 2.0 / n_in
+        var = float(W.var())
+        if abs(W.mean()) > 5 * np.sqrt(target / W.size):
+            raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0.")
+        if abs(var / target - 1) > 0.03:
+            raise Mismatch(f"For ({n_in}, {n_out}) the variance should be 2 / n_in = {target:.3g}; yours is "
+                           f"{var:.3g} ({var / target:.2f} times). Hint: He uses the fan-in only, std = "
+                           "sqrt(2 / n_in): the factor 2 makes up for ReLU zeroing half of its inputs.")
+        inner = float(np.mean(np.abs(W) < np.sqrt(target)))
+        if inner < 0.64:
+            raise Mismatch(f"Only {inner:.0%} of the weights lie within one standard deviation of 0; a normal "
+                           "distribution puts 68 % there (a uniform one 58 %). Hint: rng.normal.")
+    return (f"Variance {var:.2e} = 2 / n_in within 3 % whatever n_out: ReLU layers keep the signal's "
+            "variance from layer to layer.")
 
 
 # ------------------------------------------------------------------ 09 softmax + cross-entropy
@@ -700,6 +811,14 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="delta = grad_a * (1 - a**2) with a = tanh(x @ W + b); dW = x.T @ delta (shape of W), "
                       "db = delta summed over the samples, dx = delta @ W.T (shape of x).",
                  good="", diagnose=_dense_diagnose, extra=_dense_gradcheck, twin=_dense_twin),
+    CodeExercise("06.two_layer_backward", "two_layer_backward", ("X", "y", "W1", "b1", "W2", "b2"),
+                 _two_layer_cases, _two_layer_ref, outputs=("dW1", "db1", "dW2", "db2"),
+                 hint="forward: a1 = tanh(X @ W1 + b1), a2 = sigmoid(a1 @ W2 + b2). Backward: delta2 = (a2 - y) / n "
+                      "(sigmoid with the mean cross-entropy), dW2 = a1.T @ delta2, db2 = delta2.sum(axis=0); "
+                      "delta1 = (delta2 @ W2.T) * (1 - a1**2), dW1 = X.T @ delta1, db1 = delta1.sum(axis=0).",
+                 good="Two layers or twenty: the same two lines per layer, delta = (delta_next @ W_next.T) * f'(z) "
+                      "and dW = a_prev.T @ delta.",
+                 diagnose=_two_layer_diagnose, extra=_two_layer_gradcheck, twin=_two_layer_twin),
     CodeExercise("07.forward", "forward", ("X", "W1", "b1", "W2", "b2"), _forward_cases, _forward_ref,
                  hint="hidden = tanh(X @ W1 + b1), then output = sigmoid(hidden @ W2 + b2), shape (n, 1).",
                  good="This is all the Playground computes for every pixel of its picture.",
@@ -708,6 +827,9 @@ CODE_EXERCISES = {ex.id: ex for ex in [
     CodeExercise("08.glorot_uniform", "glorot_uniform", ("n_in", "n_out", "rng"), lambda rng: [], None,
                  hint="limit = sqrt(6 / (n_in + n_out)); rng.uniform(-limit, limit, size=(n_in, n_out)).",
                  good="", extra=_glorot_checks),
+    CodeExercise("08.he_normal", "he_normal", ("n_in", "n_out", "rng"), lambda rng: [], None,
+                 hint="std = sqrt(2 / n_in); rng.normal(0, std, size=(n_in, n_out)).",
+                 good="", extra=_he_checks),
     CodeExercise("09.softmax_ce", "softmax_ce", ("z", "Y"), _softmax_ce_cases, _softmax_ce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
                  hint="log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) per row (never overflows); the "

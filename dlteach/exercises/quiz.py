@@ -115,6 +115,11 @@ WORDS = {
                                "w2 <- (1 - 20 x 0.1) w2 = -w2: it flips sign every step and never shrinks, "
                                "while w1 slowly converges.",
                                "Write one step along w2: w2 <- w2 - 0.1 x 20 w2. What is the factor?"),
+    "07.xor_two_in_practice": _word(("no", "false"),
+                                    "Two tanh neurons can draw the two lines, but gradient descent rarely finds "
+                                    "them on the Playground's quadrant XOR: over 5 seeds none reached 90 % test "
+                                    "accuracy, while 3 or 4 neurons do (the extra neurons give it more ways down).",
+                                    "Look at the two-neuron row of the measurement: does any seed reach 90 %?"),
     "06.predict_saturated": _word(("smaller", "decreases", "vanishes"),
                                   "With b = -6, z = -4.9 and a = -0.9999: the prediction is as wrong as it can be "
                                   "(L = 4), yet tanh'(z) = 1 - a² = 2e-4 makes dL/dw1 about 100 times smaller: "
