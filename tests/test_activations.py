@@ -74,3 +74,49 @@ def test_activations_stay_finite_and_in_range_at_extremes(z):
     p = get_activation("softmax")(z)
     assert np.allclose(p.sum(axis=1), 1.0) and np.all(p >= 0)
     assert np.all(np.abs(np.tanh(z)) <= 1)
+
+
+# ---------------------------------------------------------------- ELU, SELU, GELU (lesson 02)
+
+NEW = ["elu", "selu", "gelu"]
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_activation_derivatives_match_central_differences(name):
+    z = np.r_[np.linspace(-6, 6, 121) + 0.0123, -30.0, 25.0]
+    f = get_activation(name).forward
+    h = 1e-6
+    numeric = (f(z + h) - f(z - h)) / (2 * h)
+    assert np.max(np.abs(derivative(name, z) - numeric)) < 1e-8
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_activations_and_gradients_match_keras_in_float64(name):
+    tf = pytest.importorskip("tensorflow")
+    keras = pytest.importorskip("keras")
+    z = np.r_[np.linspace(-30, 30, 241), 0.0, -1e-9, 1e-9, -700.0, 700.0]
+    g = np.linspace(-2, 2, z.size)  # an upstream gradient dL/da
+    zt = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(zt)
+        a = keras.activations.get(name)(zt)
+    grad = tape.gradient(a, zt, output_gradients=tf.constant(g)).numpy()
+    act = get_activation(name)
+    mine = act.forward(z)
+    assert np.max(np.abs(mine - a.numpy())) < 1e-12 * (1 + np.abs(z)).max()
+    assert rel_error(mine, a.numpy()) < 1e-14
+    assert rel_error(act.backward(z, mine, g), grad) < 1e-14
+
+
+def test_new_activations_known_values():
+    assert get_activation("elu")(np.array([-800.0, 0.0, 2.0])).tolist() == [-1.0, 0.0, 2.0]
+    selu = get_activation("selu")(np.array([-50.0, 1.0]))
+    assert selu[0] == pytest.approx(-1.0507009873554805 * 1.6732632423543772, rel=1e-15)
+    assert selu[1] == pytest.approx(1.0507009873554805, rel=1e-15)
+    gelu = get_activation("gelu")(np.array([0.0, 1.0, -1.0, 40.0, -40.0]))
+    assert gelu[0] == 0.0 and gelu[3] == 40.0 and -1e-300 < gelu[4] <= 0.0
+    assert gelu[1] == pytest.approx(0.8413447, rel=1e-6) and gelu[2] == pytest.approx(-0.1586553, rel=1e-6)
+    # slopes: ELU and GELU are smooth at 0, SELU's slope jumps from 1.7581 to 1.0507
+    assert derivative("elu", np.array([-1e-12, 1e-12])) == pytest.approx([1.0, 1.0])
+    assert derivative("gelu", np.array([0.0]))[0] == pytest.approx(0.5, rel=1e-7)
+    assert derivative("selu", np.array([-1e-12, 1e-12])) == pytest.approx([1.7580993408473766, 1.0507009873554805])

@@ -18,7 +18,7 @@ REFUSED = {
     ("softmax", "binary_crossentropy"), ("sigmoid", "categorical_crossentropy"),
     *((act, loss) for act in ("sigmoid", "softmax")
       for loss in ("binary_crossentropy_from_logits", "categorical_crossentropy_from_logits")),
-    *((act, "categorical_crossentropy") for act in ("linear", "tanh", "relu", "leaky_relu")),
+    *((act, "categorical_crossentropy") for act in ("linear", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu")),
 }
 
 

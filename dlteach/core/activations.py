@@ -8,9 +8,11 @@ Each Activation has
                                                softmax, whose derivative is a Jacobian, see
                                                `softmax_jacobian`.
 The module function ``derivative(name, z)`` computes a = f(z) itself, for plotting f'(z).
+Activations: linear, sigmoid, tanh, relu, leaky_relu, softmax, elu, selu, gelu (Keras's defaults).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -44,6 +46,47 @@ def relu(z):
 
 def leaky_relu(z, slope: float = _SLOPE):
     return np.where(z > 0, z, slope * z)
+
+
+ELU_ALPHA = 1.0  # Keras's default alpha for keras.activations.elu
+# SELU's constants (Klambauer et al. 2017), as TensorFlow's kernel holds them (in double precision)
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)  # NumPy has no erf; math.erfc is exact to the last bits
+# 1/sqrt(2) as TensorFlow's gelu holds it: cast from a Python float through float32 (0.70710677),
+# so Keras's GELU is z Phi(0.99999999 z); copying that makes the two agree to 1e-16, not 1e-8.
+_INV_SQRT2 = keras_constant(1.0 / math.sqrt(2.0))
+
+
+def _normal_cdf(z):
+    """Phi(z) = P(N(0, 1) <= z) = erfc(-z / sqrt 2) / 2: erfc keeps the left tail's tiny values exact
+    (1 + erf(z / sqrt 2) would cancel to 0 from z = -8 on)."""
+    z = np.asarray(z, dtype=np.float64)
+    return 0.5 * _erfc(-z * _INV_SQRT2).astype(np.float64)
+
+
+def elu(z, alpha: float = ELU_ALPHA):
+    """z for z > 0, alpha (e^z - 1) below: smooth at 0, saturates at -alpha for z -> -inf."""
+    return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
+
+
+def selu(z):
+    """SELU_SCALE * elu(z, SELU_ALPHA): keeps mean 0 and variance 1 through layers (LeCun init)."""
+    return SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
+
+
+def gelu(z):
+    """z Phi(z), Phi the standard normal CDF (the exact GELU, Keras's default approximate=False)."""
+    z = np.asarray(z, dtype=np.float64)
+    return z * _normal_cdf(z)
+
+
+def _gelu_derivative(z, a):
+    """f'(z) = Phi(z) + z phi(z): with Phi(z) = erfc(-c z) / 2, Phi'(z) = c e^(-(c z)^2) / sqrt(pi).
+    c z is clipped to +-40, where e^(-1600) is 0 anyway, so that huge z cannot overflow the square."""
+    u = np.clip(z * _INV_SQRT2, -40.0, 40.0)
+    return _normal_cdf(z) + z * _INV_SQRT2 * np.exp(-u * u) / math.sqrt(math.pi)
 
 
 def softmax(z):
@@ -89,6 +132,12 @@ ACTIVATIONS = {
         f"f(z) = z if z > 0 else {LEAKY_RELU_SLOPE} z",
     ),
     "softmax": Activation("softmax", softmax, None, "f(z)_i = e^z_i / sum_j e^z_j"),
+    # Below zero f' = alpha e^z = a + alpha: computed from a, as TensorFlow's EluGrad does; f'(0) = 1.
+    "elu": Activation("elu", elu, lambda z, a: np.where(z < 0, a + ELU_ALPHA, 1.0),
+                      "f(z) = z if z > 0 else e^z - 1"),
+    "selu": Activation("selu", selu, lambda z, a: np.where(z < 0, a + SELU_SCALE * SELU_ALPHA, SELU_SCALE),
+                       "f(z) = 1.0507 z if z > 0 else 1.0507 * 1.6733 (e^z - 1)"),
+    "gelu": Activation("gelu", gelu, lambda z, a: _gelu_derivative(z, a), "f(z) = z Phi(z)"),
 }
 
 
