@@ -1,0 +1,83 @@
+"""Every explorer answers at once: a slow update shows a busy sign until it is done, a fast one
+shows nothing (no flicker); icon buttons carry tooltips, with ipywidgets 8 and Colab's 7.7."""
+import subprocess
+import time
+from pathlib import Path
+
+import ipywidgets as W
+import pytest
+
+from dlteach.widgets.base import BUSY_AFTER, Explorer, Param, busy_label, busy_while, icon_button, set_tooltip
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
+
+
+class SlowExplorer(Explorer):
+    """An explorer whose update takes `delay` seconds; it records what the busy sign showed meanwhile."""
+
+    PARAMS = {"x": Param(0.0, 0.0, 1.0)}
+    delay = 0.0
+
+    def update(self):
+        time.sleep(self.delay)
+        ui = getattr(self, "ui", None)
+        self.seen = (ui.busy.value, "dlteach-busy" in ui._dom_classes) if ui is not None else None
+
+    def draw_on(self, fig):
+        fig.add_subplot().plot([0, 1], [0, self.cfg["x"]])
+
+
+def watch(ex):
+    ex.ui = ex.widget()
+    shown = []
+    ex.ui.busy.observe(lambda change: shown.append(change["new"]), names="value")
+    return shown
+
+
+def test_a_slow_update_shows_computing_and_dims_the_figure_until_done():
+    ex = SlowExplorer()
+    shown = watch(ex)
+    ex.delay = BUSY_AFTER + 0.3
+    ex.ui.controls["x"].value = 0.5                     # the handler runs synchronously, as in the kernel
+    busy_text, dimmed = ex.seen                         # what the page showed while update() was still running
+    assert "computing" in busy_text and "x = 0.5" in busy_text and dimmed
+    assert shown == [busy_text, ""]                     # shown once, cleared once
+    assert ex.ui.busy.value == "" and "dlteach-busy" not in ex.ui._dom_classes
+    assert ex.cfg["x"] == 0.5
+
+
+def test_a_fast_update_shows_no_busy_sign():
+    ex = SlowExplorer()
+    shown = watch(ex)
+    ex.ui.controls["x"].value = 0.25
+    time.sleep(BUSY_AFTER + 0.1)                        # a timer that was not cancelled would fire by now
+    assert shown == [] and ex.seen == ("", False)
+
+
+def test_the_busy_sign_is_cleared_when_the_update_raises():
+    label, box = busy_label(), W.VBox()
+    with pytest.raises(RuntimeError), busy_while(label, box, after=0.05):
+        time.sleep(0.2)
+        assert "computing" in label.value
+        raise RuntimeError("boom")
+    assert label.value == "" and "dlteach-busy" not in box._dom_classes
+
+
+def test_icon_buttons_and_play_have_tooltips():
+    button = icon_button("rewind", "fast-backward", "same initial weights, epoch 0")
+    assert button.icon == "fast-backward" and button.tooltip == "same initial weights, epoch 0"
+    play = set_tooltip(W.Play(), "play: one epoch per tick")
+    tip = play.tooltip if W.__version__[0] != "7" else play.description_tooltip  # Colab's 7.7: no Play.tooltip
+    assert tip == "play: one epoch per tick"
+
+
+@pytest.mark.skipif(not COLAB_PYTHON.exists(), reason="no .venv-colab (make test-colab builds it)")
+def test_tooltips_with_ipywidgets_7():
+    code = ("import ipywidgets as W; from dlteach.widgets.base import set_tooltip, icon_button; "
+            "p = set_tooltip(W.Play(), 'play'); b = icon_button('step', 'step-forward', 'ten epochs'); "
+            "print(); print(W.__version__, p.description_tooltip, b.tooltip)")
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"})
+    version, play_tip, button_tip = out.stdout.split("\n")[-2].split(" ", 2)
+    assert version.startswith("7.") and (play_tip, button_tip) == ("play", "ten epochs")
