@@ -234,42 +234,51 @@ def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
     return axes
 
 
-def computational_graph(ax, root, fontsize: float = 8):
+def computational_graph(ax, root, fontsize: float = 8, box=(1.5, 0.84), spacing=(2.2, 1.3)):
     """Draw the graph of scalar Values that `root` was computed from: inputs on the left, `root`
     on the right; each box shows its label or operation, its value (data) and its gradient
-    (d root / d value, after root.backward()). Returns {Value: (x, y)}."""
+    (d root / d value, after root.backward()). box: (width, height) of a node and spacing:
+    (between columns, between rows), in data units, so larger text can get larger boxes.
+    Returns {Value: (x, y)}."""
+    bw, bh = box
+    dx, dy = spacing
     from matplotlib.patches import FancyBboxPatch  # noqa: PLC0415
 
     order = root.topo()
     depth = {}
     for v in order:  # longest distance from an input
         depth[id(v)] = 1 + max((depth[id(c)] for c in v._prev), default=-1)
+    for v in order:  # an input sits just left of the node that uses it (short arrows, none across boxes)
+        if not v._prev:
+            users = [depth[id(u)] for u in order if any(c is v for c in u._prev)]
+            depth[id(v)] = min(users, default=1) - 1
     columns = {}
     for v in order:
         columns.setdefault(depth[id(v)], []).append(v)
     pos = {}
     for d, vs in columns.items():
         for i, v in enumerate(vs):
-            pos[id(v)] = (d * 2.2, -(i - (len(vs) - 1) / 2) * 1.3)
+            pos[id(v)] = (d * dx, -(i - (len(vs) - 1) / 2) * dy)
     for v in order:
         x1, y1 = pos[id(v)]
         for c in v._prev:
             x0, y0 = pos[id(c)]
-            ax.annotate("", (x1 - 0.75, y1), (x0 + 0.75, y0),
-                        arrowprops=dict(arrowstyle="->", color="#777777", lw=1))
+            ax.annotate("", (x1 - bw / 2, y1), (x0 + bw / 2, y0),
+                        arrowprops=dict(arrowstyle="->", color="#777777", lw=1), zorder=1)
     for v in order:
         x, y = pos[id(v)]
         name = v.label or v.op or "const"
         op = f" ({v.op})" if v.label and v.op else ""
-        ax.add_patch(FancyBboxPatch((x - 0.75, y - 0.42), 1.5, 0.84, boxstyle="round,pad=0.02",
+        ax.add_patch(FancyBboxPatch((x - bw / 2, y - bh / 2), bw, bh, boxstyle="round,pad=0.02",
                                     fc="#eef4fa" if v.op else "#fdf3e1", ec=BLUE if v.op else ORANGE, lw=1))
-        ax.text(x, y + 0.2, name + op, ha="center", va="center", fontsize=fontsize, weight="bold")
-        ax.text(x, y - 0.02, f"data {v.data:.4f}", ha="center", va="center", fontsize=fontsize)
-        ax.text(x, y - 0.24, f"grad {v.grad:.4f}", ha="center", va="center", fontsize=fontsize, color="#b2182b")
+        ax.text(x, y + 0.24 * bh, name + op, ha="center", va="center", fontsize=fontsize, weight="bold")
+        ax.text(x, y - 0.02 * bh, f"data {v.data:.4f}", ha="center", va="center", fontsize=fontsize)
+        ax.text(x, y - 0.29 * bh, f"grad {v.grad:.4f}", ha="center", va="center", fontsize=fontsize,
+                color="#b2182b")
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
-    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_xlim(min(xs) - 0.6 * bw, max(xs) + 0.6 * bw)
+    ax.set_ylim(min(ys) - 0.7 * bh, max(ys) + 0.7 * bh)
     ax.set_axis_off()
     return {v: pos[id(v)] for v in order}
 

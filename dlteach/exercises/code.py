@@ -15,6 +15,7 @@ from ..core.layers import Dense
 from ..core.network import MLP
 from ..core.losses import binary_crossentropy, categorical_crossentropy, mse
 from ..core.optimizers import SGD, Adam
+from ..core.regularizers import L1L2
 from ..core.training import batches
 from .runner import Case, CodeExercise, Mismatch
 
@@ -673,6 +674,92 @@ def _dropout_ref(x, mask, rate):
     return x * mask / (1.0 - rate)  # kept units scaled up: the expected activation is unchanged
 
 
+# ------------------------------------------------------------------ 09 a training loop for softmax regression
+
+def _train_softmax_cases(rng):
+    cases = []
+    for n, d, k, epochs in ((6, 3, 4, 1), (10, 5, 3, 3), (4, 2, 2, 2)):
+        cases.append(Case({"X": rng.normal(size=(n, d)), "Y": np.eye(k)[rng.integers(0, k, n)],
+                           "learning_rate": 0.5, "epochs": epochs, "batch_size": n, "seed": 0},
+                          f"{n} samples, {k} classes, {epochs} epoch(s) of one full batch (the order does not matter)"))
+    return cases
+
+
+def _train_softmax_ref(X, Y, learning_rate, epochs, batch_size, seed):
+    W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for i in range(0, len(X), batch_size):
+            idx = order[i:i + batch_size]
+            _, dL_dz = categorical_crossentropy(Y[idx], X[idx] @ W + b, from_logits=True)
+            W, b = W - learning_rate * X[idx].T @ dL_dz, b - learning_rate * dL_dz.sum(axis=0)
+    return W, b
+
+
+def _train_softmax_diagnose(args, expected, got):
+    W_ref, b_ref = expected
+    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == b_ref.shape:
+        if np.allclose(np.asarray(got[1], dtype=float), 0.0) and not np.allclose(b_ref, 0.0):
+            return "b never changed: the bias's gradient is dL/dz summed over the batch's samples."
+    return None
+
+
+def _train_softmax_digits(func) -> str:
+    """Train on the 8x8 digits with the lesson's settings: the result must reach 95 % test accuracy,
+    and the batches must be shuffled by `seed` (reproducible, and different for another seed)."""
+    from .. import data  # noqa: PLC0415 (scikit-learn's digits, loaded only here)
+
+    X_train, X_test, y_train, y_test = data.load_digits()
+    Y_train = data.one_hot(y_train, 10)
+    small = {"X": X_train[:40], "Y": Y_train[:40], "learning_rate": 0.5, "epochs": 2, "batch_size": 8}
+    first, again, other = (np.asarray(func(**small, seed=s)[0], dtype=float) for s in (0, 0, 1))
+    if not np.array_equal(first, again):
+        raise Mismatch("Two runs with the same seed gave different weights: shuffle with "
+                       "rng = np.random.default_rng(seed), created once, then rng.permutation(n) each epoch.")
+    if np.array_equal(first, other):
+        raise Mismatch("seed 0 and seed 1 gave the same weights with batches of 8: the batches are not shuffled "
+                       "by the seed. Each epoch, visit the samples in the order rng.permutation(n).")
+    W, b = func(X=X_train, Y=Y_train, learning_rate=0.5, epochs=20, batch_size=32, seed=0)
+    acc = float(np.mean((X_test @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)).argmax(axis=1) == y_test))
+    if acc < 0.95:
+        raise Mismatch(f"Trained on the 1,437 training digits (learning rate 0.5, 20 epochs, batches of 32) your "
+                       f"weights reach {acc:.3f} test accuracy; softmax regression reaches 0.95 or more. Hint: one "
+                       "step per mini-batch of batch_size samples, not one per epoch.")
+    return f"On the digits your loop reaches {acc:.3f} test accuracy (360 test images)."
+
+
+# ------------------------------------------------------------------ 10 the L2 penalty and its gradient
+
+def _l2_cases(rng):
+    cases = [Case({"W": rng.normal(size=shape), "l2": l2}, f"W of shape {shape}, l2 = {l2}")
+             for shape, l2 in (((3, 4), 0.01), ((2, 5), 0.5), ((6, 1), 0.003))]
+    cases.append(Case({"W": np.zeros((2, 3)), "l2": 0.1}, "all weights 0"))
+    return cases
+
+
+def _l2_ref(W, l2):
+    reg = L1L2(l2=l2)
+    return reg.penalty(W), reg.grad(W)
+
+
+def _l2_diagnose(args, expected, got):
+    W, l2 = args["W"], args["l2"]
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        if np.size(got[0]) == 1 and np.isclose(float(np.asarray(got[0])), 0.5 * l2 * np.sum(W**2)):
+            return "Keras's L2 penalty has no 1/2: l2 * sum(W**2), so its gradient is 2 * l2 * W."
+        if np.shape(got[1]) == W.shape and np.allclose(np.asarray(got[1], dtype=float), l2 * W):
+            return "d/dW of l2 * W**2 is 2 * l2 * W: the factor 2 from the square is missing."
+    return None
+
+
+def _tf_l2(tf, keras, W, l2):
+    W = tf.Variable(W)
+    with tf.GradientTape() as tape:
+        penalty = keras.regularizers.L2(float(l2))(W)
+    return float(penalty), tape.gradient(penalty, W).numpy()
+
+
 # ------------------------------------------------------------------ 11 a convolution (cross-correlation) with loops
 
 def _conv_cases(rng):
@@ -841,6 +928,19 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
                       "that the expected activation stays x.",
                  good="At inference nothing needs to change: that is why Keras scales during training."),
+    CodeExercise("09.train_softmax", "train_softmax", ("X", "Y", "learning_rate", "epochs", "batch_size", "seed"),
+                 _train_softmax_cases, _train_softmax_ref, outputs=("W", "b"),
+                 hint="W = zeros (d, k), b = zeros (k,), rng = np.random.default_rng(seed); each epoch, for each "
+                      "batch idx of rng.permutation(n) in steps of batch_size: loss, dL_dz = softmax_ce(X[idx] @ W + b, "
+                      "Y[idx]); W = W - learning_rate * X[idx].T @ dL_dz; b = b - learning_rate * dL_dz.sum(axis=0).",
+                 good="", diagnose=_train_softmax_diagnose, extra=_train_softmax_digits),
+    CodeExercise("10.l2_penalty", "l2_penalty", ("W", "l2"), _l2_cases, _l2_ref, outputs=("penalty", "dW"),
+                 kinds=("number", "array"),
+                 hint="penalty = l2 * np.sum(W**2) (Keras's form, no 1/2) and dW = 2 * l2 * W, the shape of W.",
+                 good="This gradient is what L2 adds to every weight's dW before the optimizer's step.",
+                 diagnose=_l2_diagnose,
+                 twin=_tf_twin("keras.regularizers.L2 under tf.GradientTape",
+                               lambda rng: {"W": rng.normal(size=(4, 3)), "l2": np.float64(0.0625)}, _tf_l2)),
     CodeExercise("11.conv2d", "conv2d", ("image", "kernel"), _conv_cases, _conv_ref,
                  hint="out[i, j] = sum(image[i:i+kh, j:j+kw] * kernel) for i in range(H - kh + 1) and "
                       "j in range(W - kw + 1): a 'valid' output, (H - kh + 1, W - kw + 1).",

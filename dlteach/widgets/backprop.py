@@ -18,7 +18,7 @@ class BackpropExplorer(Explorer):
         "b": Param(0.1, -3.0, 3.0, step=0.1), "y": Param(1.0, -1.0, 1.0, step=0.1, label="target y"),
         "activation": Param("tanh", choices=("tanh", "sigmoid", "relu")),
     }
-    FIGSIZE = (11, 4.2)
+    FIGSIZE = (11, 5.4)  # 990 x 486 px: node text of 11.5 pt (14 px) stays >= 10 px scaled to a 1366x768 screen
 
     def update(self):
         c = self.cfg
@@ -30,6 +30,6 @@ class BackpropExplorer(Explorer):
 
     def draw_on(self, fig):
         ax = fig.subplots()
-        plots.computational_graph(ax, self.L)
+        plots.computational_graph(ax, self.L, fontsize=11.5, box=(2.05, 1.0), spacing=(2.4, 1.22))
         ax.set_title(f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)² = {self.L.data:.4f}; "
-                     "red: dL/d(node) by the chain rule, from right to left", fontsize=10)
+                     "red: dL/d(node) by the chain rule, from right to left", fontsize=12)
