@@ -272,3 +272,19 @@ def keras_descend(f, optimizer, start, steps: int, dtype: str = "float64"):
         kopt.apply_gradients([(tape.gradient(loss, w), w)])
         path.append(w.numpy().copy())
     return np.array(path, dtype=np.float64)
+
+
+def keras_schedule(name: str, steps, **kwargs):
+    """The learning rates of keras.optimizers.schedules.<name>(**kwargs) at each of `steps`
+    (float64: give the rates as floats and they stay float64). name: 'PiecewiseConstantDecay',
+    'ExponentialDecay' or 'CosineDecay'; the twins of dt.piecewise_constant_decay,
+    dt.exponential_decay and dt.cosine_decay."""
+    keras, _ = _keras()
+    valid = ("PiecewiseConstantDecay", "ExponentialDecay", "CosineDecay")
+    if name not in valid:
+        raise ValueError(f"Unknown schedule {name!r}. Valid: {', '.join(valid)}.")
+    f64 = {k: (np.float64(v) if isinstance(v, float) else [np.float64(x) for x in v] if k == "values" else v)
+           for k, v in kwargs.items()}
+    schedule = getattr(keras.optimizers.schedules, name)(**f64)
+    return np.array([float(schedule(np.float64(s) if name != "PiecewiseConstantDecay" else int(s)))
+                     for s in np.ravel(steps)])

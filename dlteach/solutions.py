@@ -75,6 +75,11 @@ def bce_with_logits(z, y):
     return losses.mean(), (a - y) / n
 
 
+def gradient_step(w, X, y, learning_rate):
+    grad = 2.0 / len(X) * X.T @ (X @ w - y)  # d/dw of mean((X @ w - y)**2)
+    return w - learning_rate * grad
+
+
 def minibatch_epoch(w, X, y, learning_rate, batch_size):
     for i in range(0, len(X), batch_size):
         X_b, y_b = X[i:i + batch_size], y[i:i + batch_size]
@@ -144,8 +149,28 @@ def softmax_ce(z, Y):
     return loss, (np.exp(log_p) - Y) / n
 
 
+def train_softmax(X, Y, learning_rate, epochs, batch_size, seed):
+    W = np.zeros((X.shape[1], Y.shape[1]))   # softmax regression: z = X @ W + b, one layer
+    b = np.zeros(Y.shape[1])
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        order = rng.permutation(len(X))      # a new order every epoch
+        for i in range(0, len(X), batch_size):
+            idx = order[i:i + batch_size]
+            loss, dL_dz = softmax_ce(X[idx] @ W + b, Y[idx])
+            W = W - learning_rate * X[idx].T @ dL_dz
+            b = b - learning_rate * dL_dz.sum(axis=0)
+    return W, b
+
+
 def dropout_forward(x, mask, rate):
     return x * mask / (1.0 - rate)
+
+
+def l2_penalty(W, l2):
+    penalty = l2 * np.sum(W**2)   # Keras's form: no 1/2
+    dW = 2 * l2 * W
+    return penalty, dW
 
 
 def conv2d(image, kernel):
@@ -177,6 +202,7 @@ CODE = {
     "02.sigmoid_backward": sigmoid_backward,
     "02.relu_backward": relu_backward,
     "03.bce_with_logits": bce_with_logits,
+    "04.gradient_step": gradient_step,
     "04.minibatch_epoch": minibatch_epoch,
     "05.momentum_step": momentum_step,
     "05.adam_step": adam_step,
@@ -186,7 +212,9 @@ CODE = {
     "08.glorot_uniform": glorot_uniform,
     "08.he_normal": he_normal,
     "09.softmax_ce": softmax_ce,
+    "09.train_softmax": train_softmax,
     "10.dropout_forward": dropout_forward,
+    "10.l2_penalty": l2_penalty,
     "11.conv2d": conv2d,
     "12.saliency": saliency,
     "13.soft_targets": soft_targets,

@@ -59,6 +59,11 @@ WRONG_CODE = {
         lambda z, y: (np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z)))), (y - sigmoid(z)) / len(z)),
         lambda z, y: (np.maximum(z, 0) - z * y + np.log1p(np.exp(-abs(z))), (sigmoid(z) - y) / len(z)),  # no mean
     ],
+    "04.gradient_step": [
+        lambda w, X, y, learning_rate: w - learning_rate * X.T @ (X @ w - y) / len(X),      # factor 2 missing
+        lambda w, X, y, learning_rate: w - learning_rate * 2 * X.T @ (X @ w - y),           # summed, not mean
+        lambda w, X, y, learning_rate: w + learning_rate * 2 * X.T @ (X @ w - y) / len(X),  # uphill
+    ],
     "04.minibatch_epoch": [
         lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, scale=1.0),  # no 1/B
         lambda w, X, y, learning_rate, batch_size: _epoch(w, X, y, learning_rate, batch_size, sign=1.0),
@@ -114,6 +119,24 @@ WRONG_CODE = {
                       (np.exp(z) / np.exp(z).sum(1, keepdims=True) - Y) / len(z)),       # overflows at 1000
         lambda z, Y: (solutions.softmax_ce(z, Y)[0], solutions.softmax_ce(z, Y)[1] * len(z)),   # no 1/n
         lambda z, Y: (-(Y * np.log(solutions.soft_targets(z, 1.0))).sum(), solutions.softmax_ce(z, Y)[1]),  # sum
+    ],
+    "09.train_softmax": [
+        lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # one step per epoch
+            X, Y, learning_rate, epochs, len(X), seed),
+        lambda X, Y, learning_rate, epochs, batch_size, seed: (  # the bias never learns
+            solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, seed)[0], np.zeros(Y.shape[1])),
+        lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # uphill
+            X, Y, -learning_rate, epochs, batch_size, seed),
+        lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # seed ignored
+            X, Y, learning_rate, epochs, batch_size, 0) if batch_size == len(X) else
+        solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, 0) if seed != 1 else
+        solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, 0),
+    ],
+    "10.l2_penalty": [
+        lambda W, l2: (0.5 * l2 * np.sum(W**2), l2 * W),        # the textbook's 1/2, not Keras's
+        lambda W, l2: (l2 * np.sum(W**2), l2 * W),              # factor 2 missing in the gradient
+        lambda W, l2: (l2 * np.sum(np.abs(W)), l2 * np.sign(W)),  # L1
+        lambda W, l2: (l2 * W**2, 2 * l2 * W),                  # penalty not summed
     ],
     "10.dropout_forward": [
         lambda x, mask, rate: x * mask,                       # not scaled

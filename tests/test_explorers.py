@@ -81,13 +81,44 @@ def test_activation_explorer_finds_saturation():
 
 
 def test_loss_explorer_value_and_slope():
-    ex = LossExplorer(loss="binary_crossentropy", target=1.0, prediction=0.9)
-    assert ex.value == pytest.approx(-np.log(0.9)) and ex.grad == pytest.approx(-1 / 0.9)
-    with pytest.raises(ValueError, match="takes a probability"):
+    ex = LossExplorer(target=1.0, prediction=0.9)
+    assert ex.values["bce"] == pytest.approx(-np.log(0.9)) and ex.slopes["bce"] == pytest.approx(-1 / 0.9)
+    assert ex.values["mse"] == pytest.approx(0.01) and ex.slopes["mse"] == pytest.approx(2 * (0.9 - 1))
+    ex.set(axis="logit z")  # slopes with respect to z: a - y for BCE, 2 (a - y) a (1 - a) for MSE
+    assert ex.z == pytest.approx(np.log(9.0))
+    assert ex.slopes["bce"] == pytest.approx(0.9 - 1) and ex.slopes["mse"] == pytest.approx(2 * -0.1 * 0.9 * 0.1)
+    with pytest.raises(ValueError, match="prediction must be from 0.001 to 0.999"):
         ex.set(prediction=3.0)
     assert ex.cfg["prediction"] == 0.9  # refused: unchanged
-    ex.set(loss="binary_crossentropy_from_logits", prediction=3.0)
-    assert ex.grad == pytest.approx(1 / (1 + np.exp(-3.0)) - 1)
+
+
+def test_loss_explorer_try_this_outcomes():
+    """The outcomes lesson 03's "try this" list promises."""
+    ex = LossExplorer(target=1.0, prediction=0.1)  # confidently wrong: BCE pushes harder
+    assert ex.slopes["bce"] == pytest.approx(-10.0) and ex.slopes["mse"] == pytest.approx(-1.8)
+    ex.set(axis="logit z")
+    assert abs(ex.slopes["bce"]) > 5 * abs(ex.slopes["mse"])
+    ex.set(prediction=0.001)  # saturated: MSE's slope through the sigmoid all but vanishes
+    assert abs(ex.slopes["mse"]) < 0.01 and abs(ex.slopes["bce"]) > 0.99
+    fig = ex.draw()
+    left, right = fig.axes[:2]
+    assert left.get_xlim() == right.get_xlim() and left.get_ylim() == right.get_ylim()
+    assert "dL/dz" in left.get_legend().get_texts()[1].get_text()
+    assert "logit z" in left.get_xlabel()
+    ex.set(axis="probability a")
+    assert "dL/da" in ex.draw().axes[1].get_legend().get_texts()[1].get_text()
+    # every prediction the slider offers is one both losses accept
+    for a in (0.001, 0.5, 0.999):
+        for axis in ("probability a", "logit z"):
+            ex.set(prediction=a, axis=axis)
+            assert np.isfinite(list(ex.values.values())).all()
+
+
+def test_activation_explorer_offers_keras_activations():
+    for name in ("elu", "selu", "gelu"):
+        ex = ActivationExplorer(activation=name, z_range=10)
+        assert 0.2 < ex.saturated_fraction < 0.6, name  # flat on the left only
+        assert name in ex.draw().axes[0].get_title()
 
 
 def test_gradient_descent_converges_then_diverges():
@@ -113,7 +144,7 @@ def test_optimizer_paths_equal_keras():
     assert all(len(ex.keras_paths[n]) == len(ex.paths[n]) == 51 for n in ex.paths)
     assert all(np.abs(ex.paths[n][-1] - ex.paths[n][0]).max() > 0.1 for n in ex.paths)
     assert ex.max_keras_difference() < 1e-12
-    assert "Keras (rings)" in [t.get_text() for t in ex.draw().axes[0].get_legend().get_texts()]
+    assert "Keras" in ex.draw().axes[2].get_title()  # the agreement is drawn: |w_numpy - w_keras| per step
 
 
 def test_backprop_explorer_matches_the_chain_rule():
@@ -134,8 +165,18 @@ def test_widgets_call_set_and_show_errors():
     first = ui.image.value
     ui.controls["prediction"].value = 0.2
     assert ex.cfg["prediction"] == 0.2 and ui.image.value != first
-    ui.controls["prediction"].value = 5.0
-    assert "takes a probability" in ui.message.value and ex.cfg["prediction"] == 0.2
+
+    class Refusing(LossExplorer):  # an explorer that refuses one combination, as some do
+        def update(self):
+            if self.cfg["prediction"] > 0.5 and self.cfg["axis"] == "logit z":
+                raise ValueError("prediction above 0.5 refused here")
+            super().update()
+
+    ex = Refusing()
+    ui = ex.widget()
+    ui.controls["axis"].value = "logit z"
+    ui.controls["prediction"].value = 0.8
+    assert "refused here" in ui.message.value and ex.cfg["prediction"] == 0.1
 
 
 def test_depth_explorer_shows_vanishing_and_its_cure():

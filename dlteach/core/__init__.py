@@ -18,7 +18,8 @@ from .network import MLP, Sequential
 from .optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from .perceptron import LOGIC, logic_data, perceptron_train
 from .regularizers import L1L2
-from .surfaces import SURFACES, LinearRegression, Surface, descend, get_surface
+from .schedules import cosine_decay, exponential_decay, piecewise_constant_decay
+from .surfaces import SURFACES, LinearRegression, Surface, descend, get_surface, learning_rate_sweep
 from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
                        epoch_batches, fit, is_divergent)
 
@@ -31,6 +32,7 @@ __all__ = [
     "INITIALIZERS", "get_initializer", "L1L2",
     # optimizers and training
     "OPTIMIZERS", "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "get_optimizer",
+    "piecewise_constant_decay", "exponential_decay", "cosine_decay",
     "fit", "History", "Callback", "EarlyStopping", "ProgressPrinter",
     "batches", "epoch_batches", "is_divergent", "divergence_message",
     # metrics and checks
@@ -41,6 +43,6 @@ __all__ = [
     "prune", "quantize", "weight_bytes", "soft_targets",
     # the small worlds of the early lessons
     "LOGIC", "logic_data", "perceptron_train",
-    "SURFACES", "Surface", "get_surface", "descend", "LinearRegression",
+    "SURFACES", "Surface", "get_surface", "descend", "LinearRegression", "learning_rate_sweep",
     "Value", "neuron_graph",
 ]

@@ -12,7 +12,9 @@ Adam         m <- m + (g - m)(1 - b1);   v <- v + (g^2 - v)(1 - b2)
              alpha = lr sqrt(1 - b2^t) / (1 - b1^t)
              w <- w - alpha m / (sqrt(v) + eps)
              (textbook: m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), w -= lr m_hat/(sqrt(v_hat)+eps);
-              the two differ only in where eps sits, eps_textbook = eps sqrt(1 - b2^t).)
+              the two differ only in where eps sits: Keras's rule is the paper's with
+              eps_paper = eps_keras / sqrt(1 - b2^t), which starts 32 times larger (t = 1, b2 = 0.999) and
+              shrinks to eps_keras as t grows.)
   amsgrad    v_max <- max(v_max, v), used instead of v: the step size can never grow back
 AdamW        w <- w - lr wd w, then the Adam step: the weight decay is decoupled from the gradient
              (L2 in the loss would be divided by sqrt(v) like the rest of g; this shrinkage is not).

@@ -298,6 +298,43 @@ def _epoch_diagnose(args, expected, got):
     return None
 
 
+def _step_cases(rng):
+    cases = []
+    for n, d in ((8, 2), (5, 3), (1, 2)):
+        X = rng.normal(size=(n, d))
+        y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
+        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": 0.1},
+                          "one sample" if n == 1 else ""))
+    return cases
+
+
+def _step_ref(w, X, y, learning_rate):
+    _, dL_dy_hat = mse(y[:, None], (X @ w)[:, None])  # (2/n)(y_hat - y), shape (n, 1)
+    return w - learning_rate * (X.T @ dL_dy_hat)[:, 0]
+
+
+def _step_diagnose(args, expected, got):
+    X, y, w, lr = args["X"], args["y"], args["w"], args["learning_rate"]
+    r = X @ w - y
+    wrong = {"the gradient's factor 2 (from the square) is missing": w - lr * X.T @ r / len(X),
+             "the loss is the *mean* over the samples: divide the summed gradient by n": w - lr * 2 * X.T @ r,
+             "the step goes uphill: w - learning_rate * gradient, with gradient = (2/n) X.T @ (X @ w - y)":
+                 w + lr * 2 * X.T @ r / len(X)}
+    for why, value in wrong.items():
+        if np.shape(got) == value.shape and np.allclose(got, value):
+            return why
+    return None
+
+
+def _step_twin_args(rng):
+    X = rng.normal(size=(9, 3))
+    return {"w": rng.normal(size=3), "X": X, "y": X @ rng.normal(size=3), "learning_rate": np.float64(0.05)}
+
+
+def _keras_step(tf, keras, w, X, y, learning_rate):
+    return _keras_epoch(tf, keras, w, X, y, learning_rate, len(X))  # one batch of all n samples: one step
+
+
 # ------------------------------------------------------------------ 05 optimizers
 
 def _state_cases(rng, with_v: bool):
@@ -876,6 +913,12 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
                       "n samples, and dL/dz = (sigmoid(z) - y) / n.",
                  good="Stable at |z| = 1000.", diagnose=_bce_diagnose, twin=_bce_twin),
+    CodeExercise("04.gradient_step", "gradient_step", ("w", "X", "y", "learning_rate"), _step_cases, _step_ref,
+                 hint="L = mean((X @ w - y)**2), so grad L = (2/n) X.T @ (X @ w - y); return w - learning_rate * grad.",
+                 good="Every optimizer in lesson 05 starts from this gradient; only the step differs.",
+                 diagnose=_step_diagnose,
+                 twin=_tf_twin("Keras's SGD with tf.GradientTape", _step_twin_args, _keras_step,
+                               tol=1e-7)),  # Keras keeps the learning rate in float32
     CodeExercise("04.minibatch_epoch", "minibatch_epoch", ("w", "X", "y", "learning_rate", "batch_size"),
                  _epoch_cases, _epoch_ref,
                  hint="for each batch in order (X[i:i+B]): gradient of the batch's mean squared error, "

@@ -1,110 +1,245 @@
-"""Lessons 04 and 05 explorers: gradient descent and the optimizers on 2-D loss surfaces."""
+"""Lessons 04 and 05 explorers: gradient descent and the optimizers on 2-D loss surfaces.
+
+Both redraw in well under 0.1 s: the contours of each surface are computed once per process
+(`_contour_grid`), the paths are a few hundred NumPy steps, and a figure already drawn for the same
+settings is not drawn again.
+"""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+from matplotlib.ticker import LogLocator, NullFormatter
 
 from .. import plots
 from ..core import get_optimizer
-from ..core.surfaces import SURFACES, LinearRegression, descend, get_surface
+from ..core.surfaces import SURFACES, LinearRegression, descend, get_surface, learning_rate_sweep
 from .base import Explorer, Param
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 OPTIMIZER_COLOURS = {"sgd": "#000000", "momentum": plots.ORANGE, "nesterov": "#CC79A7", "rmsprop": plots.GREEN,
                      "adam": plots.BLUE}
+# The learning rates of the fair race: 10**(-3 + 0.1 k), 31 rates from 0.001 to 1 (the 05 slider's grid).
+RACE_RATES = 10.0 ** np.round(np.arange(-3.0, 0.001, 0.1), 1)
+DIVERGED_RED = "#b2182b"
+REGRESSION = LinearRegression()  # the 100 fixed points of lesson 04's regression surface
 
 
 def _problem(name):
-    return LinearRegression() if name == "regression" else get_surface(name)
+    return REGRESSION if name == "regression" else get_surface(name)
 
 
-def _loss_panel(ax, problem, paths: dict):
-    for label, (path, colour) in paths.items():
-        ax.plot(np.arange(len(path)), problem.f(path) - problem.f(np.array(problem.minimum)) + 1e-12,
-                color=colour, label=label)
-    ax.set_yscale("log")
-    ax.set_xlabel("step")
-    ax.set_ylabel("L - L_min")
+@lru_cache(maxsize=16)
+def _contour_grid(name, resolution: int = 80):
+    """(gx, gy, log10(L - L_min + 1e-3)) on the surface's plotting extent: computed once per surface."""
+    problem = _problem(name)
+    x0, x1, y0, y1 = problem.extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    Z = np.reshape(problem.f(np.c_[gx.ravel(), gy.ravel()]), gx.shape)
+    return gx, gy, np.log10(Z - Z.min() + 1e-3)
 
 
-def _surface_panel(ax, problem):
-    plots.loss_surface(ax, problem.f, extent=problem.extent)
-    ax.plot(*problem.minimum, "X", color="white", ms=9, mec="black", label="minimum")
+def _surface_panel(ax, name):
+    problem = _problem(name)
+    gx, gy, Z = _contour_grid(name)
+    ax.contourf(gx, gy, Z, levels=25, cmap="viridis")
+    ax.contour(gx, gy, Z, levels=25, colors="white", linewidths=0.3, alpha=0.5)
+    ax.plot(*problem.minimum, "X", color="white", ms=10, mec="black", zorder=5)
     ax.set_xlim(problem.extent[:2])
     ax.set_ylim(problem.extent[2:])
     if isinstance(problem, LinearRegression):
         ax.set_xlabel("w (slope)")
         ax.set_ylabel("b (intercept)")
+    else:
+        ax.set_xlabel("w1")
+        ax.set_ylabel("w2")
+    ax.set_title(problem.formula + "   (X: minimum)", fontsize=10)
 
 
-class GradientDescentExplorer(Explorer):
+def _inside(problem, path):
+    """The points of a path up to where it first leaves the plotted area (plus that first point, so
+    the line visibly runs off the edge)."""
+    x0, x1, y0, y1 = problem.extent
+    out = ~((path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1))
+    if not out.any():
+        return path, False
+    first = int(np.argmax(out))
+    return path[: first + 1], True
+
+
+def _mark_diverged(ax, problem, path, colour, text="diverged"):
+    """'diverged' written on the surface where the path leaves it (or at its last point)."""
+    shown, left = _inside(problem, path)
+    x0, x1, y0, y1 = problem.extent
+    x, y = shown[-1]
+    x, y = np.clip(x, x0 + 0.08 * (x1 - x0), x1 - 0.25 * (x1 - x0)), np.clip(y, y0 + 0.06 * (y1 - y0),
+                                                                             y1 - 0.08 * (y1 - y0))
+    ax.text(x, y, text, color="white", fontsize=10, fontweight="bold", ha="left", va="center", zorder=6,
+            bbox={"boxstyle": "round,pad=0.2", "fc": DIVERGED_RED if colour is None else colour, "ec": "white"})
+
+
+def _excess(problem, path):
+    """L(w) - L_min along a path, clipped to >= 1e-16 so that a log axis can show it."""
+    floor = float(problem.f(np.asarray(problem.minimum, dtype=np.float64)))
+    with np.errstate(all="ignore"):
+        return np.clip(problem.f(path) - floor, 1e-16, 1e300)
+
+
+def _log_axis(ax, values):
+    """A log y axis whose limits are whole decades, labelled only at the decades (10⁻³, 10⁰, ...):
+    never the 2.08×10¹ ticks matplotlib writes when the data span less than a decade."""
+    finite = np.concatenate([np.ravel(v) for v in values]) if values else np.array([1.0])
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    low, high = (np.log10(finite.min()), np.log10(finite.max())) if finite.size else (0.0, 1.0)
+    low, high = np.floor(low), np.ceil(high)
+    if high - low < 2:
+        low, high = low - 1, high + 1
+    ax.set_yscale("log")
+    ax.set_ylim(10**low, 10**high)
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+class _Cached(Explorer):
+    """update() and png() skip the work when the settings are those already computed and drawn."""
+
+    def update(self):
+        key = tuple(sorted(self.cfg.items()))
+        if getattr(self, "_computed_for", None) == key:
+            return
+        self.compute()
+        self._computed_for = key
+
+    def compute(self):
+        raise NotImplementedError
+
+    def png(self) -> bytes:
+        key = tuple(sorted(self.cfg.items()))
+        if getattr(self, "_png_for", None) != key:
+            self._png = super().png()
+            self._png_for = key
+        return self._png
+
+
+class GradientDescentExplorer(_Cached):
     """w <- w - lr * grad L(w) from a start point, on a chosen surface; on 'regression' the
-    gradient is taken on mini-batches of `batch_size` of the 100 points."""
+    gradient is taken on mini-batches of `batch_size` of the 100 points (seeded, seed 0).
+    Choosing a surface moves the start to that surface's own start unless a start is given too."""
 
     PARAMS = {
         "surface": Param("bowl", choices=tuple(SURFACES) + ("regression",)),
-        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, label="learning rate"),
-        "start_w1": Param(-1.6, -2.0, 2.0, step=0.05, label="start w1"),
-        "start_w2": Param(1.4, -2.0, 2.0, step=0.05, label="start w2"),
+        # a fine log grid (0.001 of a decade) through 0.1: typed rates such as 0.09 or 0.105 are kept to 3 digits
+        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.001, label="learning rate"),
+        "start_w1": Param(-1.6, -2.0, 2.0, step=0.01, label="start w1"),
+        "start_w2": Param(1.4, -2.0, 2.0, step=0.01, label="start w2"),
         "steps": Param(30, 1, 200, label="steps"),
         "batch_size": Param(100, 1, 100, label="batch size"),
     }
     FIGSIZE = (9, 3.8)
 
-    def update(self):
+    def set(self, **settings):
+        if "surface" in settings and "start_w1" not in settings and "start_w2" not in settings:
+            start = _problem(self.PARAMS["surface"].validate("surface", settings["surface"])).start
+            settings = {**settings, "start_w1": float(start[0]), "start_w2": float(start[1])}
+        return super().set(**settings)
+
+    def compute(self):
         c = self.cfg
         self.problem = _problem(c["surface"])
-        rng = np.random.default_rng(0)
         if isinstance(self.problem, LinearRegression):
-            n = len(self.problem.x)
-            grad_fn = lambda w, t: self.problem.grad(w, rng.choice(n, c["batch_size"], replace=False))  # noqa: E731
+            grad_fn = self.problem.minibatch_grad(c["batch_size"], seed=0)
         else:
             grad_fn = lambda w, t: self.problem.grad(w)  # noqa: E731
         self.path = descend(grad_fn, get_optimizer("sgd", learning_rate=c["learning_rate"]),
                             (c["start_w1"], c["start_w2"]), c["steps"])
         start_loss = float(self.problem.f(self.path[0]))
-        self.diverged = len(self.path) < c["steps"] + 1 or float(self.problem.f(self.path[-1])) > start_loss
         self.final_loss = float(self.problem.f(self.path[-1]))
+        self.diverged = len(self.path) < c["steps"] + 1 or self.final_loss > start_loss
         self.message = (f"Diverged after {len(self.path) - 1} steps: each step overshoots the minimum by more "
-                        f"than the last. Try a learning rate below {c['learning_rate']:g}." if self.diverged else "")
+                        f"than the last. Try a learning rate below {c['learning_rate']:.3g}."
+                        if self.diverged else "")
+
+    def widget(self):
+        """The controls and the figure; choosing a surface also moves the start sliders to its start."""
+        ui = super().widget()
+        surface = ui.controls["surface"]
+
+        def follow(change):
+            ui.controls["start_w1"].value = self.cfg["start_w1"]
+            ui.controls["start_w2"].value = self.cfg["start_w2"]
+
+        surface.observe(follow, names="value")
+        return ui
 
     def draw_on(self, fig):
+        c = self.cfg
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1])
-        _surface_panel(ax_s, self.problem)
-        shown = self.path[np.all(np.abs(self.path) < 1e3, axis=1)]
-        plots.path(ax_s, shown, label="gradient descent")
-        ax_s.legend(frameon=False, fontsize=8, loc="lower right")
-        ax_s.set_title(self.problem.formula, fontsize=9)
-        _loss_panel(ax_l, self.problem, {"loss": (shown, plots.ORANGE)})
+        _surface_panel(ax_s, c["surface"])
+        plots.path(ax_s, self.path, label="gradient descent")  # the axes clip what leaves the plot
         if self.diverged:
-            ax_l.set_title("diverged: learning rate too large", color="#b2182b", fontsize=10)
+            _mark_diverged(ax_s, self.problem, self.path, None)
+        excess = _excess(self.problem, self.path)
+        ax_l.plot(np.arange(len(excess)), excess, color=plots.ORANGE, marker="o", ms=2)
+        _log_axis(ax_l, [excess])
+        ax_l.set_xlabel("step")
+        ax_l.set_ylabel("L − L_min (log scale)")
+        lr = f"learning rate {c['learning_rate']:.3g}"
+        if self.diverged:
+            ax_l.set_title(f"{lr}: diverged after {len(self.path) - 1} steps", color=DIVERGED_RED, fontsize=10)
         else:
-            ax_l.set_title(f"after {len(self.path) - 1} steps: L = {self.final_loss:.3g}", fontsize=10)
+            ax_l.set_title(f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}", fontsize=10)
+        if isinstance(self.problem, LinearRegression):
+            note = f"mini-batches of {c['batch_size']} of the 100 points (same batches each redraw)"
+        else:
+            note = f"batch size ({c['batch_size']}) applies to the regression surface only: this surface has no data"
+        ax_l.text(0.02, 0.02, note, transform=ax_l.transAxes, fontsize=8, color="#444444", va="bottom", wrap=True)
 
 
-class OptimizerExplorer(Explorer):
-    """All five optimizers (or one) from the same start with the same learning rate; with
-    keras='on' the keras.optimizers paths are drawn over them (they coincide)."""
+@lru_cache(maxsize=64)
+def _best_rates(surface, steps, momentum, beta_1):
+    """Each optimizer's best learning rate on RACE_RATES (lowest L - L_min after `steps` steps)."""
+    best = {}
+    for name in OPTIMIZER_NAMES:
+        hyper = {"momentum": momentum} if name in ("momentum", "nesterov") else (
+            {"beta_1": beta_1} if name == "adam" else {})
+        losses = learning_rate_sweep(surface, name, RACE_RATES, steps, **hyper)
+        best[name] = float(RACE_RATES[int(np.argmin(losses))])
+    return best
+
+
+class OptimizerExplorer(_Cached):
+    """The five optimizers (or one) from the same start: at one shared learning rate, or each at its
+    own best rate from the sweep RACE_RATES (rates='each its best': the fair race). With keras='on',
+    the keras.optimizers paths are computed too and |w_numpy - w_keras| is plotted per step."""
 
     PARAMS = {
         "surface": Param("ravine", choices=tuple(SURFACES)),
         "optimizer": Param("all", choices=("all",) + OPTIMIZER_NAMES),
+        "rates": Param("one shared", choices=("one shared", "each its best"), label="learning rates"),
         "learning_rate": Param(0.05, 1e-3, 1.0, log=True, label="learning rate"),
         "momentum": Param(0.9, 0.0, 0.99, step=0.01),
         "beta_1": Param(0.9, 0.0, 0.99, step=0.01, label="Adam beta_1"),
         "steps": Param(60, 1, 300),
-        "keras": Param("off", choices=("off", "on"), label="Keras paths"),
+        "keras": Param("off", choices=("off", "on"), label="Keras twin"),
     }
-    FIGSIZE = (9.5, 4)
+    FIGSIZE = (10, 4.2)
+
+    def learning_rate_of(self, name) -> float:
+        c = self.cfg
+        if c["rates"] == "each its best":
+            return _best_rates(c["surface"], c["steps"], c["momentum"], c["beta_1"])[name]
+        return c["learning_rate"]
 
     def optimizer(self, name):
         c = self.cfg
+        lr = self.learning_rate_of(name)
         if name in ("momentum", "nesterov"):
-            return get_optimizer(name, learning_rate=c["learning_rate"], momentum=c["momentum"])
+            return get_optimizer(name, learning_rate=lr, momentum=c["momentum"])
         if name == "adam":
-            return get_optimizer(name, learning_rate=c["learning_rate"], beta_1=c["beta_1"])
-        return get_optimizer(name, learning_rate=c["learning_rate"])
+            return get_optimizer(name, learning_rate=lr, beta_1=c["beta_1"])
+        return get_optimizer(name, learning_rate=lr)
 
-    def update(self):
+    def compute(self):
         c = self.cfg
         self.problem = get_surface(c["surface"])
         names = OPTIMIZER_NAMES if c["optimizer"] == "all" else (c["optimizer"],)
@@ -116,7 +251,9 @@ class OptimizerExplorer(Explorer):
 
             self.keras_paths = {n: keras_descend(self.problem.f, self.optimizer(n), self.problem.start, c["steps"])
                                 for n in names}
+        start_loss = float(self.problem.f(np.asarray(self.problem.start, dtype=np.float64)))
         self.final = {n: float(self.problem.f(p[-1])) for n, p in self.paths.items()}
+        self.diverged = {n: len(p) < c["steps"] + 1 or self.final[n] > start_loss for n, p in self.paths.items()}
 
     def paired_paths(self):
         """(from-scratch points, Keras points) of all paths, stacked (needs keras='on'); a path that
@@ -128,24 +265,58 @@ class OptimizerExplorer(Explorer):
             theirs.append(k[:m])
         return np.concatenate(ours), np.concatenate(theirs)
 
+    def keras_differences(self) -> dict:
+        """Per optimizer, max over (w1, w2) of |w_numpy - w_keras| at each step (needs keras='on')."""
+        out = {}
+        for n, k in self.keras_paths.items():
+            m = min(len(k), len(self.paths[n]))
+            out[n] = np.max(np.abs(self.paths[n][:m] - k[:m]), axis=1)
+        return out
+
     def max_keras_difference(self) -> float:
         """Largest |from-scratch - Keras| over all points of all paths (needs keras='on')."""
         ours, theirs = self.paired_paths()
         return float(np.max(np.abs(ours - theirs)))
 
     def draw_on(self, fig):
-        ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1])
-        _surface_panel(ax_s, self.problem)
-        inside = lambda p: p[np.all(np.abs(p) < 1e3, axis=1)]  # noqa: E731
+        c = self.cfg
+        panels = 3 if self.keras_paths else 2
+        fig.set_size_inches(12.5 if self.keras_paths else self.FIGSIZE[0], self.FIGSIZE[1])
+        axes = fig.subplots(1, panels, width_ratios=[1.25, 1, 1][:panels])
+        ax_s, ax_l = axes[0], axes[1]
+        _surface_panel(ax_s, c["surface"])
+        handles = []
         for n, p in self.paths.items():
-            plots.path(ax_s, inside(p), label=n, color=OPTIMIZER_COLOURS[n])
-        for n, p in self.keras_paths.items():
-            ax_s.plot(*inside(p).T, ls="none", marker="o", mfc="none", mec="white", ms=5, mew=0.8)
+            label = f"{n} (lr {self.learning_rate_of(n):.3g})" + (", diverged" if self.diverged[n] else "")
+            handles.append(plots.path(ax_s, p, label=label, color=OPTIMIZER_COLOURS[n]))
+        diverged = [n for n in self.paths if self.diverged[n]]
+        if diverged:
+            _mark_diverged(ax_s, self.problem, self.paths[diverged[0]], DIVERGED_RED,
+                           text="diverged: " + ", ".join(diverged))
+        excess = {n: _excess(self.problem, p) for n, p in self.paths.items()}
+        for n, e in excess.items():
+            ax_l.plot(np.arange(len(e)), e, color=OPTIMIZER_COLOURS[n], ls="--" if self.diverged[n] else "-")
+        _log_axis(ax_l, [e for n, e in excess.items() if not self.diverged[n]] or list(excess.values()))
+        ax_l.set_xlabel("step")
+        ax_l.set_ylabel("L − L_min (log scale)")
+        converged = {n: e[-1] for n, e in excess.items() if not self.diverged[n]}
+        rates = "each at its best rate" if c["rates"] == "each its best" else f"all at lr {c['learning_rate']:.3g}"
+        if converged:
+            best = min(converged, key=converged.get)
+            ax_l.set_title(f"{rates}\nlowest after {c['steps']} steps: {best}", fontsize=10)
+        else:
+            ax_l.set_title(f"{rates}: every path diverged", fontsize=10, color=DIVERGED_RED)
         if self.keras_paths:
-            ax_s.plot([], [], ls="none", marker="o", mfc="none", mec="white", label="Keras (rings)")
-        ax_s.legend(frameon=True, fontsize=7, loc="lower right")
-        ax_s.set_title(self.problem.formula, fontsize=9)
-        _loss_panel(ax_l, self.problem, {n: (inside(p), OPTIMIZER_COLOURS[n]) for n, p in self.paths.items()})
-        best = min(self.final, key=self.final.get)
-        ax_l.set_title(f"lowest after {self.cfg['steps']} steps: {best}", fontsize=10)
-        ax_l.legend(frameon=False, fontsize=7)
+            ax_k = axes[2]
+            for n, d in self.keras_differences().items():
+                ax_k.plot(np.arange(len(d)), np.maximum(d, 1e-17), color=OPTIMIZER_COLOURS[n], marker="o", ms=2)
+            ax_k.set_yscale("log")
+            ax_k.set_ylim(1e-18, 1e-6)
+            ax_k.axhline(1e-17, color="grey", lw=0.6)
+            ax_k.text(0.02, 4e-18, "on this line: identical (difference 0)", ha="left", va="center", fontsize=8,
+                      transform=ax_k.get_yaxis_transform())
+            ax_k.set_xlabel("step")
+            ax_k.set_ylabel("max |w_numpy − w_keras|")
+            ax_k.set_title(f"from scratch vs Keras\nlargest difference {self.max_keras_difference():.1g}", fontsize=10)
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5), fontsize=9,
+                   frameon=False)
