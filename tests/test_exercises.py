@@ -127,10 +127,8 @@ WRONG_CODE = {
             solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, seed)[0], np.zeros(Y.shape[1])),
         lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # uphill
             X, Y, -learning_rate, epochs, batch_size, seed),
-        lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # seed ignored
-            X, Y, learning_rate, epochs, batch_size, 0) if batch_size == len(X) else
-        solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, 0) if seed != 1 else
-        solutions.train_softmax(X, Y, learning_rate, epochs, batch_size, 0),
+        lambda X, Y, learning_rate, epochs, batch_size, seed: solutions.train_softmax(  # the seed ignored
+            X, Y, learning_rate, epochs, batch_size, 0),
     ],
     "10.l2_penalty": [
         lambda W, l2: (0.5 * l2 * np.sum(W**2), l2 * W),        # the textbook's 1/2, not Keras's
