@@ -752,11 +752,11 @@ def _train_softmax_digits(func) -> str:
     small = {"X": X_train[:40], "Y": Y_train[:40], "learning_rate": 0.5, "epochs": 2, "batch_size": 8}
     first, again, other = (np.asarray(func(**small, seed=s)[0], dtype=float) for s in (0, 0, 1))
     if not np.array_equal(first, again):
-        raise Mismatch("Two runs with the same seed gave different weights: shuffle with "
+        raise Mismatch("Two runs with the same seed gave different weights. Hint: shuffle with "
                        "rng = np.random.default_rng(seed), created once, then rng.permutation(n) each epoch.")
     if np.array_equal(first, other):
         raise Mismatch("seed 0 and seed 1 gave the same weights with batches of 8: the batches are not shuffled "
-                       "by the seed. Each epoch, visit the samples in the order rng.permutation(n).")
+                       "by the seed. Hint: each epoch, visit the samples in the order rng.permutation(n).")
     W, b = func(X=X_train, Y=Y_train, learning_rate=0.5, epochs=20, batch_size=32, seed=0)
     acc = float(np.mean((X_test @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)).argmax(axis=1) == y_test))
     if acc < 0.95:
