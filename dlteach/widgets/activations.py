@@ -14,7 +14,8 @@ class ActivationExplorer(Explorer):
     saturated region (f'(z) under 5 % of its largest value) shaded."""
 
     PARAMS = {
-        "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "linear")),
+        "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "elu",
+                                                   "selu", "gelu", "linear")),
         "z_range": Param(6.0, 1.0, 20.0, step=0.5, label="input range ±"),
     }
     FIGSIZE = (7, 3.6)
@@ -35,6 +36,6 @@ class ActivationExplorer(Explorer):
         ax.fill_between(self.z, ymin, ymax, where=self.saturated, color="grey", alpha=0.2, lw=0,
                         label="saturated: f' < 5% of max")
         ax.set_ylim(ymin, ymax)
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        ax.legend(frameon=False, fontsize=10, loc="upper left")
         ax.set_title(f"{self.cfg['activation']}: saturated on {100 * self.saturated_fraction:.0f}% "
-                     "of this range", fontsize=10)
+                     "of this range", fontsize=11)

@@ -1,59 +1,84 @@
-"""Lesson 03 explorer: a loss as a function of one prediction, for a chosen target, with the
-current value and the slope dL/dprediction that backpropagation starts from."""
+"""Lesson 03 explorer: MSE and binary cross-entropy side by side, against the same x axis (the
+predicted probability a, or the logit z with a = sigmoid(z)), with the value and the slope that
+backpropagation starts from at one prediction."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import plots
-from ..core import binary_crossentropy, mse
+from ..core import binary_crossentropy, derivative, get_activation, mse
 from .base import Explorer, Param
 
-LOSS_CHOICES = ("mse", "binary_crossentropy", "binary_crossentropy_from_logits")
+AXES = ("probability a", "logit z")
+LOSS_NAMES = {"mse": "MSE", "bce": "binary cross-entropy"}
+
+
+def _logit(a):
+    return float(np.log(a) - np.log1p(-a))
 
 
 class LossExplorer(Explorer):
-    """Lesson 03: a loss as a function of one prediction for a chosen target, with its value and
-    the slope dL/dprediction that backpropagation starts from."""
+    """Lesson 03: MSE and binary cross-entropy of one prediction for a target y, drawn on the same
+    axes. With x axis 'probability a' the slopes are dL/da; with 'logit z' (a = sigmoid(z), the
+    neuron's output) they are dL/dz, the gradient that reaches the neuron's weights."""
 
     PARAMS = {
-        "loss": Param("binary_crossentropy", choices=LOSS_CHOICES),
-        "target": Param(1.0, 0.0, 1.0, step=1.0),
-        "prediction": Param(0.7, -10.0, 10.0, step=0.01,
-                            label="prediction"),
+        "target": Param(1.0, 0.0, 1.0, step=1.0, label="target y"),
+        "prediction": Param(0.1, 0.001, 0.999, step=0.001, label="prediction a"),
+        "axis": Param("probability a", choices=AXES, label="x axis"),
     }
-    FIGSIZE = (7, 3.6)
+    FIGSIZE = (9, 3.8)
 
-    def _loss(self, p):
-        y = np.full_like(p, self.cfg["target"])
-        name = self.cfg["loss"]
-        if name == "mse":
-            return [mse([[t]], [[q]]) for t, q in zip(y, p)]
-        return [binary_crossentropy([[t]], [[q]], from_logits=name.endswith("logits")) for t, q in zip(y, p)]
+    def _point(self, a, y):
+        """{loss: (value, slope)} at one prediction a; the slope is dL/da or dL/dz (see axis)."""
+        z = _logit(a)
+        L_mse, g_mse = mse([[y]], [[a]])
+        if self.cfg["axis"] == "probability a":
+            L_bce, g_bce = binary_crossentropy([[y]], [[a]])
+            return {"mse": (L_mse, float(g_mse[0, 0])), "bce": (L_bce, float(g_bce[0, 0]))}
+        # through a = sigmoid(z): MSE's slope picks up sigmoid'(z); BCE from logits has slope a - y
+        sigmoid_slope = float(derivative("sigmoid", np.array([z]))[0])
+        L_bce, g_bce = binary_crossentropy([[y]], [[z]], from_logits=True)
+        return {"mse": (L_mse, float(g_mse[0, 0]) * sigmoid_slope), "bce": (L_bce, float(g_bce[0, 0]))}
 
     def update(self):
         c = self.cfg
-        from_probs = c["loss"] == "binary_crossentropy"
-        if from_probs and not 0.0 <= c["prediction"] <= 1.0:
-            raise ValueError(f"binary_crossentropy takes a probability in [0, 1], got prediction {c['prediction']}; "
-                             "use binary_crossentropy_from_logits for any real number.")
-        self.p_range = (0.0, 1.0) if from_probs else (-10.0, 10.0)
-        self.p = np.linspace(*self.p_range, 401)
-        self.curve = np.array([v for v, _ in self._loss(self.p)])
-        value, grad = self._loss(np.array([c["prediction"]]))[0]
-        self.value, self.grad = value, float(np.ravel(grad)[0])
+        y, a = c["target"], c["prediction"]
+        self.z = _logit(a)
+        if c["axis"] == "probability a":
+            self.x = np.linspace(0.001, 0.999, 400)
+            self.x_point, self.slope_name = a, "dL/da"
+            probs = self.x
+        else:
+            self.x = np.linspace(-8.0, 8.0, 401)
+            self.x_point, self.slope_name = self.z, "dL/dz"
+            probs = get_activation("sigmoid")(self.x)
+        self.curves = {"mse": (probs - y) ** 2,
+                       "bce": np.array([binary_crossentropy([[y]], [[p]])[0] for p in probs])}
+        if c["axis"] == "logit z":  # exact from the logits (the clipped probabilities flatten the tails)
+            self.curves["bce"] = np.array([binary_crossentropy([[y]], [[z]], from_logits=True)[0] for z in self.x])
+        point = self._point(a, y)
+        self.values = {k: v for k, (v, _) in point.items()}
+        self.slopes = {k: g for k, (_, g) in point.items()}
 
     def draw_on(self, fig):
         c = self.cfg
-        ax = fig.subplots()
-        ax.plot(self.p, self.curve, color=plots.BLUE, label=f"target y = {c['target']:g}")
-        ax.plot([c["prediction"]], [self.value], "o", color=plots.ORANGE, ms=8, zorder=3)
-        span = (self.p_range[1] - self.p_range[0]) * 0.12
-        t = np.array([c["prediction"] - span, c["prediction"] + span])
-        ax.plot(t, self.value + self.grad * (t - c["prediction"]), color=plots.ORANGE, lw=1.5,
-                label=f"slope dL/dŷ = {self.grad:.3g}")
-        top = max(min(float(np.max(self.curve)), 6.0), self.value)  # the clipped log reaches 16: cut at 6
-        ax.set_ylim(-0.05 * top, top * 1.1)
-        ax.set_xlabel("prediction ŷ" + (" (a probability)" if self.p_range == (0.0, 1.0) else " (a logit z)"))
-        ax.set_ylabel("loss L")
-        ax.set_title(f"{c['loss']}: L = {self.value:.4g} at ŷ = {c['prediction']:g}", fontsize=10)
-        ax.legend(frameon=False, fontsize=8)
+        axes = fig.subplots(1, 2, sharex=True, sharey=True)
+        top = max(min(max(float(np.max(curve)) for curve in self.curves.values()), 5.0), *self.values.values())
+        span = (self.x[-1] - self.x[0]) * 0.1
+        t = np.array([self.x_point - span, self.x_point + span])
+        for ax, name in zip(axes, ("mse", "bce")):
+            value, slope = self.values[name], self.slopes[name]
+            ax.plot(self.x, self.curves[name], color=plots.BLUE, label=f"L for target y = {c['target']:g}")
+            ax.plot([self.x_point], [value], "o", color=plots.ORANGE, ms=8, zorder=3)
+            ax.plot(t, value + slope * (t - self.x_point), color=plots.ORANGE, lw=2,
+                    label=f"slope {self.slope_name} = {slope:.3g}")
+            ax.set_ylim(-0.05 * top, 1.1 * top)
+            ax.set_xlabel("predicted probability a" if c["axis"] == "probability a"
+                          else "logit z  (a = sigmoid(z))")
+            ax.set_ylabel(f"loss L ({LOSS_NAMES[name].split()[-1]})")
+            ax.set_title(f"{LOSS_NAMES[name]}: L = {value:.3g}", fontsize=11)
+            ax.legend(frameon=False, fontsize=10, loc="upper center")
+            ax.yaxis.set_tick_params(labelleft=True)
+        fig.suptitle(f"target y = {c['target']:g}, prediction a = {c['prediction']:g} (z = {self.z:.2f}); "
+                     "same axes in both panels", fontsize=11)
