@@ -16,7 +16,8 @@ from .core._checks import as_float_array, as_generator, check_fraction, check_in
 
 __all__ = ["CLASSIFICATION", "REGRESSION", "DATASETS", "FEATURES", "make_dataset", "is_classification",
            "n_classes", "train_test_split", "Standardizer", "one_hot", "features", "shift_images",
-           "augment_shifts", "jitter", "load_digits", "load_mnist", "mnist_path"]
+           "augment_shifts", "jitter", "load_digits", "load_mnist", "mnist_path", "check_points",
+           "read_points_csv", "Points", "MAX_ROWS", "TASKS"]
 
 CLASSIFICATION = ("circle", "xor", "gauss", "spiral", "spiral3", "moons")
 REGRESSION = ("reg_plane", "reg_gauss")
@@ -301,3 +302,116 @@ def load_mnist(download: bool = False, verbose: bool = True):
         print(f"MNIST not available offline; using scikit-learn's 8x8 digits instead "
               f"({len(X_train)} training and {len(X_test)} test images).")
     return X_train, X_test, y_train, y_test, "digits"
+
+
+# --- your own data: two feature columns and a label column ------------------------------------
+MAX_ROWS = 10_000
+MAX_CLASSES = 3  # the Playground colours three classes (as 'spiral3')
+TASKS = ("auto", "classification", "regression")
+
+
+class Points(tuple):
+    """(X, y, task, classes): X (n, 2) floats; y (n,) class indices 0..k-1 (floats) or regression
+    targets; task 'classification' or 'regression'; classes: the original label of each class index
+    (a tuple), or None for regression. Unpacks as a tuple: X, y, task, classes = check_points(...)."""
+
+    def __new__(cls, X, y, task, classes):
+        return super().__new__(cls, (X, y, task, classes))
+
+    X = property(lambda self: self[0])
+    y = property(lambda self: self[1])
+    task = property(lambda self: self[2])
+    classes = property(lambda self: self[3])
+
+
+def check_points(X, y, task: str = "auto", max_rows: int = MAX_ROWS) -> Points:
+    """Validate a 2-D dataset of your own: X (n, 2) numbers, y (n,) labels or targets, no NaN or inf,
+    4 to max_rows points. task: 'classification' (integer labels, 2 or 3 classes, relabelled 0..k-1
+    in sorted order), 'regression' (real targets) or 'auto': classification when every label is an
+    integer and there are 2 or 3 distinct ones, else regression. Raises a ValueError that says what
+    is wrong; returns Points(X, y, task, classes)."""
+    task = lookup(task, {t: t for t in TASKS}, "task")
+    X = as_float_array(X, "X (the feature columns)", ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 feature columns (x1, x2), got {X.shape[1]}.")
+    y = as_float_array(y, "y (the label column)", ndim=1)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} points but y has {len(y)} labels.")
+    if len(X) < 4:
+        raise ValueError(f"your data needs at least 4 points (some to train, some to test), got {len(X)}.")
+    if len(X) > max_rows:
+        raise ValueError(f"your data has {len(X):,} points; at most {max_rows:,} are accepted "
+                         "(training redraws live: take a random sample).")
+    values = np.unique(y)
+    if len(values) < 2:
+        raise ValueError(f"every label is {values[0]:g}: there is nothing to learn (a classifier needs at "
+                         "least 2 classes, a regression 2 different targets).")
+    integers = bool(np.all(values == np.round(values)))
+    if task == "auto":
+        task = "classification" if integers and 2 <= len(values) <= MAX_CLASSES else "regression"
+    if task == "classification":
+        if not integers:
+            bad = values[values != np.round(values)][0]
+            raise ValueError(f"classification labels must be integers (such as 0 and 1), got {bad:g}; "
+                             "choose regression for real-valued targets.")
+        if len(values) > MAX_CLASSES:
+            raise ValueError(f"{len(values)} classes ({', '.join(f'{v:g}' for v in values[:6])}...); "
+                             f"the Playground shows at most {MAX_CLASSES}.")
+        return Points(X, np.searchsorted(values, y).astype(float), task,
+                      tuple(int(v) for v in values))
+    return Points(X, y, task, None)
+
+
+def _csv_text(content) -> str:
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        content = bytes(content)
+        try:
+            return content.decode("utf-8-sig")  # a byte-order mark (Excel's 'CSV UTF-8') is dropped
+        except UnicodeDecodeError as err:
+            raise ValueError(f"the file is not a text CSV (UTF-8): byte 0x{content[err.start]:02x} at position "
+                             f"{err.start} cannot be read. Save it as CSV from your spreadsheet.") from None
+    if isinstance(content, str):
+        return content
+    raise TypeError(f"content must be the file's bytes or text, got {type(content).__name__}.")
+
+
+def read_points_csv(content, task: str = "auto", max_rows: int = MAX_ROWS) -> Points:
+    """Read your own 2-D dataset from CSV text or bytes: three columns x1, x2, label (an optional
+    header row of names; comma, semicolon or tab separated). Checks every cell and then
+    check_points(X, y, task, max_rows). A bad file raises one ValueError naming the row (the file's
+    line number), the column and the cell."""
+    import csv  # noqa: PLC0415
+
+    lines = [(i, line) for i, line in enumerate(_csv_text(content).splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise ValueError("the file is empty: expected rows of x1, x2, label.")
+    first = lines[0][1]
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    rows = list(zip((i for i, _ in lines), csv.reader((line for _, line in lines), delimiter=delimiter)))
+
+    def number(cell):
+        try:
+            return float(cell)
+        except ValueError:
+            return None
+
+    if any(number(cell) is None for cell in rows[0][1]):
+        rows = rows[1:]  # a header row of names
+        if not rows:
+            raise ValueError("the file has a header row but no data rows.")
+    if len(rows) > max_rows:
+        raise ValueError(f"the file has {len(rows):,} rows; at most {max_rows:,} are accepted "
+                         "(training redraws live: take a random sample).")
+    values = np.empty((len(rows), 3))
+    for r, (line_no, cells) in enumerate(rows):
+        if len(cells) != 3:
+            raise ValueError(f"row {line_no} has {len(cells)} column(s); expected 3: x1, x2, label.")
+        for c, cell in enumerate(cells):
+            v = number(cell)
+            if v is None or not np.isfinite(v):
+                what = "is empty" if not cell.strip() else (f"{cell.strip()!r} is not a number" if v is None
+                                                             else f"is {cell.strip()} (missing or infinite)")
+                raise ValueError(f"row {line_no}, column {c + 1} ({('x1', 'x2', 'label')[c]}) {what}: "
+                                 "every cell must be a finite number.")
+            values[r, c] = v
+    return check_points(values[:, :2], values[:, 2], task, max_rows)

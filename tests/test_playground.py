@@ -208,8 +208,9 @@ def test_widget_controls_drive_the_playground():
     ui.step_button.click()
     assert pg.epoch == 10 and "epoch 10" in ui.status.value
     assert ui.image.value != first
-    ui.play.value = 1  # what a tick of the play button does
-    assert pg.epoch == 11
+    ui.play.value = 1  # what a tick of the play button does: one frame, about 60 ms of whole epochs
+    trained = pg.epoch - 10
+    assert trained >= 1 and f"epoch {pg.epoch}</b> (+{trained} this frame)" in ui.status.value
     ui.controls["hidden"].value = 0
     assert pg.sizes == [2, 1] and pg.epoch == 0
     ui.controls["features"].value = ()
@@ -270,3 +271,44 @@ def test_training_settings_say_they_apply_at_the_next_step():
     assert ui.note.value == ""
     if "tooltip" in ui.play.trait_names():  # ipywidgets 8; 7.7 (Colab) has none on Play
         assert "play" in ui.play.tooltip
+
+
+def test_a_time_budget_cuts_the_same_run_into_frames():
+    """frame() and step(budget=) train whole epochs until the budget is spent (at least one): the
+    run is the same as without a budget, only cut into pieces."""
+    whole = Playground(dataset="xor", hidden=6, neurons=8, batch_size=1)
+    whole.step(3)
+    framed = Playground(dataset="xor", hidden=6, neurons=8, batch_size=1)
+    assert framed.step(3, budget=1e-9).epoch == 1  # a budget spent at once: one epoch
+    assert framed.frame(budget=1e-9) == 1 and framed.epoch == 2
+    assert framed.frame(budget=60.0, max_epochs=1) == 1  # at most max_epochs
+    assert framed.history == whole.history and same(weights(framed), weights(whole))
+    assert Playground().frame(budget=0.2, max_epochs=500) > 1  # a small network trains many epochs a frame
+    with pytest.raises(ValueError, match="budget must be > 0"):
+        Playground().step(1, budget=0)
+
+
+def test_a_growing_loss_range_rescales_the_plot_without_a_rebuild():
+    import io
+
+    from PIL import Image
+
+    pg = Playground(optimizer="adam")
+    pg.step(15)
+    pg.png()
+    axes, background = pg.figure.axes, pg._background
+    pg.step(10)  # epoch 25: the x range doubles from 20 to 40
+    png = pg.png()
+    assert pg.figure.axes == axes and pg.figure.axes[2].get_xlim() == (0, 40)  # the same figure, rescaled
+    assert pg._background is not background
+    blitted = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    buf = io.BytesIO()
+    pg.figure.savefig(buf, format="png")
+    full = np.asarray(Image.open(buf).convert("RGB")).astype(int)
+    diff = np.abs(blitted - full).max(axis=2)
+    assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))
+    # and the same picture as a figure built at epoch 25 from scratch
+    fresh = Playground(optimizer="adam")
+    fresh.step(25)
+    rebuilt = np.asarray(Image.open(io.BytesIO(fresh.png())).convert("RGB")).astype(int)
+    assert np.abs(blitted - rebuilt).max() <= 16 and np.mean(np.abs(blitted - rebuilt).max(axis=2) > 2) < 0.002

@@ -5,12 +5,16 @@
     pg.set(learning_rate=0.3)    # keeps the network; architecture/data changes rebuild it
     pg.rewind()                  # back to the same initial weights
     pg.widget()                  # the controls, for a notebook
+    Playground(data=(X, y))      # your own points: X (n, 2), y labels 0/1(/2) or real targets
+    pg.load_csv(open("my.csv", "rb").read())   # or a CSV of x1, x2, label (checked by dlteach.data)
 
 All maths comes from dlteach.core (and dlteach.keras_twin for the Keras backend); all drawing from
 dlteach.plots. This module only holds state and composes them.
 """
 from __future__ import annotations
 
+
+import time
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -19,6 +23,8 @@ from matplotlib.figure import Figure
 from .. import data, plots
 from ..core import L1L2, MLP, Callback, fit, get_optimizer
 from ..core._checks import check_int, check_positive, check_positive_int, lookup
+
+_check_points = data.check_points  # Playground.__init__'s argument `data` hides the module there
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -29,6 +35,8 @@ REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 LIMITS = {"hidden": (0, 6), "neurons": (1, 8), "batch_size": (1, 30), "learning_rate": (1e-5, 10.0),
           "train_ratio": (0.1, 0.9), "noise": (0.0, 0.5)}
 EXTENT = 6.0
+OWN = "your data"  # the dataset name of points loaded with data=(X, y), load_data or load_csv
+FRAME_BUDGET = 0.06  # seconds of training per animation frame (frame(): whole epochs, at least one)
 BOUNDARY_RES = 50
 NEURON_RES = 20
 
@@ -37,13 +45,16 @@ MODEL_KEYS = {"activation", "hidden", "neurons", "features", "loss"}
 
 
 class _Recorder(Callback):
-    """Records the Playground's curves: loss on the whole train and test sets after each epoch."""
+    """Records the Playground's curves: loss on the whole train and test sets after each epoch; stops
+    training after the epoch that passes `deadline` (a time.perf_counter() value), if one is given."""
 
-    def __init__(self, pg):
-        self.pg = pg
+    def __init__(self, pg, deadline=None):
+        self.pg, self.deadline = pg, deadline
 
     def on_epoch_end(self, epoch, logs, model, history):
         self.pg._record_epoch()
+        if self.deadline is not None and time.perf_counter() >= self.deadline:
+            history.stop_training = True
 
 
 class Playground:
@@ -58,7 +69,16 @@ class Playground:
                     features=("x1", "x2"), optimizer="sgd", loss="cross-entropy", backend="numpy",
                     seed=0, n=500)
 
-    def __init__(self, **settings):
+    def __init__(self, data=None, task: str = "auto", **settings):
+        """settings: see DEFAULTS. data=(X, y): your own points instead of a built-in dataset (see
+        load_data; task 'auto', 'classification' or 'regression')."""
+        self.own = None  # your own points (dlteach.data.Points), once loaded
+        self._data_version = 0
+        if data is not None:
+            if not isinstance(data, (tuple, list)) or len(data) != 2:
+                raise TypeError(f"data must be a pair (X, y), got {type(data).__name__}.")
+            self.own = _check_points(*data, task=task)
+            settings = {**settings, "dataset": OWN}
         self.cfg = dict(self.DEFAULTS)
         self.cfg.update(self._validate(settings))
         self.init_seed = self.cfg["seed"]
@@ -74,7 +94,8 @@ class Playground:
             if key not in self.DEFAULTS:
                 raise ValueError(f"Playground has no setting {key!r}. Valid: {', '.join(self.DEFAULTS)}.")
             if key == "dataset":
-                value = lookup(value, {d: d for d in data.DATASETS}, "dataset")
+                own = {"your_data": OWN} if self.own is not None else {}  # lookup's key for OWN
+                value = lookup(value, {d: d for d in data.DATASETS} | own, "dataset")
             elif key in ("activation", "optimizer", "backend", "loss", "regularization"):
                 choices = {"activation": ACTIVATIONS, "optimizer": OPTIMIZERS, "backend": BACKENDS,
                            "loss": LOSSES, "regularization": REGULARIZATIONS}[key]
@@ -126,16 +147,56 @@ class Playground:
                 self.message = ""  # a diverged run may go on from its kept weights with the new setting
         return self
 
+    # --- your own data ---------------------------------------------------------------------------
+    def load_data(self, X, y, task: str = "auto"):
+        """Train on your own points: X (n, 2) numbers, y (n,) class labels (2 or 3 integers) or real
+        targets; task 'auto' (integer labels with 2-3 values: classification), 'classification' or
+        'regression'. Checked by dlteach.data.check_points: bad data raises a ValueError and leaves
+        the Playground as it was. The features are standardised with the training part's mean and
+        std (regression targets: centred and scaled into [-1, 1], as the built-in ones), and the
+        plot's range fits the points. The dataset becomes OWN ('your data'); noise and n do not
+        apply to it. A new network is built."""
+        return self._use_own(_check_points(X, y, task=task))
+
+    def load_csv(self, content, task: str = "auto"):
+        """load_data from a CSV file's bytes or text: columns x1, x2, label, an optional header row
+        (dlteach.data.read_points_csv says exactly what is wrong with a bad file)."""
+        return self._use_own(data.read_points_csv(content, task=task))
+
+    def _use_own(self, points):
+        self.own = points
+        self.cfg["dataset"] = OWN
+        self._make_data()
+        self._build()
+        return self
+
     # --- data and model -------------------------------------------------------------------------
     @property
     def classify(self) -> bool:
+        if self.cfg["dataset"] == OWN:
+            return self.own.task == "classification"
         return data.is_classification(self.cfg["dataset"])
 
     def _make_data(self):
         c = self.cfg
-        X, y = data.make_dataset(c["dataset"], c["n"], c["noise"], seed=c["seed"])
+        self._data_version += 1  # the figure's points are drawn again
+        if c["dataset"] == OWN:
+            X, y = self.own.X, self.own.y
+        else:
+            X, y = data.make_dataset(c["dataset"], c["n"], c["noise"], seed=c["seed"])
         self.X_train, self.X_test, self.y_train, self.y_test = data.train_test_split(
             X, y, test_size=1 - c["train_ratio"], seed=c["seed"])
+        self.extent = EXTENT
+        if c["dataset"] == OWN:
+            # Standardise with the training part only (the test points are unseen data); the plane
+            # drawn is the smallest half-unit square around every point.
+            scaler = data.Standardizer().fit(self.X_train)
+            self.X_train, self.X_test = scaler.transform(self.X_train), scaler.transform(self.X_test)
+            self.extent = float(np.ceil(2 * 1.05 * np.abs(np.r_[self.X_train, self.X_test]).max()) / 2)
+            if not self.classify:  # targets into about [-1, 1], the colour range of the built-in ones
+                centre = self.y_train.mean()
+                spread = np.abs(self.y_train - centre).max() or 1.0
+                self.y_train, self.y_test = (self.y_train - centre) / spread, (self.y_test - centre) / spread
         self.k = data.n_classes(y) if self.classify else 1
 
     def _targets(self, y):
@@ -205,14 +266,17 @@ class Playground:
         self.history["train"].append(train)
         self.history["test"].append(test)
 
-    def step(self, epochs: int = 1):
+    def step(self, epochs: int = 1, budget: float | None = None):
         """Train `epochs` epochs with the chosen backend, through dlteach.fit as in the lessons: the
         same mini-batches (seeded by the initial-weights seed and the epoch), the same loss log and
         divergence check. A diverging run stops, keeps the last good weights and sets `message`;
-        further steps do nothing until a change or a rewind."""
+        further steps do nothing until a change or a rewind. With a time `budget` (seconds), training
+        stops after the first epoch that ends past it (at least one epoch, at most `epochs`); the
+        run is the same as without a budget, only cut into pieces."""
         epochs = check_positive_int(epochs, "epochs")
         if self.message:
             return self
+        deadline = None if budget is None else time.perf_counter() + check_positive(budget, "budget")
         trainer = None
         if self.cfg["backend"] == "keras":
             if self._twin is None:
@@ -222,32 +286,42 @@ class Playground:
             trainer = self._twin
         h = fit(self.model, self.F_train, self.T_train, self.optimizer, epochs=self.epoch + epochs,
                 initial_epoch=self.epoch, batch_size=self.cfg["batch_size"], seed=self.init_seed,
-                callbacks=[_Recorder(self)], verbose=0, trainer=trainer)
+                callbacks=[_Recorder(self, deadline)], verbose=0, trainer=trainer)
         if h.diverged:
             self.message = h.message
             self._twin = None  # the twin holds the diverged weights: rebuilt from the kept ones
         return self
 
+    def frame(self, budget: float = FRAME_BUDGET, max_epochs: int = 100) -> int:
+        """One animation frame: train whole epochs for about `budget` seconds (at least one, at most
+        max_epochs), then the PNG is drawn by the caller. Small networks train many epochs a frame,
+        the largest with batch size 1 one or two, so play animates at every setting instead of
+        stalling. Returns the number of epochs trained."""
+        before = self.epoch
+        self.step(max_epochs, budget=budget)
+        return self.epoch - before
+
     # --- drawing --------------------------------------------------------------------------------
     def predict_grid(self, resolution: int = BOUNDARY_RES):
         """Network output on a grid over the plane: class-1 probability, class index (3 classes)
         or the regression value; shape (resolution^2,)."""
-        out = self.model.predict(data.features(plots.grid(EXTENT, resolution), self.cfg["features"]))
+        out = self.model.predict(data.features(plots.grid(self.extent, resolution), self.cfg["features"]))
         return out.argmax(axis=1) if self.k > 2 else out[:, 0]
 
     def neuron_maps(self, resolution: int = NEURON_RES):
         """One (r, r) map per node, layer by layer: the input features, then every neuron's output."""
-        F = data.features(plots.grid(EXTENT, resolution), self.cfg["features"])
+        F = data.features(plots.grid(self.extent, resolution), self.cfg["features"])
         layers = [F] + self.model.activations(F)
         return [[a[:, j].reshape(resolution, resolution) for j in range(a.shape[1])] for a in layers]
 
     def draw(self) -> Figure:
         """Draw the figure: network with neuron maps, output boundary, loss curves. While the data
         and architecture stay the same, only the changing artists are updated (a full rebuild
-        costs about three times as much, most of it in creating tick labels)."""
+        costs about three times as much, most of it in creating tick labels); when the loss plot's
+        range grows, only that plot's axes are drawn again into the kept background."""
         c = self.cfg
         signature = (tuple(self.sizes), c["features"], c["dataset"], c["noise"], c["train_ratio"], c["seed"],
-                     c["n"], c["activation"], bool(self.message), self._loss_limits())
+                     c["n"], c["activation"], bool(self.message), self._data_version)
         if self.figure is not None and getattr(self, "_signature", None) == signature:
             self._update_figure()
         else:
@@ -260,7 +334,7 @@ class Playground:
         when training passes it, and the y range covers the largest loss so far. Between steps the
         axes (ticks and labels) stay as they are and only the curves are redrawn."""
         if not self.history["train"]:
-            return None
+            return 20, 1.0
         xmax = 20 * 2 ** int(np.ceil(np.log2(max(self.epoch, 1) / 20))) if self.epoch > 20 else 20
         ymax = max(max(self.history["train"]), max(self.history["test"]))
         return xmax, float(f"{ymax * 1.08:.2g}") if ymax > 0 else 1.0
@@ -275,13 +349,40 @@ class Playground:
         self.boundary = self.predict_grid()
         a["boundary"].set_data(self.boundary.reshape(BOUNDARY_RES, BOUNDARY_RES))
         a["ax_out"].set_title(self._output_title(), fontsize=10)
-        if a["curves"] is None:  # no epoch trained yet: nothing to plot
-            return
         epochs = np.arange(1, len(self.history["train"]) + 1)
         a["curves"][0].set_data(epochs, self.history["train"])
         a["curves"][1].set_data(epochs, self.history["test"])
+        a["hint"].set_visible(not self.history["train"])
+        limits = self._loss_limits()
+        if limits != a["limits"]:
+            self._rescale_loss_plot(limits)
+
+    def _rescale_loss_plot(self, limits):
+        """New limits for the loss plot without rebuilding the figure: the plot's still parts (axes,
+        ticks, labels, legend) are drawn again over a blank of their area in the kept background."""
+        from matplotlib.transforms import Bbox  # noqa: PLC0415
+
+        a, fig = self._artists, self.figure
+        ax = a["ax_loss"]
+        ax.set_xlim(0, limits[0])
+        ax.set_ylim(0, limits[1])
+        a["limits"] = limits
+        new_area = ax.get_tightbbox(fig.canvas.get_renderer()).padded(4)
+        area = Bbox.union([a["loss_area"], new_area])  # longer tick labels may reach further out
+        a["loss_area"] = new_area
+        fig.canvas.restore_region(self._background)
+        blank = a["loss_blank"]
+        blank.set_bounds(area.x0, area.y0, area.width, area.height)
+        blank.set_visible(True)
+        fig.draw_artist(blank)
+        blank.set_visible(False)
+        fig.draw_artist(ax)  # animated artists (the curves, the hint) are left out, as in canvas.draw()
+        self._background = fig.canvas.copy_from_bbox(fig.bbox)
 
     def _build_figure(self):
+        from matplotlib.patches import Rectangle  # noqa: PLC0415
+        from matplotlib.transforms import IdentityTransform  # noqa: PLC0415
+
         fig = self.figure
         if fig is None:
             fig = self.figure = Figure(figsize=(11, 4.6), dpi=80)
@@ -298,40 +399,45 @@ class Playground:
         ax_net.set_title(f"network {'-'.join(map(str, self.sizes))}, {self.cfg['activation']}: "
                          "line width = |weight|, blue +, orange -", fontsize=10)
         values = self.boundary = self.predict_grid()
+        extent = self.extent
         if self.k > 2:
-            boundary = plots.class_map(ax_out, values, EXTENT, self.k)
+            boundary = plots.class_map(ax_out, values, extent, self.k)
         else:
-            boundary = plots.decision_boundary(ax_out, values, EXTENT, 0.0 if self.classify else -1.0, 1.0)
+            boundary = plots.decision_boundary(ax_out, values, extent, 0.0 if self.classify else -1.0, 1.0)
         plots.scatter_points(ax_out, self.X_train, self.y_train, self.classify)
         plots.scatter_points(ax_out, self.X_test, self.y_test, self.classify, test=True)
-        ax_out.set_xlim(-EXTENT, EXTENT)
-        ax_out.set_ylim(-EXTENT, EXTENT)
+        ax_out.set_xlim(-extent, extent)
+        ax_out.set_ylim(-extent, extent)
         ax_out.set_title(self._output_title(), fontsize=10)
-        curves = None
-        if self.history["train"]:
-            curves = plots.loss_curves(ax_loss, self.history["train"], self.history["test"])
-            xmax, ymax = self._loss_limits()
-            ax_loss.set_xlim(0, xmax)
-            ax_loss.set_ylim(0, ymax)
-        else:
-            ax_loss.set_xlabel("epoch")
-            ax_loss.set_ylabel("loss")
-            ax_loss.text(0.5, 0.5, "diverged in the first epoch" if self.message else "press step or play to train",
-                         ha="center", va="center", transform=ax_loss.transAxes, color="grey")
+        # The loss curves exist from the start (empty before the first epoch), so that training
+        # only updates them; the hint shows while there is nothing to plot.
+        curves = plots.loss_curves(ax_loss, self.history["train"], self.history["test"])
+        limits = self._loss_limits()
+        ax_loss.set_xlim(0, limits[0])
+        ax_loss.set_ylim(0, limits[1])
+        hint = ax_loss.text(0.5, 0.5, "diverged in the first epoch" if self.message else "press step or play to train",
+                            ha="center", va="center", transform=ax_loss.transAxes, color="grey",
+                            visible=not self.history["train"])
         overlay = []
         if self.message:
             overlay.append(ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
                                        transform=ax_out.transAxes, ha="center", va="center", fontsize=11,
                                        color="white", zorder=5,
                                        bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9)))
+        # A blank of the loss plot's area (axes, tick labels and axis labels, in pixels) that a new
+        # range is drawn on (see _rescale_loss_plot); never drawn by canvas.draw() itself.
+        loss_blank = Rectangle((0, 0), 1, 1, transform=IdentityTransform(), facecolor=fig.get_facecolor(),
+                               edgecolor="none", visible=False, animated=True)
+        fig.add_artist(loss_blank)
         self._artists = {"network": network, "boundary": boundary, "curves": curves, "ax_out": ax_out,
-                         "ax_loss": ax_loss}
+                         "ax_loss": ax_loss, "hint": hint, "limits": limits, "loss_blank": loss_blank,
+                         "loss_area": ax_loss.get_tightbbox(fig.canvas.get_renderer()).padded(4)}
         # Blitting: everything that changes on an update is 'animated', so that canvas.draw() renders
         # only the still parts (axes, ticks, labels), which are kept as a background. An update then
         # restores the background and draws just these artists, in this order (frame and points
         # above the boundary, node frames above node maps).
-        self._dynamic = ([boundary, *ax_out.spines.values(), *ax_out.collections, ax_out.title, network["lines"], *network["images"],
-                          *ax_net.patches, *(curves or [])] + overlay)
+        self._dynamic = ([boundary, *ax_out.spines.values(), *ax_out.collections, ax_out.title, network["lines"],
+                          *network["images"], *ax_net.patches, *curves, hint] + overlay)
         for artist in self._dynamic:
             artist.set_animated(True)
         fig.canvas.draw()

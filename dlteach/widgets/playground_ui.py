@@ -15,10 +15,34 @@ from .base import arrange, figure_image, log_slider
 TRAINING_SETTINGS = ("learning_rate", "batch_size", "optimizer", "regularization", "reg_rate", "backend")
 
 
+def uploaded_files(value) -> list[tuple[str, bytes]]:
+    """(name, content) of each file in a FileUpload's value, for both ipywidgets versions: 8 gives a
+    tuple of dicts {'name', 'type', 'size', 'content': memoryview, 'last_modified'}; 7.x (Colab's 7.7)
+    a dict {name: {'metadata': {'name', ...}, 'content': bytes}}."""
+    if isinstance(value, dict):
+        return [(name, bytes(f["content"])) for name, f in value.items()]
+    return [(f["name"], bytes(f["content"])) for f in value]
+
+
+def dataset_options(pg) -> list[str]:
+    """The dataset menu: the built-in sets, and your own once loaded."""
+    return list(data.DATASETS) + ([P.OWN] if pg.own is not None else [])
+
+
+def describe_own(pg) -> str:
+    """One line on the loaded points: how many, which task, how the label column was read."""
+    own = pg.own
+    if own.task == "classification":
+        how = f"classification, {len(own.classes)} classes (labels {', '.join(map(str, own.classes))})"
+    else:
+        how = "regression (targets centred and scaled into [-1, 1])"
+    return f"{len(own.X)} points, {how}; features standardised"
+
+
 def build(pg: "P.Playground"):
     c = pg.cfg
     controls = {
-        "dataset": W.Dropdown(options=list(data.DATASETS), value=c["dataset"], description="dataset"),
+        "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description="dataset"),
         "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise"),
         "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio"),
         "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
@@ -42,19 +66,23 @@ def build(pg: "P.Playground"):
     message = W.HTML()
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
     if "tooltip" in play.trait_names():  # ipywidgets 8 (Colab's 7.7 has no tooltip on Play)
-        play.tooltip = "play: one epoch per tick; stop; repeat"
+        play.tooltip = f"play: each frame trains for about {P.FRAME_BUDGET * 1000:.0f} ms (whole epochs); stop; repeat"
     step_button = W.Button(description="step (10 epochs)", icon="step-forward")
     reset_button = W.Button(description="reset", icon="refresh", tooltip="new random initial weights")
     rewind_button = W.Button(description="rewind", icon="fast-backward", tooltip="same initial weights, epoch 0")
 
-    def show():
+    def show(trained=None):
         image.value = pg.png()
-        status.value = f"<b>epoch {pg.epoch}</b>"
+        status.value = f"<b>epoch {pg.epoch}</b>" + (f" (+{trained} this frame)" if trained else "")
         note.value = ""  # a step or a redraw has applied every setting
         message.value = (f"<span style='color:#b2182b'>{pg.message}</span>" if pg.message else "")
 
+    syncing = []  # non-empty while the code itself sets a control (not the learner)
+
     def on_change(key):
         def handler(change):
+            if syncing:
+                return
             try:
                 pg.set(**{key: change["new"]})
             except (ValueError, TypeError) as err:
@@ -70,17 +98,59 @@ def build(pg: "P.Playground"):
         w.observe(on_change(key), names="value")
 
     def on_step(_=None):
-        pg.step(10)
-        show()
+        # 10 epochs in frames of about FRAME_BUDGET of training, each shown: one frame at the default
+        # settings; the largest network with batch size 1 animates through several instead of stalling.
+        target = pg.epoch + 10
+        while pg.epoch < target and not pg.message:
+            before = pg.epoch
+            pg.step(target - pg.epoch, budget=P.FRAME_BUDGET)
+            show(pg.epoch - before)
 
     step_button.on_click(on_step)
-    play.observe(lambda change: (pg.step(1), show()), names="value")
+    play.observe(lambda change: show(pg.frame()), names="value")
     reset_button.on_click(lambda _: (pg.reset(), show()))
     rewind_button.on_click(lambda _: (pg.rewind(), show()))
     show()
     buttons = W.HBox([play, step_button, reset_button, rewind_button, status, note],
                      layout=W.Layout(flex_flow="row wrap", align_items="center"))
-    ui = W.VBox([arrange(controls.values()), buttons, message, image])
+    # Your own data: a CSV of x1, x2, label, checked by dlteach.data.read_points_csv; a bad file shows
+    # one message and changes nothing.
+    upload = W.FileUpload(accept=".csv,.txt,text/csv", multiple=False, description="your CSV")
+    task = W.Dropdown(options=list(data.TASKS), value="auto", description="CSV labels")
+    uploaded = {}
+
+    def load(name, content):
+        try:
+            pg.load_csv(content, task=task.value)
+        except (ValueError, TypeError) as err:
+            message.value = f"<span style='color:#b2182b'>{html.escape(name)}: {html.escape(str(err))}</span>"
+            return
+        uploaded.update(name=name, content=content)
+        syncing.append(True)
+        try:
+            controls["dataset"].options = dataset_options(pg)
+            controls["dataset"].value = P.OWN
+        finally:
+            syncing.pop()
+        show()
+        message.value = ""
+        note.value = f"<span style='color:#444'>{html.escape(name)}: {describe_own(pg)}</span>"
+
+    def on_upload(change):
+        files = uploaded_files(change["new"])
+        if files:
+            load(*files[-1])
+
+    def on_task(change):
+        if uploaded:  # read the same file again with the new choice
+            load(uploaded["name"], uploaded["content"])
+
+    upload.observe(on_upload, names="value")
+    task.observe(on_task, names="value")
+    data_row = W.HBox([upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+    ui = W.VBox([arrange(controls.values()), data_row, buttons, message, image])
+    ui.upload, ui.task = upload, task
     ui.controls, ui.image, ui.status, ui.message, ui.note = controls, image, status, message, note
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
 
