@@ -11,7 +11,9 @@ import numpy as np
 
 QUIZ = {
     "00.choose_with": "validation",
-    "01.and_neuron": (1.0, 1.0, -1.5),
+    "00.workflow_order": "DBEAC",
+    "01.and_neuron": (2.0, 1.0, -2.5),
+    "01.z_change": 3.0,
     "01.xor_one_neuron": "no",
     "02.sigmoid_max_slope": 0.25,
     "02.relu_slope_negative": 0.0,
@@ -66,6 +68,11 @@ def sigmoid_backward(z, grad_a):
 
 def relu_backward(z, grad_a):
     return grad_a * (z > 0)
+
+
+def elu_backward(z, grad_a):
+    slope = np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0)))  # e^z below 0 (min: no overflow above)
+    return grad_a * slope
 
 
 def bce_with_logits(z, y):
@@ -219,3 +226,4 @@ CODE = {
     "12.saliency": saliency,
     "13.soft_targets": soft_targets,
 }
+    "02.elu_backward": elu_backward,

@@ -10,8 +10,8 @@ from dlteach import solutions
 from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check
 
 WRONG_QUIZ = {
-    "00.choose_with": "test",
-    "01.and_neuron": (1, 1, -0.5), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
+    "00.choose_with": "test", "00.workflow_order": "ABCDE", "01.z_change": 0.5,
+    "01.and_neuron": (2, 2, -3), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
     "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
     "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_lr_0.1": "converges",
     "05.adam_first_step": 0.1, "05.momentum_speedup": 9, "06.predict_saturated": "larger",
@@ -52,6 +52,11 @@ WRONG_CODE = {
         lambda z, grad_a: (z > 0).astype(float),                  # forgot grad_a
         lambda z, grad_a: grad_a * (z >= 0),                      # slope 1 at z = 0
         lambda z, grad_a: np.maximum(z, 0) * grad_a,              # the activation, not its slope
+    ],
+    "02.elu_backward": [
+        lambda z, grad_a: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0))),                     # forgot grad_a
+        lambda z, grad_a: grad_a * np.where(z > 0, 1.0, np.expm1(np.minimum(z, 0))),          # f, not f'
+        lambda z, grad_a: grad_a * (z > 0),                                                  # ReLU's slope
     ],
     "03.bce_with_logits": [
         lambda z, y: (np.mean(-y * np.log(sigmoid(z)) - (1 - y) * np.log(1 - sigmoid(z))), (sigmoid(z) - y) / len(z)),
@@ -361,3 +366,19 @@ def test_the_twin_catches_what_the_cases_cannot(capsys):
 
     assert check("02.relu_backward", relu_backward) is False
     assert "not with tf.GradientTape through tf.nn.relu" in capsys.readouterr().out
+
+
+def test_and_neuron_refuses_the_lessons_line_but_accepts_other_lines(capsys):
+    assert check("01.and_neuron", (1.0, 1.0, -1.5)) is False
+    assert "the line the lesson shows" in capsys.readouterr().out
+    assert check("01.and_neuron", (3, 3, -4.5)) is False  # the same line, scaled
+    assert check("01.and_neuron", (1.0, 1.0, -1.2)) is True  # moved: a different line
+    assert check("01.and_neuron", (1.0, 2.0, -2.5)) is True  # tilted
+
+
+def test_workflow_order_names_the_misplaced_steps(capsys):
+    assert check("00.workflow_order", "d b e a c") is True
+    assert check("00.workflow_order", "DBEAA") is False
+    assert "exactly once" in capsys.readouterr().out
+    assert check("00.workflow_order", "DBECA") is False
+    assert "C in place 4" in capsys.readouterr().out

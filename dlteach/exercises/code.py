@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.activations import sigmoid, softmax
+from ..core.activations import get_activation, sigmoid, softmax
 from ..core.gradcheck import numerical_gradient, rel_error
 from ..core.layers import Dense
 from ..core.network import MLP
@@ -213,6 +213,21 @@ def _relu_backward_ref(z, grad_a):
 
 
 # ------------------------------------------------------------------ 03 binary cross-entropy from logits
+
+def _elu_backward_ref(z, grad_a):
+    act = get_activation("elu")
+    return act.backward(z, act.forward(z), grad_a)
+
+
+def _elu_backward_diagnose(args, expected, got):
+    z, grad_a = args["z"], args["grad_a"]
+    a = get_activation("elu").forward(z)
+    if np.shape(got) == z.shape and np.allclose(got, grad_a * np.where(z > 0, 1.0, a)):
+        return "below zero the slope of e^z - 1 is e^z (= a + 1), not a."
+    if np.shape(got) == z.shape and np.allclose(got, np.where(z > 0, 1.0, a + 1.0)):
+        return "that is f'(z) alone; the chain rule multiplies it by the incoming gradient grad_a."
+    return None
+
 
 def _bce_cases(rng):
     cases = []
@@ -1000,3 +1015,10 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
                  good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),
 ]}
+    CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
+                 hint="ELU is z for z > 0 and e^z - 1 below: its slope is 1 for z > 0 and e^z for z <= 0 "
+                      "(e^0 = 1, so both sides agree at 0); multiply grad_a by it.",
+                 good="Below zero ELU's slope is e^z: small for very negative z, but never exactly 0 as ReLU's.",
+                 diagnose=_elu_backward_diagnose,
+                 twin=_tf_twin("tf.GradientTape through tf.nn.elu", _twin_args("activation"),
+                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.elu, z, grad_a))),

@@ -21,8 +21,16 @@ def _number(answer, name="answer"):
         raise TypeError(f"{name} should be a number, got {answer!r}.") from None
 
 
+SHOWN_AND = np.array([1.0, 1.0, -1.5])  # the weights lesson 01 shows; the exercise asks for another line
+
+
 def _and_neuron(answer):
     w1, w2, b = (_number(v) for v in answer)
+    v = np.array([w1, w2, b])
+    if np.linalg.norm(v) > 0 and abs(v @ SHOWN_AND) / (np.linalg.norm(v) * np.linalg.norm(SHOWN_AND)) > 1 - 1e-9:
+        print("Not yet. That is the line the lesson shows, (1, 1, -1.5) (scaling all three numbers by the same "
+              "factor gives the same line). Find a different line: tilt it (w1 != w2) or move it.")
+        return False
     X, y = logic_data("AND")
     a = get_activation("sigmoid")(X @ np.array([w1, w2]) + b)
     ok = bool(np.all((a > 0.5) == (y == 1)))
@@ -129,6 +137,30 @@ WORDS = {
 }
 
 
+WORKFLOW_ORDER = "DBEAC"  # the lesson's shuffled list: A validate, B design, C test, D preprocess, E train
+
+
+def _workflow_order(answer):
+    letters = "".join(ch for ch in str(answer).upper() if ch.isalpha())
+    if sorted(letters) != sorted(WORKFLOW_ORDER):
+        print("Not yet. Give each of the five letters A-E exactly once, e.g. 'ABCDE'.")
+        return False
+    ok = letters == WORKFLOW_ORDER
+    wrong = [f"{letters[i]} in place {i + 1}" for i in range(5) if letters[i] != WORKFLOW_ORDER[i]]
+    return _result(ok, "Preprocess (split, then scale with training statistics), design, train, validate "
+                   "(steer by the validation data), and test once at the very end.",
+                   "Not in place: " + ", ".join(wrong) + ". Ask of each step: which data does it need, and "
+                   "must that data be ready (split? scaled?) before it runs? The test set is touched last.")
+
+
+def _z_change(answer):
+    ok = abs(_number(answer) - 3.0) <= 1e-6
+    return _result(ok, "y_hat = [0 > 0] = 0, so w += 0.5 x = (0.5, 1) and b += 0.5; z = 0.5 + 2 + 0.5 = 3 = "
+                   "eta (|x|^2 + 1): each update on a mistake raises z for that x (lowers it for y = 0).",
+                   "Compute y_hat = [w.x + b > 0] first, apply the update to w and b, then evaluate z = w.x + b "
+                   "for the same x with the new weights.")
+
+
 def _test_accuracy_use(answer):
     ok = str(answer).strip().lower() in ("validation", "val", "validation set")
     return _result(ok, "Choose settings on the validation set; the test set only reports the final result.",
@@ -137,6 +169,7 @@ def _test_accuracy_use(answer):
 
 CHECKS = {
     **WORDS, "00.choose_with": _test_accuracy_use,
+    "00.workflow_order": _workflow_order, "01.z_change": _z_change,
     "01.and_neuron": _and_neuron, "01.xor_one_neuron": _xor_impossible,
     **{name: _numeric(name) for name in NUMERIC},
 }
