@@ -192,7 +192,7 @@ class GradientDescentExplorer(_Cached):
             note = f"mini-batches of {c['batch_size']} of the 100 points (same batches each redraw)"
         else:
             note = f"batch size ({c['batch_size']}) applies to the regression surface only: this surface has no data"
-        ax_l.text(0.02, 0.02, note, transform=ax_l.transAxes, fontsize=8, color="#444444", va="bottom", wrap=True)
+        ax_l.text(0.02, 0.02, note, transform=ax_l.transAxes, fontsize=9, color="#444444", va="bottom", wrap=True)
 
 
 @lru_cache(maxsize=64)
