@@ -226,6 +226,42 @@ def max_pool(feature_map, pool_size: int = 2):
     return MaxPool2D(pool_size).forward(feature_map[None, :, :, None])[0, :, :, 0]
 
 
+def digits_on_canvas(X, pad: int = 2, shifts=None) -> np.ndarray:
+    """Square digit images (rows of side*side pixels, e.g. (n, 64)) placed on a larger blank canvas
+    of side + 2 * pad pixels, centred, or moved by shifts[i] = (dx, dy) pixels (right, down) with
+    |dx|, |dy| <= pad so that no stroke leaves the canvas. Returns (n, side + 2 pad, side + 2 pad)."""
+    X = as_float_array(X, "X", ndim=2)
+    side = int(round(np.sqrt(X.shape[1])))
+    if side * side != X.shape[1]:
+        raise ValueError(f"X: rows of {X.shape[1]} pixels are not square images.")
+    pad = check_int(pad, "pad", low=0)
+    shifts = np.zeros((len(X), 2), dtype=int) if shifts is None else np.asarray(shifts)
+    if shifts.shape != (len(X), 2) or not np.issubdtype(shifts.dtype, np.integer):
+        raise ValueError(f"shifts must be integer pairs (dx, dy), shape ({len(X)}, 2), got shape {shifts.shape}.")
+    if np.abs(shifts).max(initial=0) > pad:
+        raise ValueError(f"shifts of up to {np.abs(shifts).max()} px leave a canvas with pad = {pad}: "
+                         f"use |dx|, |dy| <= pad.")
+    canvas = np.zeros((len(X), side + 2 * pad, side + 2 * pad))
+    for i, (dx, dy) in enumerate(shifts):
+        canvas[i, pad + dy:pad + dy + side, pad + dx:pad + dx + side] = X[i].reshape(side, side)
+    return canvas
+
+
+def random_shifts(n: int, low: int = 1, high: int = 2, seed: int = 0) -> np.ndarray:
+    """n moves (dx, dy), each drawn uniformly from those with low <= max(|dx|, |dy|) <= high pixels
+    (up, down, sideways and diagonal): (n, 2) integers."""
+    n = check_int(n, "n", low=1)
+    high = check_int(high, "high", low=1)
+    low = check_int(low, "low", low=1, high=high)
+    moves = np.array([(dx, dy) for dx in range(-high, high + 1) for dy in range(-high, high + 1)
+                      if low <= max(abs(dx), abs(dy))])
+    seed = check_int(seed, "seed", low=0)
+    return moves[np.random.default_rng(seed).integers(len(moves), size=n)]
+
+
+__all__ += ["digits_on_canvas", "random_shifts"]
+
+
 # --- the digit drawer: lesson 09's MLP and lesson 11's CNN, kept between sessions -----------------
 def _cnn_layers(seed: int) -> Sequential:
     """Lesson 11's CNN in the from-scratch engine: conv 16 (3x3, same, ReLU), max-pool 2,

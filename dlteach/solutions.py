@@ -34,7 +34,7 @@ QUIZ = {
     "09.recall": 0.8,
     "10.l2_gradient": 0.06,
     "10.dropout_scale": 2,
-    "11.output_size": 12,
+    "11.output_size": 10,
     "11.conv_params": 4640,
     "12.linear_saliency": -3,
     "12.constant_pixel": 0,
@@ -196,6 +196,33 @@ def saliency(x, W1, b1, W2, b2, c):
     return W1 @ dz_dz1               # through z1 = x @ W1 + b1
 
 
+def maxpool_backward(x, grad_out):
+    grad_x = np.zeros_like(x)
+    for i in range(grad_out.shape[0]):
+        for j in range(grad_out.shape[1]):
+            window = x[2 * i:2 * i + 2, 2 * j:2 * j + 2]
+            u, v = np.unravel_index(np.argmax(window), window.shape)   # the winner of this window
+            grad_x[2 * i + u, 2 * j + v] = grad_out[i, j]
+    return grad_x
+
+
+def distillation_loss(z_student, z_teacher, T):
+    p = soft_targets(z_teacher, T)                                  # the teacher's soft targets
+    zs = z_student / T
+    log_q = zs - zs.max(axis=1, keepdims=True)
+    log_q = log_q - np.log(np.exp(log_q).sum(axis=1, keepdims=True))
+    n = len(z_student)
+    loss = -np.sum(p * log_q) / n
+    return loss, (np.exp(log_q) - p) / (n * T)                      # chain rule through z / T
+
+
+def quantize(W, bits):
+    levels = 2 ** (bits - 1) - 1
+    scale = np.abs(W).max() / levels
+    q = np.round(W / scale)
+    return q, scale, q * scale
+
+
 def soft_targets(logits, T):
     z = logits / T
     e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -225,5 +252,8 @@ CODE = {
     "11.conv2d": conv2d,
     "12.saliency": saliency,
     "13.soft_targets": soft_targets,
+    "11.maxpool_backward": maxpool_backward,
+    "13.distillation_loss": distillation_loss,
+    "13.quantize": quantize,
 }
     "02.elu_backward": elu_backward,

@@ -156,6 +156,23 @@ WRONG_CODE = {
         lambda x, W1, b1, W2, b2, c: W1 @ (W2.sum(axis=1) * (x @ W1 + b1 > 0)),  # every class at once
         lambda x, W1, b1, W2, b2, c: W1.T @ (W2[:, c] * (x @ W1 + b1 > 0)),      # transposed W1
     ],
+    "11.maxpool_backward": [
+        lambda x, grad_out: np.repeat(np.repeat(grad_out, 2, axis=0), 2, axis=1),        # to all four positions
+        lambda x, grad_out: np.repeat(np.repeat(grad_out, 2, axis=0), 2, axis=1) / 4,    # average-pooling's
+        lambda x, grad_out: solutions.maxpool_backward(-x, grad_out),                    # to the minimum
+    ],
+    "13.distillation_loss": [
+        lambda z_student, z_teacher, T: (solutions.distillation_loss(z_student, z_teacher, T)[0],
+                                         solutions.distillation_loss(z_student, z_teacher, T)[1] * T),  # no 1/T
+        lambda z_student, z_teacher, T: solutions.distillation_loss(z_student, z_teacher, 1.0),        # T ignored
+        lambda z_student, z_teacher, T: solutions.distillation_loss(z_teacher, z_student, T),          # swapped
+    ],
+    "13.quantize": [
+        lambda W, bits: (np.trunc(W / (np.abs(W).max() / (2 ** (bits - 1) - 1))), np.abs(W).max() / (2 ** (bits - 1) - 1),
+                         np.trunc(W / (np.abs(W).max() / (2 ** (bits - 1) - 1))) * np.abs(W).max() / (2 ** (bits - 1) - 1)),
+        lambda W, bits: solutions.quantize(W, bits + 1),                                   # all 2**bits levels
+        lambda W, bits: solutions.quantize(W, bits)[:2] + (solutions.quantize(W, bits)[0],),  # not dequantised
+    ],
     "13.soft_targets": [
         lambda logits, T: solutions.soft_targets(logits * T, 1.0),     # multiplied by T
         lambda logits, T: solutions.soft_targets(logits, 1.0) ** (1 / T) * 1.0,  # no renormalisation

@@ -105,6 +105,8 @@ def _twin_args(kind):
                     "W2": rng.normal(size=(4, 1)), "b2": rng.normal(size=1)}
         if kind == "conv":
             return {"image": rng.normal(size=(7, 6)), "kernel": rng.normal(size=(3, 2))}
+        if kind == "maxpool":
+            return {"x": rng.normal(size=(6, 8)), "grad_out": rng.normal(size=(3, 4))}
         if kind == "saliency":
             return {"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
                     "W2": rng.normal(size=(4, 3)), "b2": rng.normal(size=3), "c": 2}
@@ -880,6 +882,120 @@ def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
     return tape.gradient(z_c, x).numpy()[0]
 
 
+# ------------------------------------------------------------------ 11 max-pooling backward
+
+def _maxpool_cases(rng):
+    cases = [Case({"x": rng.normal(size=(h, w)), "grad_out": rng.normal(size=(h // 2, w // 2))}, f"a {h}x{w} map")
+             for h, w in ((4, 4), (6, 4), (2, 2), (8, 6))]
+    x = np.arange(16.0).reshape(4, 4)[::-1]  # every window's maximum in its top-left corner
+    cases.append(Case({"x": x, "grad_out": np.array([[1.0, 2.0], [3.0, 4.0]])}, "maxima in the top-left corners"))
+    return cases
+
+
+def _maxpool_ref(x, grad_out):
+    from ..core.conv import MaxPool2D  # noqa: PLC0415 (the engine's layer is the reference)
+
+    pool = MaxPool2D(2)
+    pool.forward(x[None, :, :, None])
+    return pool.backward(grad_out[None, :, :, None])[0, :, :, 0]
+
+
+def _maxpool_diagnose(args, expected, got):
+    spread = np.repeat(np.repeat(args["grad_out"], 2, axis=0), 2, axis=1)
+    if np.shape(got) == spread.shape and np.allclose(got, spread):
+        return ("you copied the gradient to all four positions of each window. Only the maximum chose the output, "
+                "so only it receives the gradient; the other three get 0.")
+    if np.shape(got) == spread.shape and np.allclose(got, spread / 4):
+        return "that is average-pooling's backward pass (a quarter to each position); max-pooling sends it all to the maximum."
+    return None
+
+
+def _tf_maxpool(tf, keras, x, grad_out):
+    xt = tf.constant(x[None, :, :, None])
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = keras.layers.MaxPooling2D(2, dtype="float64")(xt)
+        loss = tf.reduce_sum(y * grad_out[None, :, :, None])  # dL/dy = grad_out
+    return tape.gradient(loss, xt).numpy()[0, :, :, 0]
+
+
+# ------------------------------------------------------------------ 13 the distillation loss, quantisation
+
+def _distill_cases(rng):
+    return [Case({"z_student": rng.normal(0, 2, (n, k)), "z_teacher": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
+            for (n, k), T in (((4, 3), 1.0), ((3, 10), 4.0), ((5, 5), 2.5))] + [
+        Case({"z_student": np.array([[800.0, 0.0, -800.0]]), "z_teacher": np.array([[0.0, 900.0, 0.0]]), "T": 2.0},
+             "logits of size 900")]
+
+
+def _distill_ref(z_student, z_teacher, T):
+    from ..core.compress import Temperature  # noqa: PLC0415 (the layer dlteach's students learn through)
+
+    p = softmax(z_teacher / T)                    # the soft targets
+    temp = Temperature(T)
+    loss, grad = categorical_crossentropy(p, temp.forward(z_student), from_logits=True)
+    return loss, temp.backward(grad)
+
+
+def _distill_diagnose(args, expected, got):
+    if not isinstance(got, tuple) or len(got) != 2:
+        return None
+    grad_no_T = expected[1] * args["T"]
+    if np.shape(got[1]) == np.shape(grad_no_T) and np.allclose(got[1], grad_no_T) and args["T"] != 1:
+        return ("the gradient misses the factor 1 / T: the student's logits are divided by T before the softmax, "
+                "so the chain rule multiplies (q - p) / n by d(z / T)/dz = 1 / T.")
+    return None
+
+
+def _distill_twin(func) -> str:
+    import tensorflow as tf  # noqa: PLC0415
+
+    rng = np.random.default_rng(6)
+    zs, zt, T = rng.normal(0, 2, (6, 5)), rng.normal(0, 3, (6, 5)), 3.0
+    z = tf.constant(zs)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.nn.softmax(zt / T), logits=z / T))
+    ref = (float(loss), tape.gradient(loss, z).numpy())
+    mine = func(z_student=zs.copy(), z_teacher=zt.copy(), T=T)
+    err = max(abs(float(mine[0]) - ref[0]) / abs(ref[0]), rel_error(np.asarray(mine[1], dtype=float), ref[1]))
+    if not err < 1e-12:
+        raise Mismatch(f"Your result agrees with the cases but not with tf.GradientTape: relative difference {err:.3g}.")
+    return f"tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree {_bound(err)}."
+
+
+def _quantize_cases(rng):
+    cases = [Case({"W": rng.normal(0, s, shape), "bits": b}, f"{b} bits")
+             for shape, s, b in (((5, 4), 1.0, 8), ((6, 3), 0.1, 4), ((4, 4), 2.0, 2), ((3, 7), 0.5, 3))]
+    cases.append(Case({"W": np.array([[0.6, -1.0], [0.26, 0.0]]), "bits": 2}, "2 bits: levels -1, 0, 1"))
+    return cases
+
+
+def _quantize_ref(W, bits):
+    from ..core.compress import quantize  # noqa: PLC0415 (the engine's own rounding)
+
+    layer = Dense(W.shape[0], W.shape[1], "linear")
+    layer.W[...] = W
+    levels = 2 ** (int(bits) - 1) - 1
+    scale = np.abs(W).max() / levels
+    quantize(type("OneLayer", (), {"layers": [layer]})(), int(bits))  # rounds layer.W to q * scale in place
+    return np.round(layer.W / scale), scale, layer.W
+
+
+def _quantize_diagnose(args, expected, got):
+    if not isinstance(got, tuple) or len(got) != 3:
+        return None
+    levels_full = 2 ** int(args["bits"]) - 1
+    if np.isclose(float(np.asarray(got[1])), np.abs(args["W"]).max() / levels_full):
+        return (f"the scale uses {levels_full} levels, but a symmetric code keeps one bit for the sign: "
+                f"levels = 2**(bits - 1) - 1 = {2 ** (int(args['bits']) - 1) - 1}.")
+    q = np.asarray(got[0], dtype=float)
+    if np.shape(q) == np.shape(expected[0]) and np.allclose(q, np.trunc(args["W"] / expected[1])) \
+            and not np.allclose(q, expected[0]):
+        return "you truncated towards 0 (int() or astype(int)); round to the nearest level with np.round."
+    return None
+
+
 # ------------------------------------------------------------------ 13 soft targets for distillation
 
 def _soft_targets_cases(rng):
@@ -1014,6 +1130,24 @@ CODE_EXERCISES = {ex.id: ex for ex in [
     CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
                  hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
                  good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),
+    CodeExercise("11.maxpool_backward", "maxpool_backward", ("x", "grad_out"), _maxpool_cases, _maxpool_ref,
+                 hint="for each window x[2i:2i+2, 2j:2j+2], find the position of its maximum (np.argmax, then "
+                      "np.unravel_index) and put grad_out[i, j] there; every other entry stays 0. Shape of x.",
+                 good="Three of every four positions get no gradient: max-pooling passes the signal only through "
+                      "the winners.", diagnose=_maxpool_diagnose,
+                 twin=_tf_twin("tf.GradientTape through keras.layers.MaxPooling2D", _twin_args("maxpool"), _tf_maxpool)),
+    CodeExercise("13.distillation_loss", "distillation_loss", ("z_student", "z_teacher", "T"), _distill_cases,
+                 _distill_ref, outputs=("loss", "dL_dz_student"), kinds=("number", "array"),
+                 hint="p = softmax(z_teacher / T), log q = log_softmax(z_student / T) (subtract the row max); "
+                      "loss = mean over rows of -sum(p * log q); dL/dz_student = (softmax(z_student / T) - p) / (n T).",
+                 good="Hinton et al. multiply this loss by T**2 when they add it to the hard-label loss, so that the "
+                      "1 / T**2 in its gradient does not shrink it.", diagnose=_distill_diagnose, twin=_distill_twin),
+    CodeExercise("13.quantize", "quantize", ("W", "bits"), _quantize_cases, _quantize_ref,
+                 outputs=("q", "scale", "W_hat"), kinds=("array", "number", "array"),
+                 hint="levels = 2**(bits - 1) - 1; scale = max|W| / levels; q = np.round(W / scale) "
+                      "(integers from -levels to levels); W_hat = q * scale (dequantised).",
+                 good="Storing q takes `bits` bits per weight plus one float for the scale; every weight moves by "
+                      "at most scale / 2.", diagnose=_quantize_diagnose),
 ]}
     CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
                  hint="ELU is z for z > 0 and e^z - 1 below: its slope is 1 for z > 0 and e^z for z <= 0 "

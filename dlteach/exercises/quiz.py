@@ -77,7 +77,7 @@ NUMERIC = {
     "10.dropout_scale": (2.0, 1e-9, "Keras's inverted dropout scales kept units by 1/(1 - rate) = 2, so the "
                          "expected activation is unchanged and inference needs no correction.",
                          "Half the units are zeroed; by what must the rest be multiplied to keep the mean?"),
-    "11.output_size": (12.0, 0.0, "floor((28 - 5) / 2) + 1 = 12 ('same' padding would give ceil(28 / 2) = 14).",
+    "11.output_size": (10.0, 0.0, "floor((32 - 5) / 3) + 1 = 10 ('same' padding would give ceil(32 / 3) = 11).",
                        "With padding 'valid' the kernel must fit inside the image: floor((n - k) / s) + 1."),
     "11.conv_params": (3 * 3 * 16 * 32 + 32, 0.0, "k*k*c_in*filters + filters = 3*3*16*32 + 32 = 4,640: the "
                        "same kernel slides over every position, so the count does not depend on the image size.",

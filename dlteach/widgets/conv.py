@@ -1,5 +1,6 @@
 """Lesson 11 explorer: one convolution kernel applied to a digit by hand: choose the kernel, its
-centre value, strides and padding; see the feature map and its 2x2 max-pooling."""
+centre value, strides and padding; see the feature map z, and relu(z) max-pooled 2x2, the order of
+a CNN layer (a max over signed values would keep the largest and drop the strong negative ones)."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,8 @@ from .base import Explorer, Param
 
 class ConvExplorer(Explorer):
     """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
-    `strides` and `padding`; shows the feature map and its 2x2 max-pooling."""
+    `strides` and `padding`; shows the feature map z (the cross-correlation, signed) and the
+    2x2 max-pooling of a = relu(z), as in Conv2D(activation="relu") followed by MaxPooling2D."""
 
     PARAMS = {
         "kernel": Param("vertical edge", choices=tuple(KERNELS)),
@@ -32,7 +34,8 @@ class ConvExplorer(Explorer):
         self.kernel_values[1, 1] += c["centre"]
         self.image = self.images[c["image"]]
         self.feature_map = apply_kernel(self.image, self.kernel_values, c["strides"], c["padding"])
-        self.pooled = max_pool(self.feature_map, 2)  # None when the map is too small to pool
+        self.activated = np.maximum(self.feature_map, 0.0)  # the layer's ReLU comes before the pooling
+        self.pooled = max_pool(self.activated, 2)  # None when the map is too small to pool
 
     def draw_on(self, fig):
         c = self.cfg
@@ -50,10 +53,10 @@ class ConvExplorer(Explorer):
         axes[2].set_title(f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})", fontsize=9)
         if self.pooled is not None:
             axes[3].imshow(self.pooled, cmap=plots.DIVERGING, vmin=-m, vmax=m)
-            axes[3].set_title(f"max-pooled 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}", fontsize=9)
+            axes[3].set_title(f"relu, then max-pool 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}", fontsize=9)
         else:
             axes[3].text(0.5, 0.5, "too small to pool", ha="center", va="center", transform=axes[3].transAxes)
-            axes[3].set_title("max-pooled 2x2", fontsize=9)
+            axes[3].set_title("relu, then max-pool 2x2", fontsize=9)
         for ax in axes:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
