@@ -70,8 +70,14 @@ def stored_outputs(nb) -> dict:
     return out
 
 
-def test_an_executed_notebook_stores_the_picture(tmp_path):
-    out = stored_outputs(execute(explorer_notebook(tmp_path)))
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    """The explorer notebook executed and stored once (a kernel start and the imports cost seconds)."""
+    return execute(explorer_notebook(tmp_path_factory.mktemp("stored")))
+
+
+def test_an_executed_notebook_stores_the_picture(stored):
+    out = stored_outputs(stored)
     assert set(out.data) == {WIDGET_VIEW, "image/png", "text/plain"}
     assert base64.b64decode(out.data["image/png"]) == NeuronExplorer(w1=-2.0).png()
 
@@ -86,23 +92,22 @@ def test_ipywidgets_7_stores_the_picture_too(tmp_path):
     assert base64.b64decode(out.data["image/png"]).startswith(PNG_SIGNATURE)
 
 
-def test_nbconvert_html_shows_the_picture_not_the_widget_repr(tmp_path):
+def test_nbconvert_html_shows_the_picture_not_the_widget_repr(stored):
     from nbconvert import HTMLExporter
 
-    nb = execute(explorer_notebook(tmp_path))
-    html, _ = HTMLExporter().from_notebook_node(nb)
-    png = stored_outputs(nb).data["image/png"]
+    html, _ = HTMLExporter().from_notebook_node(stored)   # what nbviewer and `jupyter nbconvert --to html` show
+    png = stored_outputs(stored).data["image/png"]
     assert f'src="data:image/png;base64,{png}' in html
     assert "a live widget: run the notebook" not in html and "VBox(" not in html
 
 
 @pytest.mark.browser
-def test_jupyterlab_shows_the_picture_before_run_all_and_only_the_widget_after(tmp_path):
-    from browser_support import ROOT as _, chromium_page, jupyterlab, require_chromium, run_all_cells
+def test_jupyterlab_shows_the_picture_before_run_all_and_only_the_widget_after(stored, tmp_path):
+    from browser_support import chromium_page, jupyterlab, require_chromium, run_all_cells
     from playwright.sync_api import expect
 
     require_chromium()
-    execute(explorer_notebook(tmp_path))
+    nbformat.write(stored, tmp_path / "explorer.ipynb")   # as a student downloads it: untrusted outputs
     shots = ROOT / ".cache" / "projector"
     shots.mkdir(parents=True, exist_ok=True)
     with jupyterlab(tmp_path) as url, chromium_page() as page:
