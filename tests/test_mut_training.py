@@ -466,3 +466,21 @@ def test_early_stopping_settings_are_stored():
     s = EarlyStopping("loss", 2, 0.5, np.bool_(False))
     assert (s.monitor, s.patience, s.min_delta, s.restore_best_weights) == ("loss", 2, 0.5, False)
     assert type(s.restore_best_weights) is bool
+
+
+def test_accuracy_of_a_model_by_hand():
+    from dlteach.core.training import accuracy
+    X = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
+    probs = MLP([3, 1], output_activation="sigmoid", loss="binary_crossentropy", seed=0)
+    probs.set_weights([np.array([[2.0], [-1.0], [0.1]]), np.array([-0.2])])  # z = 1.8, -1.2, -0.1, 0.9
+    assert accuracy(probs, X, [1, 0, 1, 0]) == 0.5  # p > 0.5 where z > 0: 1, 0, 0, 1
+    logits = MLP([3, 1], loss="binary_crossentropy_from_logits", seed=0)
+    logits.set_weights([np.array([[0.3], [-1.0], [0.1]]), np.array([0.0])])  # z = 0.3, -1, 0.1, -0.6
+    assert accuracy(logits, X, [1, 0, 1, 0]) == 1.0  # threshold 0, not 0.5 (which would give 0.5)
+    classes = MLP([3, 3], output_activation="softmax", loss="categorical_crossentropy", seed=0)
+    classes.set_weights([np.eye(3), np.zeros(3)])
+    assert accuracy(classes, X[:3], np.eye(3)[[0, 1, 0]]) == pytest.approx(2 / 3)
+    with pytest.raises(ValueError, match="X has 3 samples but y has 2"):
+        accuracy(classes, X[:3], np.eye(3)[[0, 1]])
+    with pytest.raises(ValueError, match="X has 2 features"):
+        accuracy(classes, [[1.0, 2.0]], np.eye(3)[[0]])
