@@ -15,6 +15,9 @@ from .base import arrange, figure_image, log_slider
 TRAINING_SETTINGS = ("learning_rate", "batch_size", "optimizer", "regularization", "reg_rate", "backend")
 
 
+NO_PRESET = "(choose a preset)"
+
+
 def uploaded_files(value) -> list[tuple[str, bytes]]:
     """(name, content) of each file in a FileUpload's value, for both ipywidgets versions: 8 gives a
     tuple of dicts {'name', 'type', 'size', 'content': memoryview, 'last_modified'}; 7.x (Colab's 7.7)
@@ -147,10 +150,45 @@ def build(pg: "P.Playground"):
 
     upload.observe(on_upload, names="value")
     task.observe(on_task, names="value")
-    data_row = W.HBox([upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
-    ui = W.VBox([arrange(controls.values()), data_row, buttons, message, image])
-    ui.upload, ui.task = upload, task
+    # Guided presets: a known experiment set up in one choice, with one sentence on what to watch.
+    presets = W.Dropdown(options=[NO_PRESET, *P.PRESETS], value=NO_PRESET, description="preset")
+    watch = W.HTML(layout=W.Layout(width="100%"))
+
+    def sync_controls():
+        """Show pg.cfg on every control without calling back into the Playground."""
+        syncing.append(True)
+        try:
+            controls["dataset"].options = dataset_options(pg)
+            for key, w in controls.items():
+                value = tuple(pg.cfg[key]) if key == "features" else pg.cfg[key]
+                if key == "learning_rate":  # a log slider's grid must pass through its value (see log_slider)
+                    grid = log_slider(value, *P.LIMITS["learning_rate"], 0.1)
+                    w.min, w.max = min(w.min, grid.min), max(w.max, grid.max)
+                    w.value = value
+                    w.min, w.max = grid.min, grid.max
+                elif w.value != value:
+                    w.value = value
+        finally:
+            syncing.pop()
+
+    def on_preset(change):
+        if change["new"] == NO_PRESET:
+            watch.value = ""
+            return
+        pg.preset(change["new"])
+        sync_controls()
+        show()
+        message.value = ""
+        p = P.PRESETS[change["new"]]
+        watch.value = (f"<span style='color:#1a4e8a'><b>{html.escape(change['new'])}</b> (train about {p.epochs} "
+                       f"epochs): {html.escape(p.watch)}</span>")
+
+    presets.observe(on_preset, names="value")
+    data_row = W.HBox([presets, upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+    ui = W.VBox([arrange(controls.values()), data_row, watch, buttons, message, image])
+    ui.upload, ui.task, ui.presets, ui.watch = upload, task, presets, watch
     ui.controls, ui.image, ui.status, ui.message, ui.note = controls, image, status, message, note
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
 
