@@ -128,8 +128,9 @@ class GradientDescentExplorer(_Cached):
 
     PARAMS = {
         "surface": Param("bowl", choices=tuple(SURFACES) + ("regression",)),
-        # a fine log grid (0.001 of a decade) through 0.1: typed rates such as 0.09 or 0.105 are kept to 3 digits
-        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.001, label="learning rate"),
+        # a fine log grid (0.0002 of a decade, 0.05 % apart) through 0.1: a typed 0.09 or 0.105 snaps to a value that
+        # reads the same to 3 digits
+        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.0002, label="learning rate"),
         "start_w1": Param(-1.6, -2.0, 2.0, step=0.01, label="start w1"),
         "start_w2": Param(1.4, -2.0, 2.0, step=0.01, label="start w2"),
         "steps": Param(30, 1, 200, label="steps"),

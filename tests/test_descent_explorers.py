@@ -1,0 +1,124 @@
+"""Lessons 04/05 explorers as a student meets them: every control changes the picture, a start
+inside the plot, 'diverged' written on the figure, readable log axes, rates the lessons ask for."""
+import numpy as np
+import pytest
+
+from dlteach.core.surfaces import SURFACES
+from dlteach.widgets.descent import RACE_RATES, GradientDescentExplorer, OptimizerExplorer
+from dlteach.core import learning_rate_sweep
+
+# a second valid value for every control (keras is tested once, it imports TensorFlow)
+OTHER = {
+    GradientDescentExplorer: {"surface": "ravine", "learning_rate": 0.05, "start_w1": 1.0, "start_w2": -1.0,
+                              "steps": 31, "batch_size": 10},
+    OptimizerExplorer: {"surface": "rosenbrock", "optimizer": "adam", "rates": "each its best",
+                        "learning_rate": 0.02, "momentum": 0.5, "beta_1": 0.5, "steps": 61},
+}
+
+
+@pytest.mark.parametrize("cls,name", [(c, n) for c, values in OTHER.items() for n in values],
+                         ids=lambda x: getattr(x, "__name__", str(x)))
+def test_every_control_changes_the_picture(cls, name):
+    ex = cls()
+    assert set(OTHER[cls]) | {"keras"} >= set(cls.PARAMS)  # no control is left out of this test
+    before = ex.png()
+    ex.set(**{name: OTHER[cls][name]})
+    assert ex.png() != before, (cls.__name__, name)
+
+
+def test_batch_size_says_where_it_applies():
+    ex = GradientDescentExplorer(batch_size=7)
+    texts = [t.get_text() for ax in ex.draw().axes for t in ax.texts]
+    assert any("batch size (7) applies to the regression surface only" in t for t in texts)
+    ex.set(surface="regression")
+    texts = [t.get_text() for ax in ex.draw().axes for t in ax.texts]
+    assert any("mini-batches of 7" in t for t in texts)
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES) + ["regression"])
+def test_choosing_a_surface_starts_inside_its_plot(surface):
+    ex = GradientDescentExplorer().set(surface=surface)
+    x0, x1, y0, y1 = ex.problem.extent
+    assert x0 <= ex.cfg["start_w1"] <= x1 and y0 <= ex.cfg["start_w2"] <= y1
+    assert (ex.cfg["start_w1"], ex.cfg["start_w2"]) == tuple(ex.problem.start)
+    # an explicit start wins
+    ex = GradientDescentExplorer(surface=surface, start_w1=0.5, start_w2=-0.5)
+    assert (ex.cfg["start_w1"], ex.cfg["start_w2"]) == (0.5, -0.5)
+
+
+def test_the_widget_moves_the_start_sliders_with_the_surface():
+    ui = GradientDescentExplorer().widget()
+    ui.controls["surface"].value = "ravine"
+    assert ui.controls["start_w1"].value == pytest.approx(-1.8)
+    assert ui.controls["start_w2"].value == pytest.approx(0.6)
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_diverged_paths_are_labelled_on_the_figure():
+    gd = GradientDescentExplorer(surface="ravine", learning_rate=0.105, steps=60)
+    assert gd.diverged and "diverged" in _texts(gd.draw())
+    ok = GradientDescentExplorer(surface="ravine", learning_rate=0.09, steps=60)
+    assert not ok.diverged and "diverged" not in " ".join(_texts(ok.draw()))
+    opt = OptimizerExplorer(surface="ravine", learning_rate=1.0)
+    assert [n for n, bad in opt.diverged.items() if bad] == ["sgd", "momentum", "nesterov"]
+    assert "diverged: sgd, momentum, nesterov" in _texts(opt.draw())
+    labels = [t.get_text() for t in opt.draw().legends[0].get_texts()]
+    assert "sgd (lr 1), diverged" in labels and "adam (lr 1)" in labels
+
+
+@pytest.mark.parametrize("settings", [dict(surface="ravine", learning_rate=0.1, steps=30),  # w2 flips: flat loss
+                                      dict(surface="bowl"), dict(surface="ravine", learning_rate=0.105)])
+def test_the_loss_axis_is_labelled_only_at_decades(settings):
+    fig = GradientDescentExplorer(**settings).draw()
+    fig.canvas.draw()
+    ax = fig.axes[1]
+    assert ax.get_yscale() == "log"
+    low, high = np.log10(ax.get_ylim())
+    assert low == int(low) and high == int(high) and high - low >= 2
+    labels = [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()]
+    assert labels == []  # no minor labels such as 2.08×10¹
+    assert all("10^{" in t.get_text() for t in ax.get_yticklabels() if t.get_text())
+
+
+@pytest.mark.parametrize("typed", [0.09, 0.105, 0.3, 1.9, 2.1])
+def test_the_learning_rate_slider_keeps_the_rates_the_lesson_asks_for(typed):
+    """The browser snaps a typed value to the slider's grid: the snapped value must read the same."""
+    slider = GradientDescentExplorer().widget().controls["learning_rate"]
+    k = np.round((np.log10(typed) - slider.min) / slider.step)
+    snapped = 10 ** (slider.min + k * slider.step)
+    assert f"{snapped:.3g}" == f"{typed:.3g}" and abs(snapped / typed - 1) < 2e-3
+    assert 10**slider.min <= typed <= 10**slider.max
+
+
+def test_fair_race_mode_uses_each_optimizers_best_rate():
+    ex = OptimizerExplorer(surface="rosenbrock", rates="each its best", steps=150)
+    for name in ex.paths:
+        losses = learning_rate_sweep("rosenbrock", name, RACE_RATES, 150,
+                                     **({"momentum": 0.9} if name in ("momentum", "nesterov") else {}))
+        assert ex.learning_rate_of(name) == RACE_RATES[int(np.argmin(losses))]
+    assert len({ex.learning_rate_of(n) for n in ex.paths}) > 1  # not one shared rate
+    shared = OptimizerExplorer(surface="rosenbrock", learning_rate=0.02, steps=150)
+    assert max(shared.final, key=shared.final.get) == "adam"
+    assert sorted(ex.final, key=ex.final.get).index("adam") < 3
+
+
+def test_same_settings_are_not_computed_or_drawn_twice():
+    ex = OptimizerExplorer()
+    first = ex.png()
+    assert ex.png() is first
+    ex.set(steps=60)  # unchanged value
+    assert ex.png() is first
+    ex.set(steps=61)
+    assert ex.png() is not first
+
+
+def test_keras_twin_is_a_difference_panel():
+    ex = OptimizerExplorer(surface="saddle", steps=20, keras="on")
+    fig = ex.draw()
+    assert len(fig.axes) == 3 and fig.axes[2].get_yscale() == "log"
+    assert "largest difference" in fig.axes[2].get_title()
+    assert all(len(d) == 21 for d in ex.keras_differences().values())
+    assert ex.max_keras_difference() < 1e-7
