@@ -6,9 +6,9 @@ the public surface is a decision (tests/test_public_api.py checks that it stays 
 """
 from .activations import ACTIVATIONS, Activation, derivative, get_activation, softmax_jacobian
 from .autograd import Value, neuron_graph
-from .compress import Temperature, prune, quantize, soft_targets, weight_bytes
+from .compress import Temperature, prune, quantize, soft_targets, storage_bytes, weight_bytes
 from .conv import Conv2D, Flatten, MaxPool2D
-from .explain import occlusion, permutation_importance, saliency
+from .explain import grad_cam, occlusion, occlusion_pixels, permutation_importance, saliency
 from .gradcheck import check_model, compare, numerical_gradient, rel_error
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense, Dropout, Layer
@@ -39,8 +39,8 @@ __all__ = [
     "accuracy", "confusion_matrix", "precision_recall",
     "numerical_gradient", "rel_error", "check_model", "compare",
     # explaining and compressing trained models
-    "saliency", "occlusion", "permutation_importance",
-    "prune", "quantize", "weight_bytes", "soft_targets",
+    "saliency", "occlusion", "occlusion_pixels", "grad_cam", "permutation_importance",
+    "prune", "quantize", "weight_bytes", "storage_bytes", "soft_targets",
     # the small worlds of the early lessons
     "LOGIC", "logic_data", "perceptron_train",
     "SURFACES", "Surface", "get_surface", "descend", "LinearRegression", "learning_rate_sweep",

@@ -66,3 +66,53 @@ def permutation_importance(model, X, Y, n_repeats: int = 3, seed: int = 0) -> np
             Xp[:, j] = rng.permutation(Xp[:, j])
             drops[j] += base - accuracy(model, Xp, Y)
     return drops / n_repeats
+
+
+def occlusion_pixels(model, image, c: int, side: int, patch: int = 2, fill: float = 0.0) -> np.ndarray:
+    """occlusion() brought back onto the image's own pixels: each pixel gets the mean drop in
+    p(class c) over the patch x patch squares that cover it. Returns (side, side), aligned with the
+    image (occlusion's own map has one value per patch position, (side - patch + 1) squared)."""
+    drops = occlusion(model, image, c, side, patch, fill)
+    total, count = np.zeros((side, side)), np.zeros((side, side))
+    out = side - patch + 1
+    for i in range(out):
+        for j in range(out):
+            total[i:i + patch, j:j + patch] += drops[i, j]
+            count[i:i + patch, j:j + patch] += 1
+    return total / count
+
+
+def grad_cam(model, image, c: int, layer, per_position: bool = False) -> np.ndarray:
+    """Grad-CAM (Selvaraju et al. 2017) of a from-scratch CNN for one image (h, w, channels).
+
+    A = the output of `layer` (an index into model.layers or a layer name), shape (hA, wA, k);
+    g = dz_c/dA (z_c the class-c logit, before softmax);
+    cam = relu(sum_k alpha_k A_k) with alpha_k = mean over positions of g_k (Grad-CAM), or, with
+    per_position=True, relu(sum_k g_k * A_k) position by position (HiResCAM, Draelos & Carin 2020:
+    when A reaches the logit through Flatten + Dense, sum_k g_k A_k is each position's exact share
+    of z_c - b_c). Returns (hA, wA). The model is left untouched (the backward pass runs on a copy)."""
+    names = [getattr(lay, "name", None) for lay in model.layers]
+    index = names.index(layer) if isinstance(layer, str) and layer in names else layer
+    index = check_int(index, "layer (an index or a layer name)", low=0, high=len(model.layers) - 2)
+    last = model.layers[-1]
+    if not isinstance(last, Dense):
+        raise ValueError("grad_cam needs a model whose last layer is Dense.")
+    c = check_int(c, "c (the class)", low=0, high=last.n_out - 1)
+    image = np.asarray(image, dtype=np.float64)
+    work = copy.deepcopy(model)
+    a = image[None]
+    for k, lay in enumerate(work.layers):
+        a = lay.forward(a)
+        if k == index:
+            A = a[0]
+    if A.ndim != 3:
+        raise ValueError(f"layer {layer!r} gives an output of shape {A.shape}, not feature maps (h, w, k).")
+    grad = np.zeros_like(work.layers[-1].z)
+    grad[:, c] = 1.0
+    grad = work.layers[-1].backward(grad, through_activation=False)
+    for lay in reversed(work.layers[index + 1:-1]):
+        grad = lay.backward(grad)
+    if per_position:
+        return np.maximum((grad[0] * A).sum(axis=-1), 0.0)
+    alpha = grad[0].mean(axis=(0, 1))  # one weight per feature map
+    return np.maximum(A @ alpha, 0.0)

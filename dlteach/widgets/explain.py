@@ -1,11 +1,12 @@
-"""Lesson 12 explorer: why did the digits model say that? Saliency, occlusion and the hidden
-layer's activations for one test image and a chosen class."""
+"""Lesson 12 explorer: why did the digits model say that? Saliency, occlusion (on the image's own
+pixels) and the hidden units that fire most, each shown with the 8x8 input pattern it weighs, for
+one test image and a chosen class."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import plots
-from ..core import occlusion, saliency
+from ..core import occlusion, occlusion_pixels, saliency
 from ..experiments import digits_model
 from .base import Explorer, Param
 
@@ -16,10 +17,10 @@ class ExplainExplorer(Explorer):
 
     PARAMS = {
         "image": Param(0, 0, 359, label="test image #"),
-        "target": Param(-1, -1, 9, label="class (-1: predicted)"),
+        "target": Param(-1, -1, 9, label="class (-1=pred.)"),
         "patch": Param(2, 1, 4, label="occlusion patch"),
     }
-    FIGSIZE = (10, 2.9)
+    FIGSIZE = (11.5, 2.5)
 
     def update(self):
         c = self.cfg
@@ -29,27 +30,34 @@ class ExplainExplorer(Explorer):
         self.predicted = int(self.probs.argmax())
         self.cls = self.predicted if c["target"] < 0 else int(c["target"])
         self.saliency = saliency(self.model, self.x[None], self.cls)[0].reshape(8, 8)
-        self.occlusion = occlusion(self.model, self.x, self.cls, 8, c["patch"])
+        self.occlusion = occlusion(self.model, self.x, self.cls, 8, c["patch"])  # one value per patch position
+        self.occlusion_pixels = occlusion_pixels(self.model, self.x, self.cls, 8, c["patch"])  # (8, 8), aligned
         self.hidden = self.model.activations(self.x[None])[0][0]
+        W1 = self.model.dense_layers[0].W
+        # a hidden unit's share of the class score: its activation times its weight to class cls
+        self.contribution = self.hidden * self.model.dense_layers[1].W[:, self.cls]
+        self.top_units = np.argsort(-self.contribution)[:3]
+        self.unit_maps = W1[:, self.top_units].T.reshape(-1, 8, 8)
 
     def draw_on(self, fig):
-        axes = fig.subplots(1, 4, width_ratios=[1, 1, 1, 1.5])
+        axes = fig.subplots(1, 6, width_ratios=[1, 1, 1, 0.8, 0.8, 0.8])
         axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")
         axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
                           fontsize=9)
         lim = max(np.abs(self.saliency).max(), 1e-12)
         axes[1].imshow(self.saliency, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
         axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=9)
-        lim = max(np.abs(self.occlusion).max(), 1e-12)
-        axes[2].imshow(self.occlusion, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
+        lim = max(np.abs(self.occlusion_pixels).max(), 1e-12)
+        axes[2].imshow(self.occlusion_pixels, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
         axes[2].set_title(f"occlusion: drop in p({self.cls})", fontsize=9)
         for ax in axes[:3]:
-            ax.set_xticks([])
-            ax.set_yticks([])
             ax.set_xlabel("column")
             ax.set_ylabel("row")
-        axes[3].bar(np.arange(len(self.hidden)), self.hidden, color=plots.BLUE)
-        axes[3].set_xlabel("hidden unit")
-        axes[3].set_ylabel("activation (ReLU)")
-        axes[3].set_title(f"hidden layer: {int(np.sum(self.hidden > 0))} of {len(self.hidden)} units active",
-                          fontsize=9)
+        for k, (ax, unit, pattern) in enumerate(zip(axes[3:], self.top_units, self.unit_maps)):
+            lim = max(np.abs(pattern).max(), 1e-12)
+            ax.imshow(pattern, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
+            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=9)
+            ax.set_xlabel(f"#{k + 1} for class {self.cls}", fontsize=9)
+        for ax in axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
