@@ -7,7 +7,8 @@ from pathlib import Path
 import ipywidgets as W
 import pytest
 
-from dlteach.widgets.base import BUSY_AFTER, Explorer, Param, busy_label, busy_while, icon_button, set_tooltip
+from dlteach.widgets import base
+from dlteach.widgets.base import Explorer, Param, busy_label, busy_while, icon_button, set_tooltip
 
 ROOT = Path(__file__).resolve().parents[1]
 COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
@@ -35,10 +36,15 @@ def watch(ex):
     return shown
 
 
-def test_a_slow_update_shows_computing_and_dims_the_figure_until_done():
+def test_the_busy_sign_waits_about_a_third_of_a_second():
+    assert 0.2 <= base.BUSY_AFTER <= 0.4
+
+
+def test_a_slow_update_shows_computing_and_dims_the_figure_until_done(monkeypatch):
+    monkeypatch.setattr(base, "BUSY_AFTER", 0.1)  # short limits keep the test fast and independent of load
     ex = SlowExplorer()
     shown = watch(ex)
-    ex.delay = BUSY_AFTER + 0.3
+    ex.delay = 0.5
     ex.ui.controls["x"].value = 0.5                     # the handler runs synchronously, as in the kernel
     busy_text, dimmed = ex.seen                         # what the page showed while update() was still running
     assert "computing" in busy_text and "x = 0.5" in busy_text and dimmed
@@ -47,11 +53,12 @@ def test_a_slow_update_shows_computing_and_dims_the_figure_until_done():
     assert ex.cfg["x"] == 0.5
 
 
-def test_a_fast_update_shows_no_busy_sign():
+def test_a_fast_update_shows_no_busy_sign(monkeypatch):
+    monkeypatch.setattr(base, "BUSY_AFTER", 0.6)        # far above this update's time, even on a busy machine
     ex = SlowExplorer()
     shown = watch(ex)
     ex.ui.controls["x"].value = 0.25
-    time.sleep(BUSY_AFTER + 0.1)                        # a timer that was not cancelled would fire by now
+    time.sleep(0.8)                                     # a timer that was not cancelled would have fired by now
     assert shown == [] and ex.seen == ("", False)
 
 

@@ -91,14 +91,18 @@ def busy_label():
     return W.HTML(layout=W.Layout(min_height="0"))
 
 
-BUSY_HTML = ("<style>.dlteach-busy .widget-image {{opacity: 0.4}}</style>"
-             "<span class='dlteach-busy-note' style='color:#555'>⏳ computing… ({what})</span>")
+# A CSS spinner, not an emoji: classroom machines (and headless Chromium) often lack an emoji font.
+BUSY_HTML = ("<style>.dlteach-busy .widget-image {{opacity: 0.4}} "
+             "@keyframes dlteach-spin {{to {{transform: rotate(360deg)}}}}</style>"
+             "<span class='dlteach-busy-note' style='color:#555'><span style='display:inline-block; width:9px; "
+             "height:9px; margin-right:6px; border:2px solid #888; border-top-color:transparent; border-radius:50%; "
+             "animation:dlteach-spin 0.8s linear infinite'></span>computing… ({what})</span>")
 
 
 @contextlib.contextmanager
-def busy_while(label, box=None, what: str = "", after: float = BUSY_AFTER):
-    """Run the body; if it takes longer than `after` seconds, show "computing…" in `label` (and dim
-    the figure inside `box`) until it ends. A timer thread shows the sign, because the kernel is busy
+def busy_while(label, box=None, what: str = "", after: float | None = None):
+    """Run the body; if it takes longer than `after` seconds (default BUSY_AFTER), show "computing…"
+    in `label` (and dim the figure inside `box`) until it ends. A timer thread shows the sign, because the kernel is busy
     in the body: widget messages from another thread still reach the browser at once. A fast update
     shows nothing, so sliders do not flicker."""
     lock, state = threading.Lock(), {"done": False, "shown": False}
@@ -112,7 +116,7 @@ def busy_while(label, box=None, what: str = "", after: float = BUSY_AFTER):
             if box is not None:
                 box.add_class("dlteach-busy")
 
-    timer = threading.Timer(after, show)
+    timer = threading.Timer(BUSY_AFTER if after is None else after, show)
     timer.daemon = True
     timer.start()
     try:
