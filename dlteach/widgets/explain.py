@@ -57,7 +57,8 @@ class ExplainExplorer(Explorer):
             lim = max(np.abs(pattern).max(), 1e-12)
             ax.imshow(pattern, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
             ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=9)
-            ax.set_xlabel(f"#{k + 1} for class {self.cls}", fontsize=9)
+            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=9)
+            ax.set_ylabel(f"a*w to z_{self.cls} = {self.contribution[unit]:.2f}", fontsize=8)
         for ax in axes:
             ax.set_xticks([])
             ax.set_yticks([])
