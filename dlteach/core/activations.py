@@ -137,7 +137,7 @@ ACTIVATIONS = {
                       "f(z) = z if z > 0 else e^z - 1"),
     "selu": Activation("selu", selu, lambda z, a: np.where(z < 0, a + SELU_SCALE * SELU_ALPHA, SELU_SCALE),
                        "f(z) = 1.0507 z if z > 0 else 1.0507 * 1.6733 (e^z - 1)"),
-    "gelu": Activation("gelu", gelu, lambda z, a: _gelu_derivative(z, a), "f(z) = z Phi(z)"),
+    "gelu": Activation("gelu", gelu, _gelu_derivative, "f(z) = z Phi(z)"),
 }
 
 
