@@ -14,11 +14,13 @@ per process and cached, but every call returns a deep copy: a caller that change
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import zipfile
 from functools import lru_cache
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 
@@ -27,7 +29,8 @@ from .core import (MLP, Callback, Conv2D, Dense, EarlyStopping, Flatten, MaxPool
                    prune, quantize, soft_targets, weight_bytes)
 from .core._checks import as_float_array, check_fraction, check_int, check_positive
 
-__all__ = ["layer_statistics", "DataLoss", "moons_split", "overfit_run", "digits_split", "train_digits",
+__all__ = ["layer_statistics", "DataLoss", "moons_split", "overfit_run", "overfit_scores", "kfold",
+           "cross_validate", "accuracy_interval", "digits_split", "train_digits",
            "digits_model", "digits_teacher", "student", "distill", "compressed_accuracy", "KERNELS",
            "apply_kernel", "max_pool", "digits_mlp", "digits_cnn", "cache_path"]
 
@@ -55,6 +58,17 @@ def layer_statistics(depth: int, width: int, activation: str, init: str, n: int 
 
 
 # --- lesson 10: overfitting and regularisation ---------------------------------------------------
+def _one_blas_thread():
+    """The lessons' matrices are small (at most a few hundred rows): one BLAS thread is faster than
+    two that fight over the cores (measured on a busy 2-core machine: 1.4 s instead of 15 s for one
+    overfit_run). A no-op where threadpoolctl (a scikit-learn dependency) is missing."""
+    try:
+        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
 class DataLoss(Callback):
     """Records the loss WITHOUT the L2 penalty on train and validation data after each epoch, so
     that runs with different L2 can be compared (Keras's val_loss includes the penalty)."""
@@ -63,9 +77,9 @@ class DataLoss(Callback):
         self.sets, self.train, self.val = (X, y, X_val, y_val), [], []
 
     def on_epoch_end(self, epoch, logs, model, history):
-        X, y, X_val, y_val = self.sets
+        X, y, _, _ = self.sets
         self.train.append(model.evaluate(X, y, include_penalty=False))
-        self.val.append(model.evaluate(X_val, y_val, include_penalty=False))
+        self.val.append(logs["val_loss"] - model.penalty())  # fit's val_loss = data loss + penalty
 
 
 def moons_split(n_train: int = 60, seed: int = 0):
@@ -78,27 +92,98 @@ def moons_split(n_train: int = 60, seed: int = 0):
     return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
 
 
-def overfit_run(n_train: int = 60, hidden: int = 128, l2: float = 0.0, dropout: float = 0.0,
-                early_stopping: bool = False, augment: bool = False, epochs: int = 300, seed: int = 0):
-    """Train a 2-hidden-hidden-1 ReLU MLP (Adam 0.01, full batch) on moons_split(n_train).
-
-    l2 and dropout regularise every layer; early_stopping stops when the validation loss has not
-    improved for 20 epochs (keeping the best weights); augment trains on the points plus 5
-    jittered copies (sigma 0.4). Returns (model, history, (X, y, X_val, y_val)); history also
-    has 'data_loss' and 'val_data_loss', the losses without the L2 term."""
-    X, y, X_val, y_val = moons_split(n_train, seed)
+def _train_overfit(X, y, X_val, y_val, hidden, l2, dropout, early_stopping, augment, epochs, seed,
+                   weight_decay=0.0):
     X_fit, y_fit = data.jitter(X, y, copies=5, sigma=0.4, seed=seed) if augment else (X, y)
     model = MLP([2, hidden, hidden, 1], "relu", "sigmoid", "binary_crossentropy", l2=l2, dropout=dropout, seed=seed)
     curves = DataLoss(X, y, X_val, y_val)
     callbacks = [curves] + ([EarlyStopping("val_loss", patience=20)] if early_stopping else [])
-    history = fit(model, X_fit, y_fit, "adam", learning_rate=0.01, epochs=epochs, batch_size=None,
-                  validation_data=(X_val, y_val), callbacks=callbacks, seed=seed, verbose=0)
+    optimizer = {"optimizer": "adamw", "weight_decay": weight_decay} if weight_decay else {"optimizer": "adam"}
+    with _one_blas_thread():
+        history = fit(model, X_fit, y_fit, learning_rate=0.01, epochs=epochs, batch_size=None,
+                      validation_data=(X_val, y_val), callbacks=callbacks, seed=seed, verbose=0, **optimizer)
     history.history["data_loss"], history.history["val_data_loss"] = curves.train, curves.val
-    return model, history, (X, y, X_val, y_val)
+    return model, history
+
+
+@lru_cache(maxsize=256)
+def _overfit_run(n_train, hidden, l2, dropout, early_stopping, augment, epochs, seed, data_seed, weight_decay):
+    split = moons_split(n_train, data_seed)
+    model, history = _train_overfit(*split, hidden, l2, dropout, early_stopping, augment, epochs, seed, weight_decay)
+    return model, history, split
+
+
+def overfit_run(n_train: int = 60, hidden: int = 64, l2: float = 0.0, dropout: float = 0.0,
+                early_stopping: bool = False, augment: bool = False, epochs: int = 150, seed: int = 0,
+                data_seed: int | None = None, weight_decay: float = 0.0):
+    """Train a 2-hidden-hidden-1 ReLU MLP (Adam 0.01, full batch) on moons_split(n_train, data_seed).
+
+    seed draws the initial weights (and dropout masks, jitter); data_seed the points (default: seed).
+    l2 and dropout regularise every layer; weight_decay > 0 trains with AdamW (decoupled decay)
+    instead of Adam; early_stopping stops when the validation loss has not improved for 20 epochs
+    and restores the best weights; augment trains on the points plus 5 jittered copies (sigma 0.4).
+    Returns (model, history, (X, y, X_val, y_val)); history also has 'data_loss' and
+    'val_data_loss', the losses without the L2 term. Runs are cached per process (an explorer that
+    returns to a setting answers at once); each call returns a fresh copy."""
+    seed = check_int(seed, "seed", low=0)
+    data_seed = seed if data_seed is None else check_int(data_seed, "data_seed", low=0)
+    key = (check_int(n_train, "n_train", low=1, high=200), check_int(hidden, "hidden", low=1),
+           float(l2), float(dropout), bool(early_stopping), bool(augment), check_int(epochs, "epochs", low=1),
+           seed, data_seed, float(check_positive(weight_decay, "weight_decay", allow_zero=True)))
+    return copy.deepcopy(_overfit_run(*key))
+
+
+def overfit_scores(model, X, y, X_val, y_val) -> dict:
+    """The model as it is now (after early stopping: its restored best weights), scored on its
+    training and validation points: 'train_loss' and 'val_loss' (cross-entropy without the L2
+    term), 'gap' = val_loss - train_loss, 'val_accuracy'."""
+    train_loss = model.evaluate(X, y, include_penalty=False)
+    val_loss = model.evaluate(X_val, y_val, include_penalty=False)
+    return {"train_loss": train_loss, "val_loss": val_loss, "gap": val_loss - train_loss,
+            "val_accuracy": accuracy(model, X_val, y_val)}
+
+
+def kfold(n: int, k: int = 5, seed: int = 0):
+    """k-fold cross-validation indices for n samples: a list of k (train_idx, val_idx) pairs; the
+    val_idx parts are disjoint, cover every sample once, and differ in size by at most one."""
+    n = check_int(n, "n", low=2)
+    k = check_int(k, "k", low=2, high=n)
+    order = np.random.default_rng(check_int(seed, "seed", low=0)).permutation(n)
+    folds = np.array_split(order, k)
+    return [(np.concatenate(folds[:i] + folds[i + 1:]), folds[i]) for i in range(k)]
+
+
+def cross_validate(l2_values=(0.0, 0.003, 0.03), k: int = 5, n_train: int = 60, hidden: int = 64,
+                   epochs: int = 150, seed: int = 0) -> dict:
+    """k-fold cross-validation of the L2 strength on the n_train training points of
+    moons_split(n_train, seed) alone: for each l2, k networks each trained on k - 1 folds and
+    scored on the held-out fold. Returns {'loss': (len(l2_values), k), 'accuracy': (len, k)}
+    arrays of held-out cross-entropy (without the L2 term) and accuracy."""
+    X, y, _, _ = moons_split(n_train, seed)
+    loss, acc = np.zeros((len(l2_values), k)), np.zeros((len(l2_values), k))
+    for i, l2 in enumerate(l2_values):
+        for j, (tr, va) in enumerate(kfold(len(X), k, seed)):
+            model, _ = _train_overfit(X[tr], y[tr], X[va], y[va], hidden, float(l2), 0.0, False, False, epochs, seed)
+            loss[i, j] = model.evaluate(X[va], y[va], include_penalty=False)
+            acc[i, j] = accuracy(model, X[va], y[va])
+    return {"loss": loss, "accuracy": acc}
 
 
 # --- lessons 09 and 12: handwritten digits ------------------------------------------------------
-@lru_cache(maxsize=2)
+def accuracy_interval(accuracy: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for an accuracy measured on n independent test images: the range of
+    true accuracies that would make this measurement unsurprising (at `confidence`). With n = 360
+    and 0.98, about (0.96, 0.99): the third digit of a test accuracy is noise."""
+    n = check_int(n, "n", low=1)
+    p = check_fraction(accuracy, "accuracy", upper_inclusive=True)
+    confidence = check_fraction(confidence, "confidence")
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+@lru_cache(maxsize=4)
 def _digits_split(seed):
     X_rest, X_test, y_rest, y_test = data.load_digits(seed=seed)
     X_train, X_val, y_train, y_val = data.train_test_split(X_rest, y_rest, test_size=0.2, seed=seed + 1)
@@ -111,15 +196,26 @@ def digits_split(seed: int = 0):
     return tuple(a.copy() for a in _digits_split(seed))
 
 
-def train_digits(hidden: int = 64, learning_rate: float = 1e-3, epochs: int = 20, seed: int = 0):
-    """A 64-hidden-10 ReLU/softmax MLP trained with Adam, batches of 32, on digits_split(seed)'s
-    training part, validated on its validation part. Returns (model, history); a diverging
-    learning rate ends in history.diverged with the last good weights."""
-    X_train, X_val, _, y_train, y_val, _ = digits_split(seed)
+@lru_cache(maxsize=64)
+def _train_digits(hidden, learning_rate, epochs, seed, split_seed):
+    X_train, X_val, _, y_train, y_val, _ = _digits_split(split_seed)
     model = MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    history = fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=learning_rate, epochs=epochs,
-                  batch_size=32, validation_data=(X_val, data.one_hot(y_val, 10)), verbose=0)
+    with _one_blas_thread():
+        history = fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=learning_rate, epochs=epochs,
+                      batch_size=32, validation_data=(X_val, data.one_hot(y_val, 10)), seed=seed, verbose=0)
     return model, history
+
+
+def train_digits(hidden: int = 64, learning_rate: float = 1e-3, epochs: int = 20, seed: int = 0,
+                 split_seed: int = 0):
+    """A 64-hidden-10 ReLU/softmax MLP trained with Adam, batches of 32, on digits_split(split_seed)'s
+    training part, validated on its validation part; seed draws the initial weights and the batch
+    order. Returns (model, history); a diverging learning rate ends in history.diverged with the
+    last good weights. Cached per process (fresh copies): a setting seen before answers at once."""
+    key = (check_int(hidden, "hidden", low=1), float(check_positive(learning_rate, "learning_rate")),
+           check_int(epochs, "epochs", low=1), check_int(seed, "seed", low=0),
+           check_int(split_seed, "split_seed", low=0))
+    return copy.deepcopy(_train_digits(*key))
 
 
 @lru_cache(maxsize=2)

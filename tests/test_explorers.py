@@ -204,7 +204,7 @@ def test_digits_explorer_learns_and_reports_per_class():
 def test_overfitting_and_its_cures():
     plain = OverfitExplorer()
     assert plain.best_epoch < 100 and plain.gap > 0.25  # validation loss rises after its minimum
-    assert plain.history["val_data_loss"][-1] > 2 * min(plain.history["val_data_loss"])
+    assert plain.history["val_data_loss"][-1] > 1.3 * min(plain.history["val_data_loss"])  # lesson 10 states 1.3
     l2 = OverfitExplorer(l2=0.003)
     assert l2.gap < 0.5 * plain.gap and l2.val_accuracy > plain.val_accuracy
     stopped = OverfitExplorer(early_stopping="on")
