@@ -88,3 +88,19 @@ def test_tooltips_with_ipywidgets_7():
                          env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"})
     version, play_tip, button_tip = out.stdout.split("\n")[-2].split(" ", 2)
     assert version.startswith("7.") and (play_tip, button_tip) == ("play", "ten epochs")
+
+
+def test_a_log_slider_value_from_the_browser_is_taken_as_shown():
+    from dlteach.widgets import GradientDescentExplorer
+    from dlteach.widgets.base import control_value
+
+    assert control_value(10 ** -1.5228787452803376) == 0.03 != 10 ** -1.5228787452803376
+    assert control_value(3) == 3 and control_value("relu") == "relu"
+    ex = GradientDescentExplorer(learning_rate=0.03)
+    ui = ex.widget()
+    drawn = []
+    ui.image.observe(lambda change: drawn.append(change), names="value")
+    ui.controls["learning_rate"].value = 0.02999999999999998   # what the browser sends once the slider is shown
+    assert ex.cfg["learning_rate"] == 0.03 and drawn == []     # nothing changed: no redraw
+    ui.controls["learning_rate"].value = 0.1
+    assert ex.cfg["learning_rate"] == 0.1 and len(drawn) == 1

@@ -48,6 +48,15 @@ def log_slider(value: float, low: float, high: float, step: float = 0.1, **kwarg
     return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=".3g", **kwargs)
 
 
+def control_value(value):
+    """A control's value as the kernel should take it: a float rounded to 10 significant digits. The
+    browser computes a log slider's value as 10 ** position, so 0.03 comes back as 0.02999999999999998
+    as soon as the slider is shown; rounding keeps 0.03 (no spurious change, no such number in a note)."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    return value
+
+
 def figure_image():
     """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not."""
     import ipywidgets as W  # noqa: PLC0415
@@ -253,9 +262,12 @@ class Explorer:
 
         def on_change(name):
             def handler(change):
-                with busy_while(busy, ui, what=f"{controls[name].description} = {change['new']}"):
+                value = control_value(change["new"])
+                if value == self.cfg[name]:  # the browser snapped a slider to (almost) the same value
+                    return
+                with busy_while(busy, ui, what=f"{controls[name].description} = {value}"):
                     try:
-                        self.set(**{name: change["new"]})
+                        self.set(**{name: value})
                     except (ValueError, TypeError) as err:
                         message.value = f"<span style='color:#b2182b'>{err}</span>"
                         return
