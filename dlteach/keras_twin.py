@@ -204,6 +204,51 @@ class KerasTrainer:
         self.model.set_weights([np.asarray(w, dtype=np.float64) for w in self.kmodel.get_weights()])
 
 
+class KerasEpochTrainer(KerasTrainer):
+    """A KerasTrainer that also takes a whole epoch's steps in one compiled call (train_epoch): the
+    same steps in the same order as train_batch one by one, without a Python round trip per batch
+    (which costs about half a millisecond: 250 steps made the Playground's Keras update 140 ms)."""
+
+    _epoch = None
+
+    def train_epoch(self, X, y, batches):
+        """One step per index array in `batches` (fit's epoch_batches), in order. Returns (losses,
+        outputs): per batch the loss before its step (float) and the output (array), the numbers
+        train_batch returns one at a time."""
+        _, tf = _keras()
+        if self._epoch is None:
+            self._epoch = self._compile_epoch(tf)
+        y = np.asarray(y).reshape(len(X), -1)
+        sizes = np.array([len(b) for b in batches])
+        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        losses, outputs = self._epoch(tf.constant(X, dtype=self.dtype), tf.constant(y, dtype=self.dtype),
+                                      tf.constant(np.concatenate(batches)), tf.constant(starts), tf.constant(sizes))
+        outputs = np.asarray(outputs, dtype=np.float64)
+        return [float(v) for v in np.asarray(losses)], np.split(outputs, np.cumsum(sizes)[:-1])
+
+    def _compile_epoch(self, tf):
+        kmodel, kopt, kloss = self.kmodel, self.kopt, to_keras_loss(self.model.loss, self.dtype)
+
+        @tf.function(reduce_retracing=True)
+        def epoch(X, y, order, starts, sizes):
+            losses = tf.TensorArray(X.dtype, size=tf.shape(starts)[0])
+            outputs = tf.TensorArray(X.dtype, size=tf.shape(starts)[0], infer_shape=False)
+            for b in tf.range(tf.shape(starts)[0]):  # a graph loop: traced once, whatever the batch count
+                idx = order[starts[b]:starts[b] + sizes[b]]
+                X_b, y_b = tf.gather(X, idx), tf.gather(y, idx)
+                with tf.GradientTape() as tape:  # the step of KerasTrainer.train_batch
+                    out = kmodel(X_b, training=True)
+                    total = kloss(y_b, out)
+                    if kmodel.losses:
+                        total = total + tf.add_n(kmodel.losses)
+                kopt.apply_gradients(zip(tape.gradient(total, kmodel.trainable_weights), kmodel.trainable_weights))
+                losses = losses.write(b, total)
+                outputs = outputs.write(b, out)
+            return losses.stack(), outputs.concat()
+
+        return epoch
+
+
 def side_by_side(model: Sequential, X, y, optimizer="sgd", epochs: int = 1, batch_size: int | None = 32,
                  shuffle: bool = True, seed=0, dtype: str = "float64", **optimizer_kwargs) -> dict:
     """Train a from-scratch model and its Keras twin on the same mini-batches from the same

@@ -312,3 +312,30 @@ def test_a_growing_loss_range_rescales_the_plot_without_a_rebuild():
     fresh.step(25)
     rebuilt = np.asarray(Image.open(io.BytesIO(fresh.png())).convert("RGB")).astype(int)
     assert np.abs(blitted - rebuilt).max() <= 16 and np.mean(np.abs(blitted - rebuilt).max(axis=2) > 2) < 0.002
+
+
+@pytest.mark.parametrize("settings", [dict(dataset="spiral3", optimizer="momentum", batch_size=30),
+                                      dict(dataset="reg_gauss", optimizer="rmsprop", batch_size=7, hidden=3)])
+def test_keras_backend_runs_whole_epochs_in_one_call_with_the_same_batches(settings):
+    """The Keras backend takes an epoch's steps in one compiled call (KerasEpochTrainer): ragged last
+    batches, softmax and regression outputs, every batch's loss and the weights as the NumPy run."""
+    runs = {}
+    for backend in ("numpy", "keras"):
+        pg = Playground(backend=backend, learning_rate=0.01, **settings)
+        pg.step(2)
+        pg.step(1, budget=1e-9)  # cut into pieces: the next epoch's batches all the same
+        runs[backend] = (pg.history["train"], weights(pg), pg.epoch)
+    assert runs["numpy"][2] == runs["keras"][2] == 3
+    assert np.allclose(runs["numpy"][0], runs["keras"][0], rtol=twin_tol(1e-12))
+    assert max(np.max(np.abs(a - b)) for a, b in zip(runs["numpy"][1], runs["keras"][1])) < twin_tol(1e-12)
+
+
+def test_keras_backend_diverges_as_the_numpy_one():
+    messages = {}
+    for backend in ("numpy", "keras"):
+        pg = Playground(dataset="reg_plane", activation="relu", learning_rate=10.0, hidden=3, neurons=8,
+                        backend=backend)
+        pg.step(10)
+        assert all(np.all(np.isfinite(w)) for w in pg.model.get_weights())  # the last good weights kept
+        messages[backend] = (pg.message, pg.epoch)
+    assert messages["keras"] == messages["numpy"] and messages["keras"][0].startswith("Training diverged")

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 
 from .. import data, plots
 from ..core import L1L2, MLP, Callback, fit, get_optimizer
+from ..core.training import epoch_batches
 from ..core._checks import check_int, check_positive, check_positive_int, lookup
 
 _check_points = data.check_points  # Playground.__init__'s argument `data` hides the module there
@@ -99,6 +100,34 @@ class _Recorder(Callback):
         self.pg._record_epoch()
         if self.deadline is not None and time.perf_counter() >= self.deadline:
             history.stop_training = True
+
+
+class _WholeEpochs:
+    """fit's trainer interface (train_batch, last_output, sync_to_model) over
+    keras_twin.KerasEpochTrainer: the first batch of an epoch runs the whole epoch's steps in one
+    compiled call, on the batches fit will ask for (epoch_batches depends only on the seed and the
+    epoch), and each train_batch then hands back that batch's loss and output."""
+
+    def __init__(self, pg):
+        from ..keras_twin import KerasEpochTrainer  # noqa: PLC0415 (TensorFlow only when asked for)
+
+        self.pg, self.twin, self._pending = pg, KerasEpochTrainer(pg.model, pg.optimizer), []
+        self.last_output = None
+
+    def train_batch(self, X, y) -> float:
+        if not self._pending:  # the first batch of the epoch that fit is about to record (pg.epoch + 1)
+            pg = self.pg
+            batches = epoch_batches(len(pg.F_train), pg.cfg["batch_size"], pg.init_seed, pg.epoch + 1)
+            losses, outputs = self.twin.train_epoch(pg.F_train, pg.T_train, batches)
+            self._pending = list(zip(losses, outputs, (len(b) for b in batches)))
+        loss, self.last_output, size = self._pending.pop(0)
+        if size != len(X):  # never expected: fit and this class disagree on the batches
+            raise RuntimeError(f"the Keras epoch ran a batch of {size} points where fit asked for {len(X)}.")
+        return loss
+
+    def sync_to_model(self):
+        self._pending = []  # after a diverged batch fit stops early: the rest of the epoch is dropped
+        self.twin.sync_to_model()
 
 
 class Playground:
@@ -354,9 +383,7 @@ class Playground:
         trainer = None
         if self.cfg["backend"] == "keras":
             if self._twin is None:
-                from ..keras_twin import KerasTrainer  # noqa: PLC0415 (TensorFlow only when asked for)
-
-                self._twin = KerasTrainer(self.model, self.optimizer)
+                self._twin = _WholeEpochs(self)
             trainer = self._twin
         h = fit(self.model, self.F_train, self.T_train, self.optimizer, epochs=self.epoch + epochs,
                 initial_epoch=self.epoch, batch_size=self.cfg["batch_size"], seed=self.init_seed,
