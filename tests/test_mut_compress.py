@@ -75,3 +75,32 @@ def test_soft_targets_are_the_softened_teacher_probabilities():
     assert soft.max() < hot.max()
     with pytest.raises(ValueError, match="temperature must be > 0"):
         soft_targets(teacher, X, -1.0)
+
+
+def test_layer_storage_bits_picks_the_smaller_layout():
+    from dlteach.core.compress import layer_storage_bits
+    W = np.zeros((4, 5))
+    W[0, :3] = 1.0
+    assert layer_storage_bits(W, 8) == (20 + 3 * 8, "bitmask")
+    assert layer_storage_bits(np.ones((4, 5)), 1) == (20, "dense")
+    tie = np.array([[1.0, 0.0], [0.0, 2.0]])  # dense 4 * 2 = 8 = bitmask 4 + 2 * 2: dense wins ties
+    assert layer_storage_bits(tie, 2) == (8, "dense")
+    assert layer_storage_bits(np.ones(3), 64) == (192, "dense")
+    for bad in (0, 65):
+        with pytest.raises(ValueError) as err:
+            layer_storage_bits(W, bad)
+        assert str(err.value) == f"bits must be an integer from 1 to 64, got {bad}."
+
+
+def test_storage_bytes_by_hand():
+    from dlteach.core.compress import storage_bytes
+    model = model_with_weights()  # 12 + 8 weights, all non-zero; 4 + 2 biases
+    assert storage_bytes(model) == (12 * 32 + 8 * 32) / 8 + 4 * 6  # float32, no scales
+    assert storage_bytes(model, bits=8) == (12 * 8 + 8 * 8) / 8 + 4 * 6 + 4 * 2  # + one scale per layer
+    prune(model, 0.7)  # layer 1 all zeros, layer 2 keeps 6 of 8
+    assert storage_bytes(model, bits=8) == (min(12 * 8, 12) + min(8 * 8, 8 + 6 * 8)) / 8 + 24 + 8
+    assert storage_bytes(model, bits=2) == (12 + 16) / 8 + 24 + 8
+    for bad in (1, 33):
+        with pytest.raises(ValueError) as err:
+            storage_bytes(model, bad)
+        assert str(err.value) == f"bits must be an integer from 2 to 32, got {bad}."

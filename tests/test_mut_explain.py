@@ -105,3 +105,78 @@ def test_saliency_needs_a_dense_last_layer():
     with pytest.raises(ValueError) as err:
         saliency(model, np.zeros((1, 3)), 0)
     assert str(err.value) == "saliency needs a model whose last layer is Dense."
+
+
+@pytest.mark.parametrize("patch", [1, 2, 3])
+def test_occlusion_pixels_average_the_patches_that_cover_each_pixel(patch):
+    from dlteach.core.explain import occlusion_pixels
+    side, c = 4, 2
+    model, _, probs = model_and_forward(n_in=side * side)
+    image = np.random.default_rng(patch).normal(size=(side, side))
+    base = probs(image.reshape(1, -1))[0, c]
+    expected = np.zeros((side, side))
+    for r in range(side):
+        for s in range(side):
+            drops = []
+            for i in range(side - patch + 1):
+                for j in range(side - patch + 1):
+                    if i <= r < i + patch and j <= s < j + patch:
+                        blanked = image.copy()
+                        blanked[i:i + patch, j:j + patch] = 0.5
+                        drops.append(base - probs(blanked.reshape(1, -1))[0, c])
+            expected[r, s] = np.mean(drops)
+    got = occlusion_pixels(model, image, c, side, patch, fill=0.5)
+    assert got.shape == (side, side) and np.allclose(got, expected, rtol=1e-12, atol=1e-15)
+    if patch == 2:
+        assert np.allclose(occlusion_pixels(model, image, c, side), occlusion_pixels(model, image, c, side, 2, 0.0))
+
+
+def cnn(seed=0):
+    from dlteach.core import Conv2D, Dense, Flatten, Sequential
+    model = Sequential([Conv2D(2, 3, 3, activation="relu", seed=seed, name="conv"), Flatten(),
+                        Dense(3 * 3 * 3, 4, "softmax", seed=seed + 1)], loss="categorical_crossentropy")
+    model.layers[0].b[...] = [0.1, -0.2, 0.3]
+    return model
+
+
+def test_grad_cam_by_hand():
+    """z_c = flatten(A) . W[:, c] + b_c, so dz_c/dA is W[:, c] laid out as A (channels last)."""
+    from dlteach.core.explain import grad_cam
+    from test_mutants import conv_by_loops
+    model = cnn()
+    image = np.random.default_rng(4).normal(size=(5, 5, 2))
+    conv, dense = model.layers[0], model.layers[2]
+    A = np.maximum(conv_by_loops(image[None], conv.W, conv.b, (1, 1), "valid")[0], 0.0)  # (3, 3, 3)
+    before = [w.copy() for w in model.get_weights()] + [conv.dW.copy(), dense.dW.copy()]
+    for c in range(4):
+        g = dense.W[:, c].reshape(3, 3, 3)
+        alpha = g.mean(axis=(0, 1))
+        expected = np.maximum(np.einsum("hwk,k->hw", A, alpha), 0.0)
+        assert np.allclose(grad_cam(model, image, c, 0), expected, rtol=1e-12, atol=1e-15)
+        assert np.allclose(grad_cam(model, image, c, "conv", per_position=True),
+                           np.maximum((g * A).sum(axis=-1), 0.0), rtol=1e-12, atol=1e-15)
+    after = [w.copy() for w in model.get_weights()] + [conv.dW, dense.dW]
+    assert all(np.array_equal(u, v) for u, v in zip(before, after))  # ran on a copy
+    assert np.abs(expected).max() > 0
+
+
+def test_grad_cam_messages_word_for_word():
+    from dlteach.core import Dense, Dropout, Sequential
+    from dlteach.core.explain import grad_cam
+    model, image = cnn(), np.zeros((5, 5, 2))
+    with pytest.raises(ValueError) as err:
+        grad_cam(model, image, 0, 2)
+    assert str(err.value) == "layer (an index or a layer name) must be an integer from 0 to 1, got 2."
+    with pytest.raises(TypeError) as err:
+        grad_cam(model, image, 0, "nothing")  # not a layer's name: passed on as it is, and refused
+    assert str(err.value) == "layer (an index or a layer name) must be an integer, got 'nothing'."
+    with pytest.raises(ValueError) as err:
+        grad_cam(model, image, 4, 0)
+    assert str(err.value) == "c (the class) must be an integer from 0 to 3, got 4."
+    with pytest.raises(ValueError) as err:
+        grad_cam(model, image, 0, 1)
+    assert str(err.value) == "layer 1 gives an output of shape (27,), not feature maps (h, w, k)."
+    flat = Sequential([Dense(4, 3, "relu"), Dense(3, 2), Dropout(0.1)])
+    with pytest.raises(ValueError) as err:
+        grad_cam(flat, np.zeros(4), 0, 0)
+    assert str(err.value) == "grad_cam needs a model whose last layer is Dense."
