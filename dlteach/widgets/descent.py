@@ -233,6 +233,10 @@ class OptimizerExplorer(_Cached):
     own best rate from the sweep RACE_RATES (rates='each its best': the fair race). With keras='on',
     the keras.optimizers paths are computed too and |w_numpy - w_keras| is plotted per step."""
 
+    NAMES = OPTIMIZER_NAMES        # the optimizers it races, in drawing order
+    COLOURS = OPTIMIZER_COLOURS    # name -> colour, the same in every figure of lesson 05
+    RACE_RATES = RACE_RATES        # the learning rates of the sweep: 10**(-3 + 0.1 k), 0.001 to 1
+
     PARAMS = {
         "surface": Param("ravine", choices=tuple(SURFACES)),
         "optimizer": Param("all", choices=("all",) + OPTIMIZER_NAMES),
