@@ -1,0 +1,128 @@
+"""Lessons 06-08, second edition: what their explorers and claims rest on, beyond the lessons' own checks.
+
+06: the backprop graph is readable on a projector and its boxes hold their text; the delta recursion the
+lesson teaches gives the package's gradients on deeper networks too. 07: the settings whose trained state
+the lesson shows converge without a loss spike on other seeds as well. 08: the depth explorer's
+forward/backward metric classes each case as the lesson says over several seeds (the exploding case was
+'healthy' by the old first/last gradient-norm ratio), and its figure says so.
+"""
+import numpy as np
+import pytest
+
+import dlteach as dt
+from dlteach.widgets import BackpropExplorer, DepthExplorer, Playground
+
+# Width of a notebook output at 1366x768 in JupyterLab with the file browser open (measured in
+# Chromium: 930-940 px); a wider figure is scaled down to it.
+OUTPUT_PX = 930
+
+
+# ------------------------------------------------------------------ 06
+def test_backprop_graph_text_is_at_least_10_px_on_a_projector():
+    ex = BackpropExplorer()
+    fig = ex.draw()
+    scale = min(1.0, OUTPUT_PX / (fig.get_figwidth() * fig.dpi))
+    texts = [t for t in fig.axes[0].texts if t.get_text()]
+    assert len(texts) == 3 * len(ex.L.topo())  # label, data, grad of every node
+    smallest_px = min(t.get_fontsize() for t in texts) * fig.dpi / 72 * scale
+    assert smallest_px >= 10, f"node text is {smallest_px:.1f} px on a 1366x768 screen"
+
+
+def test_backprop_graph_boxes_hold_their_text_and_do_not_overlap():
+    ex = BackpropExplorer(x1=-2.5, x2=-2.9, w1=-2.7, w2=2.8, b=-3.0, y=-1.0)  # long negative numbers
+    fig = ex.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    boxes = [p.get_window_extent(renderer) for p in ax.patches]
+    for text in ax.texts:
+        if not text.get_text():
+            continue
+        t = text.get_window_extent(renderer)
+        assert any(b.x0 <= t.x0 and t.x1 <= b.x1 and b.y0 <= t.y0 and t.y1 <= b.y1 for b in boxes), text.get_text()
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_the_delta_recursion_of_lesson_06_gives_the_package_gradients(activation):
+    """delta_L = (a_L - y)/n, then delta_l = (delta_{l+1} W_{l+1}^T) * f'(z_l), dW_l = a_{l-1}^T delta_l,
+    written out for a 5-layer network, against model.loss_and_grads and central differences."""
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 2, (9, 1)).astype(float)
+    model = dt.MLP([3, 5, 4, 4, 3, 1], activation, "sigmoid", "binary_crossentropy", seed=2)
+    layers = model.dense_layers
+    slope = {"tanh": lambda z: 1 - np.tanh(z) ** 2, "relu": lambda z: (z > 0).astype(float),
+             "sigmoid": lambda z: (s := 1 / (1 + np.exp(-z))) * (1 - s)}[activation]
+    f = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
+    a, zs = [X], []
+    for i, layer in enumerate(layers):
+        zs.append(a[-1] @ layer.W + layer.b)
+        a.append(1 / (1 + np.exp(-zs[-1])) if i == len(layers) - 1 else f(zs[-1]))
+    delta = (a[-1] - y) / len(X)
+    grads = []
+    for i in reversed(range(len(layers))):
+        grads[:0] = [a[i].T @ delta, delta.sum(axis=0)]
+        if i:
+            delta = (delta @ layers[i].W.T) * slope(zs[i - 1])
+    _, package = model.loss_and_grads(X, y)
+    assert max(dt.rel_error(m, p) for m, p in zip(grads, package)) < 1e-12
+    numerical = [dt.numerical_gradient(lambda: model.evaluate(X, y), value) for _, value, _ in model.params()]
+    assert max(dt.rel_error(m, n) for m, n in zip(grads, numerical)) < 1e-6
+
+
+# ------------------------------------------------------------------ 07
+@pytest.mark.parametrize("seed", range(5))
+def test_lesson_07_trained_state_is_converged_on_every_seed(seed):
+    pg = Playground(dataset="circle", hidden=2, neurons=4, activation="tanh", optimizer="adam",
+                    learning_rate=0.01, seed=seed)
+    pg.step(60)
+    loss = np.array(pg.history["train"])
+    assert loss[-1] <= 1.05 * loss[-10:].min() and loss[-1] < loss[-30]
+    assert pg.accuracy("test") >= 0.98
+
+
+# ------------------------------------------------------------------ 08
+@pytest.mark.parametrize("seed", range(5))
+def test_depth_metric_classes_each_case_as_the_lesson_says(seed):
+    vanishing = DepthExplorer(depth=15, activation="sigmoid", init="glorot_uniform", seed=seed)
+    assert vanishing.backward_ratio < 1e-6 and 0.1 < vanishing.forward_ratio < 10 and not vanishing.healthy
+    assert vanishing.verdict == "gradients vanish"
+    for activation, init in (("relu", "he_normal"), ("tanh", "glorot_uniform")):
+        assert DepthExplorer(depth=15, activation=activation, init=init, seed=seed).healthy
+    exploding = DepthExplorer(depth=15, activation="relu", init="bad_normal", seed=seed)
+    assert exploding.forward_ratio > 1e6 and exploding.backward_ratio > 1e6 and not exploding.healthy
+    assert exploding.verdict == "activations explode; gradients explode"
+    # why the metric changed: first/last ||dW|| looks healthy while every ||dW|| is enormous
+    assert 0.01 < exploding.ratio < 10 and exploding.norms.min() > 1e9
+    shrinking = DepthExplorer(depth=15, activation="relu", init="glorot_uniform", seed=seed)
+    assert shrinking.forward_ratio < 0.1 and shrinking.backward_ratio < 0.1
+
+
+def test_zeros_have_no_signal_and_the_figure_says_it():
+    ex = DepthExplorer(depth=5, activation="tanh", init="zeros")
+    assert not np.any(ex.a_std) and ex.verdict.startswith("no signal") and not ex.healthy
+    fig = ex.draw()
+    assert "every activation is 0" in [t.get_text() for t in fig.axes[0].texts]
+    assert "no signal" in fig._suptitle.get_text()
+
+
+def test_depth_figure_histograms_are_logarithmic_and_the_title_gives_the_verdict():
+    ex = DepthExplorer(depth=15, activation="relu", init="bad_normal")
+    fig = ex.draw()
+    ax_h, ax_s, ax_g = fig.axes
+    assert ax_h.get_xscale() == "log" and ax_s.get_yscale() == "log"
+    low, high = ax_h.get_xlim()
+    assert high / low > 1e9  # layer 1 (|a| near 1) and layer 15 (near 1e11) both in view
+    assert ex.verdict in fig._suptitle.get_text()
+    assert "first/last" in ax_g.get_title() and "δ first/last" in ax_s.get_title()
+
+
+def test_depth_controls_accept_what_the_lesson_asks_for():
+    ui = DepthExplorer().widget()
+    assert ui.controls["depth"].max == 30 and "glorot_uniform" in ui.controls["init"].options
+    ui.controls["depth"].value = 30
+    ui.controls["seed"].value = 3
+    ui.controls["activation"].value = "relu"
+    ui.controls["init"].value = "he_normal"
+    assert ui.message.value == ""
