@@ -7,9 +7,9 @@
 One table, in milliseconds of kernel-side time (compute + PNG, what the widget waits for):
 
 - every lesson explorer (the Explorer subclasses of dlteach.widgets), one row each: each control is
-  moved back and forth across its range (ends and middle of a slider, every choice of a menu), each
-  move is `set(...)` + `png()`; the row gives the median and p95 over all its moves and the control
-  whose median is the worst, with that median;
+  moved back and forth across its range (ends and middle of a slider, every choice of a menu; at
+  least 3 moves, at most 15 s a control), each move is `set(...)` + `png()`; the row gives the
+  median and p95 over all its moves and the control whose median is the worst, with that median;
 - the Playground's controls (set + png), and its update at three settings (default; largest: 6 hidden
   layers x 8 neurons; batch size 1), for both backends. An update is what the step button does:
   `step(10)` + `png()` (10 epochs + redraw). Where the Playground has a time budget per frame
@@ -65,8 +65,10 @@ def row(name, wall, cpu, note=""):
           f"{np.median(cpu):8.1f}  {note}", flush=True)
 
 
-def bench_explorer(cls, rounds: int):
-    """Move every control of one explorer through its values `rounds` times; set + png each move."""
+def bench_explorer(cls, rounds: int, control_seconds: float):
+    """Move every control of one explorer through its values `rounds` times; set + png each move.
+    A control stops after control_seconds once it has 3 measured moves (slow explorers train a
+    network on every move)."""
     ex = cls()
     ex.png()
     wall, cpu, per_control = [], [], {}
@@ -74,7 +76,10 @@ def bench_explorer(cls, rounds: int):
         values = control_values(p)
         moves = [v for _ in range(rounds) for v in values]
         times = []
+        start = time.perf_counter()
         for i, v in enumerate([values[1 % len(values)], values[0]] + moves):  # 2 warm-up moves
+            if len(times) >= 3 and time.perf_counter() - start > control_seconds:
+                break
             try:
                 w, c = timed(lambda: (ex.set(**{name: v}), ex.png()))
             except ValueError:
@@ -152,6 +157,7 @@ def main():
     parser.add_argument("--only", default=None, help="only rows whose name contains this text")
     args = parser.parse_args()
     rounds, repeats, max_seconds = (1, 5, 5) if args.quick else (2, 30, 20)
+    control_seconds = 5 if args.quick else 15
     with open("/proc/loadavg") if os.path.exists("/proc/loadavg") else open(os.devnull) as f:
         load = f.read().split()[:3]
     print(f"load average (1, 5, 15 min): {' '.join(load) or 'n/a'}; {os.cpu_count()} CPUs; times in ms")
@@ -160,7 +166,7 @@ def main():
     explorers = [c for c in explorers if isinstance(c, type) and issubclass(c, Explorer) and c is not Explorer]
     for cls in explorers:
         if args.only is None or args.only in cls.__name__:
-            bench_explorer(cls, rounds)
+            bench_explorer(cls, rounds, control_seconds)
     if args.only is None or args.only in "Playground controls":
         playground_controls(rounds)
     for backend in ("numpy", "keras"):
