@@ -47,6 +47,7 @@ CLIPPED = """
   };
   for (const el of box.querySelectorAll(sel)) {
     if (el.offsetParent === null) continue;                       // not displayed
+    if (el.tagName !== 'IMG' && el.tagName !== 'SELECT' && !el.textContent.trim()) continue;  // no text to cut
     if (el.scrollWidth > el.clientWidth + 1) {                     // its own text is cut ("glorot_unifo")
       cut.push(`${describe(el)}: ${el.scrollWidth} px of text in ${el.clientWidth} px`);
       continue;
