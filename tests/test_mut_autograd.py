@@ -181,3 +181,16 @@ def test_neuron_graph_by_the_chain_rule(activation):
 def test_neuron_graph_default_is_tanh():
     _, v = neuron_graph(1.0, 1.0, 0.5, -0.25, 0.0, 0.0)
     assert v["a"].op == "tanh" and v["a"].data == pytest.approx(math.tanh(0.25), rel=1e-15)
+
+
+@pytest.mark.parametrize("op,slope", [("exp", lambda x: math.exp(x)), ("tanh", lambda x: 1 - math.tanh(x) ** 2),
+                                      ("sigmoid", lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+                                      ("relu", lambda x: 1.0), ("log", lambda x: 1 / x)])
+def test_unary_ops_add_to_the_gradient_of_a_reused_input(op, slope):
+    a = Value(0.7)
+    out = getattr(a, op)() + a  # a reaches out twice: the gradients add up
+    out.backward()
+    assert a.grad == pytest.approx(slope(0.7) + 1, rel=1e-14)
+    b = Value(0.7)
+    (b + getattr(b, op)()).backward()
+    assert b.grad == pytest.approx(slope(0.7) + 1, rel=1e-14)

@@ -104,3 +104,12 @@ def test_storage_bytes_by_hand():
         with pytest.raises(ValueError) as err:
             storage_bytes(model, bad)
         assert str(err.value) == f"bits must be an integer from 2 to 32, got {bad}."
+
+
+def test_quantize_leaves_an_all_zero_layer_at_zero():
+    from dlteach.core.compress import quantize
+    model = MLP([3, 4, 2], init="zeros", seed=0)
+    model.layers[1].W[0, 0] = 1.0
+    quantize(model, 4)
+    assert np.array_equal(model.layers[0].W, np.zeros((3, 4)))  # scale 0: left alone, not 0 / 0 = NaN
+    assert model.layers[1].W[0, 0] == 1.0

@@ -180,3 +180,17 @@ def test_grad_cam_messages_word_for_word():
     with pytest.raises(ValueError) as err:
         grad_cam(flat, np.zeros(4), 0, 0)
     assert str(err.value) == "grad_cam needs a model whose last layer is Dense."
+
+
+def test_survivors_of_the_first_run_explain():
+    model = MLP([16, 5, 6, 3], "tanh", "softmax", "categorical_crossentropy", seed=0)  # layers[1] has 6 outputs
+    with pytest.raises(ValueError, match=r"c \(the class\) must be an integer from 0 to 2, got 3"):
+        saliency(model, np.zeros((1, 16)), 3)
+    with pytest.raises(ValueError, match=r"c \(the class\) must be an integer from 0 to 2, got 3"):
+        occlusion(model, np.zeros(16), 3, side=4)
+    # an integer image, blanked with 0.5: the image is float64 first (an int copy would store 0)
+    small, _, probs = model_and_forward(n_in=4)
+    image = np.array([[1, 2], [3, 4]])
+    blanked = np.array([[0.5, 2.0], [3.0, 4.0]])
+    expected = probs(image.reshape(1, -1).astype(float))[0, 0] - probs(blanked.reshape(1, -1))[0, 0]
+    assert occlusion(small, image, 0, side=2, patch=1, fill=0.5)[0, 0] == pytest.approx(expected, rel=1e-12)

@@ -138,3 +138,18 @@ def test_perceptron_messages_word_for_word(kwargs, error, msg):
 
 def test_check_finite_accepts_numpy_numbers():
     assert check_finite(np.int64(2), "b") == 2.0 and type(check_finite(np.float32(0.5), "b")) is float
+
+
+def test_survivors_of_the_first_run_perceptron():
+    X, y = logic_data("XOR")
+    assert len(perceptron_train(X, y)[2]) == 20  # 20 epochs by default
+    for kwargs, msg in [({"X": [0.0, 1.0]}, "X must be 2-D, got shape (2,). Use X.reshape(-1, 1) for a single feature."),
+                        ({"X": [[0.0, np.nan]] * 4}, "X contains 4 NaN or infinite value(s); clean or impute the data first."),
+                        ({"y": [[0.0]] * 4}, "y must be 1-D, got shape (4, 1)."),
+                        ({"y": [0.0, 1.0, np.inf, 0.0]}, "y contains 1 NaN or infinite value(s); clean or impute the data first."),
+                        ({"w": [[0.0, 0.0]]}, "w must be 1-D, got shape (1, 2)."),
+                        ({"w": [0.0, np.nan]}, "w contains 1 NaN or infinite value(s); clean or impute the data first.")]:
+        args = {"X": X, "y": y, **kwargs}
+        with pytest.raises(ValueError) as err:
+            perceptron_train(**args)
+        assert str(err.value) == msg

@@ -244,3 +244,19 @@ def test_checks_accept_and_convert():
     assert as_generator(0).random() == np.random.default_rng(0).random()
     assert check_bool(np.bool_(True), "x") is True and check_bool(False, "x") is False
     assert check_size(10**8, "it") is None
+
+
+def test_survivors_of_the_first_run_layers_metrics():
+    """Cases the first run of these tests missed (docs/MUTATION.md)."""
+    d = Dropout(0.5)
+    g = np.ones((2, 2))
+    assert d.backward(g) is g  # before any forward pass: no mask, the gradient passes
+    assert text(lambda: Dropout(0.5, seed=-1)) == "seed must be None, an integer >= 0 or a numpy Generator, got -1."
+    assert confusion_matrix([0, 1], [1, 1]).dtype.kind == "i"  # counts are integers
+    assert text(lambda: precision_recall([1.0, 2.0])).startswith("cm must be 2-D, got shape (2,).")
+    assert text(lambda: precision_recall([[1.0, np.nan], [0.0, 1.0]])) == (
+        "cm contains 1 NaN or infinite value(s); clean or impute the data first.")
+    precision, recall = precision_recall([[1, 0], [1, 3]])  # one sample of class 0, one predicted 1
+    assert precision.tolist() == [0.5, 1.0] and recall.tolist() == [1.0, 0.75]
+    precision, recall = precision_recall([[3, 1], [0, 0]])
+    assert precision.tolist() == [1.0, 0.0] and recall.tolist() == [0.75, 0.0]

@@ -288,3 +288,9 @@ def test_mlp_dropout_and_seed_are_checked():
     with pytest.raises(ValueError, match="seed must be None"):
         MLP([2, 3, 1], seed=-1)
     assert len(MLP([2, 3, 1], dropout=0.0).layers) == 2
+
+
+def test_forward_passes_training_on():
+    model = MLP([2, 50, 1], "linear", dropout=0.5, seed=0)
+    X = np.ones((1, 2))
+    assert not np.array_equal(model.forward(X, training=True), model.forward(X))

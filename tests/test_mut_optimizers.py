@@ -244,3 +244,10 @@ def test_get_optimizer_messages_word_for_word():
         "learning_rate": 0.2, "momentum": 0.5, "nesterov": False}
     with pytest.raises(ValueError, match="Unknown optimizer 'adagrad'"):
         get_optimizer("adagrad")
+
+
+def test_survivors_of_the_first_run_optimizers():
+    opt = get_optimizer("nesterov", learning_rate=0.2, momentum=0.5)
+    assert opt.config() == {"learning_rate": 0.2, "momentum": 0.5, "nesterov": True}
+    assert get_optimizer("momentum", nesterov=True).config() == {"learning_rate": 0.01, "momentum": 0.9,
+                                                                 "nesterov": True}

@@ -174,3 +174,20 @@ def test_linear_regression_defaults_and_checks():
     with pytest.raises(ValueError, match="batch_size must be an integer from 1 to 100, got 101"):
         problem.minibatch_grad(101)
     problem.minibatch_grad(1)
+
+
+def test_survivors_of_the_first_run_surfaces():
+    # the plane ends at 1e6: a point at 1e6 + 0.5 is off it
+    assert len(descend(lambda w, t: np.array([-1e6 - 0.5, 0.0]), SGD(1.0), [0.0, 0.0], 1)) == 1
+    assert len(descend(lambda w, t: np.array([-1e6, 0.0]), SGD(1.0), [0.0, 0.0], 1)) == 2
+    # a run that goes down a little from the start is kept: the floor (about -0.57) is subtracted from both
+    s = SURFACES["two_valleys"]
+    floor = s.f(np.array(s.minimum))
+    end = np.array(s.start) - 1e-3 * s.grad(np.array(s.start))
+    assert learning_rate_sweep("two_valleys", "sgd", [1e-3], 1)[0] == pytest.approx(s.f(end) - floor, rel=1e-12)
+    problem = LinearRegression(n=10, seed=1)
+    w = np.array([0.5, -1.0])
+    assert problem.f(w) == pytest.approx(np.mean((0.5 * problem.x - 1.0 - problem.y) ** 2), rel=1e-14)
+    with pytest.raises(ValueError) as err:
+        problem.minibatch_grad(2, seed=-1)
+    assert str(err.value) == "seed must be None, an integer >= 0 or a numpy Generator, got -1."

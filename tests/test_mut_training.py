@@ -484,3 +484,14 @@ def test_accuracy_of_a_model_by_hand():
         accuracy(classes, X[:3], np.eye(3)[[0, 1]])
     with pytest.raises(ValueError, match="X has 2 features"):
         accuracy(classes, [[1.0, 2.0]], np.eye(3)[[0]])
+
+
+def test_survivors_of_the_first_run_training():
+    assert run_stopper(EarlyStopping(patience=2), [np.inf])[0] is None  # one bad epoch is wait 1, not 2
+    assert run_stopper(EarlyStopping(patience=2), [np.inf, np.inf])[0] == 2
+    with pytest.raises(ValueError) as err:
+        ProgressPrinter(every=0)
+    assert str(err.value) == "every must be an integer >= 1, got 0."
+    with pytest.raises(ValueError) as err:
+        ProgressPrinter(digits=18)
+    assert str(err.value) == "digits must be an integer from 0 to 17, got 18."
