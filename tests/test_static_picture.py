@@ -23,6 +23,17 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CELL = "import dlteach as dt\nex = dt.widgets.NeuronExplorer(w1=-2.0)\nex.widget()"
 
 
+def displayed(ui) -> dict:
+    """The bundle a notebook receives for `ui`: through IPython's formatter with ipywidgets 8; with 7.7,
+    whose widgets display themselves (_ipython_display_), the bundle that method sends."""
+    import ipywidgets as W
+
+    if W.__version__.startswith("7."):
+        assert callable(ui._ipython_display_)
+        return ui._repr_mimebundle_()
+    return DisplayFormatter().format(ui)[0]
+
+
 def explorer_notebook(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(CELL)]
@@ -43,14 +54,14 @@ def execute(path: Path, python: str = sys.executable) -> nbformat.NotebookNode:
 def test_the_display_bundle_holds_the_widget_the_picture_and_a_short_text():
     ex = NeuronExplorer(w1=-2.0)
     ui = ex.widget()
-    data, _ = DisplayFormatter().format(ui)
+    data = displayed(ui)
     assert data[WIDGET_VIEW]["model_id"] == ui.model_id
     assert base64.b64decode(data["image/png"]) == ex.png()            # the current figure, not a stale one
     assert data["text/plain"] == "NeuronExplorer (a live widget: run the notebook to use its controls)"
     ui.controls["w1"].value = 3.0                                     # moved: the picture follows
-    data, _ = DisplayFormatter().format(ui)
-    assert base64.b64decode(data["image/png"]) == ex.png() != base64.b64decode(DisplayFormatter().format(
-        NeuronExplorer(w1=-2.0).widget())[0]["image/png"])
+    data = displayed(ui)
+    assert base64.b64decode(data["image/png"]) == ex.png() != base64.b64decode(
+        displayed(NeuronExplorer(w1=-2.0).widget())["image/png"])
 
 
 def test_carry_picture_on_any_box_and_without_a_figure_yet():
@@ -58,10 +69,10 @@ def test_carry_picture_on_any_box_and_without_a_figure_yet():
 
     image = figure_image()
     ui = carry_picture(W.HBox([image]), image, "Drawer")
-    data, _ = DisplayFormatter().format(ui)
+    data = displayed(ui)
     assert "image/png" not in data and WIDGET_VIEW in data             # nothing drawn yet: no empty picture
     image.value = NeuronExplorer().png()
-    data, _ = DisplayFormatter().format(ui)
+    data = displayed(ui)
     assert base64.b64decode(data["image/png"]).startswith(PNG_SIGNATURE)
 
 
