@@ -214,6 +214,9 @@ def test_uploading_a_csv_loads_it_and_a_bad_one_changes_nothing():
     pg = Playground()
     ui = pg.widget()
     first_image = ui.image.value
+    ui.task.value = "classification"  # before any file: says when it applies
+    assert "applies to the CSV you upload next" in ui.note.value and pg.cfg["dataset"] == "circle"
+    ui.task.value = "auto"
     X, y = two_blobs()
     upload(ui, "blobs.csv", csv_text(X, y).encode())
     assert pg.cfg["dataset"] == OWN and ui.controls["dataset"].value == OWN

@@ -147,6 +147,9 @@ def build(pg: "P.Playground"):
     def on_task(change):
         if uploaded:  # read the same file again with the new choice
             load(uploaded["name"], uploaded["content"])
+        else:
+            note.value = (f"<span style='color:#444'>CSV labels = {change['new']}: applies to the CSV you "
+                          "upload next</span>")
 
     upload.observe(on_upload, names="value")
     task.observe(on_task, names="value")
@@ -181,8 +184,8 @@ def build(pg: "P.Playground"):
         show()
         message.value = ""
         p = P.PRESETS[change["new"]]
-        watch.value = (f"<span style='color:#1a4e8a'><b>{html.escape(change['new'])}</b> (train about {p.epochs} "
-                       f"epochs): {html.escape(p.watch)}</span>")
+        watch.value = (f"<div style='color:#1a4e8a; white-space:normal'><b>{html.escape(change['new'])}</b> (train "
+                       f"about {p.epochs} epochs): {html.escape(p.watch)}</div>")
 
     presets.observe(on_preset, names="value")
     data_row = W.HBox([presets, upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
