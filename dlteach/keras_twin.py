@@ -333,3 +333,78 @@ def keras_schedule(name: str, steps, **kwargs):
     schedule = getattr(keras.optimizers.schedules, name)(**f64)
     return np.array([float(schedule(np.float64(s) if name != "PiecewiseConstantDecay" else int(s)))
                      for s in np.ravel(steps)])
+
+
+# --- deployment: TensorFlow Lite (lesson 13) -----------------------------------------------------
+@contextlib.contextmanager
+def _quiet():
+    """Silence what TensorFlow Lite's converter and interpreter print while they work: Python
+    warnings, and lines that C++ writes straight to file descriptors 1 and 2 (a notebook shows
+    those as a red box). Both descriptors are restored afterwards."""
+    import io  # noqa: PLC0415
+    import logging  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
+    levels = [logger.level for logger in loggers]
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for logger in loggers:  # "INFO: Assets written to ..." goes through Python's logging
+            logger.setLevel(logging.ERROR)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+
+
+def to_tflite(kmodel, representative=None) -> bytes:
+    """A Keras model converted to a TensorFlow Lite flatbuffer (the bytes of a .tflite file).
+
+    representative=None: float32 weights and arithmetic. representative=X (a few hundred typical
+    inputs): post-training int8 quantisation: weights AND activations in int8, their scales
+    calibrated on X; the model's input and output stay float32."""
+    keras, tf = _keras()
+    with _quiet():
+        converter = tf.lite.TFLiteConverter.from_keras_model(kmodel)
+        if representative is not None:
+            samples = np.asarray(representative, dtype=np.float32)
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+            converter.representative_dataset = lambda: ([x[None]] for x in samples)
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        return converter.convert()
+
+
+def tflite_predict(flatbuffer: bytes, X):
+    """Run a .tflite model on every row of X, one image at a time as on a phone.
+    Returns (outputs (n, k), median seconds per image)."""
+    import time  # noqa: PLC0415
+
+    _, tf = _keras()
+    X = np.asarray(X, dtype=np.float32)
+    with _quiet():
+        interpreter = tf.lite.Interpreter(model_content=flatbuffer)
+        interpreter.allocate_tensors()
+        source, target = interpreter.get_input_details()[0]["index"], interpreter.get_output_details()[0]["index"]
+        interpreter.set_tensor(source, X[:1])
+        interpreter.invoke()  # the first call sets things up: not timed
+    outputs, seconds = [], []
+    for x in X:
+        start = time.perf_counter()
+        interpreter.set_tensor(source, x[None])
+        interpreter.invoke()
+        outputs.append(interpreter.get_tensor(target)[0].copy())
+        seconds.append(time.perf_counter() - start)
+    return np.array(outputs), float(np.median(seconds))
