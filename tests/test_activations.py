@@ -120,3 +120,10 @@ def test_new_activations_known_values():
     assert derivative("elu", np.array([-1e-12, 1e-12])) == pytest.approx([1.0, 1.0])
     assert derivative("gelu", np.array([0.0]))[0] == pytest.approx(0.5, rel=1e-7)
     assert derivative("selu", np.array([-1e-12, 1e-12])) == pytest.approx([1.7580993408473766, 1.0507009873554805])
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_activations_take_a_single_number(name):
+    a = get_activation(name)(3)
+    assert np.shape(a) == () and np.isfinite(a)
+    assert np.shape(derivative(name, -2.0)) == () and np.isfinite(derivative(name, -2.0))

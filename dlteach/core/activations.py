@@ -63,7 +63,7 @@ def _normal_cdf(z):
     """Phi(z) = P(N(0, 1) <= z) = erfc(-z / sqrt 2) / 2: erfc keeps the left tail's tiny values exact
     (1 + erf(z / sqrt 2) would cancel to 0 from z = -8 on)."""
     z = np.asarray(z, dtype=np.float64)
-    return 0.5 * _erfc(-z * _INV_SQRT2).astype(np.float64)
+    return 0.5 * np.asarray(_erfc(-z * _INV_SQRT2), dtype=np.float64)  # a 0-d input gives a float
 
 
 def elu(z, alpha: float = ELU_ALPHA):
