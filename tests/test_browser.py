@@ -8,6 +8,7 @@ exceptions raised in widget callbacks go).
 Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it must run.
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -164,8 +165,12 @@ def test_playground_in_jupyterlab(lab, tmp_path):
             expect(image).to_be_visible(timeout=30_000)
             kernel = KernelCheck(page)
             expect(kernel.output()).to_contain_text("check 1:", timeout=90_000)  # Run All reached the end
-            status = page.locator(".widget-html", has_text="epoch").last
-            epoch_before = int(status.inner_text().split()[-1])
+            # the bold "epoch N" of the status line (notes and preset sentences mention epochs too)
+            buttons = step.locator("xpath=ancestor::div[contains(@class, 'widget-hbox')][1]")
+            status = buttons.locator(".widget-html b").filter(has_text=re.compile(r"^epoch \d+$")).first
+            step.scroll_into_view_if_needed()  # JupyterLab may leave cells out of view unrendered
+            expect(status).to_be_visible(timeout=30_000)
+            epoch_before = int(status.text_content().split()[-1])
             assert kernel.read()["epoch"] == epoch_before
             assert learner_visible_errors(page) == []
 
