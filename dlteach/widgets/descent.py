@@ -10,6 +10,9 @@ import io
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from .. import plots
@@ -54,7 +57,6 @@ def _contour_image(name, resolution: int = 240, levels: int = 25):
 def _surface_panel(ax, name):
     problem = _problem(name)
     ax.imshow(_contour_image(name), extent=problem.extent, origin="lower", aspect="auto", interpolation="bilinear")
-    ax.plot(*problem.minimum, "X", color="white", ms=10, mec="black", zorder=5)
     ax.set_xlim(problem.extent[:2])
     ax.set_ylim(problem.extent[2:])
     if isinstance(problem, LinearRegression):
@@ -64,6 +66,11 @@ def _surface_panel(ax, name):
         ax.set_xlabel("w1")
         ax.set_ylabel("w2")
     ax.set_title(problem.formula + "   (X: minimum)", fontsize=10)
+
+
+def _mark_minimum(ax, problem):
+    """The minimum as a white X, drawn after the paths so that none hides it."""
+    ax.plot(*problem.minimum, "X", color="white", ms=10, mec="black", zorder=5)
 
 
 def _inside(problem, path):
@@ -111,7 +118,9 @@ def _log_axis(ax, values):
 
 
 class _Cached(Explorer):
-    """update() and png() skip the work when the settings are those already computed and drawn."""
+    """update() and png() skip the work when the settings are those already computed and drawn; a
+    redraw keeps the still part of the figure (the surface's contours, axes and labels: draw_static)
+    as a bitmap and draws only what changed (draw_dynamic) over it, by blitting."""
 
     def update(self):
         key = tuple(sorted(self.cfg.items()))
@@ -123,14 +132,58 @@ class _Cached(Explorer):
     def compute(self):
         raise NotImplementedError
 
+    def static_key(self):
+        """What the still part of the figure depends on."""
+        return (self.cfg["surface"],)
+
+    def figsize(self):
+        return self.FIGSIZE
+
+    def draw_static(self, fig):
+        """Axes, contours, labels; the axes whose content changes are created hidden."""
+        raise NotImplementedError
+
+    def draw_dynamic(self, fig) -> list:
+        """Draw what the settings change; return the artists (and whole axes) to blit."""
+        raise NotImplementedError
+
+    def draw_on(self, fig):
+        self.draw_static(fig)
+        for ax in fig.axes:
+            ax.set_visible(True)
+        self.draw_dynamic(fig)
+
+    def draw(self) -> Figure:
+        key = self.static_key()
+        if self.figure is None or getattr(self, "_static_for", None) != key:
+            fig = Figure(figsize=self.figsize(), dpi=90)
+            FigureCanvasAgg(fig)
+            self.draw_static(fig)
+            fig.canvas.draw()
+            self._background = fig.canvas.copy_from_bbox(fig.bbox)
+            for ax in fig.axes:
+                ax.set_visible(True)
+            self.figure, self._static_for, self._moving = fig, key, []
+        for artist in self._moving:  # what the last settings drew
+            if isinstance(artist, Axes):
+                artist.cla()
+            else:
+                artist.remove()
+        self._blit = self.draw_dynamic(self.figure)
+        self._moving = self._blit
+        return self.figure
+
     def png(self) -> bytes:
-        """The figure as PNG, encoded with fast compression (a third of the default's time)."""
+        """The figure as PNG: the kept background, the changed artists drawn over it, encoded with
+        fast compression (a third of the default's time)."""
         key = tuple(sorted(self.cfg.items()))
         if getattr(self, "_png_for", None) != key:
             from PIL import Image  # noqa: PLC0415
 
             fig = self.draw()
-            fig.canvas.draw()
+            fig.canvas.restore_region(self._background)
+            for artist in self._blit:
+                fig.draw_artist(artist)
             width, height = fig.canvas.get_width_height()
             buf = io.BytesIO()
             Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
@@ -190,13 +243,19 @@ class GradientDescentExplorer(_Cached):
         surface.observe(follow, names="value")
         return ui
 
-    def draw_on(self, fig):
-        c = self.cfg
-        fig.set_layout_engine("none")  # fixed margins: solving the layout again on every redraw costs ~100 ms
+    def draw_static(self, fig):
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1],
                                   gridspec_kw={"left": 0.08, "right": 0.98, "bottom": 0.13, "top": 0.9, "wspace": 0.3})
-        _surface_panel(ax_s, c["surface"])
+        _surface_panel(ax_s, self.cfg["surface"])
+        ax_l.set_visible(False)
+        self._axes = ax_s, ax_l
+
+    def draw_dynamic(self, fig):
+        c = self.cfg
+        ax_s, ax_l = self._axes
+        before = set(ax_s.lines) | set(ax_s.texts)
         plots.path(ax_s, self.path, label="gradient descent")  # the axes clip what leaves the plot
+        _mark_minimum(ax_s, self.problem)
         if self.diverged:
             _mark_diverged(ax_s, self.problem, self.path, None)
         excess = _excess(self.problem, self.path)
@@ -204,9 +263,9 @@ class GradientDescentExplorer(_Cached):
         _log_axis(ax_l, [excess])
         ax_l.set_xlabel("step")
         ax_l.set_ylabel("L − L_min (log scale)")
-        lr = f"learning rate {c['learning_rate']:.3g}"
+        lr = f"η = {c['learning_rate']:.3g}"
         if self.diverged:
-            ax_l.set_title(f"{lr}: diverged (L grew over {len(self.path) - 1} steps)", color=DIVERGED_RED, fontsize=10)
+            ax_l.set_title(f"{lr}: diverged, L grew for {len(self.path) - 1} steps", color=DIVERGED_RED, fontsize=10)
         else:
             ax_l.set_title(f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}", fontsize=10)
         if isinstance(self.problem, LinearRegression):
@@ -214,6 +273,7 @@ class GradientDescentExplorer(_Cached):
         else:
             note = f"batch size ({c['batch_size']}) applies to the regression surface only: this surface has no data"
         ax_l.text(0.02, 0.02, note, transform=ax_l.transAxes, fontsize=9, color="#444444", va="bottom", wrap=True)
+        return [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
 
 
 @lru_cache(maxsize=64)
@@ -303,20 +363,31 @@ class OptimizerExplorer(_Cached):
         ours, theirs = self.paired_paths()
         return float(np.max(np.abs(ours - theirs)))
 
-    def draw_on(self, fig):
-        c = self.cfg
+    def static_key(self):
+        return (self.cfg["surface"], bool(self.keras_paths))
+
+    def figsize(self):
+        return (12.5 if self.keras_paths else self.FIGSIZE[0], self.FIGSIZE[1])
+
+    def draw_static(self, fig):
         panels = 3 if self.keras_paths else 2
-        fig.set_size_inches(12.5 if self.keras_paths else self.FIGSIZE[0], self.FIGSIZE[1])
-        fig.set_layout_engine("none")  # fixed margins: solving the layout again on every redraw costs ~100 ms
         axes = fig.subplots(1, panels, width_ratios=[1.25, 1, 1][:panels],
                             gridspec_kw={"left": 0.07, "right": 0.98, "bottom": 0.22, "top": 0.88,
                                          "wspace": 0.3 if panels == 2 else 0.35})
-        ax_s, ax_l = axes[0], axes[1]
-        _surface_panel(ax_s, c["surface"])
+        _surface_panel(axes[0], self.cfg["surface"])
+        for ax in axes[1:]:
+            ax.set_visible(False)
+        self._axes = list(axes)
+
+    def draw_dynamic(self, fig):
+        c = self.cfg
+        ax_s, ax_l = self._axes[:2]
+        before = set(ax_s.lines) | set(ax_s.texts)
         handles = []
         for n, p in self.paths.items():
             label = f"{n} (lr {self.learning_rate_of(n):.3g})" + (", diverged" if self.diverged[n] else "")
             handles.append(plots.path(ax_s, p, label=label, color=OPTIMIZER_COLOURS[n]))
+        _mark_minimum(ax_s, self.problem)
         diverged = [n for n in self.paths if self.diverged[n]]
         if diverged:
             _mark_diverged(ax_s, self.problem, self.paths[diverged[0]], DIVERGED_RED,
@@ -334,8 +405,9 @@ class OptimizerExplorer(_Cached):
             ax_l.set_title(f"{rates}\nlowest after {c['steps']} steps: {best}", fontsize=10)
         else:
             ax_l.set_title(f"{rates}: every path diverged", fontsize=10, color=DIVERGED_RED)
+        moving = [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
         if self.keras_paths:
-            ax_k = axes[2]
+            ax_k = self._axes[2]
             for n, d in self.keras_differences().items():
                 ax_k.plot(np.arange(len(d)), np.maximum(d, 1e-17), color=OPTIMIZER_COLOURS[n], marker="o", ms=2)
             ax_k.set_yscale("log")
@@ -346,4 +418,7 @@ class OptimizerExplorer(_Cached):
             ax_k.set_xlabel("step")
             ax_k.set_ylabel("max |w_numpy − w_keras|")
             ax_k.set_title(f"from scratch vs Keras\nlargest difference {self.max_keras_difference():.1g}", fontsize=10)
-        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=9, frameon=False)
+            moving.append(ax_k)
+        moving.append(fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=9,
+                                 frameon=False))
+        return moving
