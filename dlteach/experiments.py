@@ -267,11 +267,17 @@ def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, 
     labels, one from digits_teacher(seed)'s soft targets at `temperature`; both with Adam 3e-3 for
     about 15,000 image presentations (20 to 150 epochs). student_seed (default: seed) draws the
     images and the students' initial weights, so that one teacher can be distilled over several
-    seeds. Returns a dict: n_train, epochs and the test accuracies 'teacher', 'hard' and 'soft'."""
+    seeds. Returns a dict: n_train, epochs and the test accuracies 'teacher', 'hard' and 'soft'
+    (computed once per process for each setting: the runs are deterministic)."""
     fraction = check_fraction(fraction, "fraction", upper_inclusive=True)
     temperature = check_positive(temperature, "temperature")
     seed = check_int(seed, "seed", low=0)
     student_seed = seed if student_seed is None else check_int(student_seed, "student_seed", low=0)
+    return dict(_distill(float(fraction), float(temperature), check_int(hidden, "hidden", low=1), seed, student_seed))
+
+
+@lru_cache(maxsize=64)
+def _distill(fraction, temperature, hidden, seed, student_seed):
     teacher, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
     n = max(10, int(fraction * len(X_train)))
     idx = np.random.default_rng(student_seed).permutation(len(X_train))[:n]
