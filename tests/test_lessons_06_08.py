@@ -126,3 +126,33 @@ def test_depth_controls_accept_what_the_lesson_asks_for():
     ui.controls["activation"].value = "relu"
     ui.controls["init"].value = "he_normal"
     assert ui.message.value == ""
+
+
+@pytest.mark.browser
+def test_depth_slider_at_30_and_the_initialiser_name_are_visible_at_1366x768(tmp_path):
+    """In JupyterLab at 1366x768 (file browser open): the depth slider's handle at 30 lies inside its
+    slider and the dropdown shows 'glorot_uniform' uncut (both were reported cut)."""
+    import nbformat
+    from browser_support import chromium_page, jupyterlab, require_chromium, run_all_cells
+
+    require_chromium()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("from dlteach.widgets import DepthExplorer\n"
+                                          "DepthExplorer(depth=30, init='glorot_uniform').widget()")]
+    nbformat.write(nb, tmp_path / "depth.ipynb")
+    with jupyterlab(tmp_path) as url, chromium_page() as page:
+        run_all_cells(page, url, "depth.ipynb")
+        page.wait_for_selector(".widget-hslider .noUi-handle", timeout=60_000)
+        slider = page.locator(".widget-hslider").first  # 'hidden layers', the first control
+        assert "hidden layers" in slider.inner_text() and "30" in slider.inner_text()
+        box, handle = slider.bounding_box(), slider.locator(".noUi-handle").bounding_box()
+        assert handle["width"] > 5 and box["x"] <= handle["x"] and handle["x"] + handle["width"] <= box["x"] + box["width"]
+        # a <select> never overflows, it cuts its text: measure the text in the select's own font
+        fits = page.evaluate("""() => [...document.querySelectorAll('.widget-dropdown select')].map(s => {
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = getComputedStyle(s).font;
+            const text = s.options[s.selectedIndex].text;
+            return [text, ctx.measureText(text).width + 24 <= s.clientWidth];   // 24 px: padding and arrow
+        })""")
+        assert ["glorot_uniform", True] in fits, fits
