@@ -1,6 +1,7 @@
 """Lesson 13 explorer: small data and small models on the digits. A large teacher MLP is trained
 once; a small student learns from a fraction of the data, from hard labels or from the teacher's
-softened probabilities (temperature T); the teacher is pruned and quantised, accuracy against size."""
+softened probabilities (temperature T); the teacher is pruned and quantised, accuracy against size
+(core.compress.storage_bytes: what rebuilds the model, the positions of the kept weights included)."""
 from __future__ import annotations
 
 import numpy as np
@@ -57,7 +58,7 @@ class SmallModelsExplorer(Explorer):
             ax.xaxis.set_major_formatter(ScalarFormatter())
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlim(1, 120)
-            ax.set_xlabel("weights stored (kB, log)")
+            ax.set_xlabel("size to store, positions included (kB, log)")
             ax.set_ylabel("test accuracy")
             ax.set_ylim(0, 1.05)
             ax.set_title(f"teacher: {label}", fontsize=10)
