@@ -28,11 +28,25 @@ def test_every_control_changes_the_picture(cls, name):
 
 def test_batch_size_says_where_it_applies():
     ex = GradientDescentExplorer(batch_size=7)
-    texts = [t.get_text() for ax in ex.draw().axes for t in ax.texts]
+    texts = [t.get_text().replace("\n", " ") for ax in ex.draw().axes for t in ax.texts]
     assert any("batch size (7) applies to the regression surface only" in t for t in texts)
     ex.set(surface="regression")
     texts = [t.get_text() for ax in ex.draw().axes for t in ax.texts]
     assert any("mini-batches of 7" in t for t in texts)
+    # at the default (the full gradient) a surface without data says nothing about batches
+    assert not any("batch" in t for t in _texts(GradientDescentExplorer(surface="ravine").draw()))
+
+
+def test_the_batch_note_stays_inside_its_panel():
+    for settings in (dict(batch_size=7), dict(surface="regression", batch_size=7),
+                     dict(surface="ravine", learning_rate=0.105, batch_size=7)):
+        fig = GradientDescentExplorer(**settings).draw()
+        fig.canvas.draw()
+        ax = fig.axes[1]
+        note = [t for t in ax.texts if "batch" in t.get_text()]
+        assert len(note) == 1, settings
+        box, panel = note[0].get_window_extent(), ax.get_window_extent()
+        assert panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1, settings
 
 
 @pytest.mark.parametrize("surface", sorted(SURFACES) + ["regression"])

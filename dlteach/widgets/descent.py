@@ -243,6 +243,17 @@ class GradientDescentExplorer(_Cached):
         surface.observe(follow, names="value")
         return ui
 
+    def batch_note(self) -> str:
+        """What the batch size does on this surface: on 'regression', which batches; elsewhere nothing at
+        the default (100, the full gradient) and, once it is moved, that it has no effect here."""
+        b = self.cfg["batch_size"]
+        if isinstance(self.problem, LinearRegression):
+            return ("full batch: all 100 points" if b == 100 else
+                    f"mini-batches of {b} of the 100 points\n(the same batches at every redraw)")
+        if b == self.PARAMS["batch_size"].default:
+            return ""
+        return f"batch size ({b}) applies to the regression\nsurface only: this surface has no data"
+
     def draw_static(self, fig):
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1],
                                   gridspec_kw={"left": 0.08, "right": 0.98, "bottom": 0.13, "top": 0.9, "wspace": 0.3})
@@ -268,11 +279,14 @@ class GradientDescentExplorer(_Cached):
             ax_l.set_title(f"{lr}: diverged, L grew for {len(self.path) - 1} steps", color=DIVERGED_RED, fontsize=10)
         else:
             ax_l.set_title(f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}", fontsize=10)
-        if isinstance(self.problem, LinearRegression):
-            note = f"mini-batches of {c['batch_size']} of the 100 points (same batches each redraw)"
-        else:
-            note = f"batch size ({c['batch_size']}) applies to the regression surface only: this surface has no data"
-        ax_l.text(0.02, 0.02, note, transform=ax_l.transAxes, fontsize=9, color="#444444", va="bottom", wrap=True)
+        note = self.batch_note()
+        if note:
+            # lines broken by hand (wrap=True measures the figure, not the panel, and runs past the axes); the
+            # corner the curve leaves free: upper right when the loss falls, lower right when it grows
+            falling = excess[-1] <= excess[0]
+            ax_l.text(0.97, 0.96 if falling else 0.04, note, transform=ax_l.transAxes, fontsize=9, color="#333333",
+                      ha="right", va="top" if falling else "bottom", linespacing=1.3,
+                      bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#bbbbbb", "alpha": 0.85})
         return [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
 
 
@@ -372,7 +386,7 @@ class OptimizerExplorer(_Cached):
     def draw_static(self, fig):
         panels = 3 if self.keras_paths else 2
         axes = fig.subplots(1, panels, width_ratios=[1.25, 1, 1][:panels],
-                            gridspec_kw={"left": 0.07, "right": 0.98, "bottom": 0.22, "top": 0.88,
+                            gridspec_kw={"left": 0.07 if panels == 3 else 0.085, "right": 0.98, "bottom": 0.22, "top": 0.88,
                                          "wspace": 0.3 if panels == 2 else 0.35})
         _surface_panel(axes[0], self.cfg["surface"])
         for ax in axes[1:]:
