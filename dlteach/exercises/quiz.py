@@ -54,10 +54,11 @@ NUMERIC = {
     "03.bce_value": (-np.log(0.9), 1e-3, "L = -log 0.9 = 0.105.", "For y = 1 only the term -y log(p) is left."),
     "03.bce_confident_wrong": (-np.log(0.01), 1e-2, "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
                                "The probability given to the true class is 1 - 0.99."),
-    "04.largest_stable_lr": (0.1, 1e-3, "On L = (w1² + 20 w2²)/2 the steep direction has curvature 20; "
-                             "w2 <- (1 - 20 lr) w2 shrinks only while |1 - 20 lr| < 1, so lr < 2/20 = 0.1 "
-                             "(at exactly 0.1, w2 flips sign forever).",
-                             "Write one gradient step along w2 alone: w2 <- w2 - lr * 20 w2. When does it grow?"),
+    "04.largest_stable_lr": (0.04, 1e-3, "L = w1² + 25 w2² has curvatures 2 (along w1) and 50 (along w2); "
+                             "w2 <- (1 - 50 lr) w2 shrinks only while |1 - 50 lr| < 1, so lr < 2/50 = 0.04 "
+                             "(at exactly 0.04, w2 flips sign forever).",
+                             "The curvature is the second derivative (2 for w1², 50 for 25 w2²). One step along w2 "
+                             "alone: w2 <- w2 - lr * 50 w2. When does it grow?"),
     "04.updates_per_epoch": (10.0, 0.0, "100 samples in mini-batches of 10: 10 updates per epoch, each on a "
                              "noisier gradient than the full batch's single update.",
                              "One update per mini-batch: how many batches of 10 fit in 100 samples?"),
@@ -120,9 +121,9 @@ def _word(expected: tuple, good: str, hint: str):
 
 WORDS = {
     "04.predict_lr_0.1": _word(("oscillates", "oscillate", "bounces", "flips"),
-                               "w2 <- (1 - 20 x 0.1) w2 = -w2: it flips sign every step and never shrinks, "
+                               "w2 <- (1 - 0.04 x 50) w2 = -w2: it flips sign every step and never shrinks, "
                                "while w1 slowly converges.",
-                               "Write one step along w2: w2 <- w2 - 0.1 x 20 w2. What is the factor?"),
+                               "Write one step along w2: w2 <- w2 - 0.04 x 50 w2. What is the factor?"),
     "07.xor_two_in_practice": _word(("no", "false"),
                                     "Two tanh neurons can draw the two lines, but gradient descent rarely finds "
                                     "them on the Playground's quadrant XOR: over 5 seeds none reached 90 % test "
