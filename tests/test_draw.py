@@ -213,3 +213,40 @@ def test_trained_weights_are_cached_and_a_broken_file_is_retrained(tmp_path, mon
         np.testing.assert_array_equal(a, b)
     other = draw._load_or_train(dt.MLP([2, 4, 1], seed=0), "tiny", train)  # another architecture: retrained
     assert len(calls) == 2 and other.get_weights()[0].shape == (2, 4)
+
+
+# --- its picture where no kernel runs (GitHub, nbviewer, JupyterLab before Run All) -----------------
+COLAB_PYTHON = __import__("pathlib").Path(__file__).resolve().parents[1] / ".venv-colab" / "bin" / "python"
+LIVE_TEXT = "DigitDrawer (a live widget: run the notebook to use its controls)"
+
+
+def test_the_display_carries_the_figure_as_a_picture_not_the_hbox_repr(drawer):
+    import base64
+
+    from IPython.core.formatters import DisplayFormatter
+
+    from dlteach.widgets.base import WIDGET_VIEW
+
+    ui = drawer.widget()
+    drawer.canvas.strokes = SEVEN
+    shown = DisplayFormatter().format(ui)[0]
+    assert shown[WIDGET_VIEW]["model_id"] == ui.model_id
+    assert shown["text/plain"] == LIVE_TEXT and "HBox(" not in shown["text/plain"]
+    assert base64.b64decode(shown["image/png"]) == ui.image.value == drawer.png()
+    drawer.clear()
+
+
+@pytest.mark.skipif(not COLAB_PYTHON.exists(), reason="no .venv-colab (make test-colab builds it)")
+def test_the_picture_with_ipywidgets_7():
+    import subprocess
+
+    code = ("import ipywidgets as W; from dlteach.widgets import DigitDrawer\n"
+            "ui = DigitDrawer(cnn=False).widget(); d = ui._repr_mimebundle_()\n"
+            "assert callable(ui._ipython_display_)\n"
+            "print(); print(W.__version__, d['image/png'][:8], d['text/plain'])")
+    root = COLAB_PYTHON.parents[2]
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=root,
+                         env={"MPLCONFIGDIR": str(root / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
+                              "KERAS_HOME": str(root / ".cache" / "keras")}, timeout=180)
+    version, png, text = out.stdout.split("\n")[-2].split(" ", 2)
+    assert version.startswith("7.") and png == "iVBORw0K" and text == LIVE_TEXT

@@ -339,3 +339,91 @@ def test_keras_backend_diverges_as_the_numpy_one():
         assert all(np.all(np.isfinite(w)) for w in pg.model.get_weights())  # the last good weights kept
         messages[backend] = (pg.message, pg.epoch)
     assert messages["keras"] == messages["numpy"] and messages["keras"][0].startswith("Training diverged")
+
+
+# --- the widget's feedback and its picture where no kernel runs -------------------------------------
+COLAB_PYTHON = __import__("pathlib").Path(__file__).resolve().parents[1] / ".venv-colab" / "bin" / "python"
+LIVE_TEXT = "Playground (a live widget: run the notebook to use its controls)"
+
+
+def displayed(ui) -> dict:
+    """The bundle a notebook receives for `ui` (ipywidgets 8: IPython's formatter; 7.7: _ipython_display_'s)."""
+    import ipywidgets as W
+    from IPython.core.formatters import DisplayFormatter
+
+    if W.__version__.startswith("7."):
+        return ui._repr_mimebundle_()
+    return DisplayFormatter().format(ui)[0]
+
+
+def test_the_display_carries_the_figure_as_a_picture_not_the_vbox_repr():
+    import base64
+
+    from dlteach.widgets.base import WIDGET_VIEW
+
+    pg = Playground()
+    ui = pg.widget()
+    shown = displayed(ui)
+    assert shown[WIDGET_VIEW]["model_id"] == ui.model_id
+    assert shown["text/plain"] == LIVE_TEXT and "VBox(" not in shown["text/plain"]
+    assert base64.b64decode(shown["image/png"]) == ui.image.value
+    ui.step_button.click()                                        # trained: the picture follows the figure
+    assert base64.b64decode(displayed(ui)["image/png"]) == ui.image.value != base64.b64decode(shown["image/png"])
+
+
+@pytest.mark.skipif(not COLAB_PYTHON.exists(), reason="no .venv-colab (make test-colab builds it)")
+def test_the_picture_and_tooltips_with_ipywidgets_7():
+    import subprocess
+
+    code = ("import ipywidgets as W; from dlteach.widgets import Playground\n"
+            "ui = Playground().widget(); d = ui._repr_mimebundle_()\n"
+            "assert callable(ui._ipython_display_)\n"
+            "print(); print(W.__version__, d['image/png'][:8], sorted(d)[1], ui.play.description_tooltip[:5], "
+            "ui.busy.value == '', d['text/plain'])")
+    root = COLAB_PYTHON.parents[2]
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=root,
+                         env={"MPLCONFIGDIR": str(root / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"},
+                         timeout=120)
+    version, png, kind, tip, idle, text = out.stdout.split("\n")[-2].split(" ", 5)
+    assert version.startswith("7.") and png == "iVBORw0K"           # base64 of the PNG signature
+    assert kind == "image/png" and tip == "play:" and idle == "True" and text == LIVE_TEXT
+
+
+def test_a_slow_step_shows_the_busy_sign_and_a_fast_frame_does_not(monkeypatch):
+    from dlteach.widgets import base
+
+    pg = Playground()
+    ui = pg.widget()
+    seen, shown = [], []
+    ui.busy.observe(lambda change: shown.append(change["new"]), names="value")
+    step = pg.step
+
+    def slow_step(*args, **kwargs):
+        import time
+        time.sleep(0.3)
+        seen.append((ui.busy.value, "dlteach-busy" in ui._dom_classes))  # what the page shows meanwhile
+        return step(*args, **kwargs)
+
+    monkeypatch.setattr(base, "BUSY_AFTER", 0.1)
+    monkeypatch.setattr(pg, "step", slow_step)
+    ui.step_button.click()
+    assert pg.epoch == 10 and seen
+    busy_text, dimmed = seen[0]
+    assert "computing" in busy_text and "step" in busy_text and dimmed
+    assert shown == [busy_text, ""] and "dlteach-busy" not in ui._dom_classes   # shown once, cleared once
+    monkeypatch.setattr(pg, "step", step)
+    monkeypatch.setattr(base, "BUSY_AFTER", 0.8)                  # far above a frame's ~60 ms, even under load
+    shown.clear()
+    ui.play.value = 1
+    __import__("time").sleep(1.0)                                 # a timer not cancelled would have fired
+    assert shown == [] and pg.epoch > 10
+
+
+def test_a_control_echoed_back_by_the_browser_changes_nothing():
+    pg = Playground()
+    ui = pg.widget()
+    rate = pg.cfg["learning_rate"]
+    ui.controls["learning_rate"].value = float(10 ** np.log10(rate)) * (1 + 1e-14)  # the browser's 10 ** position
+    assert pg.cfg["learning_rate"] == rate and ui.note.value == ""  # no "learning rate = 0.0300000001" note
+    ui.controls["learning_rate"].value = 0.3
+    assert pg.cfg["learning_rate"] == 0.3 and "learning rate = 0.3: applies from the next step" in ui.note.value

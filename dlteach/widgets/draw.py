@@ -169,7 +169,7 @@ class DigitDrawer:
         """The canvas and its clear button beside the live probabilities and saliency maps."""
         import ipywidgets as W  # noqa: PLC0415
 
-        from .base import figure_image  # noqa: PLC0415
+        from .base import carry_picture, figure_image  # noqa: PLC0415
 
         status = W.HTML()
         image = figure_image()  # natural size (688 px) where there is room, scaled down where not
@@ -185,4 +185,4 @@ class DigitDrawer:
         right = W.VBox([status, image], layout=W.Layout(margin="0 0 0 12px", flex="1 1 0", min_width="0"))
         ui = W.HBox([self.canvas, right], layout=W.Layout(flex_flow="row wrap"))
         ui.canvas, ui.status, ui.image = self.canvas, status, image
-        return ui
+        return carry_picture(ui, image, "DigitDrawer")  # a picture where no kernel runs (see carry_picture)

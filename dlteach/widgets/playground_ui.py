@@ -8,7 +8,8 @@ import ipywidgets as W
 
 from .. import data
 from . import playground as P
-from .base import arrange, figure_image, log_slider
+from .base import (arrange, busy_label, busy_while, carry_picture, control_value, figure_image, icon_button,
+                   log_slider, set_tooltip)
 
 
 # Settings of the training itself: the figure only changes at the next step.
@@ -67,12 +68,14 @@ def build(pg: "P.Playground"):
     status = W.HTML()
     note = W.HTML()  # a neutral note for settings that act at the next step (message is for errors)
     message = W.HTML()
+    busy = busy_label()  # "computing…" while a step (or a slow frame) runs longer than BUSY_AFTER
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
-    if "tooltip" in play.trait_names():  # ipywidgets 8 (Colab's 7.7 has no tooltip on Play)
-        play.tooltip = f"play: each frame trains for about {P.FRAME_BUDGET * 1000:.0f} ms (whole epochs); stop; repeat"
-    step_button = W.Button(description="step (10 epochs)", icon="step-forward")
-    reset_button = W.Button(description="reset", icon="refresh", tooltip="new random initial weights")
-    rewind_button = W.Button(description="rewind", icon="fast-backward", tooltip="same initial weights, epoch 0")
+    # One tooltip covers Play's three buttons (play, stop, repeat): ipywidgets 8 and Colab's 7.7 alike.
+    set_tooltip(play, f"play: each frame trains for about {P.FRAME_BUDGET * 1000:.0f} ms (whole epochs, "
+                      "counted beside the epoch); stop; repeat")
+    step_button = icon_button("step (10 epochs)", "step-forward", "train 10 epochs, shown frame by frame")
+    reset_button = icon_button("reset", "refresh", "new random initial weights")
+    rewind_button = icon_button("rewind", "fast-backward", "same initial weights, epoch 0")
 
     def show(trained=None):
         image.value = pg.png()
@@ -86,14 +89,19 @@ def build(pg: "P.Playground"):
         def handler(change):
             if syncing:
                 return
-            try:
-                pg.set(**{key: change["new"]})
-            except (ValueError, TypeError) as err:
-                message.value = f"<span style='color:#b2182b'>{err}</span>"
+            value = control_value(change["new"])
+            current = tuple(pg.cfg[key]) if key == "features" else pg.cfg[key]
+            if value == current:  # the browser snapped a slider to (almost) the same value: nothing to redo
                 return
-            show()
+            with busy_while(busy, ui, what=f"{controls[key].description} = {value}"):
+                try:
+                    pg.set(**{key: value})
+                except (ValueError, TypeError) as err:
+                    message.value = f"<span style='color:#b2182b'>{err}</span>"
+                    return
+                show()
             # settings of training itself change nothing on the figure until the next step: say so at once
-            note.value = (f"<span style='color:#444'>{controls[key].description} = {change['new']}: applies from "
+            note.value = (f"<span style='color:#444'>{controls[key].description} = {value}: applies from "
                           "the next step (press step or play)</span>" if key in TRAINING_SETTINGS else "")
         return handler
 
@@ -104,13 +112,19 @@ def build(pg: "P.Playground"):
         # 10 epochs in frames of about FRAME_BUDGET of training, each shown: one frame at the default
         # settings; the largest network with batch size 1 animates through several instead of stalling.
         target = pg.epoch + 10
-        while pg.epoch < target and not pg.message:
-            before = pg.epoch
-            pg.step(target - pg.epoch, budget=P.FRAME_BUDGET)
-            show(pg.epoch - before)
+        with busy_while(busy, ui, what="step"):
+            while pg.epoch < target and not pg.message:
+                before = pg.epoch
+                pg.step(target - pg.epoch, budget=P.FRAME_BUDGET)
+                show(pg.epoch - before)
+
+    def on_frame(_=None):
+        # a frame is about FRAME_BUDGET of training plus its drawing: the sign shows only for a slow one
+        with busy_while(busy, ui, what="play"):
+            show(pg.frame())
 
     step_button.on_click(on_step)
-    play.observe(lambda change: show(pg.frame()), names="value")
+    play.observe(on_frame, names="value")
     reset_button.on_click(lambda _: (pg.reset(), show()))
     rewind_button.on_click(lambda _: (pg.rewind(), show()))
     show()
@@ -156,7 +170,8 @@ def build(pg: "P.Playground"):
 
     # Guided presets: a known experiment set up in one choice, with one sentence on what to watch.
     presets = W.Dropdown(options=[NO_PRESET, *P.PRESETS], value=NO_PRESET, description="preset")
-    watch = W.HTML(layout=W.Layout(width="100%"))
+    # width auto, not 100%: a widget's 2 px margin would make 100% overflow its box by 4 px
+    watch = W.HTML(layout=W.Layout(width="auto"))
 
     def sync_controls():
         """Show pg.cfg on every control without calling back into the Playground."""
@@ -190,14 +205,14 @@ def build(pg: "P.Playground"):
     presets.observe(on_preset, names="value")
     data_row = W.HBox([presets, upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
-    ui = W.VBox([arrange(controls.values()), data_row, watch, buttons, message, image])
+    ui = W.VBox([arrange(controls.values()), data_row, watch, buttons, busy, message, image])
     ui.upload, ui.task, ui.presets, ui.watch = upload, task, presets, watch
-    ui.controls, ui.image, ui.status, ui.message, ui.note = controls, image, status, message, note
+    ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
 
     # Export: the current settings as a Keras script (Playground.to_keras_code), shown and hidden by a button.
-    keras_button = W.Button(description="Keras code", icon="code", tooltip="this network as runnable Keras code")
-    keras_code = W.HTML(layout=W.Layout(display="none", width="100%"))
+    keras_button = icon_button("Keras code", "code", "this network as runnable Keras code")
+    keras_code = W.HTML(layout=W.Layout(display="none", width="auto"))  # auto: see watch
 
     def on_keras(_=None):
         if keras_code.layout.display != "none":
@@ -214,4 +229,4 @@ def build(pg: "P.Playground"):
     buttons.children = (*buttons.children, keras_button)
     ui.children = (*ui.children, keras_code)
     ui.keras_button, ui.keras_code = keras_button, keras_code
-    return ui
+    return carry_picture(ui, image, "Playground")
