@@ -235,6 +235,7 @@ CODE = {
     "01.perceptron_update": perceptron_update,
     "02.sigmoid_backward": sigmoid_backward,
     "02.relu_backward": relu_backward,
+    "02.elu_backward": elu_backward,
     "03.bce_with_logits": bce_with_logits,
     "04.gradient_step": gradient_step,
     "04.minibatch_epoch": minibatch_epoch,
@@ -256,4 +257,3 @@ CODE = {
     "13.distillation_loss": distillation_loss,
     "13.quantize": quantize,
 }
-    "02.elu_backward": elu_backward,

@@ -214,8 +214,6 @@ def _relu_backward_ref(z, grad_a):
     return grad_a * (z > 0)
 
 
-# ------------------------------------------------------------------ 03 binary cross-entropy from logits
-
 def _elu_backward_ref(z, grad_a):
     act = get_activation("elu")
     return act.backward(z, act.forward(z), grad_a)
@@ -230,6 +228,8 @@ def _elu_backward_diagnose(args, expected, got):
         return "that is f'(z) alone; the chain rule multiplies it by the incoming gradient grad_a."
     return None
 
+
+# ------------------------------------------------------------------ 03 binary cross-entropy from logits
 
 def _bce_cases(rng):
     cases = []
@@ -1039,6 +1039,13 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning.",
                  twin=_tf_twin("tf.GradientTape through tf.nn.relu", _twin_args("activation"),
                                lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.relu, z, grad_a))),
+    CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
+                 hint="ELU is z for z > 0 and e^z - 1 below: its slope is 1 for z > 0 and e^z for z <= 0 "
+                      "(e^0 = 1, so both sides agree at 0); multiply grad_a by it.",
+                 good="Below zero ELU's slope is e^z: small for very negative z, but never exactly 0 as ReLU's.",
+                 diagnose=_elu_backward_diagnose,
+                 twin=_tf_twin("tf.GradientTape through tf.nn.elu", _twin_args("activation"),
+                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.elu, z, grad_a))),
     CodeExercise("03.bce_with_logits", "bce_with_logits", ("z", "y"), _bce_cases, _bce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
                  hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
@@ -1149,10 +1156,3 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                  good="Storing q takes `bits` bits per weight plus one float for the scale; every weight moves by "
                       "at most scale / 2.", diagnose=_quantize_diagnose),
 ]}
-    CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
-                 hint="ELU is z for z > 0 and e^z - 1 below: its slope is 1 for z > 0 and e^z for z <= 0 "
-                      "(e^0 = 1, so both sides agree at 0); multiply grad_a by it.",
-                 good="Below zero ELU's slope is e^z: small for very negative z, but never exactly 0 as ReLU's.",
-                 diagnose=_elu_backward_diagnose,
-                 twin=_tf_twin("tf.GradientTape through tf.nn.elu", _twin_args("activation"),
-                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.elu, z, grad_a))),
