@@ -41,7 +41,7 @@ class DigitsExplorer(Explorer):
             epochs = np.arange(1, len(h.epoch) + 1)
             ax_c.plot(epochs, h["accuracy"], color=plots.BLUE, label="train")
             ax_c.plot(epochs, h["val_accuracy"], color=plots.ORANGE, ls="--", label="validation")
-            ax_c.legend(frameon=False, fontsize=8)
+            ax_c.legend(frameon=False, fontsize=10, loc="lower right")
         ax_c.set_xlabel("epoch")
         ax_c.set_ylabel("accuracy")
         ax_c.set_ylim(0, 1.02)
@@ -50,3 +50,10 @@ class DigitsExplorer(Explorer):
             title = "diverged: lower the learning rate"
         ax_c.set_title(title, fontsize=10, color="#b2182b" if h.diverged else "black")
         plots.confusion_matrix(ax_m, self.confusion, title="validation confusion matrix")
+        # plots.confusion_matrix writes 8-point counts (10 px at the explorer's 90 dpi): too small to
+        # read when projected. Larger counts, and the zeros greyed so that the mistakes stand out.
+        for text in ax_m.texts:
+            text.set_fontsize(10)
+            if text.get_text() == "0":
+                text.set_color("#b0b0b0")
+        ax_m.title.set_fontsize(11)
