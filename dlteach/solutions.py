@@ -35,7 +35,7 @@ QUIZ = {
     "10.l2_gradient": 0.06,
     "10.dropout_scale": 2,
     "11.output_size": 10,
-    "11.conv_params": 4640,
+    "11.conv_params": 12864,
     "12.linear_saliency": -3,
     "12.constant_pixel": 0,
     "13.int8_bytes": 10000,

@@ -80,9 +80,9 @@ NUMERIC = {
                          "Half the units are zeroed; by what must the rest be multiplied to keep the mean?"),
     "11.output_size": (10.0, 0.0, "floor((32 - 5) / 3) + 1 = 10 ('same' padding would give ceil(32 / 3) = 11).",
                        "With padding 'valid' the kernel must fit inside the image: floor((n - k) / s) + 1."),
-    "11.conv_params": (3 * 3 * 16 * 32 + 32, 0.0, "k*k*c_in*filters + filters = 3*3*16*32 + 32 = 4,640: the "
+    "11.conv_params": (5 * 5 * 8 * 64 + 64, 0.0, "k*k*c_in*filters + filters = 5*5*8*64 + 64 = 12,864: the "
                        "same kernel slides over every position, so the count does not depend on the image size.",
-                       "Each of the 32 filters has a 3x3x16 kernel and one bias."),
+                       "Each of the 64 filters has a 5x5x8 kernel and one bias."),
     "12.linear_saliency": (-3.0, 1e-9, "For z = w . x + b the saliency dz/dx is w itself: -3 for x2. For a linear "
                            "model saliency and weights are the same explanation.",
                            "Differentiate z = 2 x1 - 3 x2 + 1 with respect to x2."),

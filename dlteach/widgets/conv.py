@@ -45,7 +45,8 @@ class ConvExplorer(Explorer):
         lim = max(np.abs(self.kernel_values).max(), 1e-9)
         axes[1].imshow(self.kernel_values, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
         for (i, j), v in np.ndenumerate(self.kernel_values):
-            axes[1].text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=8)
+            axes[1].text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=12, fontweight="bold",
+                         color="white" if abs(v) > 0.6 * lim else "black")  # readable on the dark cells too
         axes[1].set_title(f"kernel: {c['kernel']}", fontsize=9)
         m = max(np.abs(self.feature_map).max(), 1e-9)
         axes[2].imshow(self.feature_map, cmap=plots.DIVERGING, vmin=-m, vmax=m)

@@ -42,7 +42,7 @@ class SmallModelsExplorer(Explorer):
         ax_d, ax_p, ax_q = fig.subplots(1, 3)
         bars = ax_d.bar(["hard labels", f"distilled, T={c['temperature']:g}"],
                         [self.hard_accuracy, self.soft_accuracy], color=[plots.ORANGE, plots.BLUE])
-        ax_d.bar_label(bars, fmt="%.3f", fontsize=8)
+        ax_d.bar_label(bars, fmt="%.3f", fontsize=10)
         ax_d.axhline(self.teacher_accuracy, color="grey", ls="--", lw=1)
         ax_d.set_ylim(0, 1.05)
         ax_d.set_ylabel("test accuracy")
@@ -62,4 +62,4 @@ class SmallModelsExplorer(Explorer):
             ax.set_ylabel("test accuracy")
             ax.set_ylim(0, 1.05)
             ax.set_title(f"teacher: {label}", fontsize=10)
-            ax.legend(frameon=False, fontsize=8, loc="lower right")
+            ax.legend(frameon=False, fontsize=10, loc="lower right")
