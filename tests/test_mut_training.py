@@ -495,3 +495,73 @@ def test_survivors_of_the_first_run_training():
     with pytest.raises(ValueError) as err:
         ProgressPrinter(digits=18)
     assert str(err.value) == "digits must be an integer from 0 to 17, got 18."
+
+
+def test_survivors_of_the_final_run_fit(capsys):
+    X, y = data(24)
+    seen = []
+
+    class Recorder(Callback):
+        def on_train_begin(self, model, history):
+            seen.append(("begin", model, history))
+
+        def on_train_end(self, model, history):
+            seen.append(("end", model, history))
+    model = MLP([3, 1], seed=0)
+    h = fit(model, X, y, epochs=1, batch_size=1, callbacks=[Recorder()])  # batch_size 1 is allowed
+    assert capsys.readouterr().out == ""  # verbose 1 by default: nothing printed for a normal run
+    assert [s[0] for s in seen] == ["begin", "end"] and all(s[1] is model and s[2] is h for s in seen)
+    with pytest.raises(ValueError) as err:
+        fit(model, X, y, divergence_factor=-1.0)
+    assert str(err.value) == "divergence_factor must be > 0, got -1.0."
+    Xbig = X.copy()
+    Xbig[0, 0] = 1e200
+    with pytest.raises(ValueError) as err:
+        fit(model, Xbig, y, verbose=0)
+    assert str(err.value).endswith("Scale the inputs (and regression targets), e.g. with "
+                                   "dlteach.data.Standardizer, before training.")
+
+
+def test_fit_trains_dropout_in_training_mode_exactly_as_a_hand_loop():
+    X, y = data(20)
+    a, b = MLP([3, 6, 1], "tanh", dropout=0.5, seed=3), MLP([3, 6, 1], "tanh", dropout=0.5, seed=3)
+    fit(a, X, y, "sgd", epochs=2, batch_size=8, seed=4, verbose=0, learning_rate=0.1)
+    opt = SGD(0.1)
+    for epoch in (1, 2):
+        for idx in epoch_batches(20, 8, 4, epoch):
+            b.loss_and_grads(X[idx], y[idx])  # training=True: dropout masks drawn in the same order
+            opt.step(b.trainable_params())
+    assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+
+
+def test_a_step_that_overflows_the_weights_is_divergence():
+    X, y = data(10)
+    model = MLP([3, 1], seed=0)
+    before = model.get_weights()
+    h = fit(model, X * 100, y * 100, "sgd", epochs=3, batch_size=None, learning_rate=1e308, verbose=0)
+    assert h.epoch == [] and h.stopped == "diverged" and "became NaN or infinite" in h.message
+    assert all(np.array_equal(u, v) for u, v in zip(model.get_weights(), before))
+
+
+def test_logit_outputs_are_thresholded_at_0_in_the_batch_and_validation_accuracy():
+    X = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
+    y = np.array([1.0, 1.0, 0.0, 1.0])
+    model = MLP([3, 1], loss="binary_crossentropy_from_logits", seed=0)
+    model.set_weights([np.array([[0.2], [0.3], [-0.4]]), np.array([0.0])])  # logits 0.2, 0.3, -0.4, 0.5
+    h = fit(model, X, y, "sgd", epochs=1, batch_size=None, learning_rate=1e-9, validation_data=(X, y), verbose=0)
+    assert h["accuracy"] == [1.0] and h["val_accuracy"] == [1.0]  # at 0.5 it would be 0.25
+
+
+class RecordingTrainer(FakeTrainer):
+    def train_batch(self, X, y):
+        self.targets = getattr(self, "targets", []) + [y.copy()]
+        return super().train_batch(X, y)
+
+
+def test_a_trainer_gets_the_batch_targets():
+    X, _ = data(6)
+    y = np.arange(6.0)
+    model = MLP([3, 1], seed=0)
+    trainer = RecordingTrainer(model)
+    fit(model, X, y, epochs=1, batch_size=4, shuffle=False, trainer=trainer, verbose=0)
+    assert [t[:, 0].tolist() for t in trainer.targets] == [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0]]
