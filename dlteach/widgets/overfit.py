@@ -3,6 +3,7 @@ amount of data, L2, dropout, early stopping and augmentation (jittered copies of
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import plots
 from ..experiments import overfit_run, overfit_scores
@@ -46,16 +47,20 @@ class OverfitExplorer(Explorer):
         plots.scatter_points(ax_b, self.X, self.y, size=28)
         ax_b.set_xlim(-EXTENT, EXTENT)
         ax_b.set_ylim(-EXTENT, EXTENT)
-        ax_b.set_title(f"{len(self.X)} training points (large), validation accuracy {self.val_accuracy:.3f}",
-                       fontsize=9)
+        ax_b.set_title(f"{len(self.X)} training points (large dots)\nvalidation accuracy {self.val_accuracy:.3f}",
+                       fontsize=11)
         h = self.history
         plots.loss_curves(ax_c, h["data_loss"], h["val_data_loss"])
         ax_c.lines[1].set_label("validation")
-        ax_c.legend(frameon=False, fontsize=8)
+        ax_c.legend(frameon=False, fontsize=10)
         ax_c.set_yscale("log")
+        # ticks at 1, 2, 5 x 10^k written as plain numbers: matplotlib's 2x10^-2 minor labels crowd the axis
+        ax_c.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax_c.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax_c.yaxis.set_minor_formatter(NullFormatter())
         ax_c.set_ylabel("cross-entropy (no L2 term)")
         ax_c.axvline(self.best_epoch, color="grey", ls=":", lw=1)
-        kept = (f"stopped at epoch {len(h.epoch)}, weights of epoch {self.best_epoch} kept: gap {self.gap:.2f}"
+        kept = (f"stopped at epoch {len(h.epoch)}, weights of epoch {self.best_epoch} kept:\ngap {self.gap:.2f}"
                 if h.stopped == "early_stopping" else
-                f"gap at the end {self.gap:.2f}; best validation at epoch {self.best_epoch}")
-        ax_c.set_title(kept, fontsize=9)
+                f"gap at the end {self.gap:.2f}\nbest validation at epoch {self.best_epoch}")
+        ax_c.set_title(kept, fontsize=11)
