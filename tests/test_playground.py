@@ -427,3 +427,23 @@ def test_a_control_echoed_back_by_the_browser_changes_nothing():
     assert pg.cfg["learning_rate"] == rate and ui.note.value == ""  # no "learning rate = 0.0300000001" note
     ui.controls["learning_rate"].value = 0.3
     assert pg.cfg["learning_rate"] == 0.3 and "learning rate = 0.3: applies from the next step" in ui.note.value
+
+
+def test_a_preset_off_the_slider_grid_gets_a_new_learning_rate_slider():
+    """A shown slider sent a new range and value snaps one to the other in the browser and sends the
+    result back (a preset's 0.01 came back as 0.0316, measured in JupyterLab): a rate off the slider's
+    grid gets a new slider whose grid passes through it; a rate on the grid moves the same slider."""
+    pg = Playground()                                             # 0.03: grid 10^(-1.523 + 0.1 k)
+    ui = pg.widget()
+    first = ui.controls["learning_rate"]
+    ui.presets.value = "too high a learning rate"                 # 3.0 = 10^(-1.523 + 2.0): on the grid
+    assert ui.controls["learning_rate"] is first and first.value == pytest.approx(3.0)
+    ui.presets.value = "a spiral needs depth"                     # 0.01: off it
+    slider = ui.controls["learning_rate"]
+    assert slider is not first and slider.value == pytest.approx(0.01) and pg.cfg["learning_rate"] == 0.01
+    steps = (np.log10(0.01) - slider.min) / slider.step
+    assert abs(steps - round(steps)) < 1e-9                       # its grid passes through 0.01
+    shown = ui.children[0].children
+    assert slider in shown and first not in shown and slider.description == first.description
+    slider.value = 0.1                                            # the new slider drives the Playground
+    assert pg.cfg["learning_rate"] == 0.1 and pg.optimizer.learning_rate == pytest.approx(0.1)

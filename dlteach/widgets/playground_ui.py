@@ -182,9 +182,16 @@ def build(pg: "P.Playground"):
                 value = tuple(pg.cfg[key]) if key == "features" else pg.cfg[key]
                 if key == "learning_rate":  # a log slider's grid must pass through its value (see log_slider)
                     grid = log_slider(value, *P.LIMITS["learning_rate"], 0.1)
-                    w.min, w.max = min(w.min, grid.min), max(w.max, grid.max)
-                    w.value = value
-                    w.min, w.max = grid.min, grid.max
+                    if abs(grid.min - w.min) < 1e-9:
+                        w.value = value
+                    else:
+                        # a new slider, not a new range: a browser that gets range and value of a shown
+                        # slider snaps one to the other and sends the result back (0.01 became 0.0316)
+                        grid.description, grid.style, grid.layout = w.description, w.style, w.layout
+                        grid.observe(on_change(key), names="value")
+                        controls[key] = grid
+                        sliders.children = tuple(grid if c is w else c for c in sliders.children)
+                        w.close()
                 elif w.value != value:
                     w.value = value
         finally:
@@ -205,7 +212,8 @@ def build(pg: "P.Playground"):
     presets.observe(on_preset, names="value")
     data_row = W.HBox([presets, upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
-    ui = W.VBox([arrange(controls.values()), data_row, watch, buttons, busy, message, image])
+    sliders = arrange(controls.values())
+    ui = W.VBox([sliders, data_row, watch, buttons, busy, message, image])
     ui.upload, ui.task, ui.presets, ui.watch = upload, task, presets, watch
     ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
