@@ -190,9 +190,9 @@ def conv2d(image, kernel):
 
 
 def saliency(x, W1, b1, W2, b2, c):
-    z1 = x @ W1 + b1
+    h = np.tanh(x @ W1 + b1)
     dz_dh = W2[:, c]                 # z_c = h @ W2[:, c] + b2[c]
-    dz_dz1 = dz_dh * (z1 > 0)        # through the ReLU
+    dz_dz1 = dz_dh * (1.0 - h**2)    # through tanh
     return W1 @ dz_dz1               # through z1 = x @ W1 + b1
 
 

@@ -152,9 +152,10 @@ WRONG_CODE = {
         lambda image, kernel: solutions.conv2d(image.T, kernel.T),               # transposed
     ],
     "12.saliency": [
-        lambda x, W1, b1, W2, b2, c: W1 @ W2[:, c],                              # no ReLU mask
-        lambda x, W1, b1, W2, b2, c: W1 @ (W2.sum(axis=1) * (x @ W1 + b1 > 0)),  # every class at once
-        lambda x, W1, b1, W2, b2, c: W1.T @ (W2[:, c] * (x @ W1 + b1 > 0)),      # transposed W1
+        lambda x, W1, b1, W2, b2, c: W1 @ W2[:, c],                              # no tanh derivative
+        lambda x, W1, b1, W2, b2, c: W1 @ (W2[:, c] * (x @ W1 + b1 > 0)),        # the ReLU mask of the lesson
+        lambda x, W1, b1, W2, b2, c: W1 @ (W2.sum(axis=1) * (1 - np.tanh(x @ W1 + b1) ** 2)),  # every class at once
+        lambda x, W1, b1, W2, b2, c: W1.T @ (W2[:, c] * (1 - np.tanh(x @ W1 + b1) ** 2)),      # transposed W1
     ],
     "11.maxpool_backward": [
         lambda x, grad_out: np.repeat(np.repeat(grad_out, 2, axis=0), 2, axis=1),        # to all four positions

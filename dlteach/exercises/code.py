@@ -844,19 +844,20 @@ def _tf_conv(tf, keras, image, kernel):
     return tf.nn.conv2d(x, k, strides=1, padding="VALID").numpy()[0, :, :, 0]
 
 
-# ------------------------------------------------------------------ 12 saliency of an MLP
+# ------------------------------------------------------------------ 12 saliency of an MLP (tanh hidden layer:
+# the lesson shows the ReLU formula W1 (m * W2[:, c]), so the exercise asks for the chain rule through tanh)
 
 def _saliency_cases(rng):
     cases = []
     for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10)):
         cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
-                          f"{d} inputs, {h} hidden ReLU units, {k} classes"))
+                          f"{d} inputs, {h} hidden tanh units, {k} classes"))
     return cases
 
 
 def _saliency_ref(x, W1, b1, W2, b2, c):
-    hidden = Dense(W1.shape[0], W1.shape[1], "relu")
+    hidden = Dense(W1.shape[0], W1.shape[1], "tanh")
     out = Dense(W2.shape[0], W2.shape[1], "linear")
     hidden.W[...], hidden.b[...], out.W[...], out.b[...] = W1, b1, W2, b2
     out.forward(hidden.forward(x[None, :]))
@@ -866,10 +867,13 @@ def _saliency_ref(x, W1, b1, W2, b2, c):
 
 
 def _saliency_diagnose(args, expected, got):
-    no_mask = args["W1"] @ args["W2"][:, args["c"]]
-    if np.shape(got) == no_mask.shape and np.allclose(got, no_mask):
-        return ("the ReLU's derivative is missing: only the hidden units with x @ W1 + b1 > 0 pass the gradient "
-                "back, so multiply by that mask before going through W1.")
+    no_derivative = args["W1"] @ args["W2"][:, args["c"]]
+    if np.shape(got) == no_derivative.shape and np.allclose(got, no_derivative):
+        return ("the tanh's derivative is missing: each hidden unit passes the gradient back multiplied by "
+                "1 - h**2 (h = tanh(x @ W1 + b1)), before it goes through W1.")
+    relu_mask = args["W1"] @ (args["W2"][:, args["c"]] * (args["x"] @ args["W1"] + args["b1"] > 0))
+    if np.shape(got) == relu_mask.shape and np.allclose(got, relu_mask):
+        return "that is the ReLU network's mask; this hidden layer is tanh, whose derivative is 1 - h**2."
     return None
 
 
@@ -877,7 +881,7 @@ def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
     x = tf.constant(x[None, :])
     with tf.GradientTape() as tape:
         tape.watch(x)
-        z = tf.nn.relu(x @ W1 + b1) @ W2 + b2
+        z = tf.tanh(x @ W1 + b1) @ W2 + b2
         z_c = z[0, int(c)]
     return tape.gradient(z_c, x).numpy()[0]
 
@@ -1129,10 +1133,11 @@ CODE_EXERCISES = {ex.id: ex for ex in [
                       "gives a shifted map.", diagnose=_conv_diagnose,
                  twin=_tf_twin("tf.nn.conv2d (padding 'VALID')", _twin_args("conv"), _tf_conv)),
     CodeExercise("12.saliency", "saliency", ("x", "W1", "b1", "W2", "b2", "c"), _saliency_cases, _saliency_ref,
-                 hint="z = relu(x @ W1 + b1) @ W2 + b2. Backwards from z_c: dz_c/dh = W2[:, c], through the ReLU "
-                      "multiply by (x @ W1 + b1 > 0), then through W1: W1 @ (...). Shape (d,), like x.",
-                 good="The saliency of a ReLU network is W1 times a masked column of W2: for each input, a "
-                      "piecewise-constant template of the class.", diagnose=_saliency_diagnose,
+                 hint="z = tanh(x @ W1 + b1) @ W2 + b2 with h = tanh(x @ W1 + b1). Backwards from z_c: "
+                      "dz_c/dh = W2[:, c], through tanh multiply by 1 - h**2, then through W1: W1 @ (...). "
+                      "Shape (d,), like x.",
+                 good="The same chain rule as the lesson's ReLU formula, with tanh's smooth 1 - h**2 in place of "
+                      "the 0/1 mask: the template now varies smoothly with the input.", diagnose=_saliency_diagnose,
                  twin=_tf_twin("tf.GradientTape", _twin_args("saliency"), _tf_saliency)),
     CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
                  hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
