@@ -39,7 +39,9 @@ def apply(nb, path: Path, ref: str = REF) -> None:
     lines = [line for line in title.source.splitlines() if "colab-badge.svg" not in line]
     lines.insert(1, "\n" + badge(path, ref)) if len(lines) > 1 else lines.append(badge(path, ref))
     title.source = "\n".join(lines).replace("\n\n\n", "\n\n")
-    nb.cells = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])]
+    # drop the old install cell, also one whose tag an editor lost (it would run twice otherwise)
+    nb.cells = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])
+                and not (c.cell_type == "code" and c.source.startswith("# Only in Google Colab"))]
     cell = nbformat.v4.new_code_cell(install_source(ref))
     cell.metadata["tags"] = [TAG]
     nb.cells.insert(1, cell)
