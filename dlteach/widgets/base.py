@@ -57,6 +57,18 @@ def control_value(value):
     return value
 
 
+def rendered_png(fig: Figure) -> bytes:
+    """PNG bytes of `fig` after one full draw (constrained layout included), compress level 1."""
+    from PIL import Image  # noqa: PLC0415
+
+    fig.canvas.draw()
+    width, height = fig.canvas.get_width_height(physical=True)
+    buf = io.BytesIO()
+    Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
 def figure_image():
     """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not."""
     import ipywidgets as W  # noqa: PLC0415
@@ -228,9 +240,10 @@ class Explorer:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        buf = io.BytesIO()
-        self.draw().savefig(buf, format="png")
-        return buf.getvalue()
+        """The figure as PNG bytes. One render (savefig renders twice with a layout engine: once to
+        lay out, once to print) and fast compression (level 1: a third of the default's time for
+        about 10 % more bytes): what a live explorer sends after every change."""
+        return rendered_png(self.draw())
 
     def show(self):
         """Display the current figure in the notebook as a static picture."""
