@@ -141,6 +141,7 @@ class Playground:
                     activation="tanh", hidden=2, neurons=4, regularization="none", reg_rate=0.0,
                     features=("x1", "x2"), optimizer="sgd", loss="cross-entropy", backend="numpy",
                     seed=0, n=500)
+    PRESETS = PRESETS  # Playground.PRESETS[name]: settings, the sentence on what to watch, its contrast, epochs
 
     def __init__(self, data=None, task: str = "auto", **settings):
         """settings: see DEFAULTS. data=(X, y): your own points instead of a built-in dataset (see
