@@ -24,6 +24,7 @@ class NeuronExplorer(Explorer):
         "gate": Param("AND", choices=tuple(LOGIC)),
     }
     FIGSIZE = (9, 3.8)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
