@@ -19,6 +19,7 @@ class ActivationExplorer(Explorer):
         "z_range": Param(6.0, 1.0, 20.0, step=0.5, label="input range ±"),
     }
     FIGSIZE = (7, 3.6)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
