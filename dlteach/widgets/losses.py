@@ -28,6 +28,7 @@ class LossExplorer(Explorer):
         "axis": Param("probability a", choices=AXES, label="x axis"),
     }
     FIGSIZE = (9, 3.8)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def _point(self, a, y):
         """{loss: (value, slope)} at one prediction a; the slope is dL/da or dL/dz (see axis)."""
