@@ -49,6 +49,7 @@ class DepthExplorer(Explorer):
         "seed": Param(0, 0, 9),
     }
     FIGSIZE = (13, 4.2)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
