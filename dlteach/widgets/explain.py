@@ -21,6 +21,7 @@ class ExplainExplorer(Explorer):
         "patch": Param(2, 1, 4, label="occlusion patch"),
     }
     FIGSIZE = (11.5, 2.5)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
