@@ -28,6 +28,7 @@ class OverfitExplorer(Explorer):
         "epochs": Param(150, 20, 600, step=10),
     }
     FIGSIZE = (10, 3.9)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
