@@ -21,6 +21,7 @@ class DigitsExplorer(Explorer):
         "epochs": Param(30, 1, 60),
     }
     FIGSIZE = (10, 3.9)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def __init__(self, **settings):
         self.X_train, self.X_val, self.X_test, self.y_train, self.y_val, self.y_test = digits_split()
