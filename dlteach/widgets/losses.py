@@ -3,6 +3,8 @@ predicted probability a, or the logit z with a = sigmoid(z)), with the value and
 backpropagation starts from at one prediction."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .. import plots
@@ -47,20 +49,34 @@ class LossExplorer(Explorer):
         y, a = c["target"], c["prediction"]
         self.z = _logit(a)
         if c["axis"] == "probability a":
-            self.x = np.linspace(0.001, 0.999, 400)
             self.x_point, self.slope_name = a, "dL/da"
-            probs = self.x
         else:
-            self.x = np.linspace(-8.0, 8.0, 401)
             self.x_point, self.slope_name = self.z, "dL/dz"
-            probs = get_activation("sigmoid")(self.x)
-        self.curves = {"mse": (probs - y) ** 2,
-                       "bce": np.array([binary_crossentropy([[y]], [[p]])[0] for p in probs])}
-        if c["axis"] == "logit z":  # exact from the logits (the clipped probabilities flatten the tails)
-            self.curves["bce"] = np.array([binary_crossentropy([[y]], [[z]], from_logits=True)[0] for z in self.x])
+        self.x, curves = self._curves(y, c["axis"])
+        self.curves = dict(curves)
         point = self._point(a, y)
         self.values = {k: v for k, (v, _) in point.items()}
         self.slopes = {k: g for k, (_, g) in point.items()}
+
+    @staticmethod
+    @functools.lru_cache(maxsize=8)
+    def _curves(y, axis):
+        """x and both loss curves for target y: they do not depend on the prediction, so moving the
+        prediction slider reuses them (400 loss calls each). Read-only arrays: shared between calls."""
+        if axis == "probability a":
+            x = np.linspace(0.001, 0.999, 400)
+            probs = x
+        else:
+            x = np.linspace(-8.0, 8.0, 401)
+            probs = get_activation("sigmoid")(x)
+        curves = {"mse": (probs - y) ** 2}
+        if axis == "logit z":  # exact from the logits (the clipped probabilities flatten the tails)
+            curves["bce"] = np.array([binary_crossentropy([[y]], [[z]], from_logits=True)[0] for z in x])
+        else:
+            curves["bce"] = np.array([binary_crossentropy([[y]], [[p]])[0] for p in probs])
+        for values in (x, *curves.values()):
+            values.flags.writeable = False
+        return x, curves
 
     def draw_on(self, fig):
         c = self.cfg
