@@ -298,9 +298,8 @@ class Explorer:
         raise NotImplementedError
 
     def png(self) -> bytes:
-        """The figure as PNG bytes. One render (savefig renders twice with a layout engine: once to
-        lay out, once to print) and fast compression (level 1: a third of the default's time for
-        about 10 % more bytes): what a live explorer sends after every change."""
+        # One render (savefig renders twice with a layout engine: once to lay out, once to print) and
+        # fast compression (level 1: a third of the default's time for about 10 % more bytes).
         return rendered_png(self.draw())
 
     def show(self):
