@@ -20,7 +20,7 @@ class ExplainExplorer(Explorer):
         "target": Param(-1, -1, 9, label="class (-1=pred.)"),
         "patch": Param(2, 1, 4, label="occlusion patch"),
     }
-    FIGSIZE = (11.5, 2.5)
+    FIGSIZE = (9.5, 5.6)
     LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
@@ -41,25 +41,25 @@ class ExplainExplorer(Explorer):
         self.unit_maps = W1[:, self.top_units].T.reshape(-1, 8, 8)
 
     def draw_on(self, fig):
-        axes = fig.subplots(1, 6, width_ratios=[1, 1, 1, 0.8, 0.8, 0.8])
+        axes = fig.subplots(2, 3).ravel()  # top: the image and its two maps; bottom: the three top hidden units
         axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")
         axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
-                          fontsize=9)
+                          fontsize=10)
         lim = max(np.abs(self.saliency).max(), 1e-12)
         axes[1].imshow(self.saliency, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=9)
+        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10)
         lim = max(np.abs(self.occlusion_pixels).max(), 1e-12)
         axes[2].imshow(self.occlusion_pixels, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-        axes[2].set_title(f"occlusion: drop in p({self.cls})", fontsize=9)
+        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10)
         for ax in axes[:3]:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
         for k, (ax, unit, pattern) in enumerate(zip(axes[3:], self.top_units, self.unit_maps)):
             lim = max(np.abs(pattern).max(), 1e-12)
             ax.imshow(pattern, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=9)
-            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=9)
-            ax.set_ylabel(f"a*w to z_{self.cls} = {self.contribution[unit]:.2f}", fontsize=8)
+            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10)
+            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=10)
+            ax.set_ylabel(f"a*w to z_{self.cls}: {self.contribution[unit]:.2f}", fontsize=10)
         for ax in axes:
             ax.set_xticks([])
             ax.set_yticks([])
