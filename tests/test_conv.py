@@ -18,11 +18,17 @@ def test_conv2d_forward_and_backward_equal_keras(h, w, c, f, k, s, pad, activati
     x = rng.normal(size=(3, h, w, c))
     conv = Conv2D(c, f, k, s, pad, activation, seed=1)
     conv.b[:] = rng.normal(size=f)
+    _assert_equals_keras(conv, x, rng, keras.layers.Conv2D(f, k, strides=s, padding=pad, activation=activation,
+                                                           dtype="float64"), tol=1e-10)
+
+
+def _assert_equals_keras(conv, x, rng, layer, tol):
+    """conv's forward output and its gradients (input, kernel, bias) equal Keras's layer under tf.GradientTape."""
     a = conv.forward(x)
-    g = rng.normal(size=a.shape)
+    g = rng.normal(size=a.shape)  # dL/da for L = sum(a * g)
     dx = conv.backward(g)
-    layer = keras.layers.Conv2D(f, k, strides=s, padding=pad, activation=activation, dtype="float64")
     layer.build(x.shape)
+    assert layer.kernel.shape == conv.W.shape  # same layout (kh, kw, c_in, filters)
     layer.set_weights([conv.W, conv.b])
     xt = tf.constant(x)
     with tf.GradientTape() as tape:
@@ -31,10 +37,9 @@ def test_conv2d_forward_and_backward_equal_keras(h, w, c, f, k, s, pad, activati
         L = tf.reduce_sum(out * g)
     gx, gW, gb = tape.gradient(L, [xt, layer.kernel, layer.bias])
     assert a.shape == tuple(out.shape)
-    assert np.max(np.abs(a - out.numpy())) < 1e-10
-    assert rel_error(dx, gx.numpy()) < 1e-10
-    assert rel_error(conv.dW, gW.numpy()) < 1e-10
-    assert rel_error(conv.db, gb.numpy()) < 1e-10
+    assert np.max(np.abs(a - out.numpy())) < tol
+    assert rel_error(dx, gx.numpy()) < tol
+    assert rel_error(conv.dW, gW.numpy()) < tol and rel_error(conv.db, gb.numpy()) < tol
 
 
 @pytest.mark.parametrize("shape,size", [((2, 8, 8, 3), 2), ((2, 7, 6, 1), 2), ((1, 9, 9, 2), 3)])
@@ -98,23 +103,8 @@ def test_non_square_kernels_and_strides_equal_keras(h, w, c, f, k, s, pad):
     x = rng.normal(size=(2, h, w, c))
     conv = Conv2D(c, f, kernel_size=k, strides=s, padding=pad, activation="tanh", seed=2)
     conv.b[:] = rng.normal(size=f)
-    a = conv.forward(x)
-    g = rng.normal(size=a.shape)
-    dx = conv.backward(g)
-    layer = keras.layers.Conv2D(f, k, strides=s, padding=pad, activation="tanh", dtype="float64")
-    layer.build(x.shape)
-    assert layer.kernel.shape == conv.W.shape  # same layout (kh, kw, c_in, filters)
-    layer.set_weights([conv.W, conv.b])
-    xt = tf.constant(x)
-    with tf.GradientTape() as tape:
-        tape.watch(xt)
-        out = layer(xt)
-        L = tf.reduce_sum(out * g)
-    gx, gW, gb = tape.gradient(L, [xt, layer.kernel, layer.bias])
-    assert a.shape == tuple(out.shape)
-    assert np.max(np.abs(a - out.numpy())) < 1e-12
-    assert rel_error(dx, gx.numpy()) < 1e-12
-    assert rel_error(conv.dW, gW.numpy()) < 1e-12 and rel_error(conv.db, gb.numpy()) < 1e-12
+    _assert_equals_keras(conv, x, rng, keras.layers.Conv2D(f, k, strides=s, padding=pad, activation="tanh",
+                                                           dtype="float64"), tol=1e-12)
 
 
 POOLS = [((2, 8, 8, 3), 2, 1, "valid"), ((2, 7, 6, 2), 3, 2, "valid"), ((1, 7, 7, 2), 2, None, "same"),
