@@ -71,7 +71,7 @@ browser:
 
 # Everything: unit, browser and nbgrader tests and the strict lesson comparison with the pinned
 # versions, then the same unit tests and every lesson with Colab's versions.
-test: $(STAMP) browser
+test: $(STAMP) $(COLAB_STAMP) browser
 	$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks
 	$(MAKE) --no-print-directory test-colab
 
