@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from .. import plots
 from ..core import INITIALIZERS
@@ -30,6 +31,14 @@ def _ratio(top, bottom) -> float:
         return float("nan")
     return float(top / bottom)
 
+
+
+def _decades_only(axis, limits):
+    """No minor ticks on a log axis spanning more than 2 decades: over 20 decades matplotlib builds hundreds of
+    them (about 100 ms a redraw) and they carry no label; a shorter axis keeps its labelled minor ticks."""
+    low, high = sorted(limits)
+    if low > 0 and np.log10(high / low) > 2:
+        axis.set_minor_locator(NullLocator())
 
 class DepthExplorer(Explorer):
     """Lesson 08: an MLP of `depth` hidden layers at initialisation (experiments.layer_statistics);
@@ -100,6 +109,7 @@ class DepthExplorer(Explorer):
                 ax.hist(np.clip(v[v > 0], lo, hi), bins=bins, weights=np.full((v > 0).sum(), 1 / max(v.size, 1)),
                         histtype="step", lw=1.8, color=colour, label=label)
             ax.set_xscale("log")
+            _decades_only(ax.xaxis, ax.get_xlim())
             ax.legend(frameon=False, fontsize=10)
         else:
             ax.text(0.5, 0.5, "every activation is 0", ha="center", va="center", transform=ax.transAxes,
@@ -115,6 +125,7 @@ class DepthExplorer(Explorer):
             shown = np.isfinite(values) & (values > 0)
             ax.plot(layers[shown], values[shown], "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
+        _decades_only(ax.yaxis, ax.get_ylim())
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("standard deviation", fontsize=11)
@@ -132,6 +143,7 @@ class DepthExplorer(Explorer):
         shown = np.where(np.isfinite(self.norms) & (self.norms > 0), self.norms, np.nan)
         ax_g.bar(all_layers, shown, color=plots.ORANGE)
         ax_g.set_yscale("log")
+        _decades_only(ax_g.yaxis, ax_g.get_ylim())
         ax_g.xaxis.get_major_locator().set_params(integer=True)
         ax_g.set_xlabel("layer (1 = next to the input)", fontsize=11)
         ax_g.set_ylabel("||dL/dW||", fontsize=11)
