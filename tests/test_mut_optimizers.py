@@ -82,20 +82,25 @@ def test_sgd_over_five_steps(momentum, nesterov):
     assert SGD().config() == {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}
 
 
+def adam_rule(s, w, g, t, lr, b1, b2, eps, amsgrad):
+    """Keras's Adam step written out: moments as running means, bias correction folded into the rate."""
+    s["m"] = s.get("m", 0) + (g - s.get("m", 0)) * (1 - b1)
+    s["v"] = s.get("v", 0) + (g**2 - s.get("v", 0)) * (1 - b2)
+    v = s["v"]
+    if amsgrad:
+        s["vmax"] = np.maximum(s.get("vmax", 0), v)
+        v = s["vmax"]
+    alpha = lr * np.sqrt(1 - f32(b2) ** t) / (1 - f32(b1) ** t)
+    return w - alpha * s["m"] / (np.sqrt(v) + eps)
+
+
 @pytest.mark.parametrize("b1,b2,eps,amsgrad", [(0.9, 0.999, 1e-7, False), (0.8, 0.9, 1e-3, True),
                                                (0.5, 0.6, 1e-2, False)])
 def test_adam_over_five_steps(b1, b2, eps, amsgrad):
     lr = 0.02
 
     def rule(s, w, g, t):
-        s["m"] = s.get("m", 0) + (g - s.get("m", 0)) * (1 - b1)
-        s["v"] = s.get("v", 0) + (g**2 - s.get("v", 0)) * (1 - b2)
-        v = s["v"]
-        if amsgrad:
-            s["vmax"] = np.maximum(s.get("vmax", 0), v)
-            v = s["vmax"]
-        alpha = lr * np.sqrt(1 - f32(b2) ** t) / (1 - f32(b1) ** t)
-        return w - alpha * s["m"] / (np.sqrt(v) + eps)
+        return adam_rule(s, w, g, t, lr, b1, b2, eps, amsgrad)
     # gradients that shrink: amsgrad's max(v) then differs from v
     grads = gradients()[::-1]
     assert close(run(Adam(lr, beta_1=b1, beta_2=b2, epsilon=eps, amsgrad=amsgrad), grads), reference(rule, grads))
@@ -113,15 +118,7 @@ def test_adamw_over_five_steps(wd, amsgrad):
     lr, b1, b2, eps = 0.02, 0.9, 0.999, 1e-7
 
     def rule(s, w, g, t):
-        w = w - w * f32(wd) * lr
-        s["m"] = s.get("m", 0) + (g - s.get("m", 0)) * (1 - b1)
-        s["v"] = s.get("v", 0) + (g**2 - s.get("v", 0)) * (1 - b2)
-        v = s["v"]
-        if amsgrad:
-            s["vmax"] = np.maximum(s.get("vmax", 0), v)
-            v = s["vmax"]
-        alpha = lr * np.sqrt(1 - f32(b2) ** t) / (1 - f32(b1) ** t)
-        return w - alpha * s["m"] / (np.sqrt(v) + eps)
+        return adam_rule(s, w - w * f32(wd) * lr, g, t, lr, b1, b2, eps, amsgrad)  # decay first, then Adam
     grads = gradients()[::-1]
     opt = AdamW(lr, weight_decay=wd, amsgrad=amsgrad) if wd != 0.004 else AdamW(lr)
     assert close(run(opt, grads), reference(rule, grads))

@@ -202,6 +202,24 @@ def busy_while(label, box=None, what: str = "", after: float | None = None):
                     box.remove_class("dlteach-busy")
 
 
+def error_html(text) -> str:
+    """A refused setting's message, in red, for an explorer's message line."""
+    return f"<span style='color:#b2182b'>{text}</span>"
+
+
+def apply_setting(set_setting, redraw, *, busy, ui, message, what: str) -> bool:
+    """A control's new value, applied: set_setting() under the busy sign; a refused value (ValueError,
+    TypeError) is shown in `message` and leaves the explorer as it was (False); else redraw() (True)."""
+    with busy_while(busy, ui, what=what):
+        try:
+            set_setting()
+        except (ValueError, TypeError) as err:
+            message.value = error_html(err)
+            return False
+        redraw()
+    return True
+
+
 def set_tooltip(widget, text: str):
     """Give a control a tooltip in ipywidgets 8 (`tooltip`) and 7.7 (`description_tooltip`: Colab's
     Play and sliders have no `tooltip`). Returns the widget."""
@@ -335,15 +353,13 @@ class Explorer:
                 value = control_value(change["new"])
                 if value == self.cfg[name]:  # the browser snapped a slider to (almost) the same value
                     return
-                with busy_while(busy, ui, what=f"{controls[name].description} = {value}"):
-                    try:
-                        self.set(**{name: value})
-                    except (ValueError, TypeError) as err:
-                        message.value = f"<span style='color:#b2182b'>{err}</span>"
-                        return
-                    message.value = ""
-                    image.value = self.png()
+                apply_setting(lambda: self.set(**{name: value}), redraw, busy=busy, ui=ui, message=message,
+                              what=f"{controls[name].description} = {value}")
             return handler
+
+        def redraw():
+            message.value = ""
+            image.value = self.png()
 
         for name, w in controls.items():
             w.observe(on_change(name), names="value")

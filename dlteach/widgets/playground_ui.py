@@ -8,8 +8,8 @@ import ipywidgets as W
 
 from .. import data
 from . import playground as P
-from .base import (arrange, busy_label, busy_while, carry_picture, control_value, figure_image, icon_button,
-                   log_slider, set_tooltip)
+from .base import (apply_setting, arrange, busy_label, busy_while, carry_picture, control_value, error_html,
+                   figure_image, icon_button, log_slider, set_tooltip)
 
 
 # Settings of the training itself: the figure only changes at the next step.
@@ -81,7 +81,7 @@ def build(pg: "P.Playground"):
         image.value = pg.png()
         status.value = f"<b>epoch {pg.epoch}</b>" + (f" (+{trained} this frame)" if trained else "")
         note.value = ""  # a step or a redraw has applied every setting
-        message.value = (f"<span style='color:#b2182b'>{pg.message}</span>" if pg.message else "")
+        message.value = error_html(pg.message) if pg.message else ""
 
     syncing = []  # non-empty while the code itself sets a control (not the learner)
 
@@ -93,13 +93,9 @@ def build(pg: "P.Playground"):
             current = tuple(pg.cfg[key]) if key == "features" else pg.cfg[key]
             if value == current:  # the browser snapped a slider to (almost) the same value: nothing to redo
                 return
-            with busy_while(busy, ui, what=f"{controls[key].description} = {value}"):
-                try:
-                    pg.set(**{key: value})
-                except (ValueError, TypeError) as err:
-                    message.value = f"<span style='color:#b2182b'>{err}</span>"
-                    return
-                show()
+            if not apply_setting(lambda: pg.set(**{key: value}), show, busy=busy, ui=ui, message=message,
+                                 what=f"{controls[key].description} = {value}"):
+                return
             # settings of training itself change nothing on the figure until the next step: say so at once
             note.value = (f"<span style='color:#444'>{controls[key].description} = {value}: applies from "
                           "the next step (press step or play)</span>" if key in TRAINING_SETTINGS else "")
@@ -140,7 +136,7 @@ def build(pg: "P.Playground"):
         try:
             pg.load_csv(content, task=task.value)
         except (ValueError, TypeError) as err:
-            message.value = f"<span style='color:#b2182b'>{html.escape(name)}: {html.escape(str(err))}</span>"
+            message.value = error_html(f"{html.escape(name)}: {html.escape(str(err))}")
             return
         uploaded.update(name=name, content=content)
         syncing.append(True)
