@@ -10,9 +10,10 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+from .fastagg import TextCachingCanvas
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
@@ -300,17 +301,28 @@ class Explorer:
         """Recompute whatever the drawing shows (no drawing here)."""
 
     def draw(self) -> Figure:
+        """The figure for the current settings: updated in place where refresh() can, else drawn anew."""
         if self.figure is None:
             layout = CachedConstrainedLayout() if self.LAYOUT_CACHE else "constrained"
             self.figure = Figure(figsize=self.FIGSIZE, dpi=90, layout=layout)
-            FigureCanvasAgg(self.figure)
-        self.figure.clear()
-        self.draw_on(self.figure)
+            TextCachingCanvas(self.figure)
+            self.draw_on(self.figure)
+        elif not self.refresh(self.figure):
+            self.figure.clear()
+            self.draw_on(self.figure)
         engine = self.figure.get_layout_engine()
         if isinstance(engine, CachedConstrainedLayout):
             choices = tuple(self.cfg[name] for name, p in self.PARAMS.items() if p.choices is not None)
             engine.key = (choices, layout_key(self.figure))  # the menus too: they may pick other locators
         return self.figure
+
+    def refresh(self, fig: Figure) -> bool:
+        """Update the artists of the figure drawn last (by draw_on) to the current settings, in place,
+        and return True; or return False (the default) to have it drawn anew. Building axes again costs
+        more than drawing them (new ticks, new texts), so the explorers that redraw on every slider
+        step update their lines and images instead. A refreshed figure must equal a fresh one
+        (tests/test_explorer_refresh.py)."""
+        return False
 
     def draw_on(self, fig: Figure):
         raise NotImplementedError

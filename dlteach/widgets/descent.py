@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from .fastagg import TextCachingCanvas
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter
 
@@ -157,7 +157,7 @@ class _Cached(Explorer):
         key = self.static_key()
         if self.figure is None or getattr(self, "_static_for", None) != key:
             fig = Figure(figsize=self.figsize(), dpi=90)
-            FigureCanvasAgg(fig)
+            TextCachingCanvas(fig)
             self.draw_static(fig)
             fig.canvas.draw()
             self._background = fig.canvas.copy_from_bbox(fig.bbox)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from .fastagg import TextCachingCanvas
 from matplotlib.figure import Figure
 
 from .. import data, plots
@@ -100,7 +100,7 @@ class DigitDrawer:
         """Axes at fixed positions, built once; each update only changes the images, bars and titles
         (a constrained-layout rebuild took most of a second per stroke)."""
         fig = self.figure = Figure(figsize=(8.6, 3.3), dpi=80)
-        FigureCanvasAgg(fig)
+        TextCachingCanvas(fig)
         ax_in = fig.add_axes((0.01, 0.2, 0.2, 0.55))
         ax_in.set_title("the models' input\n(8x8, as in training)", fontsize=10)
         self._artists = {"input": ax_in.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)}

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from .fastagg import TextCachingCanvas
 from matplotlib.figure import Figure
 
 from .. import data, plots
@@ -488,7 +488,7 @@ class Playground:
         fig = self.figure
         if fig is None:
             fig = self.figure = Figure(figsize=(11, 4.6), dpi=80)
-            FigureCanvasAgg(fig)
+            TextCachingCanvas(fig)
         fig.clear()
         # Fixed positions (figure fractions) rather than a layout engine: constrained layout
         # measured every tick label on each redraw and doubled the time of an update.
