@@ -1,0 +1,61 @@
+"""An explorer that updates its figure in place (Explorer.refresh) must draw exactly what a fresh
+explorer with the same settings draws, after any sequence of control moves."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dlteach import widgets
+from dlteach.widgets.base import Explorer
+
+REFRESHING = [name for name in widgets.__all__
+              if isinstance(getattr(widgets, name), type) and issubclass(getattr(widgets, name), Explorer)
+              and getattr(widgets, name).refresh is not Explorer.refresh]
+
+
+def pixels(png: bytes):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def moves(cls):
+    """Every control moved to its ends and middle (every choice of a menu), then back to its default."""
+    for name, p in cls.PARAMS.items():
+        if p.choices is not None:
+            values = list(p.choices)
+        elif p.log:
+            values = list(np.geomspace(p.low, p.high, 3))
+        else:
+            values = list(np.linspace(p.low, p.high, 3))
+        if p.choices is None and isinstance(p.default, int):
+            values = [int(round(v)) for v in values]
+        for v in [*values, p.default]:
+            yield name, v
+
+
+def test_some_explorers_refresh_in_place():
+    assert REFRESHING, "no explorer overrides refresh(): this test would check nothing"
+
+
+@pytest.mark.parametrize("name", REFRESHING)
+def test_refreshed_figure_equals_a_fresh_one(name, monkeypatch):
+    cls = getattr(widgets, name)
+    refreshed = []
+    original = cls.refresh
+
+    def counting(self, fig):
+        done = original(self, fig)
+        refreshed.append(done)
+        return done
+
+    monkeypatch.setattr(cls, "refresh", counting)
+    ex = cls()
+    ex.png()
+    for setting, value in moves(cls):
+        try:
+            ex.set(**{setting: value})
+        except ValueError:
+            continue  # a refused combination
+        fresh = cls(**ex.cfg)
+        assert np.array_equal(pixels(ex.png()), pixels(fresh.png())), (setting, value)
+    assert sum(refreshed) >= len(cls.PARAMS), "refresh() never updated in place"
