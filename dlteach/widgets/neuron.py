@@ -7,9 +7,13 @@ from .. import plots
 from ..core import get_activation
 from ..core.perceptron import LOGIC, logic_data
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout
 
 # Where each activation's output is read as "class 1": the middle of its range.
 THRESHOLD = {"sigmoid": 0.5, "tanh": 0.0, "relu": 0.0, "linear": 0.0, "leaky_relu": 0.0}
+PLANE = (-0.5, 1.5)  # the input plane shown, in x1 and in x2
+XS = np.linspace(*PLANE, 121)  # grid of the output image, and x1 along the decision line
+G1, G2 = np.meshgrid(XS, XS[::-1])
 
 
 class NeuronExplorer(Explorer):
@@ -35,32 +39,70 @@ class NeuronExplorer(Explorer):
         self.y_hat = (self.a > THRESHOLD[c["activation"]]).astype(float)
         self.correct = int(np.sum(self.y_hat == self.y))
 
-    def draw_on(self, fig):
+    def _shown(self):
+        """What the figure shows for the current settings (draw_on draws it, refresh updates to it):
+        the output a over the plane with its colour range, the decision line z = 0 (x1s, x2s; empty
+        when w1 = w2 = 0) and the activation's curve around the four points' z."""
         c = self.cfg
-        ax_plane, ax_act = fig.subplots(1, 2, width_ratios=[1.1, 1])
         act = get_activation(c["activation"])
-        xs = np.linspace(-0.5, 1.5, 121)
-        g1, g2 = np.meshgrid(xs, xs[::-1])
-        a_grid = act(c["w1"] * g1 + c["w2"] * g2 + c["b"])
-        lo, hi = (0.0, 1.0) if c["activation"] == "sigmoid" else (-max(1e-9, np.abs(a_grid).max()), max(1e-9, np.abs(a_grid).max()))
-        im = ax_plane.imshow(a_grid, extent=(-0.5, 1.5, -0.5, 1.5), cmap=plots.BACKGROUND, vmin=lo, vmax=hi)
-        fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
+        a_grid = act(c["w1"] * G1 + c["w2"] * G2 + c["b"])
+        top = max(1e-9, np.abs(a_grid).max())
+        clim = (0.0, 1.0) if c["activation"] == "sigmoid" else (-top, top)
         if abs(c["w2"]) > 1e-12:  # the decision line z = w1 x1 + w2 x2 + b = 0
-            ax_plane.plot(xs, (-c["b"] - c["w1"] * xs) / c["w2"], color="black", lw=1.5, label="z = 0")
-        elif abs(c["w1"]) > 1e-12:
-            ax_plane.axvline(-c["b"] / c["w1"], color="black", lw=1.5, label="z = 0")
-        plots.scatter_points(ax_plane, self.X, self.y, size=90)
-        for (x1, x2), t in zip(self.X, self.y):
-            ax_plane.annotate(f"y={int(t)}", (x1, x2), textcoords="offset points", xytext=(6, 6), fontsize=10)
-        ax_plane.set_xlim(-0.5, 1.5)
-        ax_plane.set_ylim(-0.5, 1.5)
+            line = (XS, (-c["b"] - c["w1"] * XS) / c["w2"])
+        elif abs(c["w1"]) > 1e-12:  # vertical, across the whole plane
+            line = ([-c["b"] / c["w1"]] * 2, list(PLANE))
+        else:
+            line = ([], [])
+        z = np.linspace(min(-6, self.z.min() - 1), max(6, self.z.max() + 1), 300)
+        return {"a_grid": a_grid, "clim": clim, "line": line, "curve": (z, act(z)),
+                "colours": np.array(plots.CLASS_COLOURS)[self.y.astype(int)],
+                "plane_title": f"{c['gate']}: {self.correct}/4 correct",
+                "act_title": f"{c['activation']}: the four points on f"}
+
+    def draw_on(self, fig):
+        ax_plane, ax_act = fig.subplots(1, 2, width_ratios=[1.1, 1])
+        im = ax_plane.imshow(np.zeros((2, 2)), extent=(*PLANE, *PLANE), cmap=plots.BACKGROUND)
+        fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
+        (line,) = ax_plane.plot([], [], color="black", lw=1.5, label="z = 0")
+        points = plots.scatter_points(ax_plane, self.X, self.y, size=90)
+        notes = [ax_plane.annotate(f"y={int(t)}", (x1, x2), textcoords="offset points", xytext=(6, 6), fontsize=10)
+                 for (x1, x2), t in zip(self.X, self.y)]
+        ax_plane.set_xlim(*PLANE)
+        ax_plane.set_ylim(*PLANE)
         ax_plane.set_xlabel("x1")
         ax_plane.set_ylabel("x2")
-        ax_plane.set_title(f"{c['gate']}: {self.correct}/4 correct", fontsize=11)
-        z = np.linspace(min(-6, self.z.min() - 1), max(6, self.z.max() + 1), 300)
-        ax_act.plot(z, act(z), color=plots.BLUE)
-        ax_act.scatter(self.z, self.a, c=np.array(plots.CLASS_COLOURS)[self.y.astype(int)], edgecolors="black", zorder=3)
-        ax_act.axhline(THRESHOLD[c["activation"]], color="grey", ls=":", lw=1)
+        (curve,) = ax_act.plot([], [], color=plots.BLUE)
+        on_f = ax_act.scatter(self.z, self.a, edgecolors="black", zorder=3)
+        threshold = ax_act.axhline(THRESHOLD[self.cfg["activation"]], color="grey", ls=":", lw=1)
         ax_act.set_xlabel("z = w1 x1 + w2 x2 + b")
         ax_act.set_ylabel("a = f(z)")
-        ax_act.set_title(f"{c['activation']}: the four points on f", fontsize=11)
+        self._artists = dict(ax_plane=ax_plane, ax_act=ax_act, im=im, line=line, points=points, notes=notes,
+                             curve=curve, on_f=on_f, threshold=threshold)
+        self._show()
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        restart_layout(self._layout_start)
+        self._show()
+        return True
+
+    def _show(self):
+        """Put the current settings' data into the artists draw_on made (the same for a fresh figure)."""
+        s, art = self._shown(), self._artists
+        art["im"].set_data(s["a_grid"])
+        art["im"].set_clim(*s["clim"])  # the colour bar follows
+        art["line"].set_data(*s["line"])
+        art["points"].set_facecolor(s["colours"])
+        for note, t in zip(art["notes"], self.y):
+            note.set_text(f"y={int(t)}")
+        art["ax_plane"].set_title(s["plane_title"], fontsize=11)
+        art["curve"].set_data(*s["curve"])
+        art["on_f"].set_offsets(np.c_[self.z, self.a])
+        art["on_f"].set_facecolor(s["colours"])
+        threshold = THRESHOLD[self.cfg["activation"]]
+        art["threshold"].set_ydata([threshold, threshold])
+        ax_act = art["ax_act"]
+        ax_act.relim()  # the limits autoscaled to the curve, the points and the threshold line
+        ax_act.autoscale_view()
+        ax_act.set_title(s["act_title"], fontsize=11)
