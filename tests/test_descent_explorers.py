@@ -165,3 +165,32 @@ def test_a_blitted_redraw_shows_what_a_fresh_full_drawing_shows(cls, first, then
     assert blitted.shape == full.shape
     differing = np.mean(np.abs(blitted - full).max(axis=2) > 40)
     assert differing < 0.002, differing  # measured: 0 (an old path left on the figure: 1.7 %)
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES))
+def test_the_compiled_keras_path_is_the_eager_one_bit_for_bit(surface):
+    """OptimizerExplorer's Keras twin runs the steps in one compiled call (traced once per surface and
+    optimizer hyperparameters, the rate, start and step count as inputs): every point must be the
+    eager loop's (keras_descend), also when the traced loop is called again with another rate, start
+    and step count, and after a path that diverged (inf/nan compare equal to inf/nan)."""
+    from dlteach.core import get_optimizer
+    from dlteach.core.surfaces import get_surface
+    from dlteach.keras_twin import keras_descend, keras_descend_compiled
+
+    f = get_surface(surface).f
+    for name, hyper in [("sgd", {}), ("momentum", {"momentum": 0.9}), ("nesterov", {"momentum": 0.5}),
+                        ("rmsprop", {}), ("adam", {"beta_1": 0.8})]:
+        for lr, start, steps in [(0.03, (-1.5, 0.5), 40), (0.3, (0.7, -0.2), 25), (1.0, (1.9, 1.9), 30)]:
+            opt = get_optimizer(name, learning_rate=lr, **hyper)
+            compiled = keras_descend_compiled(f, opt, start, steps)
+            assert compiled.shape == (steps + 1, 2)
+            np.testing.assert_array_equal(compiled, keras_descend(f, opt, start, steps), err_msg=f"{name} {lr}")
+
+
+def test_the_keras_twin_agrees_with_the_from_scratch_paths_after_every_move():
+    ex = OptimizerExplorer(keras="on", steps=40)
+    for move in [dict(learning_rate=0.3), dict(surface="rosenbrock"), dict(momentum=0.5), dict(steps=12),
+                 dict(optimizer="adam", beta_1=0.7), dict(rates="each its best")]:
+        ex.set(**move)
+        assert all(len(k) == ex.cfg["steps"] + 1 for k in ex.keras_paths.values()), move
+        assert ex.max_keras_difference() < 1e-12, move

@@ -346,9 +346,9 @@ class OptimizerExplorer(_Cached):
                       for n in names}
         self.keras_paths = {}
         if c["keras"] == "on":
-            from ..keras_twin import keras_descend  # noqa: PLC0415
+            from ..keras_twin import keras_descend_compiled  # noqa: PLC0415
 
-            self.keras_paths = {n: keras_descend(self.problem.f, self.optimizer(n), self.problem.start, c["steps"])
+            self.keras_paths = {n: keras_descend_compiled(self.problem.f, self.optimizer(n), self.problem.start, c["steps"])
                                 for n in names}
         start_loss = float(self.problem.f(np.asarray(self.problem.start, dtype=np.float64)))
         self.final = {n: float(self.problem.f(p[-1])) for n, p in self.paths.items()}
