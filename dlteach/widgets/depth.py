@@ -3,9 +3,11 @@ gradients of a deep MLP at initialisation (before any training)."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 
 import numpy as np
-from matplotlib.ticker import NullLocator
+from matplotlib.patches import Polygon
+from matplotlib.ticker import FixedFormatter, FixedLocator, LogFormatterSciNotation, LogLocator, NullLocator
 
 from .. import plots
 from ..core import INITIALIZERS
@@ -13,6 +15,10 @@ from ..experiments import layer_statistics
 from .base import Explorer, Param
 
 HEALTHY = (0.1, 10.0)  # a spread that changes by less than 10x from the first hidden layer to the last
+N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th percentiles of |a|
+# Decade ticks per log axis: what matplotlib's LogLocator picks from the axis length for this figure's
+# panels (numticks="auto"), fixed so that a tick never depends on where an earlier drawing left the axes.
+LOG_TICKS = {"x": 8, "y": 9}
 
 
 def _one_blas_thread():
@@ -32,13 +38,101 @@ def _ratio(top, bottom) -> float:
     return float(top / bottom)
 
 
+def _frozen(array) -> np.ndarray:
+    """A read-only copy: cached statistics are shared by every explorer showing the same setting."""
+    array = np.array(array, dtype=float)
+    array.flags.writeable = False
+    return array
 
-def _decades_only(axis, limits):
-    """No minor ticks on a log axis spanning more than 2 decades: over 20 decades matplotlib builds hundreds of
-    them (about 100 ms a redraw) and they carry no label; a shorter axis keeps its labelled minor ticks."""
-    low, high = sorted(limits)
+
+@dataclass(frozen=True)
+class _Statistics:
+    """What the figure and the lesson read of one network (everything but its activations and model).
+
+    a_std (depth,), delta_std (depth,): std(a) and std(delta) of every hidden layer; norms (depth + 1,):
+    ||dL/dW|| of every layer. Histograms of |a| of the picked hidden layers (0-based): `bins` (N_BINS + 1,)
+    log-spaced edges (None where every activation is 0), `heights` the fraction of units per bin, one
+    row a picked layer, and its legend `labels`."""
+
+    a_std: np.ndarray
+    delta_std: np.ndarray
+    norms: np.ndarray
+    picks: tuple
+    bins: np.ndarray | None
+    heights: tuple
+    labels: tuple
+
+
+def _statistics(acts, norms, model) -> _Statistics:
+    hidden = model.dense_layers[:-1]
+    picks = tuple(sorted({0, len(acts) // 2, len(acts) - 1}))
+    values = [np.abs(acts[i][np.isfinite(acts[i])]) for i in picks]
+    positive = np.concatenate([v[v > 0] for v in values])
+    bins, heights, labels = None, (), ()
+    if positive.size:
+        # A log axis: a spread of 1e-3 and one of 1e11 are both readable; the ends are clipped into
+        # the outer bins. Exact zeros (ReLU) have no place on it: the legend counts them.
+        lo = max(float(np.percentile(positive, 0.5)), 1e-300)
+        hi = max(float(np.percentile(positive, 99.5)), lo * 10)
+        bins = _frozen(np.geomspace(lo, hi, N_BINS + 1))
+        heights = tuple(_frozen(np.histogram(np.clip(v[v > 0], lo, hi), bins=bins,
+                                             weights=np.full((v > 0).sum(), 1 / max(v.size, 1)))[0])
+                        for v in values)
+        zeros = [float(np.mean(v == 0)) if v.size else 1.0 for v in values]
+        labels = tuple(f"layer {i + 1}" + (f" ({z:.0%} are 0)" if z > 0.01 else "") for i, z in zip(picks, zeros))
+    return _Statistics(a_std=_frozen([np.std(a) for a in acts]), delta_std=_frozen([np.std(l.delta) for l in hidden]),
+                       norms=_frozen(norms), picks=picks, bins=bins, heights=heights, labels=labels)
+
+
+def _step_outline(bins, heights) -> np.ndarray:
+    """The (x, y) vertices of a step histogram's outline, as Axes.hist(histtype="step") draws it:
+    up from 0 at the first edge, along the tops, down to 0 at the last edge."""
+    return np.column_stack([np.repeat(bins, 2), np.concatenate([[0.0], np.repeat(heights, 2), [0.0]])])
+
+
+def _positive(values) -> np.ndarray:
+    """values with the ones a log axis cannot show (0, negative, not finite) as NaN (not drawn)."""
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def _shown_points(values):
+    """(layer, value) of the layers 1, 2, ... whose value a log axis can show: the others are left out."""
+    layers = np.arange(1, len(values) + 1)
+    shown = np.isfinite(values) & (values > 0)
+    return layers[shown], values[shown]
+
+
+def _log_ticks(axis):
+    """Decade ticks and labels of a log axis, chosen as matplotlib's log scale chooses them for the
+    current limits, then fixed (FixedLocator, FixedFormatter): the log locator and formatter would
+    otherwise run again on every draw and every layout pass. No minor ticks on an axis spanning more
+    than 2 decades: over 20 decades they are hundreds of unlabelled ticks; a shorter axis keeps its
+    labelled minor ticks."""
+    axis.set_major_locator(LogLocator(numticks=LOG_TICKS[axis.axis_name]))
+    axis.set_major_formatter(LogFormatterSciNotation())
+    low, high = sorted(axis.get_view_interval())
     if low > 0 and np.log10(high / low) > 2:
         axis.set_minor_locator(NullLocator())
+    else:
+        axis.set_minor_locator(LogLocator(subs=None, numticks=LOG_TICKS[axis.axis_name]))
+        axis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+    for which in ("major", "minor"):
+        ticker = getattr(axis, which)
+        if isinstance(ticker.locator, NullLocator):
+            continue
+        locs = axis.get_minorticklocs() if which == "minor" else axis.get_majorticklocs()
+        labels = ticker.formatter.format_ticks(locs)
+        getattr(axis, f"set_{which}_locator")(FixedLocator(locs))
+        getattr(axis, f"set_{which}_formatter")(FixedFormatter(labels))
+
+
+def _rescale(ax, log_axes):
+    """Limits from the data now drawn (as a fresh drawing autoscales them), then fixed log ticks."""
+    ax.relim()
+    ax.autoscale_view()
+    for axis in log_axes:
+        _log_ticks(axis)
+
 
 class DepthExplorer(Explorer):
     """Lesson 08: an MLP of `depth` hidden layers at initialisation (experiments.layer_statistics);
@@ -48,6 +142,8 @@ class DepthExplorer(Explorer):
     of every hidden layer's delta = dL/dz; and the gradient norm ||dL/dW|| per layer.
     forward_ratio = std(a) last hidden / first hidden; backward_ratio = std(delta) first hidden /
     last hidden; both inside HEALTHY (0.1 to 10) is `healthy`. ratio: ||dL/dW|| first / last layer.
+    The statistics of each setting are computed once (a network of 30 layers of 256 takes 0.3 s) and
+    remembered; `acts` and `model` are computed again when read after a remembered setting came back.
     """
 
     PARAMS = {
@@ -59,21 +155,49 @@ class DepthExplorer(Explorer):
     }
     FIGSIZE = (13, 4.2)
     LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
+    CACHE: dict = {}     # settings -> _Statistics, shared by every DepthExplorer (small: ~2 kB a setting)
+    MAX_CACHED = 1024
 
     def update(self):
         c = self.cfg
-        # bad_normal with relu overflows on purpose: shown, not warned
-        with np.errstate(all="ignore"), _one_blas_thread():
-            self.acts, self.norms, self.model = layer_statistics(c["depth"], c["width"], c["activation"], c["init"],
-                                                                 seed=c["seed"])
-            hidden = self.model.dense_layers[:-1]
-            self.a_std = np.array([np.std(a) for a in self.acts])
-            self.delta_std = np.array([np.std(layer.delta) for layer in hidden])
+        key = tuple(c[name] for name in self.PARAMS)
+        stats = self.CACHE.get(key)
+        if stats is None:
+            self._compute()
+            stats = _statistics(self._acts, self._norms, self._model)
+            if len(self.CACHE) >= self.MAX_CACHED:
+                self.CACHE.clear()
+            self.CACHE[key] = stats
+        else:
+            self._acts = self._model = None  # computed again if read
+        self.stats = stats
+        self.a_std, self.delta_std, self.norms = stats.a_std, stats.delta_std, stats.norms
         finite = self.norms[np.isfinite(self.norms) & (self.norms > 0)]
         self.ratio = float(finite[0] / finite[-1]) if len(finite) > 1 else np.nan  # first layer vs last
         self.forward_ratio = _ratio(self.a_std[-1], self.a_std[0])
         self.backward_ratio = _ratio(self.delta_std[0], self.delta_std[-1])
         self.verdict = self._verdict()
+
+    def _compute(self):
+        c = self.cfg
+        # bad_normal with relu overflows on purpose: shown, not warned
+        with np.errstate(all="ignore"), _one_blas_thread():
+            self._acts, self._norms, self._model = layer_statistics(c["depth"], c["width"], c["activation"],
+                                                                    c["init"], seed=c["seed"])
+
+    @property
+    def acts(self) -> list:
+        """The activations a_l (512, width) of every hidden layer (experiments.layer_statistics)."""
+        if self._acts is None:
+            self._compute()
+        return self._acts
+
+    @property
+    def model(self):
+        """The network, its layers holding z, a, delta, dW and db of the pass."""
+        if self._model is None:
+            self._compute()
+        return self._model
 
     @property
     def healthy(self) -> bool:
@@ -92,24 +216,40 @@ class DepthExplorer(Explorer):
             words.append("gradients " + ("explode" if self.backward_ratio > hi else "vanish"))
         return "; ".join(words) if words else "healthy: both spreads stay within 10x"
 
+    # --- the texts and the shape of the drawing, shared by draw_on and refresh ----------------------
+    def _spreads_title(self) -> str:
+        fmt = lambda r: f"{r:.1e}" if np.isfinite(r) else "n/a"  # noqa: E731
+        return f"a last/first = {fmt(self.forward_ratio)}, δ first/last = {fmt(self.backward_ratio)}"
+
+    def _gradients_title(self) -> str:
+        if np.isfinite(self.ratio):
+            return f"||dL/dW|| per layer: first/last = {self.ratio:.2g}"
+        return "gradients overflowed or vanished entirely"
+
+    def _suptitle(self) -> tuple[str, str]:
+        c = self.cfg
+        colour = "#1a7837" if self.healthy else "#b2182b"
+        return f"{c['depth']} hidden layers of {c['width']}, {c['activation']}, {c['init']}: {self.verdict}", colour
+
+    def _shape(self) -> tuple:
+        """What decides which artists draw_on makes: a figure drawn for another shape is drawn anew."""
+        return (len(self.stats.picks), self.stats.bins is not None, np.isfinite(self.ratio),
+                bool(np.any(np.isfinite(_positive(self.a_std))) or np.any(np.isfinite(_positive(self.delta_std)))),
+                bool(np.any(np.isfinite(_positive(self.norms)))))
+
+    # --- drawing -----------------------------------------------------------------------------------
     def _histograms(self, ax):
-        """Histograms of |a| of the first, middle and last hidden layers, on a log axis: a spread
+        """Step histograms of |a| of the first, middle and last hidden layers, on a log axis: a spread
         of 1e-3 and one of 1e11 are both readable. Exact zeros (ReLU) are counted in the legend."""
-        picks = sorted({0, len(self.acts) // 2, len(self.acts) - 1})
-        values = [np.abs(self.acts[i][np.isfinite(self.acts[i])]) for i in picks]
-        positive = np.concatenate([v[v > 0] for v in values]) if values else np.array([])
-        colours = [plots.ORANGE, plots.GREEN, plots.BLUE]
-        if positive.size:
-            lo = max(float(np.percentile(positive, 0.5)), 1e-300)
-            hi = max(float(np.percentile(positive, 99.5)), lo * 10)
-            bins = np.geomspace(lo, hi, 40)
-            for colour, i, v in zip(colours, picks, values):
-                zeros = float(np.mean(v == 0)) if v.size else 1.0
-                label = f"layer {i + 1}" + (f" ({zeros:.0%} are 0)" if zeros > 0.01 else "")
-                ax.hist(np.clip(v[v > 0], lo, hi), bins=bins, weights=np.full((v > 0).sum(), 1 / max(v.size, 1)),
-                        histtype="step", lw=1.8, color=colour, label=label)
+        s = self.stats
+        if s.bins is not None:
+            for colour, heights, label in zip((plots.ORANGE, plots.GREEN, plots.BLUE), s.heights, s.labels):
+                outline = Polygon(_step_outline(s.bins, heights), closed=False, fill=False, edgecolor=colour, lw=1.8,
+                                  label=label)
+                outline.sticky_edges.y.append(0)  # the bars stand on 0, as in Axes.hist
+                ax.add_patch(outline)
             ax.set_xscale("log")
-            _decades_only(ax.xaxis, ax.get_xlim())
+            _rescale(ax, [ax.xaxis])
             ax.legend(frameon=False, fontsize=10)
         else:
             ax.text(0.5, 0.5, "every activation is 0", ha="center", va="center", transform=ax.transAxes,
@@ -119,38 +259,67 @@ class DepthExplorer(Explorer):
         ax.set_title("activation histograms", fontsize=11)
 
     def _spreads(self, ax):
-        layers = np.arange(1, len(self.acts) + 1)
         for values, colour, name in ((self.a_std, plots.BLUE, "forward: std(a)"),
                                      (self.delta_std, plots.ORANGE, "backward: std(δ), δ = dL/dz")):
-            shown = np.isfinite(values) & (values > 0)
-            ax.plot(layers[shown], values[shown], "-o", ms=3, color=colour, label=name)
+            ax.plot(*_shown_points(values), "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
-        _decades_only(ax.yaxis, ax.get_ylim())
+        _rescale(ax, [ax.yaxis])
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("standard deviation", fontsize=11)
         ax.legend(frameon=False, fontsize=10)
-        fmt = lambda r: f"{r:.1e}" if np.isfinite(r) else "n/a"  # noqa: E731
-        ax.set_title(f"a last/first = {fmt(self.forward_ratio)}, δ first/last = {fmt(self.backward_ratio)}",
-                     fontsize=11)
+        ax.set_title(self._spreads_title(), fontsize=11)
+
+    def _gradients(self, ax):
+        ax.bar(np.arange(1, len(self.norms) + 1), _positive(self.norms), color=plots.ORANGE)
+        ax.set_yscale("log")
+        _rescale(ax, [ax.yaxis])
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
+        ax.set_ylabel("||dL/dW||", fontsize=11)
+        failed = {} if np.isfinite(self.ratio) else {"color": "#b2182b"}
+        ax.set_title(self._gradients_title(), fontsize=11, **failed)
 
     def draw_on(self, fig):
-        c = self.cfg
         ax_h, ax_s, ax_g = fig.subplots(1, 3)
         self._histograms(ax_h)
         self._spreads(ax_s)
-        all_layers = np.arange(1, len(self.norms) + 1)
-        shown = np.where(np.isfinite(self.norms) & (self.norms > 0), self.norms, np.nan)
-        ax_g.bar(all_layers, shown, color=plots.ORANGE)
-        ax_g.set_yscale("log")
-        _decades_only(ax_g.yaxis, ax_g.get_ylim())
-        ax_g.xaxis.get_major_locator().set_params(integer=True)
-        ax_g.set_xlabel("layer (1 = next to the input)", fontsize=11)
-        ax_g.set_ylabel("||dL/dW||", fontsize=11)
-        if np.isfinite(self.ratio):
-            ax_g.set_title(f"||dL/dW|| per layer: first/last = {self.ratio:.2g}", fontsize=11)
+        self._gradients(ax_g)
+        text, colour = self._suptitle()
+        fig.suptitle(text, fontsize=12, color=colour)
+        self._drawn_shape = self._shape()
+
+    def refresh(self, fig) -> bool:
+        """Update the drawing in place: new outlines, points, bar heights, titles and limits."""
+        if getattr(self, "_drawn_shape", None) != self._shape():
+            return False
+        ax_h, ax_s, ax_g = fig.axes
+        for ax in fig.axes:  # where a fresh figure's axes start, for the constrained layout to end where it ends
+            ax._set_position(ax.get_subplotspec().get_position(fig), which="both")
+        s = self.stats
+        if s.bins is not None:
+            for outline, heights, label, text in zip(ax_h.patches, s.heights, s.labels,
+                                                     ax_h.get_legend().get_texts()):
+                outline.set_xy(_step_outline(s.bins, heights))
+                outline.set_label(label)
+                text.set_text(label)
+            _rescale(ax_h, [ax_h.xaxis])
+        for line, values in zip(ax_s.lines, (self.a_std, self.delta_std)):
+            line.set_data(*_shown_points(values))
+        _rescale(ax_s, [ax_s.yaxis])
+        ax_s.set_title(self._spreads_title(), fontsize=11)
+        bars = ax_g.containers[0]
+        heights = _positive(self.norms)
+        if len(bars) == len(heights):
+            for bar, height in zip(bars, heights):
+                bar.set_height(height)
         else:
-            ax_g.set_title("gradients overflowed or vanished entirely", fontsize=11, color="#b2182b")
-        colour = "#1a7837" if self.healthy else "#b2182b"
-        fig.suptitle(f"{c['depth']} hidden layers of {c['width']}, {c['activation']}, {c['init']}: {self.verdict}",
-                     fontsize=12, color=colour)
+            bars.remove()
+            ax_g.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
+        _rescale(ax_g, [ax_g.yaxis])
+        ax_g.set_title(self._gradients_title(), fontsize=11)
+        text, colour = self._suptitle()
+        fig._suptitle.set_text(text)
+        fig._suptitle.set_color(colour)
+        self._drawn_shape = self._shape()
+        return True
