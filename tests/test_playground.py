@@ -160,7 +160,12 @@ def test_divergence_shows_a_message_not_a_grey_plot():
     assert all(np.all(np.isfinite(w)) for w in pg.model.get_weights())
     fig = pg.draw()
     assert np.all(np.isfinite(pg.boundary))
-    assert any("Training diverged" in t.get_text() for t in fig.axes[1].texts)
+    assert any("Training diverged" in t.get_text() and t.get_visible() for t in fig.axes[1].texts)
+    full = pg.png()
+    buf = __import__("io").BytesIO()
+    pg.figure.savefig(buf, format="png")  # the message drawn in place equals a full render
+    diff = np.abs(pixels(full) - pixels(buf.getvalue())).max(axis=2)
+    assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))
     epoch = pg.epoch
     pg.step(5)  # stays stopped
     assert pg.epoch == epoch
@@ -168,6 +173,7 @@ def test_divergence_shows_a_message_not_a_grey_plot():
     assert pg.message == "" and pg.epoch == epoch
     pg.step(2)
     assert pg.epoch == epoch + 2
+    assert not any("Training diverged" in t.get_text() and t.get_visible() for t in pg.draw().axes[1].texts)
     pg.rewind()
     assert pg.message == "" and pg.epoch == 0
 
@@ -447,3 +453,34 @@ def test_a_preset_off_the_slider_grid_gets_a_new_learning_rate_slider():
     assert slider in shown and first not in shown and slider.description == first.description
     slider.value = 0.1                                            # the new slider drives the Playground
     assert pg.cfg["learning_rate"] == 0.1 and pg.optimizer.learning_rate == pytest.approx(0.1)
+
+
+def pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.mark.parametrize("change", [dict(noise=0.3), dict(dataset="spiral"), dict(train_ratio=0.2), dict(seed=3),
+                                    dict(hidden=6, neurons=8), dict(hidden=0), dict(neurons=1),
+                                    dict(features=("x1", "x2", "x1^2", "sin x2")), dict(activation="relu"),
+                                    dict(dataset="spiral3"), dict(dataset="reg_plane")])
+def test_a_change_of_settings_updates_the_figure_in_place_as_a_fresh_one_draws_it(change):
+    """A control changes the kept figure in place (points moved, network panel or loss plot drawn
+    again into the background), not rebuilt: the picture equals a fresh Playground's with the same
+    settings. Only a new number of classes or a regression task builds new axes."""
+    kept = Playground(dataset="xor", optimizer="adam")
+    kept.step(25)  # the loss plot's x range has doubled to 40: a new run goes back to 20
+    kept.png()
+    axes = kept.figure.axes
+    kept.set(**change)
+    kept.step(3)
+    updated = pixels(kept.png())
+    fresh = Playground(**{"dataset": "xor", "optimizer": "adam", **change})
+    fresh.step(3)
+    assert (kept.figure.axes == axes) == (kept.k == 2 and kept.classify)  # 3 classes, regression: new axes
+    diff = np.abs(updated - pixels(fresh.png())).max(axis=2)
+    # anti-aliased edges blended over the kept background may differ slightly, nothing else
+    assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))

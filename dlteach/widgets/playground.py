@@ -38,7 +38,10 @@ LIMITS = {"hidden": (0, 6), "neurons": (1, 8), "batch_size": (1, 30), "learning_
           "train_ratio": (0.1, 0.9), "noise": (0.0, 0.5)}
 EXTENT = 6.0
 OWN = "your data"  # the dataset name of points loaded with data=(X, y), load_data or load_csv
-FRAME_BUDGET = 0.06  # seconds of training per animation frame (frame(): whole epochs, at least one)
+# An animation frame (frame(): whole epochs of training, then the PNG) should take at most FRAME_TIME
+# seconds, under the 0.1 s that still feels immediate: training gets what the last PNG left over.
+FRAME_TIME = 0.085
+DRAW_GUESS = 0.03  # seconds a PNG takes, until one has been measured
 BOUNDARY_RES = 50
 NEURON_RES = 20
 
@@ -91,15 +94,19 @@ PRESETS = {
 
 class _Recorder(Callback):
     """Records the Playground's curves: loss on the whole train and test sets after each epoch; stops
-    training after the epoch that passes `deadline` (a time.perf_counter() value), if one is given."""
+    training where another epoch as long as the last one would end past `deadline` (a
+    time.perf_counter() value), if one is given, so that a frame does not overrun by an epoch."""
 
     def __init__(self, pg, deadline=None):
-        self.pg, self.deadline = pg, deadline
+        self.pg, self.deadline, self.epoch_start = pg, deadline, time.perf_counter()
 
     def on_epoch_end(self, epoch, logs, model, history):
         self.pg._record_epoch()
-        if self.deadline is not None and time.perf_counter() >= self.deadline:
-            history.stop_training = True
+        if self.deadline is not None:
+            now = time.perf_counter()
+            epoch_seconds, self.epoch_start = now - self.epoch_start, now
+            if now + epoch_seconds >= self.deadline:
+                history.stop_training = True
 
 
 class _WholeEpochs:
@@ -157,6 +164,7 @@ class Playground:
         self.cfg.update(self._validate(settings))
         self.init_seed = self.cfg["seed"]
         self.figure = None
+        self._draw_seconds = DRAW_GUESS  # how long the last PNG of a frame took (see png, frame)
         self._twin = None
         self._make_data()
         self._build()
@@ -375,8 +383,8 @@ class Playground:
         same mini-batches (seeded by the initial-weights seed and the epoch), the same loss log and
         divergence check. A diverging run stops, keeps the last good weights and sets `message`;
         further steps do nothing until a change or a rewind. With a time `budget` (seconds), training
-        stops after the first epoch that ends past it (at least one epoch, at most `epochs`); the
-        run is the same as without a budget, only cut into pieces."""
+        stops where the next epoch (as long as the last) would end past it (at least one epoch, at
+        most `epochs`); the run is the same as without a budget, only cut into pieces."""
         epochs = check_positive_int(epochs, "epochs")
         if self.message:
             return self
@@ -394,11 +402,15 @@ class Playground:
             self._twin = None  # the twin holds the diverged weights: rebuilt from the kept ones
         return self
 
-    def frame(self, budget: float = FRAME_BUDGET, max_epochs: int = 100) -> int:
+    def frame(self, budget: float | None = None, max_epochs: int = 100) -> int:
         """One animation frame: train whole epochs for about `budget` seconds (at least one, at most
-        max_epochs), then the PNG is drawn by the caller. Small networks train many epochs a frame,
-        the largest with batch size 1 one or two, so play animates at every setting instead of
-        stalling. Returns the number of epochs trained."""
+        max_epochs), then the PNG is drawn by the caller. The default budget is what FRAME_TIME
+        leaves after the last PNG's drawing time, so that training and drawing together stay under
+        the perception limit. Small networks train many epochs a frame, the largest with batch size
+        1 one or two, so play animates at every setting instead of stalling. Returns the number of
+        epochs trained."""
+        if budget is None:
+            budget = max(FRAME_TIME - self._draw_seconds, 0.005)
         before = self.epoch
         self.step(max_epochs, budget=budget)
         return self.epoch - before
@@ -417,18 +429,18 @@ class Playground:
         return [[a[:, j].reshape(resolution, resolution) for j in range(a.shape[1])] for a in layers]
 
     def draw(self) -> Figure:
-        """Draw the figure: network with neuron maps, output boundary, loss curves. While the data
-        and architecture stay the same, only the changing artists are updated (a full rebuild
-        costs about three times as much, most of it in creating tick labels); when the loss plot's
-        range grows, only that plot's axes are drawn again into the kept background."""
-        c = self.cfg
-        signature = (tuple(self.sizes), c["features"], c["dataset"], c["noise"], c["train_ratio"], c["seed"],
-                     c["n"], c["activation"], bool(self.message), self._data_version)
-        if self.figure is not None and getattr(self, "_signature", None) == signature:
-            self._update_figure()
-        else:
+        """Draw the figure: network with neuron maps, output boundary, loss curves. It is built once,
+        and again only when the output plot's colours or range change (number of classes, regression,
+        the extent of your own data); every other change updates it in place, because building axes
+        anew costs 50-100 ms, most of it in creating tick labels: new data moves the points, a new
+        architecture redraws only the network panel, and a new loss range only the loss plot, into the
+        kept background (see _redraw_still)."""
+        layout = (self.k, self.classify, self.extent)
+        if self.figure is None or self._artists["layout"] != layout:
             self._build_figure()
-            self._signature = signature
+            self._redrew = True
+        else:
+            self._redrew = self._update_figure()
         return self.figure
 
     def _loss_limits(self):
@@ -445,40 +457,91 @@ class Playground:
         train, test = (self.history["train"][-1], self.history["test"][-1]) if self.epoch else self.losses()
         return f"output after epoch {self.epoch}: train loss {train:.3f}, test {test:.3f}"
 
-    def _update_figure(self):
+    def _network_title(self) -> str:
+        return (f"network {'-'.join(map(str, self.sizes))}, {self.cfg['activation']}: "
+                "line width = |weight|, blue +, orange -")
+
+    def _network_key(self):
+        """What the network panel's still parts show: layer sizes, input names, activation."""
+        return tuple(self.sizes), self.cfg["features"], self.cfg["activation"]
+
+    def _draw_network(self):
+        """The network panel: every weight as a line, every node with its map, and the title."""
         a = self._artists
-        plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+        weights = [layer.W for layer in self.model.dense_layers]
+        a["network"] = plots.network_diagram(a["ax_net"], weights, self.sizes, input_names=list(self.cfg["features"]),
+                                             node_maps=self.neuron_maps())
+        a["ax_net"].set_title(self._network_title(), fontsize=10)
+        a["network_key"] = self._network_key()
+
+    def _update_figure(self):
+        """Bring the kept figure up to date: artists changed in place, still parts drawn again only
+        where they changed. Returns True when it drew still parts into the background."""
+        a = self._artists
+        redrew = False
+        if a["network_key"] != self._network_key():
+            ax = a["ax_net"]
+            if a["network_key"][:2] == self._network_key()[:2]:  # only the activation: the same nodes
+                ax.set_title(self._network_title(), fontsize=10)
+                a["network_key"] = self._network_key()
+                plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+            else:
+                for artist in [*ax.images, *ax.patches, *ax.collections, *ax.texts]:
+                    artist.remove()
+                self._draw_network()
+                for artist in self._dynamic():
+                    artist.set_animated(True)
+            self._redraw_still(ax)
+            redrew = True
+        else:
+            plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+        if a["data_version"] != self._data_version:  # new points (dataset, noise, ratio, seed): same axes
+            for points, X, y in zip(a["points"], (self.X_train, self.X_test), (self.y_train, self.y_test)):
+                points.set_offsets(X)
+                if self.classify:
+                    points.set_facecolors(np.array(plots.CLASS_COLOURS)[np.asarray(y, dtype=int)])
+                else:
+                    points.set_array(y)
+            a["data_version"] = self._data_version
         self.boundary = self.predict_grid()
         a["boundary"].set_data(self.boundary.reshape(BOUNDARY_RES, BOUNDARY_RES))
         a["ax_out"].set_title(self._output_title(), fontsize=10)
         epochs = np.arange(1, len(self.history["train"]) + 1)
         a["curves"][0].set_data(epochs, self.history["train"])
         a["curves"][1].set_data(epochs, self.history["test"])
+        a["hint"].set_text(self._hint())
         a["hint"].set_visible(not self.history["train"])
+        a["overlay"].set_visible(bool(self.message))
         limits = self._loss_limits()
         if limits != a["limits"]:
-            self._rescale_loss_plot(limits)
+            ax = a["ax_loss"]
+            ax.set_xlim(0, limits[0])
+            ax.set_ylim(0, limits[1])
+            a["limits"] = limits
+            self._redraw_still(ax)
+            redrew = True
+        return redrew
 
-    def _rescale_loss_plot(self, limits):
-        """New limits for the loss plot without rebuilding the figure: the plot's still parts (axes,
-        ticks, labels, legend) are drawn again over a blank of their area in the kept background."""
+    def _hint(self) -> str:
+        return "diverged in the first epoch" if self.message else "press step or play to train"
+
+    def _redraw_still(self, ax):
+        """Draw the still parts of one axes (frame, ticks, labels, texts; not the animated artists)
+        again into the kept background, over a blank of the area they covered before and cover now,
+        instead of drawing the whole figure anew: after a new loss range or a new network."""
         from matplotlib.transforms import Bbox  # noqa: PLC0415
 
         a, fig = self._artists, self.figure
-        ax = a["ax_loss"]
-        ax.set_xlim(0, limits[0])
-        ax.set_ylim(0, limits[1])
-        a["limits"] = limits
         new_area = ax.get_tightbbox(fig.canvas.get_renderer()).padded(4)
-        area = Bbox.union([a["loss_area"], new_area])  # longer tick labels may reach further out
-        a["loss_area"] = new_area
+        area = Bbox.union([a["areas"][ax], new_area])  # longer tick labels may reach further out
+        a["areas"][ax] = new_area
         fig.canvas.restore_region(self._background)
-        blank = a["loss_blank"]
+        blank = a["blank"]
         blank.set_bounds(area.x0, area.y0, area.width, area.height)
         blank.set_visible(True)
         fig.draw_artist(blank)
         blank.set_visible(False)
-        fig.draw_artist(ax)  # animated artists (the curves, the hint) are left out, as in canvas.draw()
+        fig.draw_artist(ax)  # animated artists (curves, maps, points) are left out, as in canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
 
     def _build_figure(self):
@@ -495,19 +558,14 @@ class Playground:
         ax_net = fig.add_axes((0.0, 0.0, 0.58, 0.93))
         ax_out = fig.add_axes((0.64, 0.44, 0.34, 0.49))
         ax_loss = fig.add_axes((0.64, 0.12, 0.34, 0.2))
-        weights = [layer.W for layer in self.model.dense_layers]
-        network = plots.network_diagram(ax_net, weights, self.sizes, input_names=list(self.cfg["features"]),
-                                        node_maps=self.neuron_maps())
-        ax_net.set_title(f"network {'-'.join(map(str, self.sizes))}, {self.cfg['activation']}: "
-                         "line width = |weight|, blue +, orange -", fontsize=10)
         values = self.boundary = self.predict_grid()
         extent = self.extent
         if self.k > 2:
             boundary = plots.class_map(ax_out, values, extent, self.k)
         else:
             boundary = plots.decision_boundary(ax_out, values, extent, 0.0 if self.classify else -1.0, 1.0)
-        plots.scatter_points(ax_out, self.X_train, self.y_train, self.classify)
-        plots.scatter_points(ax_out, self.X_test, self.y_test, self.classify, test=True)
+        points = (plots.scatter_points(ax_out, self.X_train, self.y_train, self.classify),
+                  plots.scatter_points(ax_out, self.X_test, self.y_test, self.classify, test=True))
         ax_out.set_xlim(-extent, extent)
         ax_out.set_ylim(-extent, extent)
         ax_out.set_title(self._output_title(), fontsize=10)
@@ -517,40 +575,49 @@ class Playground:
         limits = self._loss_limits()
         ax_loss.set_xlim(0, limits[0])
         ax_loss.set_ylim(0, limits[1])
-        hint = ax_loss.text(0.5, 0.5, "diverged in the first epoch" if self.message else "press step or play to train",
-                            ha="center", va="center", transform=ax_loss.transAxes, color="grey",
-                            visible=not self.history["train"])
-        overlay = []
-        if self.message:
-            overlay.append(ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
-                                       transform=ax_out.transAxes, ha="center", va="center", fontsize=11,
-                                       color="white", zorder=5,
-                                       bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9)))
-        # A blank of the loss plot's area (axes, tick labels and axis labels, in pixels) that a new
-        # range is drawn on (see _rescale_loss_plot); never drawn by canvas.draw() itself.
-        loss_blank = Rectangle((0, 0), 1, 1, transform=IdentityTransform(), facecolor=fig.get_facecolor(),
-                               edgecolor="none", visible=False, animated=True)
-        fig.add_artist(loss_blank)
-        self._artists = {"network": network, "boundary": boundary, "curves": curves, "ax_out": ax_out,
-                         "ax_loss": ax_loss, "hint": hint, "limits": limits, "loss_blank": loss_blank,
-                         "loss_area": ax_loss.get_tightbbox(fig.canvas.get_renderer()).padded(4)}
+        hint = ax_loss.text(0.5, 0.5, self._hint(), ha="center", va="center", transform=ax_loss.transAxes,
+                            color="grey", visible=not self.history["train"])
+        overlay = ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
+                              transform=ax_out.transAxes, ha="center", va="center", fontsize=11, color="white",
+                              zorder=5, bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9),
+                              visible=bool(self.message))
+        # A blank of an axes' area (axes, tick labels and axis labels, in pixels) that its new look is
+        # drawn on (see _redraw_still); never drawn by canvas.draw() itself.
+        blank = Rectangle((0, 0), 1, 1, transform=IdentityTransform(), facecolor=fig.get_facecolor(),
+                          edgecolor="none", visible=False, animated=True)
+        fig.add_artist(blank)
+        self._artists = {"layout": (self.k, self.classify, extent), "ax_net": ax_net, "ax_out": ax_out,
+                         "ax_loss": ax_loss, "boundary": boundary, "points": points, "curves": curves, "hint": hint,
+                         "overlay": overlay, "limits": limits, "blank": blank, "data_version": self._data_version}
+        self._draw_network()
         # Blitting: everything that changes on an update is 'animated', so that canvas.draw() renders
         # only the still parts (axes, ticks, labels), which are kept as a background. An update then
-        # restores the background and draws just these artists, in this order (frame and points
-        # above the boundary, node frames above node maps).
-        self._dynamic = ([boundary, *ax_out.spines.values(), *ax_out.collections, ax_out.title, network["lines"],
-                          *network["images"], *ax_net.patches, *curves, hint] + overlay)
-        for artist in self._dynamic:
+        # restores the background and draws just these artists (see _dynamic).
+        for artist in self._dynamic():
             artist.set_animated(True)
         fig.canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
+        renderer = fig.canvas.get_renderer()
+        self._artists["areas"] = {ax: ax.get_tightbbox(renderer).padded(4) for ax in (ax_net, ax_loss)}
+
+    def _dynamic(self) -> list:
+        """The artists an update draws over the background, in this order: frame and points above
+        the boundary, node frames above node maps."""
+        a = self._artists
+        ax_out, network = a["ax_out"], a["network"]
+        return [a["boundary"], *ax_out.spines.values(), *a["points"], ax_out.title, network["lines"],
+                *network["images"], *a["ax_net"].patches, *a["curves"], a["hint"], a["overlay"]]
 
     def png(self) -> bytes:
         """The figure as PNG bytes (what the widget shows): the kept background plus the changing
         artists (see _build_figure). Fast PNG compression: the image is rebuilt on every tick, and
-        level 1 costs a third of the default for 10% more bytes."""
-        fig = self.draw()
-        return plots.blitted_png(fig, self._background, self._dynamic)
+        level 1 costs a third of the default for 10% more bytes. The time a plain update took is
+        kept for frame()'s budget."""
+        start = time.perf_counter()
+        out = plots.blitted_png(self.draw(), self._background, self._dynamic())
+        if not self._redrew:  # a frame's drawing, not a rebuild after a change of settings
+            self._draw_seconds = time.perf_counter() - start
+        return out
 
     def show(self):
         """Display the current figure as a PNG in the notebook (a static picture: nbviewer shows it)."""

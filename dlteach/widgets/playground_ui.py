@@ -71,7 +71,7 @@ def build(pg: "P.Playground"):
     busy = busy_label()  # "computing…" while a step (or a slow frame) runs longer than BUSY_AFTER
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
     # One tooltip covers Play's three buttons (play, stop, repeat): ipywidgets 8 and Colab's 7.7 alike.
-    set_tooltip(play, f"play: each frame trains for about {P.FRAME_BUDGET * 1000:.0f} ms (whole epochs, "
+    set_tooltip(play, f"play: each frame trains and draws in about {P.FRAME_TIME * 1000:.0f} ms (whole epochs, "
                       "counted beside the epoch); stop; repeat")
     step_button = icon_button("step (10 epochs)", "step-forward", "train 10 epochs, shown frame by frame")
     reset_button = icon_button("reset", "refresh", "new random initial weights")
@@ -105,17 +105,15 @@ def build(pg: "P.Playground"):
         w.observe(on_change(key), names="value")
 
     def on_step(_=None):
-        # 10 epochs in frames of about FRAME_BUDGET of training, each shown: one frame at the default
-        # settings; the largest network with batch size 1 animates through several instead of stalling.
+        # 10 epochs in frames of about FRAME_TIME (training and drawing), each shown: one or two frames
+        # at the default settings; the largest network with batch size 1 animates through several.
         target = pg.epoch + 10
         with busy_while(busy, ui, what="step"):
             while pg.epoch < target and not pg.message:
-                before = pg.epoch
-                pg.step(target - pg.epoch, budget=P.FRAME_BUDGET)
-                show(pg.epoch - before)
+                show(pg.frame(max_epochs=target - pg.epoch))
 
     def on_frame(_=None):
-        # a frame is about FRAME_BUDGET of training plus its drawing: the sign shows only for a slow one
+        # a frame is about FRAME_TIME of training and drawing: the sign shows only for a slow one
         with busy_while(busy, ui, what="play"):
             show(pg.frame())
 
