@@ -95,6 +95,15 @@ def _mark_diverged(ax, problem, path, colour, text="diverged"):
             bbox={"boxstyle": "round,pad=0.2", "fc": DIVERGED_RED if colour is None else colour, "ec": "white"})
 
 
+def _clear_data(ax):
+    """Remove what was plotted in `ax` (lines, texts, collections) but keep the axes themselves: their
+    ticks, labels and scale are reused by the next drawing instead of built again (ax.cla() makes new
+    Tick objects and texts: 20-40 ms a redraw). The next plot sets the data limits afresh."""
+    for artist in [*ax.lines, *ax.texts, *ax.collections]:
+        artist.remove()
+    ax.relim()
+
+
 def _excess(problem, path):
     """L(w) - L_min along a path, clipped to >= 1e-16 so that a log axis can show it."""
     floor = float(problem.f(np.asarray(problem.minimum, dtype=np.float64)))
@@ -153,24 +162,31 @@ class _Cached(Explorer):
             ax.set_visible(True)
         self.draw_dynamic(fig)
 
+    MAX_SCENES = 8  # still parts kept (a figure and its bitmap each, about 3 MB): every surface of an explorer
+
     def draw(self) -> Figure:
         key = self.static_key()
-        if self.figure is None or getattr(self, "_static_for", None) != key:
+        scenes = self.__dict__.setdefault("_scenes", {})  # static_key -> its figure, bitmap, axes
+        scene = scenes.pop(key, None)
+        if scene is None:
             fig = Figure(figsize=self.figsize(), dpi=90)
             TextCachingCanvas(fig)
             self.draw_static(fig)
             fig.canvas.draw()
-            self._background = fig.canvas.copy_from_bbox(fig.bbox)
+            scene = {"figure": fig, "background": fig.canvas.copy_from_bbox(fig.bbox), "axes": self._axes,
+                     "moving": []}
             for ax in fig.axes:
                 ax.set_visible(True)
-            self.figure, self._static_for, self._moving = fig, key, []
-        for artist in self._moving:  # what the last settings drew
+            if len(scenes) >= self.MAX_SCENES:
+                scenes.pop(next(iter(scenes)))  # the least recently shown
+        scenes[key] = scene  # a surface shown again finds its contours drawn
+        self.figure, self._background, self._axes = scene["figure"], scene["background"], scene["axes"]
+        for artist in scene["moving"]:  # what the last settings drew on it
             if isinstance(artist, Axes):
-                artist.cla()
+                _clear_data(artist)
             else:
                 artist.remove()
-        self._blit = self.draw_dynamic(self.figure)
-        self._moving = self._blit
+        self._blit = scene["moving"] = self.draw_dynamic(self.figure)
         return self.figure
 
     def png(self) -> bytes:
@@ -278,7 +294,8 @@ class GradientDescentExplorer(_Cached):
         if self.diverged:
             ax_l.set_title(f"{lr}: diverged, L grew for {len(self.path) - 1} steps", color=DIVERGED_RED, fontsize=10)
         else:
-            ax_l.set_title(f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}", fontsize=10)
+            ax_l.set_title(f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}", fontsize=10,
+                           color="black")  # the axes are reused: a red title of a diverged run must not stay
         note = self.batch_note()
         if note:
             # lines broken by hand (wrap=True measures the figure, not the panel, and runs past the axes); the
@@ -416,7 +433,7 @@ class OptimizerExplorer(_Cached):
         rates = "each at its best rate" if c["rates"] == "each its best" else f"all at lr {c['learning_rate']:.3g}"
         if converged:
             best = min(converged, key=converged.get)
-            ax_l.set_title(f"{rates}\nlowest after {c['steps']} steps: {best}", fontsize=10)
+            ax_l.set_title(f"{rates}\nlowest after {c['steps']} steps: {best}", fontsize=10, color="black")
         else:
             ax_l.set_title(f"{rates}: every path diverged", fontsize=10, color=DIVERGED_RED)
         moving = [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
