@@ -194,3 +194,29 @@ def test_the_keras_twin_agrees_with_the_from_scratch_paths_after_every_move():
         ex.set(**move)
         assert all(len(k) == ex.cfg["steps"] + 1 for k in ex.keras_paths.values()), move
         assert ex.max_keras_difference() < 1e-12, move
+
+
+def _moves(cls):
+    """Every control to both ends and the middle of its range (every choice of a menu), one after another."""
+    for name, p in cls.PARAMS.items():
+        if p.choices is not None:
+            values = [c for c in p.choices if c != p.default] + [p.default]
+        else:
+            low, high = p.low, p.high
+            middle = float(np.sqrt(low * high)) if p.log else (low + high) / 2
+            values = [low, high, middle, p.default]
+            values = [int(round(v)) for v in values] if isinstance(p.default, int) else values
+        for v in values:
+            yield name, v
+
+
+@pytest.mark.parametrize("cls", [GradientDescentExplorer, OptimizerExplorer], ids=lambda c: c.__name__)
+def test_a_redraw_after_any_sequence_of_moves_equals_a_fresh_explorer_pixel_for_pixel(cls):
+    """The still part is kept per surface and the loss panels' axes are reused (only their data is
+    replaced): nothing of an earlier setting may remain (a title's colour, a note, an old line, a
+    scale, a limit), at any setting, keras panel included."""
+    ex = cls()
+    ex.png()
+    for name, value in _moves(cls):
+        ex.set(**{name: value})
+        assert np.array_equal(_pixels(ex.png()), _pixels(cls(**ex.cfg).png())), (name, value)
