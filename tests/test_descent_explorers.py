@@ -220,3 +220,16 @@ def test_a_redraw_after_any_sequence_of_moves_equals_a_fresh_explorer_pixel_for_
     for name, value in _moves(cls):
         ex.set(**{name: value})
         assert np.array_equal(_pixels(ex.png()), _pixels(cls(**ex.cfg).png())), (name, value)
+
+
+@pytest.mark.parametrize("surface", sorted(SURFACES) + ["regression"])
+def test_the_contoured_loss_is_the_surfaces_loss(surface):
+    """The contours are computed on a grid at once (the regression's MSE expanded as a quadratic in
+    (w, b)): every grid value must be problem.f at that point."""
+    from dlteach.widgets.descent import _grid_loss, _problem
+
+    problem = _problem(surface)
+    x0, x1, y0, y1 = problem.extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 37), np.linspace(y0, y1, 29))
+    expected = [[problem.f(np.array([a, b])) for a, b in zip(row_x, row_y)] for row_x, row_y in zip(gx, gy)]
+    np.testing.assert_allclose(_grid_loss(problem, gx, gy), expected, rtol=1e-12, atol=1e-12)

@@ -42,10 +42,50 @@ def test_replayed_layout_equals_fresh_drawing(name):
     assert replayed >= len(moves)  # the cache was used, not only filled
 
 
-def test_a_changed_text_is_a_new_layout():
+def test_a_changed_limit_is_a_new_layout():
     ex = widgets.NeuronExplorer()
     ex.png()
     key = ex.figure.get_layout_engine().key
-    ex.set(gate="OR")
+    ex.set(activation="relu")  # the colour bar's range: other tick labels
     ex.draw()
     assert ex.figure.get_layout_engine().key != key
+
+
+def test_a_text_of_another_height_or_width_is_a_new_layout():
+    """text_size_layout_key keeps what the layout reads of a text: a title's lines, a y label's width."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from dlteach.widgets.inplace import text_size_layout_key
+
+    def key(title, ylabel):
+        fig = Figure(figsize=(4, 3), layout=CachedConstrainedLayout())
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        fig.get_layout_engine().key = ((), None)
+        text_size_layout_key(fig)
+        return fig.get_layout_engine().key
+
+    assert key("L = 0.81", "loss") == key("L = 0.3600 + 0.0001", "loss")  # by height only
+    assert key("L = 0.81", "loss") != key("L = 0.81\nsecond line", "loss")
+    assert key("L = 0.81", "loss") != key("L = 0.81", "loss\nsecond line")
+
+
+@pytest.mark.parametrize("name, setting, values", [("LossExplorer", "prediction", (0.3, 0.6, 0.45, 0.999)),
+                                                   ("NeuronExplorer", "w2", (0.5, 1.5, 2.0))])
+def test_a_new_number_in_a_title_replays_the_layout(name, setting, values):
+    """Texts enter the layout key by what the layout reads of them (widgets/inplace.text_size_layout_key):
+    a slider whose value is written in a title replays the layout, and the drawing equals a fresh one."""
+    cls = getattr(widgets, name)
+    ex = cls(**{setting: values[0]})
+    ex.png()
+    engine = ex.figure.get_layout_engine()
+    for v in values[1:]:
+        ex.set(**{setting: v})
+        ex.draw()
+        assert engine.key in engine.cache, v
+        fresh = cls(**ex.cfg)
+        fresh.LAYOUT_CACHE = False
+        assert np.array_equal(pixels(ex.png()), pixels(fresh.png())), v

@@ -33,6 +33,17 @@ def _problem(name):
     return REGRESSION if name == "regression" else get_surface(name)
 
 
+def _grid_loss(problem, gx, gy):
+    """L at every point of the grid (gx, gy) (2-D arrays of w1 and w2)."""
+    if isinstance(problem, LinearRegression):
+        # mean_i (w x_i + b - y_i)² expanded: a quadratic in (w, b) with the data's means as coefficients,
+        # one pass over the 100 points instead of one per grid point (a 57,600 x 100 array: 150 ms)
+        x, y = problem.x, problem.y
+        return (gx**2 * np.mean(x * x) + 2 * gx * gy * np.mean(x) + gy**2 - 2 * gx * np.mean(x * y)
+                - 2 * gy * np.mean(y) + np.mean(y * y))
+    return np.reshape(problem.f(np.c_[gx.ravel(), gy.ravel()]), gx.shape)
+
+
 @lru_cache(maxsize=16)
 def _contour_image(name, resolution: int = 240, levels: int = 25):
     """The filled contours of log10(L - L_min + 1e-3) as an RGBA image, with a thin light line where
@@ -43,7 +54,7 @@ def _contour_image(name, resolution: int = 240, levels: int = 25):
     problem = _problem(name)
     x0, x1, y0, y1 = problem.extent
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    Z = np.reshape(problem.f(np.c_[gx.ravel(), gy.ravel()]), gx.shape)
+    Z = _grid_loss(problem, gx, gy)
     Z = np.log10(Z - Z.min() + 1e-3)
     level = np.minimum(((Z - Z.min()) / (Z.max() - Z.min()) * levels).astype(int), levels - 1)
     rgba = colormaps["viridis"](level / (levels - 1))

@@ -10,6 +10,7 @@ import numpy as np
 from .. import plots
 from ..core import binary_crossentropy, derivative, get_activation, mse
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 AXES = ("probability a", "logit z")
 LOSS_NAMES = {"mse": "MSE", "bce": "binary cross-entropy"}
@@ -78,24 +79,66 @@ class LossExplorer(Explorer):
             values.flags.writeable = False
         return x, curves
 
-    def draw_on(self, fig):
+    def _shown(self):
+        """What the figure shows for the current settings (draw_on draws it, refresh updates to it)."""
         c = self.cfg
-        axes = fig.subplots(1, 2, sharex=True, sharey=True)
         top = max(min(max(float(np.max(curve)) for curve in self.curves.values()), 5.0), *self.values.values())
         span = (self.x[-1] - self.x[0]) * 0.1
         t = np.array([self.x_point - span, self.x_point + span])
+        margin = 0.05 * (self.x[-1] - self.x[0])  # matplotlib's autoscale margin around the curves
+        panels = {name: {"tangent": (t, self.values[name] + self.slopes[name] * (t - self.x_point)),
+                         "tangent_label": f"slope {self.slope_name} = {self.slopes[name]:.3g}",
+                         "title": f"{LOSS_NAMES[name]}: L = {self.values[name]:.3g}"} for name in ("mse", "bce")}
+        return {"panels": panels, "ylim": (-0.05 * top, 1.1 * top),
+                # the curves' range: the tangent at a prediction near an end is cut at the frame, the axis
+                # does not stretch past the probabilities (below 0) to show all of it
+                "xlim": (self.x[0] - margin, self.x[-1] + margin),
+                "xlabel": "predicted probability a" if c["axis"] == "probability a" else "logit z  (a = sigmoid(z))",
+                "curve_label": f"L for target y = {c['target']:g}",
+                "suptitle": f"target y = {c['target']:g}, prediction a = {c['prediction']:g} (z = {self.z:.2f}); "
+                            "same axes in both panels"}
+
+    def draw_on(self, fig):
+        axes = fig.subplots(1, 2, sharex=True, sharey=True)
+        self._artists = {}
         for ax, name in zip(axes, ("mse", "bce")):
-            value, slope = self.values[name], self.slopes[name]
-            ax.plot(self.x, self.curves[name], color=plots.BLUE, label=f"L for target y = {c['target']:g}")
-            ax.plot([self.x_point], [value], "o", color=plots.ORANGE, ms=8, zorder=3)
-            ax.plot(t, value + slope * (t - self.x_point), color=plots.ORANGE, lw=2,
-                    label=f"slope {self.slope_name} = {slope:.3g}")
-            ax.set_ylim(-0.05 * top, 1.1 * top)
-            ax.set_xlabel("predicted probability a" if c["axis"] == "probability a"
-                          else "logit z  (a = sigmoid(z))")
+            (curve,) = ax.plot([], [], color=plots.BLUE)
+            (point,) = ax.plot([], [], "o", color=plots.ORANGE, ms=8, zorder=3)
+            (tangent,) = ax.plot([], [], color=plots.ORANGE, lw=2)
             ax.set_ylabel(f"loss L ({LOSS_NAMES[name].split()[-1]})")
-            ax.set_title(f"{LOSS_NAMES[name]}: L = {value:.3g}", fontsize=11)
-            ax.legend(frameon=False, fontsize=10, loc="upper center")
             ax.yaxis.set_tick_params(labelleft=True)
-        fig.suptitle(f"target y = {c['target']:g}, prediction a = {c['prediction']:g} (z = {self.z:.2f}); "
-                     "same axes in both panels", fontsize=11)
+            self._artists[name] = {"ax": ax, "curve": curve, "point": point, "tangent": tangent}
+        self._show(fig)
+        for panel in self._artists.values():
+            panel["legend"] = panel["ax"].legend(frameon=False, fontsize=10, loc="upper center")
+            panel["legend"].set_in_layout(False)  # inside the axes: the layout need not measure it
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        restart_layout(self._layout_start)
+        self._show(fig)
+        for panel in self._artists.values():
+            for text, line in zip(panel["legend"].get_texts(), (panel["curve"], panel["tangent"])):
+                text.set_text(line.get_label())
+        return True
+
+    def _show(self, fig):
+        """Put the current settings' data into the artists draw_on made (the same for a fresh figure)."""
+        s = self._shown()
+        for name, panel in self._artists.items():
+            ax, shown = panel["ax"], s["panels"][name]
+            panel["curve"].set_data(self.x, self.curves[name])
+            panel["curve"].set_label(s["curve_label"])
+            panel["point"].set_data([self.x_point], [self.values[name]])
+            panel["tangent"].set_data(*shown["tangent"])
+            panel["tangent"].set_label(shown["tangent_label"])
+            ax.set_xlim(*s["xlim"])
+            ax.set_ylim(*s["ylim"])
+            ax.set_xlabel(s["xlabel"])
+            ax.set_title(shown["title"], fontsize=11)
+        fig.suptitle(s["suptitle"], fontsize=11)
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # the menus change texts and limits only
+        return fig

@@ -7,7 +7,7 @@ from .. import plots
 from ..core import get_activation
 from ..core.perceptron import LOGIC, logic_data
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 # Where each activation's output is read as "class 1": the middle of its range.
 THRESHOLD = {"sigmoid": 0.5, "tanh": 0.0, "relu": 0.0, "linear": 0.0, "leaky_relu": 0.0}
@@ -86,6 +86,11 @@ class NeuronExplorer(Explorer):
         restart_layout(self._layout_start)
         self._show()
         return True
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # the menus change only texts and limits
+        return fig
 
     def _show(self):
         """Put the current settings' data into the artists draw_on made (the same for a fresh figure)."""
