@@ -7,18 +7,22 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.patches import Polygon
-from matplotlib.ticker import FixedFormatter, FixedLocator, LogFormatterSciNotation, LogLocator, NullLocator
+from matplotlib.transforms import Bbox
+from matplotlib.ticker import (FixedFormatter, FixedLocator, LogFormatterSciNotation, LogLocator, MaxNLocator,
+                               NullLocator, ScalarFormatter)
 
 from .. import plots
 from ..core import INITIALIZERS
 from ..experiments import layer_statistics
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout
 
 HEALTHY = (0.1, 10.0)  # a spread that changes by less than 10x from the first hidden layer to the last
 N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th percentiles of |a|
-# Decade ticks per log axis: what matplotlib's LogLocator picks from the axis length for this figure's
-# panels (numticks="auto"), fixed so that a tick never depends on where an earlier drawing left the axes.
-LOG_TICKS = {"x": 8, "y": 9}
+# At most this many major ticks per axis: what matplotlib picks from the axis length of this figure's
+# panels (nbins="auto", numticks="auto"), fixed so that no tick depends on where an earlier drawing
+# (or the first pass of the layout) left the axes.
+TICKS = {"x": 8, "y": 9}
 
 
 def _one_blas_thread():
@@ -102,36 +106,44 @@ def _shown_points(values):
     return layers[shown], values[shown]
 
 
-def _log_ticks(axis):
-    """Decade ticks and labels of a log axis, chosen as matplotlib's log scale chooses them for the
-    current limits, then fixed (FixedLocator, FixedFormatter): the log locator and formatter would
-    otherwise run again on every draw and every layout pass. No minor ticks on an axis spanning more
-    than 2 decades: over 20 decades they are hundreds of unlabelled ticks; a shorter axis keeps its
-    labelled minor ticks."""
-    axis.set_major_locator(LogLocator(numticks=LOG_TICKS[axis.axis_name]))
-    axis.set_major_formatter(LogFormatterSciNotation())
-    low, high = sorted(axis.get_view_interval())
-    if low > 0 and np.log10(high / low) > 2:
-        axis.set_minor_locator(NullLocator())
+def _fixed_ticks(axis, integer: bool = False):
+    """Ticks and labels chosen as matplotlib chooses them for the current limits (decades on a log
+    axis, 1-2-2.5-5 steps on a linear one, integers for the layer numbers), then fixed (FixedLocator,
+    FixedFormatter): the locators and formatters would otherwise run again on every draw and every
+    layout pass. No minor ticks on a log axis spanning more than 2 decades: over 20 decades they are
+    hundreds of unlabelled ticks; a shorter axis keeps its labelled minor ticks."""
+    n_ticks = TICKS[axis.axis_name]
+    if axis.get_scale() == "log":
+        axis.set_major_locator(LogLocator(numticks=n_ticks))
+        axis.set_major_formatter(LogFormatterSciNotation())
+        low, high = sorted(axis.get_view_interval())
+        if low > 0 and np.log10(high / low) > 2:
+            axis.set_minor_locator(NullLocator())
+        else:
+            axis.set_minor_locator(LogLocator(subs=None, numticks=n_ticks))
+            axis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False))
     else:
-        axis.set_minor_locator(LogLocator(subs=None, numticks=LOG_TICKS[axis.axis_name]))
-        axis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        axis.set_major_locator(MaxNLocator(nbins=n_ticks, steps=[1, 2, 2.5, 5, 10], integer=integer))
+        axis.set_major_formatter(ScalarFormatter())
     for which in ("major", "minor"):
         ticker = getattr(axis, which)
         if isinstance(ticker.locator, NullLocator):
             continue
         locs = axis.get_minorticklocs() if which == "minor" else axis.get_majorticklocs()
-        labels = ticker.formatter.format_ticks(locs)
+        labels = FixedFormatter(ticker.formatter.format_ticks(locs))
+        labels.set_offset_string(ticker.formatter.get_offset())
         getattr(axis, f"set_{which}_locator")(FixedLocator(locs))
-        getattr(axis, f"set_{which}_formatter")(FixedFormatter(labels))
+        getattr(axis, f"set_{which}_formatter")(labels)
 
 
-def _rescale(ax, log_axes):
-    """Limits from the data now drawn (as a fresh drawing autoscales them), then fixed log ticks."""
+def _rescale(ax, integer_x: bool = False):
+    """Limits from the data now drawn (as a fresh drawing autoscales them), then fixed ticks; integer_x:
+    only whole numbers on the x axis (layer numbers)."""
+    ax.dataLim = Bbox.null()  # relim() keeps the smallest positive value seen before, as a fresh axes has none
     ax.relim()
     ax.autoscale_view()
-    for axis in log_axes:
-        _log_ticks(axis)
+    _fixed_ticks(ax.xaxis, integer=integer_x)
+    _fixed_ticks(ax.yaxis)
 
 
 class DepthExplorer(Explorer):
@@ -231,11 +243,13 @@ class DepthExplorer(Explorer):
         colour = "#1a7837" if self.healthy else "#b2182b"
         return f"{c['depth']} hidden layers of {c['width']}, {c['activation']}, {c['init']}: {self.verdict}", colour
 
-    def _shape(self) -> tuple:
-        """What decides which artists draw_on makes: a figure drawn for another shape is drawn anew."""
-        return (len(self.stats.picks), self.stats.bins is not None, np.isfinite(self.ratio),
+    def _shapes(self) -> tuple:
+        """Per panel, what decides which artists its drawing makes (refresh draws a panel of another
+        shape anew): the histograms' count (or none), whether any spread and any gradient can be shown
+        on a log axis, and whether the gradient ratio is a number."""
+        return ((len(self.stats.picks), self.stats.bins is not None),
                 bool(np.any(np.isfinite(_positive(self.a_std))) or np.any(np.isfinite(_positive(self.delta_std)))),
-                bool(np.any(np.isfinite(_positive(self.norms)))))
+                (bool(np.any(np.isfinite(_positive(self.norms)))), bool(np.isfinite(self.ratio))))
 
     # --- drawing -----------------------------------------------------------------------------------
     def _histograms(self, ax):
@@ -249,77 +263,92 @@ class DepthExplorer(Explorer):
                 outline.sticky_edges.y.append(0)  # the bars stand on 0, as in Axes.hist
                 ax.add_patch(outline)
             ax.set_xscale("log")
-            _rescale(ax, [ax.xaxis])
+            _rescale(ax)
             ax.legend(frameon=False, fontsize=10)
         else:
             ax.text(0.5, 0.5, "every activation is 0", ha="center", va="center", transform=ax.transAxes,
                     fontsize=11)
         ax.set_xlabel("|a| (log scale)", fontsize=11)
         ax.set_ylabel("fraction of units", fontsize=11)
-        ax.set_title("activation histograms", fontsize=11)
+        ax.set_title("activation histograms", fontsize=11, y=1)
 
     def _spreads(self, ax):
         for values, colour, name in ((self.a_std, plots.BLUE, "forward: std(a)"),
                                      (self.delta_std, plots.ORANGE, "backward: std(δ), δ = dL/dz")):
             ax.plot(*_shown_points(values), "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
-        _rescale(ax, [ax.yaxis])
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _rescale(ax, integer_x=True)
         ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("standard deviation", fontsize=11)
         ax.legend(frameon=False, fontsize=10)
-        ax.set_title(self._spreads_title(), fontsize=11)
+        ax.set_title(self._spreads_title(), fontsize=11, y=1)
 
     def _gradients(self, ax):
         ax.bar(np.arange(1, len(self.norms) + 1), _positive(self.norms), color=plots.ORANGE)
         ax.set_yscale("log")
-        _rescale(ax, [ax.yaxis])
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        _rescale(ax, integer_x=True)
         ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("||dL/dW||", fontsize=11)
         failed = {} if np.isfinite(self.ratio) else {"color": "#b2182b"}
-        ax.set_title(self._gradients_title(), fontsize=11, **failed)
+        ax.set_title(self._gradients_title(), fontsize=11, y=1, **failed)
 
+    # Titles are set at y=1 (above the axes, by the usual pad): where matplotlib puts them here (no tick
+    # labels above the axes) after measuring every tick label again on every draw and layout pass.
     def draw_on(self, fig):
-        ax_h, ax_s, ax_g = fig.subplots(1, 3)
-        self._histograms(ax_h)
-        self._spreads(ax_s)
-        self._gradients(ax_g)
+        for ax, draw in zip(fig.subplots(1, 3), self._panels()):
+            draw(ax)
         text, colour = self._suptitle()
         fig.suptitle(text, fontsize=12, color=colour)
-        self._drawn_shape = self._shape()
+        self._drawn_shapes, self._layout_start = self._shapes(), layout_start(fig)
+
+    def _panels(self):
+        return self._histograms, self._spreads, self._gradients
 
     def refresh(self, fig) -> bool:
-        """Update the drawing in place: new outlines, points, bar heights, titles and limits."""
-        if getattr(self, "_drawn_shape", None) != self._shape():
-            return False
-        ax_h, ax_s, ax_g = fig.axes
-        for ax in fig.axes:  # where a fresh figure's axes start, for the constrained layout to end where it ends
-            ax._set_position(ax.get_subplotspec().get_position(fig), which="both")
-        s = self.stats
-        if s.bins is not None:
-            for outline, heights, label, text in zip(ax_h.patches, s.heights, s.labels,
-                                                     ax_h.get_legend().get_texts()):
-                outline.set_xy(_step_outline(s.bins, heights))
-                outline.set_label(label)
-                text.set_text(label)
-            _rescale(ax_h, [ax_h.xaxis])
-        for line, values in zip(ax_s.lines, (self.a_std, self.delta_std)):
-            line.set_data(*_shown_points(values))
-        _rescale(ax_s, [ax_s.yaxis])
-        ax_s.set_title(self._spreads_title(), fontsize=11)
-        bars = ax_g.containers[0]
-        heights = _positive(self.norms)
-        if len(bars) == len(heights):
-            for bar, height in zip(bars, heights):
-                bar.set_height(height)
-        else:
-            bars.remove()
-            ax_g.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
-        _rescale(ax_g, [ax_g.yaxis])
-        ax_g.set_title(self._gradients_title(), fontsize=11)
+        """Update the drawing in place: new outlines, points, bar heights, titles and limits. A panel
+        whose shape changed (e.g. every spread is 0 with the zeros initialiser) is cleared and drawn
+        again, as draw_on draws it."""
+        restart_layout(self._layout_start)  # from where a fresh figure starts, to end where it ends
+        shapes = self._shapes()
+        for ax, draw, update, old, new in zip(fig.axes, self._panels(), self._panel_updates(), self._drawn_shapes,
+                                              shapes):
+            if old == new:
+                update(ax)
+            else:
+                ax.clear()
+                ax.dataLim = Bbox.null()  # clear() keeps the old data limits, which set the limits of no data
+                draw(ax)
         text, colour = self._suptitle()
         fig._suptitle.set_text(text)
         fig._suptitle.set_color(colour)
-        self._drawn_shape = self._shape()
+        self._drawn_shapes = shapes
         return True
+
+    def _panel_updates(self):
+        return self._update_histograms, self._update_spreads, self._update_gradients
+
+    def _update_histograms(self, ax):
+        s = self.stats
+        if s.bins is not None:
+            for outline, heights, label, text in zip(ax.patches, s.heights, s.labels, ax.get_legend().get_texts()):
+                outline.set_xy(_step_outline(s.bins, heights))
+                outline.set_label(label)
+                text.set_text(label)
+            _rescale(ax)
+
+    def _update_spreads(self, ax):
+        for line, values in zip(ax.lines, (self.a_std, self.delta_std)):
+            line.set_data(*_shown_points(values))
+        _rescale(ax, integer_x=True)
+        ax.title.set_text(self._spreads_title())
+
+    def _update_gradients(self, ax):
+        bars, heights = ax.containers[0], _positive(self.norms)
+        if len(bars) == len(heights):
+            for bar, height in zip(bars, heights):
+                bar.set_height(height)
+        else:  # another depth: as many new bars
+            bars.remove()
+            ax.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
+        _rescale(ax, integer_x=True)
+        ax.title.set_text(self._gradients_title())
