@@ -234,12 +234,20 @@ def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
     return axes
 
 
-def computational_graph(ax, root, fontsize: float = 8, box=(1.5, 0.84), spacing=(2.2, 1.3)):
+def graph_node_texts(v):
+    """The three lines of a computational_graph node: its label or operation, data and grad."""
+    name = v.label or v.op or "const"
+    op = f" ({v.op})" if v.label and v.op else ""
+    return name + op, f"data {v.data:.4f}", f"grad {v.grad:.4f}"
+
+
+def computational_graph(ax, root, fontsize: float = 8, box=(1.5, 0.84), spacing=(2.2, 1.3), texts=None):
     """Draw the graph of scalar Values that `root` was computed from: inputs on the left, `root`
     on the right; each box shows its label or operation, its value (data) and its gradient
     (d root / d value, after root.backward()). box: (width, height) of a node and spacing:
     (between columns, between rows), in data units, so larger text can get larger boxes.
-    Returns {Value: (x, y)}."""
+    Returns {Value: (x, y)}. `texts`, a list, gets each node's three Text artists (in the order
+    of root.topo()), for an explorer that writes new numbers into them (graph_node_texts)."""
     bw, bh = box
     dx, dy = spacing
     from matplotlib.patches import FancyBboxPatch  # noqa: PLC0415
@@ -267,14 +275,14 @@ def computational_graph(ax, root, fontsize: float = 8, box=(1.5, 0.84), spacing=
                         arrowprops=dict(arrowstyle="->", color="#777777", lw=1), zorder=1)
     for v in order:
         x, y = pos[id(v)]
-        name = v.label or v.op or "const"
-        op = f" ({v.op})" if v.label and v.op else ""
+        name, data, grad = graph_node_texts(v)
         ax.add_patch(FancyBboxPatch((x - bw / 2, y - bh / 2), bw, bh, boxstyle="round,pad=0.02",
                                     fc="#eef4fa" if v.op else "#fdf3e1", ec=BLUE if v.op else ORANGE, lw=1))
-        ax.text(x, y + 0.24 * bh, name + op, ha="center", va="center", fontsize=fontsize, weight="bold")
-        ax.text(x, y - 0.02 * bh, f"data {v.data:.4f}", ha="center", va="center", fontsize=fontsize)
-        ax.text(x, y - 0.29 * bh, f"grad {v.grad:.4f}", ha="center", va="center", fontsize=fontsize,
-                color="#b2182b")
+        node = (ax.text(x, y + 0.24 * bh, name, ha="center", va="center", fontsize=fontsize, weight="bold"),
+                ax.text(x, y - 0.02 * bh, data, ha="center", va="center", fontsize=fontsize),
+                ax.text(x, y - 0.29 * bh, grad, ha="center", va="center", fontsize=fontsize, color="#b2182b"))
+        if texts is not None:
+            texts.append(node)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set_xlim(min(xs) - 0.6 * bw, max(xs) + 0.6 * bw)
@@ -348,3 +356,121 @@ def blitted_png(fig, background, artists) -> bytes:
     Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
         buf, format="png", compress_level=1)
     return buf.getvalue()
+
+
+# --- the network panel of a live figure (the Playground) -------------------------------------------
+from matplotlib.artist import Artist  # noqa: E402
+
+
+def _bilinear(n_out: int, n_in: int) -> np.ndarray:
+    """(n_out, n_in) weights that resample n_in samples to n_out pixels: bilinear between the
+    samples' centres, held at the edges (as an image is upsampled)."""
+    u = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+    i = np.minimum(np.floor(u).astype(int), max(n_in - 2, 0))
+    f = u - i
+    R = np.zeros((n_out, n_in))
+    R[np.arange(n_out), i] = 1 - f
+    if n_in > 1:
+        R[np.arange(n_out), i + 1] += f
+    return R
+
+
+class NodeMaps(Artist):
+    """Every node's map in a network diagram, and its frame, as one artist: each (r, r) map (rows from
+    the top) is coloured on its own symmetric range -max|m|..max|m| (blue +, orange -), resampled
+    bilinearly to its node's box (whole pixels, as an AxesImage places it) and pasted; then the
+    frames are stroked over them as one path. The picture of network_diagram's AxesImage and
+    Rectangle per node, drawn in about a tenth of the time (1.5 ms instead of 17 ms for 51 nodes),
+    because each AxesImage costs about 0.3 ms of Python per redraw."""
+
+    def __init__(self, ax, centres, half: float, maps, cmap=DIVERGING, frame_width: float = 0.8,
+                 frame_colour="#555555"):
+        from matplotlib.colors import to_rgba  # noqa: PLC0415
+
+        super().__init__()
+        self.axes = ax
+        self.set_zorder(2)
+        self.centres, self.half = np.asarray(centres, dtype=float), half
+        self.lut = cmap(np.linspace(0, 1, cmap.N), bytes=True)  # (N, 4) uint8
+        self.frame_width, self.frame_colour = frame_width, to_rgba(frame_colour)
+        self._weights = {}
+        self.set_maps(maps)
+
+    def set_maps(self, maps):
+        """New maps: one (r, r) array per node, in the order of `centres`."""
+        maps = np.asarray(maps, dtype=float)
+        lim = np.maximum(np.abs(maps).max(axis=(1, 2), keepdims=True), 1e-12)
+        self.maps = (maps / lim + 1) / 2  # each map's range -lim..lim onto 0..1 of the colour map
+        self.stale = True
+
+    def _resampled(self, nodes, h: int, w: int) -> np.ndarray:
+        if (h, w) not in self._weights:
+            r = self.maps.shape[1]
+            self._weights[(h, w)] = _bilinear(h, r), _bilinear(w, r)
+        Ry, Rx = self._weights[(h, w)]
+        return Ry @ self.maps[nodes] @ Rx.T  # (len(nodes), h, w)
+
+    def draw(self, renderer):
+        from matplotlib.path import Path  # noqa: PLC0415
+        from matplotlib.transforms import IdentityTransform  # noqa: PLC0415
+
+        if not self.get_visible():
+            return
+        lo = self.axes.transData.transform(self.centres - self.half)  # box corners in pixels
+        hi = self.axes.transData.transform(self.centres + self.half)
+        x0, y0 = np.round(lo).astype(int).T
+        x1, y1 = np.round(hi).astype(int).T
+        n_colours = len(self.lut)
+        gc = renderer.new_gc()
+        for w, h in set(zip(x1 - x0, y1 - y0)):  # nodes of one size in pixels resampled together
+            if w > 0 and h > 0:
+                nodes = np.flatnonzero((x1 - x0 == w) & (y1 - y0 == h))
+                index = np.clip((self._resampled(nodes, h, w) * n_colours).astype(int), 0, n_colours - 1)
+                for image, n in zip(self.lut[index], nodes):
+                    renderer.draw_image(gc, x0[n], y0[n], image[::-1])  # draw_image wants the bottom row first
+        gc.restore()
+        squares = [Path([(a, b), (c, b), (c, d), (a, d), (a, b)], closed=True) for (a, b), (c, d) in zip(lo, hi)]
+        gc = renderer.new_gc()
+        gc.set_foreground(self.frame_colour, isRGBA=True)
+        gc.set_linewidth(self.frame_width)
+        gc.set_joinstyle("miter")
+        gc.set_capstyle("butt")
+        renderer.draw_path(gc, Path.make_compound_path(*squares), IdentityTransform())
+        gc.restore()
+        self.stale = False
+
+
+def network_panel(ax, weights, sizes, input_names=None, node_maps=None, max_width: float = 6.0):
+    """network_diagram for a live figure: the same picture, with every node's map and frame drawn
+    by one NodeMaps artist (much faster to build and to redraw at 50 nodes). Returns the artists
+    ('lines', 'maps', 'positions', 'max_width'); refresh them with update_network_panel."""
+    ax.set_axis_off()
+    n_cols = len(sizes)
+    width, height = 1.6 * max(n_cols - 1, 1), 1.0 * max(max(sizes), 2)
+    pos = layer_positions(sizes, width, height)
+    node = 0.36 * min(height / max(max(sizes), 1), width / max(n_cols - 1, 1))  # node box half-size
+    segments = [[(pos[l][i][0] + node, pos[l][i][1]), (pos[l + 1][j][0] - node, pos[l + 1][j][1])]
+                for l, W in enumerate(weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
+    widths, colours = _weight_styles(weights, max_width)
+    lines = LineCollection(segments, linewidths=widths, colors=colours, alpha=0.7, zorder=1)
+    ax.add_collection(lines)
+    maps = [np.zeros((2, 2))] * sum(sizes) if node_maps is None else [m for layer in node_maps for m in layer]
+    node_artist = ax.add_artist(NodeMaps(ax, np.concatenate(pos), node, maps))
+    if input_names:
+        for name, (x, y) in zip(input_names, pos[0]):
+            ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
+    for l, p in enumerate(pos):
+        label = "input" if l == 0 else ("output" if l == n_cols - 1 else f"hidden {l}")
+        ax.text(p[0, 0], height + 0.05 * height + node, label, ha="center", va="bottom", fontsize=9)
+    ax.set_xlim(-node - 1.1, width + node + 0.2)
+    ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
+    ax.set_aspect("equal")
+    return {"lines": lines, "maps": node_artist, "positions": pos, "max_width": max_width}
+
+
+def update_network_panel(artists, weights, node_maps):
+    """Refresh the weights and node maps of a network drawn by network_panel (same shapes)."""
+    widths, colours = _weight_styles(weights, artists["max_width"])
+    artists["lines"].set_linewidths(widths)
+    artists["lines"].set_color(colours)
+    artists["maps"].set_maps([m for layer in node_maps for m in layer])

@@ -34,8 +34,9 @@ def test_default_run_learns_and_draws_everything():
     centre = pg.boundary.reshape(50, 50)[22:28, 22:28].mean()
     corner = pg.boundary.reshape(50, 50)[:5, :5].mean()
     assert centre > 0.7 and corner < 0.3
-    # one neuron map per node: 2 inputs + 4 + 4 + 1 output
-    assert len(ax_net.images) == 2 + 4 + 4 + 1
+    # one neuron map per node: 2 inputs + 4 + 4 + 1 output, each on its own symmetric colour range
+    maps = pg._artists["network"]["maps"].maps
+    assert maps.shape == (2 + 4 + 4 + 1, 20, 20) and np.allclose(np.abs(maps * 2 - 1).max(axis=(1, 2)), 1)
     assert len(pg.png()) > 10_000
 
 
@@ -484,3 +485,30 @@ def test_a_change_of_settings_updates_the_figure_in_place_as_a_fresh_one_draws_i
     diff = np.abs(updated - pixels(fresh.png())).max(axis=2)
     # anti-aliased edges blended over the kept background may differ slightly, nothing else
     assert diff.max() <= 16 and np.mean(diff > 2) < 0.002, (diff.max(), np.mean(diff > 2))
+
+
+@pytest.mark.parametrize("sizes", [(2, 4, 4, 1), (7, 8, 8, 8, 8, 8, 8, 1), (2, 1)])
+def test_the_network_panel_draws_what_network_diagram_draws(sizes):
+    """plots.network_panel (one NodeMaps artist for every node's map and frame) draws the picture of
+    plots.network_diagram (an AxesImage and a Rectangle per node): only bilinear blends differ a
+    little (colours interpolated before or after the colour map)."""
+    from matplotlib.figure import Figure
+
+    from dlteach import plots
+    from dlteach.widgets.fastagg import TextCachingCanvas
+
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    grid = plots.grid(6.0, 20)
+    maps = [[np.tanh(grid @ rng.normal(size=2) + rng.normal()).reshape(20, 20) for _ in range(n)] for n in sizes]
+    drawn = []
+    for draw in (plots.network_diagram, plots.network_panel):
+        fig = Figure(figsize=(6.4, 4.3), dpi=80)
+        TextCachingCanvas(fig)
+        draw(fig.add_axes((0, 0, 1, 0.93)), weights, list(sizes), input_names=[f"x{i}" for i in range(sizes[0])],
+             node_maps=maps)
+        fig.canvas.draw()
+        drawn.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int))
+    diff = np.abs(drawn[0] - drawn[1]).max(axis=2)
+    assert np.mean(diff > 2) < 0.05 and np.mean(diff > 40) < 0.003, (np.mean(diff > 2), np.mean(diff > 40))
+    assert (drawn[1] != 255).any(axis=2).mean() > 0.05  # the maps are there at all (white would pass the above)

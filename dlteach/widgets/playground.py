@@ -469,8 +469,8 @@ class Playground:
         """The network panel: every weight as a line, every node with its map, and the title."""
         a = self._artists
         weights = [layer.W for layer in self.model.dense_layers]
-        a["network"] = plots.network_diagram(a["ax_net"], weights, self.sizes, input_names=list(self.cfg["features"]),
-                                             node_maps=self.neuron_maps())
+        a["network"] = plots.network_panel(a["ax_net"], weights, self.sizes, input_names=list(self.cfg["features"]),
+                                           node_maps=self.neuron_maps())
         a["ax_net"].set_title(self._network_title(), fontsize=10)
         a["network_key"] = self._network_key()
 
@@ -484,9 +484,9 @@ class Playground:
             if a["network_key"][:2] == self._network_key()[:2]:  # only the activation: the same nodes
                 ax.set_title(self._network_title(), fontsize=10)
                 a["network_key"] = self._network_key()
-                plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+                self._update_network()
             else:
-                for artist in [*ax.images, *ax.patches, *ax.collections, *ax.texts]:
+                for artist in [*ax.collections, *ax.artists, *ax.texts]:
                     artist.remove()
                 self._draw_network()
                 for artist in self._dynamic():
@@ -494,7 +494,7 @@ class Playground:
             self._redraw_still(ax)
             redrew = True
         else:
-            plots.update_network(a["network"], [layer.W for layer in self.model.dense_layers], self.neuron_maps())
+            self._update_network()
         if a["data_version"] != self._data_version:  # new points (dataset, noise, ratio, seed): same axes
             for points, X, y in zip(a["points"], (self.X_train, self.X_test), (self.y_train, self.y_test)):
                 points.set_offsets(X)
@@ -521,6 +521,10 @@ class Playground:
             self._redraw_still(ax)
             redrew = True
         return redrew
+
+    def _update_network(self):
+        plots.update_network_panel(self._artists["network"], [layer.W for layer in self.model.dense_layers],
+                                   self.neuron_maps())
 
     def _hint(self) -> str:
         return "diverged in the first epoch" if self.message else "press step or play to train"
@@ -602,11 +606,11 @@ class Playground:
 
     def _dynamic(self) -> list:
         """The artists an update draws over the background, in this order: frame and points above
-        the boundary, node frames above node maps."""
+        the boundary, node maps (with their frames) above the weights."""
         a = self._artists
         ax_out, network = a["ax_out"], a["network"]
         return [a["boundary"], *ax_out.spines.values(), *a["points"], ax_out.title, network["lines"],
-                *network["images"], *a["ax_net"].patches, *a["curves"], a["hint"], a["overlay"]]
+                network["maps"], *a["curves"], a["hint"], a["overlay"]]
 
     def png(self) -> bytes:
         """The figure as PNG bytes (what the widget shows): the kept background plus the changing
