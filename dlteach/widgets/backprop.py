@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import plots
 from ..core.autograd import neuron_graph
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 
 class BackpropExplorer(Explorer):
@@ -19,6 +20,7 @@ class BackpropExplorer(Explorer):
         "activation": Param("tanh", choices=("tanh", "sigmoid", "relu")),
     }
     FIGSIZE = (11, 5.4)  # 990 x 486 px: node text of 11.5 pt (14 px) stays >= 10 px scaled to a 1366x768 screen
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
@@ -28,8 +30,32 @@ class BackpropExplorer(Explorer):
         """dL/dw1, dL/dw2, dL/db, dL/dx1, dL/dx2 from the graph."""
         return {k: self.nodes[k].grad for k in ("w1", "w2", "b", "x1", "x2")}
 
+    def _title(self):
+        return (f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)² = {self.L.data:.4f}; "
+                "red: dL/d(node) by the chain rule, from right to left")
+
     def draw_on(self, fig):
         ax = fig.subplots()
-        plots.computational_graph(ax, self.L, fontsize=11.5, box=(2.05, 1.0), spacing=(2.4, 1.22))
-        ax.set_title(f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)² = {self.L.data:.4f}; "
-                     "red: dL/d(node) by the chain rule, from right to left", fontsize=12)
+        self._texts = []
+        plots.computational_graph(ax, self.L, fontsize=11.5, box=(2.05, 1.0), spacing=(2.4, 1.22), texts=self._texts)
+        for text in ax.texts:  # every text and arrow sits inside the axes: the layout need not measure them
+            text.set_in_layout(False)
+        ax.set_title(self._title(), fontsize=12)
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        """New numbers (and the activation's name) in the same graph: the boxes and arrows stay."""
+        order = self.L.topo()
+        if len(order) != len(self._texts):
+            return False
+        restart_layout(self._layout_start)
+        for v, node in zip(order, self._texts):
+            for text, line in zip(node, plots.graph_node_texts(v)):
+                text.set_text(line)
+        fig.axes[0].set_title(self._title(), fontsize=12)
+        return True
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # only the title's height counts: one layout for every setting
+        return fig
