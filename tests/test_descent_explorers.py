@@ -216,7 +216,9 @@ def test_a_redraw_after_any_sequence_of_moves_equals_a_fresh_explorer_pixel_for_
     replaced): nothing of an earlier setting may remain (a title's colour, a note, an old line, a
     scale, a limit), at any setting, keras panel included."""
     ex = cls()
-    ex.png()
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(ex.png())).mode == "RGB"  # opaque: no alpha channel to send
     for name, value in _moves(cls):
         ex.set(**{name: value})
         assert np.array_equal(_pixels(ex.png()), _pixels(cls(**ex.cfg).png())), (name, value)
