@@ -474,3 +474,24 @@ def update_network_panel(artists, weights, node_maps):
     artists["lines"].set_linewidths(widths)
     artists["lines"].set_color(colours)
     artists["maps"].set_maps([m for layer in node_maps for m in layer])
+
+
+def canvas_png(fig, level: int = 1) -> bytes:
+    """The figure's Agg canvas, as drawn, as PNG bytes, quickly: opaque RGB rows, unfiltered, deflated
+    at `level` (880 x 368 pixels: 5 ms and about 15 % fewer bytes, where PIL's RGBA encoder at level 1
+    takes 10-14 ms). The alpha channel is dropped: for figures with an opaque background."""
+    import struct  # noqa: PLC0415
+    import zlib  # noqa: PLC0415
+
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    h, w = rgba.shape[:2]
+    rows = np.empty((h, 1 + 3 * w), np.uint8)
+    rows[:, 0] = 0  # each row's filter type: none (filtering cost more time than it saved bytes)
+    rows[:, 1:] = rgba[..., :3].reshape(h, 3 * w)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits a channel, colour type 2 (RGB)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
+            + chunk(b"IEND", b""))

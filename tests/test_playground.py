@@ -512,3 +512,15 @@ def test_the_network_panel_draws_what_network_diagram_draws(sizes):
     diff = np.abs(drawn[0] - drawn[1]).max(axis=2)
     assert np.mean(diff > 2) < 0.05 and np.mean(diff > 40) < 0.003, (np.mean(diff > 2), np.mean(diff > 40))
     assert (drawn[1] != 255).any(axis=2).mean() > 0.05  # the maps are there at all (white would pass the above)
+
+
+def test_the_png_holds_exactly_the_drawn_pixels():
+    """plots.canvas_png (unfiltered RGB rows, deflated) is a valid PNG that PIL reads back as exactly
+    the canvas's pixels."""
+    pg = Playground(dataset="spiral3", hidden=3)
+    pg.step(2)
+    png = pg.png()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    canvas = np.asarray(pg.figure.canvas.buffer_rgba())
+    assert (canvas[..., 3] == 255).all()  # opaque: dropping alpha loses nothing
+    assert np.array_equal(pixels(png), canvas[..., :3])
