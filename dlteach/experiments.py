@@ -15,6 +15,7 @@ per process and cached, but every call returns a deep copy: a caller that change
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import os
 import zipfile
@@ -92,12 +93,45 @@ def moons_split(n_train: int = 60, seed: int = 0):
     return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
 
 
+# Progress of a run, for the explorers' widgets (they draw a partly trained network while it trains):
+# progress(epoch, epochs, model, history, **extra) is called after every epoch of the runs below, and
+# may raise to abandon a run (an abandoned run is not cached). A context variable, not an argument:
+# the cached runs are keyed by their settings alone, and a cached run trains nothing, so calls nothing.
+_PROGRESS = contextvars.ContextVar("progress", default=None)
+
+
+class _Progress(Callback):
+    def __init__(self, epochs, extra):
+        self.report, self.epochs, self.extra = _PROGRESS.get(), epochs, extra
+
+    def on_epoch_end(self, epoch, logs, model, history):
+        self.report(epoch, self.epochs, model, history, **self.extra)
+
+
+def _progress_callbacks(epochs, **extra) -> list:
+    """[a callback that reports each epoch] while a progress function is set, else []."""
+    return [] if _PROGRESS.get() is None else [_Progress(epochs, extra)]
+
+
+@contextlib.contextmanager
+def _reporting(progress):
+    """Report the epochs of the runs started inside to `progress` (None: to nobody)."""
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be a function or None, got {progress!r}.")
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
 def _train_overfit(X, y, X_val, y_val, hidden, l2, dropout, early_stopping, augment, epochs, seed,
                    weight_decay=0.0):
     X_fit, y_fit = data.jitter(X, y, copies=5, sigma=0.4, seed=seed) if augment else (X, y)
     model = MLP([2, hidden, hidden, 1], "relu", "sigmoid", "binary_crossentropy", l2=l2, dropout=dropout, seed=seed)
     curves = DataLoss(X, y, X_val, y_val)
     callbacks = [curves] + ([EarlyStopping("val_loss", patience=20)] if early_stopping else [])
+    callbacks += _progress_callbacks(epochs, curves=curves)  # last: after curves has logged the epoch
     optimizer = {"optimizer": "adamw", "weight_decay": weight_decay} if weight_decay else {"optimizer": "adam"}
     with _one_blas_thread():
         history = fit(model, X_fit, y_fit, learning_rate=0.01, epochs=epochs, batch_size=None,
@@ -115,7 +149,7 @@ def _overfit_run(n_train, hidden, l2, dropout, early_stopping, augment, epochs, 
 
 def overfit_run(n_train: int = 60, hidden: int = 64, l2: float = 0.0, dropout: float = 0.0,
                 early_stopping: bool = False, augment: bool = False, epochs: int = 150, seed: int = 0,
-                data_seed: int | None = None, weight_decay: float = 0.0):
+                data_seed: int | None = None, weight_decay: float = 0.0, progress=None):
     """Train a 2-hidden-hidden-1 ReLU MLP (Adam 0.01, full batch) on moons_split(n_train, data_seed).
 
     seed draws the initial weights (and dropout masks, jitter); data_seed the points (default: seed).
@@ -124,13 +158,16 @@ def overfit_run(n_train: int = 60, hidden: int = 64, l2: float = 0.0, dropout: f
     and restores the best weights; augment trains on the points plus 5 jittered copies (sigma 0.4).
     Returns (model, history, (X, y, X_val, y_val)); history also has 'data_loss' and
     'val_data_loss', the losses without the L2 term. Runs are cached per process (an explorer that
-    returns to a setting answers at once); each call returns a fresh copy."""
+    returns to a setting answers at once); each call returns a fresh copy. progress: None, or a
+    function called after every epoch of a run that is not cached yet, as
+    progress(epoch, epochs, model, history, curves=DataLoss) (an explorer's widget draws from it)."""
     seed = check_int(seed, "seed", low=0)
     data_seed = seed if data_seed is None else check_int(data_seed, "data_seed", low=0)
     key = (check_int(n_train, "n_train", low=1, high=200), check_int(hidden, "hidden", low=1),
            float(l2), float(dropout), bool(early_stopping), bool(augment), check_int(epochs, "epochs", low=1),
            seed, data_seed, float(check_positive(weight_decay, "weight_decay", allow_zero=True)))
-    return copy.deepcopy(_overfit_run(*key))
+    with _reporting(progress):
+        return copy.deepcopy(_overfit_run(*key))
 
 
 def overfit_scores(model, X, y, X_val, y_val) -> dict:
@@ -202,20 +239,24 @@ def _train_digits(hidden, learning_rate, epochs, seed, split_seed):
     model = MLP([64, hidden, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
     with _one_blas_thread():
         history = fit(model, X_train, data.one_hot(y_train, 10), "adam", learning_rate=learning_rate, epochs=epochs,
-                      batch_size=32, validation_data=(X_val, data.one_hot(y_val, 10)), seed=seed, verbose=0)
+                      batch_size=32, validation_data=(X_val, data.one_hot(y_val, 10)), seed=seed, verbose=0,
+                      callbacks=_progress_callbacks(epochs))
     return model, history
 
 
 def train_digits(hidden: int = 64, learning_rate: float = 1e-3, epochs: int = 20, seed: int = 0,
-                 split_seed: int = 0):
+                 split_seed: int = 0, progress=None):
     """A 64-hidden-10 ReLU/softmax MLP trained with Adam, batches of 32, on digits_split(split_seed)'s
     training part, validated on its validation part; seed draws the initial weights and the batch
     order. Returns (model, history); a diverging learning rate ends in history.diverged with the
-    last good weights. Cached per process (fresh copies): a setting seen before answers at once."""
+    last good weights. Cached per process (fresh copies): a setting seen before answers at once.
+    progress: None, or a function called after every epoch of a run not cached yet, as
+    progress(epoch, epochs, model, history)."""
     key = (check_int(hidden, "hidden", low=1), float(check_positive(learning_rate, "learning_rate")),
            check_int(epochs, "epochs", low=1), check_int(seed, "seed", low=0),
            check_int(split_seed, "split_seed", low=0))
-    return copy.deepcopy(_train_digits(*key))
+    with _reporting(progress):
+        return copy.deepcopy(_train_digits(*key))
 
 
 @lru_cache(maxsize=2)
@@ -260,7 +301,7 @@ def student(hidden: int = 16, T: float | None = None, seed: int = 1):
 
 
 def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, seed: int = 0,
-            student_seed: int | None = None) -> dict:
+            student_seed: int | None = None, progress=None) -> dict:
     """Knowledge distillation on a `fraction` of the training digits (at least 10 images).
 
     Two identical students (`student(hidden)`) learn from the same images, one from the hard
@@ -268,26 +309,49 @@ def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, 
     about 15,000 image presentations (20 to 150 epochs). student_seed (default: seed) draws the
     images and the students' initial weights, so that one teacher can be distilled over several
     seeds. Returns a dict: n_train, epochs and the test accuracies 'teacher', 'hard' and 'soft'
-    (computed once per process for each setting: the runs are deterministic)."""
+    (computed once per process for each setting: the runs are deterministic). progress: None, or a
+    function called after every epoch of each student's training in a setting not cached yet, as
+    progress(epoch, epochs, model, history, student="hard" or "soft", X_test=, Y_test=, n_train=), and
+    for the soft student also hard= (the hard-label student's accuracy)."""
     fraction = check_fraction(fraction, "fraction", upper_inclusive=True)
     temperature = check_positive(temperature, "temperature")
     seed = check_int(seed, "seed", low=0)
     student_seed = seed if student_seed is None else check_int(student_seed, "student_seed", low=0)
-    return dict(_distill(float(fraction), float(temperature), check_int(hidden, "hidden", low=1), seed, student_seed))
+    with _reporting(progress):
+        return dict(_distill(float(fraction), float(temperature), check_int(hidden, "hidden", low=1), seed,
+                             student_seed))
 
 
 @lru_cache(maxsize=64)
 def _distill(fraction, temperature, hidden, seed, student_seed):
     teacher, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
-    n = max(10, int(fraction * len(X_train)))
-    idx = np.random.default_rng(student_seed).permutation(len(X_train))[:n]
-    epochs = int(min(150, max(20, 15_000 // n)))  # about the same number of updates for any fraction
-    hard, soft = student(hidden, seed=student_seed + 1), student(hidden, T=temperature, seed=student_seed + 1)
-    fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=3e-3, epochs=epochs, verbose=0)
+    n, idx, epochs = _student_data(fraction, len(X_train), student_seed)
+    hard_accuracy = _hard_student(fraction, hidden, seed, student_seed)  # the same at every temperature
+    soft = student(hidden, T=temperature, seed=student_seed + 1)
     fit(soft, X_train[idx], soft_targets(teacher, X_train[idx], temperature), "adam", learning_rate=3e-3,
-        epochs=epochs, verbose=0)
+        epochs=epochs, verbose=0, callbacks=_progress_callbacks(epochs, student="soft", X_test=X_test, Y_test=Y_test,
+                                                                n_train=n, hard=hard_accuracy))
     return {"n_train": n, "epochs": epochs, "teacher": accuracy(teacher, X_test, Y_test),
-            "hard": accuracy(hard, X_test, Y_test), "soft": accuracy(soft, X_test, Y_test)}
+            "hard": hard_accuracy, "soft": accuracy(soft, X_test, Y_test)}
+
+
+def _student_data(fraction, n_all, student_seed):
+    """(n, the indices of the n training images, epochs) of a student trained on `fraction`."""
+    n = max(10, int(fraction * n_all))
+    idx = np.random.default_rng(student_seed).permutation(n_all)[:n]
+    epochs = int(min(150, max(20, 15_000 // n)))  # about the same number of updates for any fraction
+    return n, idx, epochs
+
+
+@lru_cache(maxsize=64)
+def _hard_student(fraction, hidden, seed, student_seed):
+    """Test accuracy of the student trained on the hard labels (distill's baseline)."""
+    _, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
+    n, idx, epochs = _student_data(fraction, len(X_train), student_seed)
+    hard = student(hidden, seed=student_seed + 1)
+    fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=3e-3, epochs=epochs, verbose=0,
+        callbacks=_progress_callbacks(epochs, student="hard", X_test=X_test, Y_test=Y_test, n_train=n))
+    return accuracy(hard, X_test, Y_test)
 
 
 def compressed_accuracy(model, X, Y, sparsity: float = 0.0, bits: int = 32):

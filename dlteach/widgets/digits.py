@@ -7,13 +7,15 @@ import numpy as np
 from .. import data, plots
 from ..core import accuracy, confusion_matrix, precision_recall
 from ..experiments import digits_split, train_digits
-from .base import Explorer, Param
+from .base import Param, TrainingExplorer
+from .inplace import layout_start, restart_layout
 
 
-class DigitsExplorer(Explorer):
+class DigitsExplorer(TrainingExplorer):
     """Lesson 09: a 64-hidden-10 MLP trained on the 8x8 digits (experiments.train_digits) each
     time a setting moves: accuracy curves and the validation confusion matrix. The defaults are
-    lesson 09's recipe (Adam 3e-3, 30 epochs); runs are cached, so a setting seen before answers at once."""
+    lesson 09's recipe (Adam 3e-3, 30 epochs); runs are cached, so a setting seen before answers at once.
+    In the widget, the network is drawn as it trains ("epoch 7/30"), a frame about every 50 ms."""
 
     PARAMS = {
         "hidden": Param(64, 4, 256, step=4, label="hidden neurons"),
@@ -30,31 +32,88 @@ class DigitsExplorer(Explorer):
 
     def update(self):
         c = self.cfg
-        self.model, self.history = train_digits(c["hidden"], c["learning_rate"], c["epochs"])
+        self.model, self.history = train_digits(c["hidden"], c["learning_rate"], c["epochs"], progress=self.progress)
+        self.training = None
+        self.score()
+
+    def show_epoch(self, epoch, epochs, model, history):
+        self.model, self.history, self.training = model, history, (epoch, epochs)
+        self.score()
+
+    def score(self):
+        """Validation accuracy, confusion matrix, precision and recall of self.model."""
         self.val_accuracy = accuracy(self.model, self.X_val, self.Y_val)
         self.confusion = confusion_matrix(self.y_val, self.model.predict(self.X_val), k=10)
         self.precision, self.recall = precision_recall(self.confusion)
 
+    def title(self):
+        """The curves' title and its colour: the accuracy, the epoch while training, or divergence."""
+        if self.history.diverged:
+            return "diverged: lower the learning rate", "#b2182b"
+        if self.training is not None:
+            epoch, epochs = self.training
+            return f"epoch {epoch}/{epochs}, training: validation accuracy {self.val_accuracy:.3f}", "black"
+        return f"validation accuracy {self.val_accuracy:.3f}", "black"
+
+    def curves(self):
+        """(epochs, train accuracy, validation accuracy) of the history so far."""
+        h = self.history
+        return np.arange(1, len(h.epoch) + 1), h["accuracy"], h["val_accuracy"]
+
+    def hold_epoch_axis(self, ax):
+        """While training, the epoch axis spans the whole run (the curves grow into it)."""
+        if self.training is not None:
+            ax.update_datalim([(1, 0.5), (self.training[1], 0.5)])
+
+    def cell_colours(self):
+        """Each count's colour: white on dark cells (as plots.confusion_matrix), zeros greyed."""
+        cm = self.confusion
+        colours = np.where(cm > cm.max() / 2, "white", "black").astype(object)
+        colours[cm == 0] = "#b0b0b0"
+        return colours.ravel()
+
     def draw_on(self, fig):
         ax_c, ax_m = fig.subplots(1, 2)
-        h = self.history
-        if h.epoch:
-            epochs = np.arange(1, len(h.epoch) + 1)
-            ax_c.plot(epochs, h["accuracy"], color=plots.BLUE, label="train")
-            ax_c.plot(epochs, h["val_accuracy"], color=plots.ORANGE, ls="--", label="validation")
+        epochs, train, val = self.curves()
+        if len(epochs):
+            ax_c.plot(epochs, train, color=plots.BLUE, label="train")
+            ax_c.plot(epochs, val, color=plots.ORANGE, ls="--", label="validation")
             ax_c.legend(frameon=False, fontsize=10, loc="lower right")
+        self.hold_epoch_axis(ax_c)
         ax_c.set_xlabel("epoch")
         ax_c.set_ylabel("accuracy")
         ax_c.set_ylim(0, 1.02)
-        title = f"validation accuracy {self.val_accuracy:.3f}"
-        if h.diverged:
-            title = "diverged: lower the learning rate"
-        ax_c.set_title(title, fontsize=10, color="#b2182b" if h.diverged else "black")
+        title, colour = self.title()
+        ax_c.set_title(title, fontsize=10, color=colour, y=1.0)
         plots.confusion_matrix(ax_m, self.confusion, title="validation confusion matrix")
         # plots.confusion_matrix writes 8-point counts (10 px at the explorer's 90 dpi): too small to
         # read when projected. Larger counts, and the zeros greyed so that the mistakes stand out.
-        for text in ax_m.texts:
+        for text, colour in zip(ax_m.texts, self.cell_colours()):
             text.set_fontsize(10)
-            if text.get_text() == "0":
-                text.set_color("#b0b0b0")
-        ax_m.title.set_fontsize(11)
+            text.set_color(colour)
+            text.set_in_layout(False)  # inside its cell: the layout does not depend on the counts
+        ax_m.set_title(ax_m.get_title(), fontsize=11, y=1.0)  # y given: no search for a place above the ticks
+        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
+
+    def refresh(self, fig):
+        # The same artists with new data: lines, title, the matrix's image and counts.
+        ax_c, ax_m = fig.axes
+        epochs, train, val = self.curves()
+        lines = ax_c.get_lines()
+        if not len(epochs) or len(lines) != 2:
+            return False  # a run that diverged in its first epoch has no curves: drawn anew
+        lines[0].set_data(epochs, train)
+        lines[1].set_data(epochs, val)
+        ax_c.relim()
+        self.hold_epoch_axis(ax_c)
+        ax_c.autoscale_view(scaley=False)
+        title, colour = self.title()
+        ax_c.set_title(title, fontsize=10, color=colour, y=1.0)
+        image = ax_m.images[0]
+        image.set_data(self.confusion)
+        image.set_clim(self.confusion.min(), self.confusion.max())
+        for text, count, colour in zip(ax_m.texts, self.confusion.ravel(), self.cell_colours()):
+            text.set_text(str(int(count)))
+            text.set_color(colour)
+        restart_layout(self.layout_start)
+        return True

@@ -7,16 +7,19 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import plots
 from ..experiments import overfit_run, overfit_scores
-from .base import Explorer, Param
+from .base import Param, TrainingExplorer
+from .inplace import layout_start, restart_layout
 
 EXTENT = 6.0
+RESOLUTION = 80  # boundary grid points per side
 
 
-class OverfitExplorer(Explorer):
+class OverfitExplorer(TrainingExplorer):
     """Lesson 10: a moons classifier trained with the chosen capacity, data size and cures
     (experiments.overfit_run): its boundary and the train/validation loss without the L2 term.
     Every number it reports (accuracy, gap) is of the weights the run keeps: with early stopping,
-    the restored best epoch's. Runs are cached, so a setting seen before answers at once."""
+    the restored best epoch's. Runs are cached, so a setting seen before answers at once. In the
+    widget, the network is drawn as it trains ("epoch 120/400"), a frame about every 50 ms."""
 
     PARAMS = {
         "hidden": Param(64, 4, 256, step=4, label="hidden neurons"),
@@ -34,24 +37,62 @@ class OverfitExplorer(Explorer):
         c = self.cfg
         self.model, self.history, (self.X, self.y, self.X_val, self.y_val) = overfit_run(
             c["n_train"], c["hidden"], c["l2"], c["dropout"], c["early_stopping"] == "on", c["augment"] == "on",
-            c["epochs"])
-        h = self.history
-        self.scores = overfit_scores(self.model, self.X, self.y, self.X_val, self.y_val)  # at the kept weights
+            c["epochs"], progress=self.progress)
+        self.training = None
+        self.score(self.history["data_loss"], self.history["val_data_loss"])
+
+    def show_epoch(self, epoch, epochs, model, history, curves):
+        self.model, self.history, self.training = model, history, (epoch, epochs)
+        self.X, self.y, self.X_val, self.y_val = curves.sets
+        self.score(list(curves.train), list(curves.val))
+
+    def score(self, train_loss, val_loss):
+        """The numbers drawn, of self.model's weights (at the end: the kept ones) and the loss curves."""
+        self.train_loss, self.val_loss = train_loss, val_loss
+        self.scores = overfit_scores(self.model, self.X, self.y, self.X_val, self.y_val)
         self.val_accuracy = self.scores["val_accuracy"]
-        self.best_epoch = int(np.argmin(h["val_data_loss"])) + 1
+        self.best_epoch = int(np.argmin(val_loss)) + 1
         self.gap = self.scores["gap"]  # validation minus training loss, without the L2 term
+        self.boundary = self.model.predict(plots.grid(EXTENT, RESOLUTION))[:, 0]
+
+    def titles(self):
+        """The boundary's and the curves' titles."""
+        boundary = f"{len(self.X)} training points (large dots)\nvalidation accuracy {self.val_accuracy:.3f}"
+        if self.training is not None:
+            epoch, epochs = self.training
+            return boundary, (f"epoch {epoch}/{epochs}, training: gap {self.gap:.2f}\n"
+                              f"best validation so far at epoch {self.best_epoch}")
+        if self.history.stopped == "early_stopping":
+            return boundary, (f"stopped at epoch {len(self.history.epoch)}, weights of epoch {self.best_epoch} "
+                              f"kept:\ngap {self.gap:.2f}")
+        return boundary, f"gap at the end {self.gap:.2f}\nbest validation at epoch {self.best_epoch}"
+
+    def hold_epoch_axis(self, ax):
+        """The epoch axis spans the epochs asked for: the curves grow into it while training, and
+        end early where early stopping ended the run."""
+        ax.update_datalim([(1, self.train_loss[0]), (self.cfg["epochs"], self.train_loss[0])])
+        ax.autoscale_view(scaley=False)
+
+    def loss_limits(self):
+        """The loss axis, from the 1-2-5 value at or below the lowest loss to the one at or above the
+        highest: runs share a few axes (and so their layouts, which take longer than their drawing)."""
+        losses = np.concatenate([self.train_loss, self.val_loss])
+        losses = losses[np.isfinite(losses) & (losses > 0)]
+        if not len(losses):
+            return 0.1, 1.0
+        grid = np.outer(10.0 ** np.arange(-6, 5), [1, 2, 5]).ravel()
+        return grid[grid <= losses.min() * (1 + 1e-12)].max(), grid[grid >= losses.max() * (1 - 1e-12)].min()
 
     def draw_on(self, fig):
         ax_b, ax_c = fig.subplots(1, 2)
-        plots.decision_boundary(ax_b, self.model.predict(plots.grid(EXTENT, 80))[:, 0], EXTENT)
+        plots.decision_boundary(ax_b, self.boundary, EXTENT)
         plots.scatter_points(ax_b, self.X_val, self.y_val, test=True, size=8)
         plots.scatter_points(ax_b, self.X, self.y, size=28)
         ax_b.set_xlim(-EXTENT, EXTENT)
         ax_b.set_ylim(-EXTENT, EXTENT)
-        ax_b.set_title(f"{len(self.X)} training points (large dots)\nvalidation accuracy {self.val_accuracy:.3f}",
-                       fontsize=11)
-        h = self.history
-        plots.loss_curves(ax_c, h["data_loss"], h["val_data_loss"])
+        boundary_title, curves_title = self.titles()
+        ax_b.set_title(boundary_title, fontsize=11, y=1.0)
+        plots.loss_curves(ax_c, self.train_loss, self.val_loss)
         ax_c.lines[1].set_label("validation")
         ax_c.legend(frameon=False, fontsize=10)
         ax_c.set_yscale("log")
@@ -61,7 +102,28 @@ class OverfitExplorer(Explorer):
         ax_c.yaxis.set_minor_formatter(NullFormatter())
         ax_c.set_ylabel("cross-entropy (no L2 term)")
         ax_c.axvline(self.best_epoch, color="grey", ls=":", lw=1)
-        kept = (f"stopped at epoch {len(h.epoch)}, weights of epoch {self.best_epoch} kept:\ngap {self.gap:.2f}"
-                if h.stopped == "early_stopping" else
-                f"gap at the end {self.gap:.2f}\nbest validation at epoch {self.best_epoch}")
-        ax_c.set_title(kept, fontsize=11)
+        ax_c.set_ylim(*self.loss_limits())
+        self.hold_epoch_axis(ax_c)
+        ax_c.set_title(curves_title, fontsize=11, y=1.0)
+        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
+
+    def refresh(self, fig):
+        # The same artists with new data: boundary image, training points, curves, best-epoch line, titles.
+        ax_b, ax_c = fig.axes
+        image, (_, train_points) = ax_b.images[0], ax_b.collections
+        image.set_data(np.reshape(self.boundary, (RESOLUTION, RESOLUTION)))
+        if len(train_points.get_offsets()) != len(self.X) or not np.array_equal(train_points.get_offsets(), self.X):
+            return False  # other training points: drawn anew (their colours and order change)
+        train, val, best = ax_c.get_lines()
+        epochs = np.arange(1, len(self.train_loss) + 1)
+        train.set_data(epochs, self.train_loss)
+        val.set_data(epochs, self.val_loss)
+        best.set_xdata([self.best_epoch, self.best_epoch])
+        ax_c.relim()
+        ax_c.set_ylim(*self.loss_limits())
+        self.hold_epoch_axis(ax_c)
+        boundary_title, curves_title = self.titles()
+        ax_b.set_title(boundary_title, fontsize=11, y=1.0)
+        ax_c.set_title(curves_title, fontsize=11, y=1.0)
+        restart_layout(self.layout_start)
+        return True

@@ -4,20 +4,33 @@ softened probabilities (temperature T); the teacher is pruned and quantised, acc
 (core.compress.storage_bytes: what rebuilds the model, the positions of the kept weights included)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import plots
+from ..core import accuracy
 from ..experiments import compressed_accuracy, digits_teacher, distill
-from .base import Explorer, Param
+from .base import Param, TrainingExplorer
+from .inplace import layout_start, restart_layout
 
 SPARSITIES = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
 BITS = (2, 3, 4, 5, 6, 8, 16, 32)
 
 
-class SmallModelsExplorer(Explorer):
+@lru_cache(maxsize=256)
+def teacher_compressed(sparsity: float, bits: int):
+    """(test accuracy, bytes) of the digits teacher pruned to `sparsity` and quantised to `bits`:
+    the same for every student, so computed once per process and setting."""
+    teacher, _, X_test, _, Y_test = digits_teacher()
+    return compressed_accuracy(teacher, X_test, Y_test, sparsity, bits)
+
+
+class SmallModelsExplorer(TrainingExplorer):
     """Lesson 13: distillation of the digits teacher into a small student on a fraction of the
-    data (experiments.distill), and the teacher pruned and quantised: accuracy against size."""
+    data (experiments.distill), and the teacher pruned and quantised: accuracy against size.
+    In the widget, the students are drawn as they train ("distilled student, epoch 40/150")."""
 
     PARAMS = {
         "fraction": Param(0.07, 0.02, 1.0, step=0.01, label="data fraction"),
@@ -26,33 +39,62 @@ class SmallModelsExplorer(Explorer):
         "bits": Param(4, 2, 32, label="weight bits"),
     }
     FIGSIZE = (11, 3.5)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def update(self):
         c = self.cfg
-        run = distill(c["fraction"], c["temperature"])
+        run = distill(c["fraction"], c["temperature"], progress=self.progress)
+        self.training = None
         self.n_train = run["n_train"]
         self.teacher_accuracy, self.hard_accuracy, self.soft_accuracy = run["teacher"], run["hard"], run["soft"]
-        teacher, _, X_test, _, Y_test = digits_teacher()
-        self.prune_curve = [compressed_accuracy(teacher, X_test, Y_test, s) for s in SPARSITIES]
-        self.quant_curve = [compressed_accuracy(teacher, X_test, Y_test, 0.0, b) for b in BITS]
-        self.current = compressed_accuracy(teacher, X_test, Y_test, c["sparsity"], c["bits"])
+        self.compress()
+
+    def show_epoch(self, epoch, epochs, model, history, student, X_test, Y_test, n_train, hard=None):
+        # The student in training is scored as it is now; the other bar waits (hard) or is done (soft).
+        self.training, self.student, self.n_train = (epoch, epochs), student, n_train
+        if student == "hard":
+            self.hard_accuracy, self.soft_accuracy = accuracy(model, X_test, Y_test), np.nan
+        else:
+            self.hard_accuracy, self.soft_accuracy = hard, accuracy(model, X_test, Y_test)
+        self.compress()
+
+    def compress(self):
+        """The teacher's pruning and quantisation curves, and the chosen point on them."""
+        c = self.cfg
+        self.prune_curve = [teacher_compressed(s, 32) for s in SPARSITIES]
+        self.quant_curve = [teacher_compressed(0.0, b) for b in BITS]
+        self.current = teacher_compressed(c["sparsity"], c["bits"])
+
+    def bar_texts(self):
+        """The bars' names, the values written on them (none for a student not trained yet), the title."""
+        names = ["hard labels", f"distilled, T={self.cfg['temperature']:g}"]
+        values = [f"{a:.3f}" if np.isfinite(a) else "" for a in (self.hard_accuracy, self.soft_accuracy)]
+        title = f"distillation (dashed: teacher, {self.teacher_accuracy:.3f})"
+        if self.training is not None:
+            name = "hard-label" if self.student == "hard" else "distilled"
+            title = f"{name} student, epoch {self.training[0]}/{self.training[1]}"
+        return names, values, title
+
+    def star_label(self):
+        return f"sparsity {self.cfg['sparsity']:g}, {self.cfg['bits']} bits"
 
     def draw_on(self, fig):
-        c = self.cfg
         ax_d, ax_p, ax_q = fig.subplots(1, 3)
-        bars = ax_d.bar(["hard labels", f"distilled, T={c['temperature']:g}"],
-                        [self.hard_accuracy, self.soft_accuracy], color=[plots.ORANGE, plots.BLUE])
-        ax_d.bar_label(bars, fmt="%.3f", fontsize=10)
+        names, values, title = self.bar_texts()
+        bars = ax_d.bar([0, 1], np.nan_to_num([self.hard_accuracy, self.soft_accuracy]),
+                        color=[plots.ORANGE, plots.BLUE])
+        ax_d.set_xticks([0, 1], names)
+        for text in ax_d.bar_label(bars, labels=values, fontsize=10):
+            text.set_in_layout(False)  # below the title: the layout does not depend on the values
         ax_d.axhline(self.teacher_accuracy, color="grey", ls="--", lw=1)
         ax_d.set_ylim(0, 1.05)
         ax_d.set_ylabel("test accuracy")
         ax_d.set_xlabel(f"student 64-16-10 on {self.n_train} images")
-        ax_d.set_title(f"distillation (dashed: teacher, {self.teacher_accuracy:.3f})", fontsize=10)
+        ax_d.set_title(title, fontsize=10, y=1.0)  # y given: no search for a place above the ticks
         for ax, curve, label in ((ax_p, self.prune_curve, "pruning"), (ax_q, self.quant_curve, "quantisation")):
             acc, size = np.array(curve).T
             ax.plot(size / 1024, acc, "-o", color=plots.BLUE, ms=4)
-            ax.plot(self.current[1] / 1024, self.current[0], "*", color=plots.ORANGE, ms=14,
-                    label=f"sparsity {c['sparsity']:g}, {c['bits']} bits")
+            ax.plot(self.current[1] / 1024, self.current[0], "*", color=plots.ORANGE, ms=14, label=self.star_label())
             ax.set_xscale("log")
             ax.set_xticks([1, 2, 5, 10, 20, 50, 100])
             ax.xaxis.set_major_formatter(ScalarFormatter())
@@ -61,5 +103,25 @@ class SmallModelsExplorer(Explorer):
             ax.set_xlabel("size to store, positions included (kB, log)")
             ax.set_ylabel("test accuracy")
             ax.set_ylim(0, 1.05)
-            ax.set_title(f"teacher: {label}", fontsize=10)
-            ax.legend(frameon=False, fontsize=10, loc="lower right")
+            ax.set_title(f"teacher: {label}", fontsize=10, y=1.0)
+            ax.legend(frameon=False, fontsize=10, loc="lower right").set_in_layout(False)  # inside the axes
+        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
+
+    def refresh(self, fig):
+        # The same artists with new numbers: bar heights and values, names, teacher line, stars, labels.
+        ax_d, ax_p, ax_q = fig.axes
+        names, values, title = self.bar_texts()
+        heights = np.nan_to_num([self.hard_accuracy, self.soft_accuracy])
+        for bar, text, height, value in zip(ax_d.patches, ax_d.texts, heights, values):
+            bar.set_height(height)
+            text.xy = (text.xy[0], height)
+            text.set_text(value)
+        ax_d.xaxis.set_ticklabels(names)
+        ax_d.lines[0].set_ydata([self.teacher_accuracy] * 2)
+        ax_d.set_xlabel(f"student 64-16-10 on {self.n_train} images")
+        ax_d.set_title(title, fontsize=10, y=1.0)
+        for ax in (ax_p, ax_q):
+            ax.lines[1].set_data([self.current[1] / 1024], [self.current[0]])
+            ax.get_legend().get_texts()[0].set_text(self.star_label())
+        restart_layout(self.layout_start)
+        return True
