@@ -67,6 +67,14 @@ class _Statistics:
     labels: tuple
 
 
+def _fractions(x, bins, n: int) -> np.ndarray:
+    """np.histogram(x, bins)[0] / n for x within [bins[0], bins[-1]], without sorting x (np.histogram
+    sorts the data when bins are not evenly spaced: half the time of a 512 x 128 network): each value's
+    bin by binary search among the edges, the last bin holding its right edge as in np.histogram."""
+    index = np.clip(np.searchsorted(bins, x, side="right") - 1, 0, len(bins) - 2)
+    return np.bincount(index, minlength=len(bins) - 1) / n
+
+
 def _statistics(acts, norms, model) -> _Statistics:
     hidden = model.dense_layers[:-1]
     picks = tuple(sorted({0, len(acts) // 2, len(acts) - 1}))
@@ -76,12 +84,11 @@ def _statistics(acts, norms, model) -> _Statistics:
     if positive.size:
         # A log axis: a spread of 1e-3 and one of 1e11 are both readable; the ends are clipped into
         # the outer bins. Exact zeros (ReLU) have no place on it: the legend counts them.
-        lo = max(float(np.percentile(positive, 0.5)), 1e-300)
-        hi = max(float(np.percentile(positive, 99.5)), lo * 10)
+        low, high = np.percentile(positive, [0.5, 99.5])
+        lo = max(float(low), 1e-300)
+        hi = max(float(high), lo * 10)
         bins = _frozen(np.geomspace(lo, hi, N_BINS + 1))
-        heights = tuple(_frozen(np.histogram(np.clip(v[v > 0], lo, hi), bins=bins,
-                                             weights=np.full((v > 0).sum(), 1 / max(v.size, 1)))[0])
-                        for v in values)
+        heights = tuple(_frozen(_fractions(np.clip(v[v > 0], lo, hi), bins, max(v.size, 1))) for v in values)
         zeros = [float(np.mean(v == 0)) if v.size else 1.0 for v in values]
         labels = tuple(f"layer {i + 1}" + (f" ({z:.0%} are 0)" if z > 0.01 else "") for i, z in zip(picks, zeros))
     return _Statistics(a_std=_frozen([np.std(a) for a in acts]), delta_std=_frozen([np.std(l.delta) for l in hidden]),
@@ -144,6 +151,16 @@ def _rescale(ax, integer_x: bool = False):
     ax.autoscale_view()
     _fixed_ticks(ax.xaxis, integer=integer_x)
     _fixed_ticks(ax.yaxis)
+
+
+def _outside_layout(ax):
+    """Leave out of the constrained layout what lies within the room the tick labels, axis labels and
+    title take anyway: the spines with their tick marks (measuring them updates every tick again,
+    about 15 ms a layout) and a legend inside the axes."""
+    for spine in ax.spines.values():
+        spine.set_in_layout(False)
+    if ax.get_legend() is not None:
+        ax.get_legend().set_in_layout(False)
 
 
 class DepthExplorer(Explorer):
@@ -297,6 +314,7 @@ class DepthExplorer(Explorer):
     def draw_on(self, fig):
         for ax, draw in zip(fig.subplots(1, 3), self._panels()):
             draw(ax)
+            _outside_layout(ax)
         text, colour = self._suptitle()
         fig.suptitle(text, fontsize=12, color=colour)
         self._drawn_shapes, self._layout_start = self._shapes(), layout_start(fig)
@@ -318,6 +336,7 @@ class DepthExplorer(Explorer):
                 ax.clear()
                 ax.dataLim = Bbox.null()  # clear() keeps the old data limits, which set the limits of no data
                 draw(ax)
+                _outside_layout(ax)
         text, colour = self._suptitle()
         fig._suptitle.set_text(text)
         fig._suptitle.set_color(colour)
