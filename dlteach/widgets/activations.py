@@ -7,6 +7,7 @@ import numpy as np
 from .. import plots
 from ..core import derivative, get_activation
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 
 class ActivationExplorer(Explorer):
@@ -33,10 +34,46 @@ class ActivationExplorer(Explorer):
     def draw_on(self, fig):
         ax = fig.subplots()
         plots.activation_plot(ax, self.cfg["activation"], (-self.cfg["z_range"], self.cfg["z_range"]))
-        ymin, ymax = ax.get_ylim()
-        ax.fill_between(self.z, ymin, ymax, where=self.saturated, color="grey", alpha=0.2, lw=0,
-                        label="saturated: f' < 5% of max")
-        ax.set_ylim(ymin, ymax)
+        self._curves, self._fill = ax.lines[:2], None  # f and f' (then the axis lines at 0)
+        self._show(ax)
         ax.legend(frameon=False, fontsize=10, loc="upper left")
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        restart_layout(self._layout_start)
+        ax = fig.axes[0]
+        z = np.linspace(-self.cfg["z_range"], self.cfg["z_range"], len(self._curves[0].get_xdata()))
+        self._curves[0].set_data(z, get_activation(self.cfg["activation"])(z))  # as activation_plot draws them
+        self._curves[1].set_data(z, derivative(self.cfg["activation"], z))
+        self._show(ax)
+        return True
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # the menu changes only the curves and the title
+        return fig
+
+    def _show(self, ax):
+        """The saturated band over the curves' y range, and the title."""
+        if self._fill is not None:
+            self._fill.remove()
+        # The limits activation_plot's autoscaling gives: the two curves', stretched to value 0 when
+        # that lies outside them (its axhline at 0 asks for it then; its axvline at z = 0 never does).
+        value_0, z_0 = ax.lines[2:4]
+        value_0.set_visible(False)
+        z_0.set_visible(False)
+        ax.set_autoscale_on(True)
+        ax.relim(visible_only=True)
+        ax.autoscale_view()
+        ymin, ymax = ax.get_ybound()
+        value_0.set_visible(True)
+        if not ymin <= 0 <= ymax:
+            ax.relim(visible_only=True)
+            ax.autoscale_view()
+        z_0.set_visible(True)
+        ymin, ymax = ax.get_ylim()
+        self._fill = ax.fill_between(self.z, ymin, ymax, where=self.saturated, color="grey", alpha=0.2, lw=0,
+                                     label="saturated: f' < 5% of max")
+        ax.set_ylim(ymin, ymax)
         ax.set_title(f"{self.cfg['activation']}: saturated on {100 * self.saturated_fraction:.0f}% "
                      "of this range", fontsize=11)
