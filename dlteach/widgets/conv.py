@@ -8,6 +8,7 @@ import numpy as np
 from .. import data, plots
 from ..experiments import KERNELS, apply_kernel, max_pool
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 class ConvExplorer(Explorer):
     """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
@@ -22,6 +23,7 @@ class ConvExplorer(Explorer):
         "image": Param(0, 0, 19, label="digit #"),
     }
     FIGSIZE = (10, 2.9)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def __init__(self, **settings):
         X, _, y, _ = data.load_digits()
@@ -38,28 +40,61 @@ class ConvExplorer(Explorer):
         self.pooled = max_pool(self.activated, 2)  # None when the map is too small to pool
 
     def draw_on(self, fig):
-        c = self.cfg
         axes = fig.subplots(1, 4)
-        axes[0].imshow(self.image, cmap="gray_r")
-        axes[0].set_title(f"input: a {self.labels[c['image']]} (8x8)", fontsize=9)
-        lim = max(np.abs(self.kernel_values).max(), 1e-9)
-        axes[1].imshow(self.kernel_values, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-        for (i, j), v in np.ndenumerate(self.kernel_values):
-            axes[1].text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=12, fontweight="bold",
-                         color="white" if abs(v) > 0.6 * lim else "black")  # readable on the dark cells too
-        axes[1].set_title(f"kernel: {c['kernel']}", fontsize=9)
-        m = max(np.abs(self.feature_map).max(), 1e-9)
-        axes[2].imshow(self.feature_map, cmap=plots.DIVERGING, vmin=-m, vmax=m)
-        fh, fw = self.feature_map.shape
-        axes[2].set_title(f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})", fontsize=9)
+        self._images = [axes[0].imshow(self.image, cmap="gray_r"),
+                        axes[1].imshow(self.kernel_values, cmap=plots.DIVERGING),
+                        axes[2].imshow(self.feature_map, cmap=plots.DIVERGING)]
+        self._cells = [axes[1].text(j, i, "", ha="center", va="center", fontsize=12, fontweight="bold")
+                       for (i, j), _ in np.ndenumerate(self.kernel_values)]
         if self.pooled is not None:
-            axes[3].imshow(self.pooled, cmap=plots.DIVERGING, vmin=-m, vmax=m)
-            axes[3].set_title(f"relu, then max-pool 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}", fontsize=9)
+            self._images.append(axes[3].imshow(self.pooled, cmap=plots.DIVERGING))
         else:
             axes[3].text(0.5, 0.5, "too small to pool", ha="center", va="center", transform=axes[3].transAxes)
-            axes[3].set_title("relu, then max-pool 2x2", fontsize=9)
         for ax in axes:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
             ax.set_xticks([])
             ax.set_yticks([])
+            for text in ax.texts:  # inside the axes: the layout need not measure them
+                text.set_in_layout(False)
+        self._show()
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        if (self.pooled is None) != (len(self._images) == 3):
+            return False  # the last panel changes between a picture and "too small to pool"
+        restart_layout(self._layout_start)
+        self._show()
+        return True
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # the menus change only pictures and titles
+        return fig
+
+    def _show(self):
+        """Put the current pictures, kernel values and titles into the artists draw_on made."""
+        c = self.cfg
+        axes = [im.axes for im in self._images[:3]] + [self._images[0].figure.axes[3]]
+        lim = max(np.abs(self.kernel_values).max(), 1e-9)
+        m = max(np.abs(self.feature_map).max(), 1e-9)
+        pictures = [(self.image, None), (self.kernel_values, (-lim, lim)), (self.feature_map, (-m, m)),
+                    (self.pooled, (-m, m))]
+        for im, (values, clim) in zip(self._images, pictures):
+            h, w = values.shape
+            im.set_data(values)
+            im.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))  # as imshow places an (h, w) picture
+            if clim is None:
+                im.autoscale()  # the input's own range, as imshow without vmin/vmax
+            else:
+                im.set_clim(*clim)
+        for text, v in zip(self._cells, self.kernel_values.ravel()):
+            text.set_text(f"{v:.2g}")
+            text.set_color("white" if abs(v) > 0.6 * lim else "black")  # readable on the dark cells too
+        fh, fw = self.feature_map.shape
+        titles = [f"input: a {self.labels[c['image']]} (8x8)", f"kernel: {c['kernel']}",
+                  f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})",
+                  "relu, then max-pool 2x2" if self.pooled is None
+                  else f"relu, then max-pool 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}"]
+        for ax, title in zip(axes, titles):
+            ax.set_title(title, fontsize=9)
