@@ -66,8 +66,15 @@ def _contour_image(name, resolution: int = 240, levels: int = 25):
 
 
 def _surface_panel(ax, name):
+    """The surface's contours, limits, labels and formula in `ax`: drawn on new axes, or replacing
+    another surface's on axes that show one (their ticks are kept and moved)."""
     problem = _problem(name)
-    ax.imshow(_contour_image(name), extent=problem.extent, origin="lower", aspect="auto", interpolation="bilinear")
+    if ax.images:
+        ax.images[0].set_data(_contour_image(name))
+        ax.images[0].set_extent(problem.extent)
+    else:
+        ax.imshow(_contour_image(name), extent=problem.extent, origin="lower", aspect="auto",
+                  interpolation="bilinear")
     ax.set_xlim(problem.extent[:2])
     ax.set_ylim(problem.extent[2:])
     if isinstance(problem, LinearRegression):
@@ -146,9 +153,11 @@ def _log_axis(ax, values):
 
 
 class _Cached(Explorer):
-    """update() and png() skip the work when the settings are those already computed and drawn; a
-    redraw keeps the still part of the figure (the surface's contours, axes and labels: draw_static)
-    as a bitmap and draws only what changed (draw_dynamic) over it, by blitting."""
+    """update() and png() skip the work when the settings are those already computed and drawn. One
+    figure per layout (layout_key: which panels) serves every setting: its axes are made once
+    (draw_static), the surface panel (contours, axes, labels) is kept as a bitmap per surface and
+    what the settings change (draw_dynamic) is drawn over it, by blitting. A surface shown again
+    costs no drawing of its panel, and a new one reuses the axes (their ticks) of the last."""
 
     def update(self):
         key = tuple(sorted(self.cfg.items()))
@@ -160,15 +169,15 @@ class _Cached(Explorer):
     def compute(self):
         raise NotImplementedError
 
-    def static_key(self):
-        """What the still part of the figure depends on."""
-        return (self.cfg["surface"],)
+    def layout_key(self):
+        """What the figure's size and panels depend on (a new figure for each)."""
+        return None
 
     def figsize(self):
         return self.FIGSIZE
 
     def draw_static(self, fig):
-        """Axes, contours, labels; the axes whose content changes are created hidden."""
+        """Make the axes and set self._axes: the surface panel first, then those draw_dynamic fills."""
         raise NotImplementedError
 
     def draw_dynamic(self, fig) -> list:
@@ -177,36 +186,39 @@ class _Cached(Explorer):
 
     def draw_on(self, fig):
         self.draw_static(fig)
-        for ax in fig.axes:
-            ax.set_visible(True)
+        _surface_panel(self._axes[0], self.cfg["surface"])
         self.draw_dynamic(fig)
 
-    MAX_SCENES = 8  # still parts kept (a figure and its bitmap each, about 3 MB): every surface of an explorer
-
     def draw(self) -> Figure:
-        key = self.static_key()
-        scenes = self.__dict__.setdefault("_scenes", {})  # static_key -> its figure, bitmap, axes
-        scene = scenes.pop(key, None)
+        layouts = self.__dict__.setdefault("_layouts", {})  # layout_key -> its figure, axes, bitmaps
+        scene = layouts.get(self.layout_key())
         if scene is None:
             fig = Figure(figsize=self.figsize(), dpi=90)
             TextCachingCanvas(fig)
             self.draw_static(fig)
-            fig.canvas.draw()
-            scene = {"figure": fig, "background": fig.canvas.copy_from_bbox(fig.bbox), "axes": self._axes,
-                     "moving": []}
-            for ax in fig.axes:
-                ax.set_visible(True)
-            if len(scenes) >= self.MAX_SCENES:
-                scenes.pop(next(iter(scenes)))  # the least recently shown
-        scenes[key] = scene  # a surface shown again finds its contours drawn
-        self.figure, self._background, self._axes = scene["figure"], scene["background"], scene["axes"]
+            scene = layouts[self.layout_key()] = {"figure": fig, "axes": self._axes, "surface": None,
+                                                  "backgrounds": {}, "moving": []}
+        fig, axes = self.figure, self._axes = scene["figure"], scene["axes"]
         for artist in scene["moving"]:  # what the last settings drew on it
             if isinstance(artist, Axes):
                 _clear_data(artist)
             else:
                 artist.remove()
-        self._blit = scene["moving"] = self.draw_dynamic(self.figure)
-        return self.figure
+        scene["moving"] = []
+        surface = self.cfg["surface"]
+        if scene["surface"] != surface:
+            _surface_panel(axes[0], surface)
+            scene["surface"] = surface
+        if surface not in scene["backgrounds"]:  # the still part, drawn once per surface
+            for ax in axes[1:]:
+                ax.set_visible(False)
+            fig.canvas.draw()
+            scene["backgrounds"][surface] = fig.canvas.copy_from_bbox(fig.bbox)
+            for ax in axes[1:]:
+                ax.set_visible(True)
+        self._background = scene["backgrounds"][surface]
+        self._blit = scene["moving"] = self.draw_dynamic(fig)
+        return fig
 
     def png(self) -> bytes:
         """The figure as PNG: the kept background, the changed artists drawn over it, encoded with
@@ -294,8 +306,6 @@ class GradientDescentExplorer(_Cached):
     def draw_static(self, fig):
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1],
                                   gridspec_kw={"left": 0.08, "right": 0.98, "bottom": 0.13, "top": 0.9, "wspace": 0.3})
-        _surface_panel(ax_s, self.cfg["surface"])
-        ax_l.set_visible(False)
         self._axes = ax_s, ax_l
 
     def draw_dynamic(self, fig):
@@ -414,8 +424,8 @@ class OptimizerExplorer(_Cached):
         ours, theirs = self.paired_paths()
         return float(np.max(np.abs(ours - theirs)))
 
-    def static_key(self):
-        return (self.cfg["surface"], bool(self.keras_paths))
+    def layout_key(self):
+        return bool(self.keras_paths)  # the Keras panel: a third axes, a wider figure
 
     def figsize(self):
         return (12.5 if self.keras_paths else self.FIGSIZE[0], self.FIGSIZE[1])
@@ -425,9 +435,6 @@ class OptimizerExplorer(_Cached):
         axes = fig.subplots(1, panels, width_ratios=[1.25, 1, 1][:panels],
                             gridspec_kw={"left": 0.07 if panels == 3 else 0.085, "right": 0.98, "bottom": 0.22, "top": 0.88,
                                          "wspace": 0.3 if panels == 2 else 0.35})
-        _surface_panel(axes[0], self.cfg["surface"])
-        for ax in axes[1:]:
-            ax.set_visible(False)
         self._axes = list(axes)
 
     def draw_dynamic(self, fig):
