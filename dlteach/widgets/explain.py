@@ -9,6 +9,7 @@ from .. import plots
 from ..core import occlusion, occlusion_pixels, saliency
 from ..experiments import digits_model
 from .base import Explorer, Param
+from .inplace import layout_start, restart_layout, text_size_layout_key
 
 
 class ExplainExplorer(Explorer):
@@ -42,24 +43,42 @@ class ExplainExplorer(Explorer):
 
     def draw_on(self, fig):
         axes = fig.subplots(2, 3).ravel()  # top: the image and its two maps; bottom: the three top hidden units
-        axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")
-        axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
-                          fontsize=10)
-        lim = max(np.abs(self.saliency).max(), 1e-12)
-        axes[1].imshow(self.saliency, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10)
-        lim = max(np.abs(self.occlusion_pixels).max(), 1e-12)
-        axes[2].imshow(self.occlusion_pixels, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10)
+        self._images = [axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")]
+        self._images += [ax.imshow(np.zeros((8, 8)), cmap=plots.DIVERGING) for ax in axes[1:]]
         for ax in axes[:3]:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
-        for k, (ax, unit, pattern) in enumerate(zip(axes[3:], self.top_units, self.unit_maps)):
-            lim = max(np.abs(pattern).max(), 1e-12)
-            ax.imshow(pattern, cmap=plots.DIVERGING, vmin=-lim, vmax=lim)
-            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10)
-            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=10)
-            ax.set_ylabel(f"a*w to z_{self.cls}: {self.contribution[unit]:.2f}", fontsize=10)
         for ax in axes:
             ax.set_xticks([])
             ax.set_yticks([])
+        self._show()
+        self._layout_start = layout_start(fig)
+
+    def refresh(self, fig):
+        restart_layout(self._layout_start)
+        self._show()
+        return True
+
+    def draw(self):
+        fig = super().draw()
+        text_size_layout_key(fig, menus=())  # new numbers in the titles and labels: the same layout
+        return fig
+
+    def _show(self):
+        """Put the current image, maps, unit patterns and their titles into the artists draw_on made."""
+        axes = [im.axes for im in self._images]
+        self._images[0].set_data(self.x.reshape(8, 8))
+        self._images[0].autoscale()  # the image's own range, as imshow without vmin/vmax
+        axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
+                          fontsize=10)
+        maps = [self.saliency, self.occlusion_pixels, *self.unit_maps]
+        for im, m in zip(self._images[1:], maps):
+            lim = max(np.abs(m).max(), 1e-12)
+            im.set_data(m)
+            im.set_clim(-lim, lim)
+        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10)
+        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10)
+        for k, (ax, unit) in enumerate(zip(axes[3:], self.top_units)):
+            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10)
+            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=10)
+            ax.set_ylabel(f"a*w to z_{self.cls}: {self.contribution[unit]:.2f}", fontsize=10)
