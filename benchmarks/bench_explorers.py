@@ -10,6 +10,10 @@ One table, in milliseconds of kernel-side time (compute + PNG, what the widget w
   moved back and forth across its range (ends and middle of a slider, every choice of a menu; at
   least 3 moves, at most 15 s a control), each move is `set(...)` + `png()`; the row gives the
   median and p95 over all its moves and the control whose median is the worst, with that median;
+- an explorer that trains a network per setting (FRAME_BUDGET: Digits, Overfit, SmallModels) answers
+  in its widget with frames of the training: three more rows, measured through the widget's controls,
+  give the time to the first frame after a move, the time per frame, and the time to the complete
+  result (bench_widget);
 - the Playground's controls (set + png), and its update at three settings (default; largest: 6 hidden
   layers x 8 neurons; batch size 1), for both backends. An update is what the step button does:
   `step(10)` + `png()` (10 epochs + redraw). Where the Playground has a time budget per frame
@@ -94,6 +98,58 @@ def bench_explorer(cls, rounds: int, control_seconds: float):
     row(cls.__name__, wall, cpu, f"{worst} ({per_control[worst]:.0f})")
 
 
+def bench_widget(cls, control_seconds: float):
+    """An explorer that trains a network per setting (FRAME_BUDGET), measured as its widget answers:
+    each control's value is set in the widget (as the browser does) and the frames it draws are
+    timed until the run is complete. Three rows: the first frame after a move (what the learner
+    waits for), the time between frames while training, and the complete result. CPU times count
+    both threads (the kernel's and the trainer's). Values: 5 per slider (ends, quarters, middle),
+    each choice of a menu; a setting seen before is cached and answers with one frame."""
+    from dlteach.widgets.base import control_value  # noqa: PLC0415
+
+    ex = cls()
+    ui = ex.widget()
+    stamps = []
+    ui.image.observe(lambda change: stamps.append((time.perf_counter(), time.process_time())), names="value")
+    first, frame, complete = ([], []), ([], []), ([], [])
+    per_control, moves, cached = {}, 0, 0
+    for name, p in cls.PARAMS.items():
+        control = ui.controls[name]
+        values = control_values(p, 5)
+        times = []
+        start = time.perf_counter()
+        for i, v in enumerate([values[1 % len(values)], values[0]] + values):  # 2 warm-up moves
+            if len(times) >= 3 and time.perf_counter() - start > control_seconds:
+                break
+            if control_value(v) == control_value(control.value):
+                continue  # the widget ignores a value it has: no frame to time
+            stamps.clear()
+            t0, c0 = time.perf_counter(), time.process_time()
+            control.value = v
+            ui.trainer.wait()
+            if i < 2 or not stamps:
+                continue
+            moves += 1
+            cached += len(stamps) == 1
+            walls = [t0] + [w for w, _ in stamps]
+            cpus = [c0] + [c for _, c in stamps]
+            for rows, k in ((first, 1), (complete, -1)):
+                rows[0].append((walls[k] - t0) * 1000)
+                rows[1].append((cpus[k] - c0) * 1000)
+            frame[0].extend(np.diff(walls[1:]) * 1000)
+            frame[1].extend(np.diff(cpus[1:]) * 1000)
+            times.append((walls[1] - t0) * 1000)
+        control.value = p.default
+        ui.trainer.wait()
+        per_control[name] = float(np.median(times)) if times else float("nan")
+    worst = max(per_control, key=per_control.get)
+    row(f"{cls.__name__} widget: first frame", *first, f"{worst} ({per_control[worst]:.0f}); "
+                                                        f"{cached} of {moves} moves cached (one frame)")
+    if frame[0]:
+        row(f"{cls.__name__} widget: per frame", *frame, f"frames every ~{cls.FRAME_BUDGET * 1000:.0f} ms: training + drawing")
+    row(f"{cls.__name__} widget: complete", *complete, "the run's last frame (= set() + png())")
+
+
 def playground_controls(rounds: int):
     """The Playground's controls (set + png), each moved across its range, after 20 trained epochs."""
     pg = Playground()
@@ -167,6 +223,8 @@ def main():
     for cls in explorers:
         if args.only is None or args.only in cls.__name__:
             bench_explorer(cls, rounds, control_seconds)
+            if cls.FRAME_BUDGET is not None:
+                bench_widget(cls, control_seconds)
     if args.only is None or args.only in "Playground controls":
         playground_controls(rounds)
     for backend in ("numpy", "keras"):

@@ -37,7 +37,7 @@ def test_a_move_is_answered_with_frames_of_the_training_then_the_synchronous_pic
         titles.append(ex.training)
 
     ex.show_epoch = recording
-    ui.trainer.budget = 0.0  # a frame after every epoch: frames are certain even on a fast machine
+    ui.trainer.frame_time = 0.0  # a frame after every epoch: frames are certain even on a fast machine
     ui.controls[name].value = value
     assert ui.trainer.wait(TIMEOUT)
     assert len(frames) >= 3 and len(titles) == len(frames) - 1  # partial frames, then the final one
@@ -74,13 +74,13 @@ def test_the_kernel_is_not_held_and_a_stale_run_is_abandoned():
     runs = []  # (hidden, epoch) of every partial frame
     show_epoch = ex.show_epoch
     ex.show_epoch = lambda *a, **k: (show_epoch(*a, **k), runs.append((ex.cfg["hidden"], ex.training[0])))
-    ui.trainer.budget = 0.0
+    ui.trainer.frame_time = 0.0
     started = time.perf_counter()
     ui.controls["epochs"].value = 590  # a long run...
     handler_time = time.perf_counter() - started
     while not runs and time.perf_counter() - started < TIMEOUT:
         time.sleep(0.01)
-    ui.trainer.budget = 0.05
+    ui.trainer.frame_time = 0.05
     ui.controls["hidden"].value = 20  # ...replaced before it ends
     assert ui.trainer.wait(TIMEOUT)
     assert handler_time < 0.05  # the move returned at once: training happens in the thread

@@ -427,15 +427,17 @@ class Abandoned(Exception):
 
 class ProgressiveTrainer:
     """Runs an explorer's set() for its widget in a thread, one setting at a time, so that the kernel
-    takes the next slider value while a network trains. During a run, a frame is drawn after every
-    `budget` seconds of training (the partly trained network, explorer.show_epoch, "epoch 7/30" in
-    its title); the finished run is drawn by show() as set() left it, the same picture as the
+    takes the next slider value while a network trains. During a run, a frame (the partly trained
+    network, explorer.show_epoch, "epoch 7/30" in its title) is drawn about every `frame_time`
+    seconds: training for frame_time less the last frame's drawing time (at least a fifth of
+    frame_time, so a slow drawing does not stall the training); the finished run is drawn by show() as set() left it, the same picture as the
     synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
     epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
     train nothing: their one frame comes at once."""
 
-    def __init__(self, explorer, show, budget: float):
-        self.explorer, self.show, self.budget = explorer, show, budget
+    def __init__(self, explorer, show, frame_time: float):
+        self.explorer, self.show, self.frame_time = explorer, show, frame_time
+        self.draw_time = 0.0  # of the last frame
         self.lock = threading.Condition()
         self.pending = None  # (generation, settings) not started yet: only the newest is kept
         self.generation = 0  # of the newest setting submitted
@@ -470,16 +472,18 @@ class ProgressiveTrainer:
 
     def _run(self, generation: int, settings: dict):
         ex = self.explorer
-        last = time.perf_counter()
+        last = time.perf_counter()  # when the last frame was drawn (or the run began)
 
         def progress(*state, **extra):
             nonlocal last
             if self.generation != generation:
                 raise Abandoned
-            if time.perf_counter() - last >= self.budget:
+            if time.perf_counter() - last >= max(self.frame_time - self.draw_time, self.frame_time / 5):
+                started = time.perf_counter()
                 ex.show_epoch(*state, **extra)
                 self.show()
                 last = time.perf_counter()
+                self.draw_time = last - started
 
         ex.progress = progress
         try:
@@ -498,13 +502,13 @@ class ProgressiveTrainer:
 
 class TrainingExplorer(Explorer):
     """An explorer that trains a network per setting. set() trains to the end (the numbers the
-    lessons read); the widget answers a move within about FRAME_BUDGET + one drawing, with the
-    partly trained network, and keeps drawing frames until the run ends (ProgressiveTrainer).
+    lessons read); the widget answers a move within about FRAME_BUDGET seconds with the partly
+    trained network, and keeps drawing frames until the run ends (ProgressiveTrainer).
 
     A subclass's update() passes `progress=self.progress` to the experiments.* run it calls (None
     outside the widget's thread), sets self.training = None, and defines show_epoch()."""
 
-    FRAME_BUDGET = 0.05  # s of training between frames: the first answers a move in ~ this + a drawing
+    FRAME_BUDGET = 0.09  # s from one frame to the next (training + drawing): under the ~0.1 s that feels immediate
     training = None      # (epoch, epochs) while a partly trained state is shown
     progress = None      # while the widget's thread runs set(): called after every trained epoch
 

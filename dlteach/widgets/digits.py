@@ -15,7 +15,7 @@ class DigitsExplorer(TrainingExplorer):
     """Lesson 09: a 64-hidden-10 MLP trained on the 8x8 digits (experiments.train_digits) each
     time a setting moves: accuracy curves and the validation confusion matrix. The defaults are
     lesson 09's recipe (Adam 3e-3, 30 epochs); runs are cached, so a setting seen before answers at once.
-    In the widget, the network is drawn as it trains ("epoch 7/30"), a frame about every 50 ms."""
+    In the widget, the network is drawn as it trains ("epoch 7/30"), a frame about every 90 ms."""
 
     PARAMS = {
         "hidden": Param(64, 4, 256, step=4, label="hidden neurons"),

@@ -19,7 +19,7 @@ class OverfitExplorer(TrainingExplorer):
     (experiments.overfit_run): its boundary and the train/validation loss without the L2 term.
     Every number it reports (accuracy, gap) is of the weights the run keeps: with early stopping,
     the restored best epoch's. Runs are cached, so a setting seen before answers at once. In the
-    widget, the network is drawn as it trains ("epoch 120/400"), a frame about every 50 ms."""
+    widget, the network is drawn as it trains ("epoch 120/400"), a frame about every 90 ms."""
 
     PARAMS = {
         "hidden": Param(64, 4, 256, step=4, label="hidden neurons"),
@@ -112,8 +112,8 @@ class OverfitExplorer(TrainingExplorer):
         ax_b, ax_c = fig.axes
         image, (_, train_points) = ax_b.images[0], ax_b.collections
         image.set_data(np.reshape(self.boundary, (RESOLUTION, RESOLUTION)))
-        if len(train_points.get_offsets()) != len(self.X) or not np.array_equal(train_points.get_offsets(), self.X):
-            return False  # other training points: drawn anew (their colours and order change)
+        train_points.set_offsets(self.X)  # another number of training points: other dots, other colours
+        train_points.set_facecolor(np.array(plots.CLASS_COLOURS)[self.y.astype(int)])
         train, val, best = ax_c.get_lines()
         epochs = np.arange(1, len(self.train_loss) + 1)
         train.set_data(epochs, self.train_loss)
