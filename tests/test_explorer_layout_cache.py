@@ -93,3 +93,14 @@ def test_a_new_number_in_a_title_replays_the_layout(name, setting, values):
         fresh = cls(**ex.cfg)
         fresh.LAYOUT_CACHE = False
         assert np.array_equal(pixels(ex.png()), pixels(fresh.png())), v
+
+
+@pytest.mark.parametrize("name, moves", [
+    ("BackpropExplorer", [("w1", -2.0), ("activation", "relu"), ("x1", 2.5)]),
+    ("ConvExplorer", [("strides", 2), ("padding", "valid"), ("kernel", "blur"), ("centre", 3.0)]),
+    ("ExplainExplorer", [("image", 7), ("target", 3), ("patch", 3)]),
+])
+def test_replayed_layout_keyed_by_text_sizes_equals_fresh_drawing(name, moves, monkeypatch):
+    """The explorers whose layout is keyed by text_size_layout_key, as above."""
+    monkeypatch.setitem(MOVES, name, moves)
+    test_replayed_layout_equals_fresh_drawing(name)
