@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Bbox
@@ -23,6 +24,8 @@ N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th 
 # panels (nbins="auto", numticks="auto"), fixed so that no tick depends on where an earlier drawing
 # (or the first pass of the layout) left the axes.
 TICKS = {"x": 8, "y": 9}
+# The limits matplotlib autoscales an axis without data to (the locator's default range, 5 % margins).
+EMPTY_LIMITS = {"linear": (-0.055, 0.055), "log": (10 ** -0.05, 10 ** 1.05)}
 
 
 def _one_blas_thread():
@@ -113,25 +116,29 @@ def _shown_points(values):
     return layers[shown], values[shown]
 
 
-def _fixed_ticks(axis, integer: bool = False):
-    """Ticks and labels chosen as matplotlib chooses them for the current limits (decades on a log
-    axis, 1-2-2.5-5 steps on a linear one, integers for the layer numbers), then fixed (FixedLocator,
-    FixedFormatter): the locators and formatters would otherwise run again on every draw and every
-    layout pass. No minor ticks on a log axis spanning more than 2 decades: over 20 decades they are
-    hundreds of unlabelled ticks; a shorter axis keeps its labelled minor ticks."""
+def _choosing_locators(axis, integer: bool = False):
+    """The locators and formatters matplotlib's scale of `axis` starts with (they also widen limits
+    that would be a single value, in autoscale), with as many ticks as fit these panels; integer: only
+    whole numbers (layer numbers)."""
     n_ticks = TICKS[axis.axis_name]
     if axis.get_scale() == "log":
         axis.set_major_locator(LogLocator(numticks=n_ticks))
         axis.set_major_formatter(LogFormatterSciNotation())
-        low, high = sorted(axis.get_view_interval())
-        if low > 0 and np.log10(high / low) > 2:
-            axis.set_minor_locator(NullLocator())
-        else:
-            axis.set_minor_locator(LogLocator(subs=None, numticks=n_ticks))
-            axis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False))
+        axis.set_minor_locator(LogLocator(subs=None, numticks=n_ticks))
+        axis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=False))
     else:
         axis.set_major_locator(MaxNLocator(nbins=n_ticks, steps=[1, 2, 2.5, 5, 10], integer=integer))
         axis.set_major_formatter(ScalarFormatter())
+
+
+def _fix_ticks(axis):
+    """The ticks and labels the locators and formatters choose for the current limits, fixed
+    (FixedLocator, FixedFormatter): they would otherwise be chosen again on every draw and every
+    layout pass. No minor ticks on a log axis spanning more than 2 decades: over 20 decades they are
+    hundreds of unlabelled ticks; a shorter axis keeps its labelled minor ticks."""
+    low, high = sorted(axis.get_view_interval())
+    if axis.get_scale() == "log" and low > 0 and np.log10(high / low) > 2:
+        axis.set_minor_locator(NullLocator())
     for which in ("major", "minor"):
         ticker = getattr(axis, which)
         if isinstance(ticker.locator, NullLocator):
@@ -144,13 +151,21 @@ def _fixed_ticks(axis, integer: bool = False):
 
 
 def _rescale(ax, integer_x: bool = False):
-    """Limits from the data now drawn (as a fresh drawing autoscales them), then fixed ticks; integer_x:
+    """Limits from the data now drawn, as a fresh drawing autoscales them, then fixed ticks; integer_x:
     only whole numbers on the x axis (layer numbers)."""
+    _choosing_locators(ax.xaxis, integer=integer_x)
+    _choosing_locators(ax.yaxis)
     ax.dataLim = Bbox.null()  # relim() keeps the smallest positive value seen before, as a fresh axes has none
     ax.relim()
     ax.autoscale_view()
-    _fixed_ticks(ax.xaxis, integer=integer_x)
-    _fixed_ticks(ax.yaxis)
+    # An axis without data (every spread 0: zeros initialiser) keeps earlier limits in autoscale_view;
+    # it gets the limits matplotlib gives a fresh axes without data.
+    if not np.all(np.isfinite(ax.dataLim.intervalx)):
+        ax.set_xlim(*EMPTY_LIMITS[ax.get_xscale()], auto=True)
+    if not np.all(np.isfinite(ax.dataLim.intervaly)):
+        ax.set_ylim(*EMPTY_LIMITS[ax.get_yscale()], auto=True)
+    _fix_ticks(ax.xaxis)
+    _fix_ticks(ax.yaxis)
 
 
 def _outside_layout(ax):
@@ -262,32 +277,40 @@ class DepthExplorer(Explorer):
 
     def _shapes(self) -> tuple:
         """Per panel, what decides which artists its drawing makes (refresh draws a panel of another
-        shape anew): the histograms' count (or none), whether any spread and any gradient can be shown
-        on a log axis, and whether the gradient ratio is a number."""
-        return ((len(self.stats.picks), self.stats.bins is not None),
-                bool(np.any(np.isfinite(_positive(self.a_std))) or np.any(np.isfinite(_positive(self.delta_std)))),
-                (bool(np.any(np.isfinite(_positive(self.norms)))), bool(np.isfinite(self.ratio))))
+        shape anew): whether there are histograms (or a note that every activation is 0)."""
+        return self.stats.bins is not None, None, None
+
+    def _gradients_colour(self) -> str:
+        """Red where the gradients overflowed or vanished entirely, else a title's usual colour."""
+        if not np.isfinite(self.ratio):
+            return "#b2182b"
+        usual = mpl.rcParams["axes.titlecolor"]
+        return mpl.rcParams["text.color"] if usual == "auto" else usual
 
     # --- drawing -----------------------------------------------------------------------------------
     def _histograms(self, ax):
         """Step histograms of |a| of the first, middle and last hidden layers, on a log axis: a spread
         of 1e-3 and one of 1e11 are both readable. Exact zeros (ReLU) are counted in the legend."""
-        s = self.stats
-        if s.bins is not None:
-            for colour, heights, label in zip((plots.ORANGE, plots.GREEN, plots.BLUE), s.heights, s.labels):
-                outline = Polygon(_step_outline(s.bins, heights), closed=False, fill=False, edgecolor=colour, lw=1.8,
-                                  label=label)
-                outline.sticky_edges.y.append(0)  # the bars stand on 0, as in Axes.hist
-                ax.add_patch(outline)
+        if self.stats.bins is not None:
             ax.set_xscale("log")
-            _rescale(ax)
-            ax.legend(frameon=False, fontsize=10)
+            self._outlines(ax)
         else:
             ax.text(0.5, 0.5, "every activation is 0", ha="center", va="center", transform=ax.transAxes,
                     fontsize=11)
         ax.set_xlabel("|a| (log scale)", fontsize=11)
         ax.set_ylabel("fraction of units", fontsize=11)
         ax.set_title("activation histograms", fontsize=11, y=1)
+
+    def _outlines(self, ax):
+        """The step histograms, their limits and legend."""
+        s = self.stats
+        for colour, heights, label in zip((plots.ORANGE, plots.GREEN, plots.BLUE), s.heights, s.labels):
+            outline = Polygon(_step_outline(s.bins, heights), closed=False, fill=False, edgecolor=colour, lw=1.8,
+                              label=label)
+            outline.sticky_edges.y.append(0)  # the bars stand on 0, as in Axes.hist
+            ax.add_patch(outline)
+        _rescale(ax)
+        ax.legend(frameon=False, fontsize=10)
 
     def _spreads(self, ax):
         for values, colour, name in ((self.a_std, plots.BLUE, "forward: std(a)"),
@@ -306,8 +329,7 @@ class DepthExplorer(Explorer):
         _rescale(ax, integer_x=True)
         ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("||dL/dW||", fontsize=11)
-        failed = {} if np.isfinite(self.ratio) else {"color": "#b2182b"}
-        ax.set_title(self._gradients_title(), fontsize=11, y=1, **failed)
+        ax.set_title(self._gradients_title(), fontsize=11, y=1, color=self._gradients_colour())
 
     # Titles are set at y=1 (above the axes, by the usual pad): where matplotlib puts them here (no tick
     # labels above the axes) after measuring every tick label again on every draw and layout pass.
@@ -348,12 +370,20 @@ class DepthExplorer(Explorer):
 
     def _update_histograms(self, ax):
         s = self.stats
-        if s.bins is not None:
+        if s.bins is None:
+            return
+        if len(ax.patches) == len(s.heights):
             for outline, heights, label, text in zip(ax.patches, s.heights, s.labels, ax.get_legend().get_texts()):
                 outline.set_xy(_step_outline(s.bins, heights))
                 outline.set_label(label)
                 text.set_text(label)
             _rescale(ax)
+        else:  # 1 or 2 hidden layers: fewer histograms
+            for outline in list(ax.patches):
+                outline.remove()
+            ax.get_legend().remove()
+            self._outlines(ax)
+            _outside_layout(ax)
 
     def _update_spreads(self, ax):
         for line, values in zip(ax.lines, (self.a_std, self.delta_std)):
@@ -371,3 +401,4 @@ class DepthExplorer(Explorer):
             ax.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
         _rescale(ax, integer_x=True)
         ax.title.set_text(self._gradients_title())
+        ax.title.set_color(self._gradients_colour())
