@@ -49,3 +49,19 @@ def test_the_cache_is_used_and_bounded(monkeypatch):
     for step in range(4):
         scene(fig, step + 10).canvas.draw()
     assert len(TextCachingRenderer.CACHE) <= 5 + filled
+
+
+def test_remembered_font_metrics_measure_texts_as_agg_does():
+    """TextCachingRenderer answers Text's font-metrics question from a cache: every text must measure
+    the same as on a plain Agg renderer (sizes, weights, families, several lines, mathtext)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    fig = Figure(figsize=(4, 3), dpi=90)
+    texts = [fig.text(0.1, 0.1, s, fontsize=size, fontweight=weight, family=family)
+             for s, size, weight, family in [("plain", 10, "normal", "sans-serif"), ("lp gy\nTwo lines", 11, "bold", "serif"),
+                                              (r"$10^{-5}$", 9, "normal", "sans-serif"), ("ÅÉ δ = dL/dz", 12.5, "light", "monospace")]]
+    plain, cached = RendererAgg(360, 270, 90), TextCachingRenderer(360, 270, 90)
+    for _ in range(2):  # the second time from the cache
+        for text in texts:
+            assert text.get_window_extent(plain).bounds == text.get_window_extent(cached).bounds, text.get_text()
+    assert TextCachingRenderer.FONT_METRICS
