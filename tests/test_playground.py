@@ -524,3 +524,23 @@ def test_the_png_holds_exactly_the_drawn_pixels():
     canvas = np.asarray(pg.figure.canvas.buffer_rgba())
     assert (canvas[..., 3] == 255).all()  # opaque: dropping alpha loses nothing
     assert np.array_equal(pixels(png), canvas[..., :3])
+
+
+def test_a_frame_trains_for_what_the_drawing_leaves_of_the_frame_time(monkeypatch):
+    """frame()'s default budget is FRAME_TIME less the last PNG's drawing time, and training stops
+    before an epoch (as long as the last) that would end past it. A clock that moves 10 ms a reading
+    (one reading at the start, one per epoch end) makes every epoch last 10 ms."""
+    import itertools
+
+    from dlteach.widgets import playground as P
+
+    pg = Playground()
+    pg.png()
+    assert 0 < pg._draw_seconds < 1  # measured on every plain redraw
+    clock = itertools.count(0.0, 0.01)
+    monkeypatch.setattr(P.time, "perf_counter", lambda: next(clock))
+    pg._draw_seconds = P.FRAME_TIME - 0.055  # 55 ms left: epochs end at 20, 30, 40, 50 ms; a 5th would end at 60
+    assert pg.frame() == 4
+    pg._draw_seconds = P.FRAME_TIME  # the drawing fills the frame: still one epoch, so that play moves on
+    assert pg.frame() == 1
+    assert pg.frame(budget=0.055, max_epochs=3) == 3 and pg.epoch == 8
