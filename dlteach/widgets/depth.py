@@ -144,10 +144,23 @@ def _fix_ticks(axis):
         if isinstance(ticker.locator, NullLocator):
             continue
         locs = axis.get_minorticklocs() if which == "minor" else axis.get_majorticklocs()
-        labels = FixedFormatter(ticker.formatter.format_ticks(locs))
-        labels.set_offset_string(ticker.formatter.get_offset())
-        getattr(axis, f"set_{which}_locator")(FixedLocator(locs))
-        getattr(axis, f"set_{which}_formatter")(labels)
+        labels = ticker.formatter.format_ticks(locs)  # from every tick: the formatter looks at all of them
+        shown = _in_view(axis, locs)  # the locators add ticks beyond the limits, which are never drawn
+        fixed = FixedFormatter([label for label, keep in zip(labels, shown) if keep])
+        fixed.set_offset_string(ticker.formatter.get_offset())
+        getattr(axis, f"set_{which}_locator")(FixedLocator(np.asarray(locs)[shown]))
+        getattr(axis, f"set_{which}_formatter")(fixed)
+
+
+def _in_view(axis, locs) -> np.ndarray:
+    """Which tick locations an axis draws: those within its limits, measured as matplotlib's
+    Axis._update_ticks measures them (in the scale's coordinates, with a tolerance of 1e-10 of the
+    span)."""
+    low, high = sorted(axis.get_transform().transform(np.asarray(sorted(axis.get_view_interval()))))
+    tolerance = (high - low) * 1e-10
+    with np.errstate(invalid="ignore", divide="ignore"):
+        where = axis.get_transform().transform(np.asarray(locs, dtype=float))
+    return (where >= low - tolerance) & (where <= high + tolerance)
 
 
 def _rescale(ax, integer_x: bool = False):
