@@ -429,8 +429,10 @@ class ProgressiveTrainer:
     """Runs an explorer's set() for its widget in a thread, one setting at a time, so that the kernel
     takes the next slider value while a network trains. During a run, a frame (the partly trained
     network, explorer.show_epoch, "epoch 7/30" in its title) is drawn about every `frame_time`
-    seconds: training for frame_time less the last frame's drawing time (at least a fifth of
-    frame_time, so a slow drawing does not stall the training); the finished run is drawn by show() as set() left it, the same picture as the
+    seconds: training for frame_time less the last frame's drawing time. The first frame comes after
+    at least a fifth of frame_time of training (an answer to the move); the next ones after at least
+    as long as a drawing takes, so that a slow drawing slows the frames, not the training, by more
+    than half; the finished run is drawn by show() as set() left it, the same picture as the
     synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
     epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
     train nothing: their one frame comes at once."""
@@ -473,17 +475,18 @@ class ProgressiveTrainer:
     def _run(self, generation: int, settings: dict):
         ex = self.explorer
         last = time.perf_counter()  # when the last frame was drawn (or the run began)
+        least = self.frame_time / 5  # training before the first frame, at least
 
         def progress(*state, **extra):
-            nonlocal last
+            nonlocal last, least
             if self.generation != generation:
                 raise Abandoned
-            if time.perf_counter() - last >= max(self.frame_time - self.draw_time, self.frame_time / 5):
+            if time.perf_counter() - last >= max(self.frame_time - self.draw_time, least):
                 started = time.perf_counter()
                 ex.show_epoch(*state, **extra)
                 self.show()
                 last = time.perf_counter()
-                self.draw_time = last - started
+                self.draw_time = least = last - started
 
         ex.progress = progress
         try:
