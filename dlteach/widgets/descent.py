@@ -337,16 +337,19 @@ class GradientDescentExplorer(_Cached):
         return [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
 
 
-@lru_cache(maxsize=64)
-def _best_rates(surface, steps, momentum, beta_1):
-    """Each optimizer's best learning rate on RACE_RATES (lowest L - L_min after `steps` steps)."""
-    best = {}
-    for name in OPTIMIZER_NAMES:
-        hyper = {"momentum": momentum} if name in ("momentum", "nesterov") else (
-            {"beta_1": beta_1} if name == "adam" else {})
-        losses = learning_rate_sweep(surface, name, RACE_RATES, steps, **hyper)
-        best[name] = float(RACE_RATES[int(np.argmin(losses))])
-    return best
+def _hyperparameters(name, momentum, beta_1) -> dict:
+    """The explorer's hyperparameters that optimizer `name` takes (momentum, or Adam's beta_1)."""
+    if name in ("momentum", "nesterov"):
+        return {"momentum": momentum}
+    return {"beta_1": beta_1} if name == "adam" else {}
+
+
+@lru_cache(maxsize=256)
+def _best_rate(surface, name, steps, hyperparameters: tuple) -> float:
+    """Optimizer `name`'s best learning rate on RACE_RATES (lowest L - L_min after `steps` steps).
+    Cached per optimizer: moving momentum sweeps momentum and nesterov again, not the other three."""
+    losses = learning_rate_sweep(surface, name, RACE_RATES, steps, **dict(hyperparameters))
+    return float(RACE_RATES[int(np.argmin(losses))])
 
 
 class OptimizerExplorer(_Cached):
@@ -373,17 +376,14 @@ class OptimizerExplorer(_Cached):
     def learning_rate_of(self, name) -> float:
         c = self.cfg
         if c["rates"] == "each its best":
-            return _best_rates(c["surface"], c["steps"], c["momentum"], c["beta_1"])[name]
+            hyper = _hyperparameters(name, c["momentum"], c["beta_1"])
+            return _best_rate(c["surface"], name, c["steps"], tuple(sorted(hyper.items())))
         return c["learning_rate"]
 
     def optimizer(self, name):
         c = self.cfg
-        lr = self.learning_rate_of(name)
-        if name in ("momentum", "nesterov"):
-            return get_optimizer(name, learning_rate=lr, momentum=c["momentum"])
-        if name == "adam":
-            return get_optimizer(name, learning_rate=lr, beta_1=c["beta_1"])
-        return get_optimizer(name, learning_rate=lr)
+        return get_optimizer(name, learning_rate=self.learning_rate_of(name),
+                             **_hyperparameters(name, c["momentum"], c["beta_1"]))
 
     def compute(self):
         c = self.cfg
