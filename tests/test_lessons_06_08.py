@@ -156,3 +156,60 @@ def test_depth_slider_at_30_and_the_initialiser_name_are_visible_at_1366x768(tmp
             return [text, ctx.measureText(text).width + 24 <= s.clientWidth];   // 24 px: padding and arrow
         })""")
         assert ["glorot_uniform", True] in fits, fits
+
+
+def _png_pixels(png: bytes):
+    import io
+
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_depth_figure_updated_in_place_through_every_shape_equals_a_fresh_one():
+    """DepthExplorer.refresh updates its three panels in place (no new axes) through the settings that
+    change what they hold: 1 or 2 histograms, no histogram (every activation 0), no spread to show,
+    one bar or 31, a red title; each drawing equals a fresh explorer's, pixel for pixel."""
+    ex = DepthExplorer()
+    ex.png()
+    axes = list(ex.figure.axes)
+    for settings in [dict(init="zeros"), dict(activation="relu"), dict(depth=1), dict(init="glorot_uniform"),
+                     dict(depth=2), dict(depth=30), dict(init="zeros"), dict(activation="sigmoid"),
+                     dict(depth=10, init="bad_normal", activation="relu"), dict(width=256), dict(seed=3, init="zeros"),
+                     dict(init="he_normal", activation="tanh"), dict(depth=1, activation="linear"), dict(depth=10)]:
+        ex.set(**settings)
+        assert np.array_equal(_png_pixels(ex.png()), _png_pixels(DepthExplorer(**ex.cfg).png())), ex.cfg
+        assert ex.figure.axes == axes  # updated, not drawn anew
+
+
+def test_depth_explorer_remembers_settings_and_recomputes_what_it_dropped(monkeypatch):
+    """A setting that comes back is read from DepthExplorer.CACHE, with the numbers a new computation
+    gives; its activations and model, not kept, are computed again when read."""
+    from dlteach.experiments import layer_statistics
+    from dlteach.widgets import depth
+
+    calls = []
+    monkeypatch.setattr(depth, "layer_statistics", lambda *a, **k: calls.append(a) or layer_statistics(*a, **k))
+    monkeypatch.setattr(DepthExplorer, "CACHE", {})
+    ex = DepthExplorer(depth=6, width=16, activation="tanh", init="he_normal", seed=2)
+    ex.set(seed=3)
+    ex.set(seed=2)
+    assert len(calls) == 2  # the second seed=2 was remembered
+    acts, norms, model = layer_statistics(6, 16, "tanh", "he_normal", seed=2)
+    assert np.array_equal(ex.norms, norms)
+    assert np.array_equal(ex.a_std, [np.std(a) for a in acts])
+    assert np.array_equal(ex.delta_std, [np.std(layer.delta) for layer in model.dense_layers[:-1]])
+    assert all(np.array_equal(a, b) for a, b in zip(ex.acts, acts)) and len(calls) == 3  # computed again
+    assert np.array_equal(ex.model.dense_layers[0].dW, model.dense_layers[0].dW) and len(calls) == 3
+    with pytest.raises(ValueError):
+        ex.a_std[0] = 1.0  # read-only: shared by every explorer showing this setting
+
+
+def test_depth_histogram_fractions_equal_numpy_histogram():
+    from dlteach.widgets.depth import _fractions
+
+    rng = np.random.default_rng(0)
+    bins = np.geomspace(1e-3, 10.0, 40)
+    x = np.concatenate([np.clip(np.exp(rng.normal(size=5000)), bins[0], bins[-1]), bins, bins[[0, -1, -1]]])
+    expected = np.histogram(x, bins=bins)[0] / 6000
+    assert np.allclose(_fractions(x, bins, 6000), expected, rtol=0, atol=1e-15)
+    assert np.array_equal(_fractions(x, bins, 1), np.histogram(x, bins=bins)[0])
