@@ -9,7 +9,7 @@ import pytest
 
 from dlteach import experiments
 from dlteach.widgets import DigitsExplorer, OverfitExplorer, SmallModelsExplorer
-from dlteach.widgets.base import Abandoned, ProgressiveTrainer, TrainingExplorer
+from dlteach.widgets.base import Abandoned, Explorer, Param, ProgressiveTrainer, TrainingExplorer
 
 TIMEOUT = 120  # s: a run on a busy 2-core machine
 
@@ -171,3 +171,48 @@ def test_python_api_is_unchanged_and_deterministic():
     a, b = DigitsExplorer(hidden=24), DigitsExplorer(hidden=24)
     assert a.val_accuracy == b.val_accuracy and np.array_equal(a.confusion, b.confusion) and a.training is None
     assert a.png() == b.png()
+
+
+class Sleeper(TrainingExplorer):
+    """Epochs of `epoch_time` seconds, reported to the widget's progress; no figure needed."""
+
+    PARAMS = {"epochs": Param(40, 1, 400)}
+    epoch_time = 0.002
+
+    def update(self):
+        self.ends = {}  # epoch -> when it ended
+        for epoch in range(1, self.cfg["epochs"] + 1):
+            time.sleep(self.epoch_time)
+            self.ends[epoch] = time.perf_counter()
+            if self.progress is not None:
+                self.progress(epoch, self.cfg["epochs"], None, None)
+        self.training = None
+
+    def show_epoch(self, epoch, epochs, model, history):
+        self.training = (epoch, epochs)
+
+
+def test_frames_come_every_frame_time_and_a_slow_drawing_slows_the_frames_not_the_training():
+    ex = Sleeper.__new__(Sleeper)
+    Explorer.__init__(ex)
+    shown = []  # (epoch or None for the final frame, when the drawing ended)
+
+    def show(draw):
+        time.sleep(draw)
+        shown.append((ex.training and ex.training[0], time.perf_counter()))
+
+    # (drawing time, frame_time, training before the first frame, training between later frames)
+    for draw, frame_time, first, later in ((0.0, 0.05, 0.05, 0.05), (0.06, 0.05, 0.01, 0.06)):
+        shown.clear()
+        trainer = ProgressiveTrainer(ex, lambda error=None, draw=draw: show(draw), frame_time)
+        trainer.draw_time = draw  # as measured on an earlier run
+        started = time.perf_counter()
+        trainer.submit({"epochs": 200})
+        assert trainer.wait(TIMEOUT) and shown[-1][0] is None  # the final frame: the run complete
+        partial = shown[:-1]
+        assert len(partial) >= 3 and [e for e, _ in partial] == sorted(e for e, _ in partial)
+        # the first frame after frame_time less a drawing (at least a fifth of it) of training, the
+        # next ones after at least a drawing's time of training each
+        assert ex.ends[partial[0][0]] - started >= first
+        for (_, drawn), (epoch, _) in zip(partial, partial[1:]):
+            assert ex.ends[epoch] - drawn >= later * 0.999

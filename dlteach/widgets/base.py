@@ -431,8 +431,8 @@ class ProgressiveTrainer:
     network, explorer.show_epoch, "epoch 7/30" in its title) is drawn about every `frame_time`
     seconds: training for frame_time less the last frame's drawing time. The first frame comes after
     at least a fifth of frame_time of training (an answer to the move); the next ones after at least
-    as long as a drawing takes, so that a slow drawing slows the frames, not the training, by more
-    than half; the finished run is drawn by show() as set() left it, the same picture as the
+    as long as a drawing takes (up to twice frame_time), so that a slow drawing slows the frames
+    rather than the training; the finished run is drawn by show() as set() left it, the same picture as the
     synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
     epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
     train nothing: their one frame comes at once."""
@@ -486,7 +486,8 @@ class ProgressiveTrainer:
                 ex.show_epoch(*state, **extra)
                 self.show()
                 last = time.perf_counter()
-                self.draw_time = least = last - started
+                self.draw_time = last - started
+                least = min(self.draw_time, 2 * self.frame_time)
 
         ex.progress = progress
         try:
