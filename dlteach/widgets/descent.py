@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from .fastagg import TextCachingCanvas
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from matplotlib.ticker import LogLocator, NullFormatter
 
 from .. import plots
@@ -231,14 +232,60 @@ class _Cached(Explorer):
 
             fig = self.draw()
             fig.canvas.restore_region(self._background)
+            for artist in self._blit:  # first the panels' frames, so that nothing drawn before is pasted over
+                if isinstance(artist, Axes):
+                    self._paste_frame(fig, artist)
             for artist in self._blit:
-                fig.draw_artist(artist)
+                if isinstance(artist, Axes):
+                    for part in _contents(artist):
+                        fig.draw_artist(part)
+                else:
+                    fig.draw_artist(artist)
             width, height = fig.canvas.get_width_height()
             buf = io.BytesIO()
             Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert(
                 "RGB").save(buf, format="png", compress_level=1)
             self._png, self._png_for = buf.getvalue(), key
         return self._png
+
+
+    MAX_FRAMES = 32  # about 0.4 MB each
+
+    def _paste_frame(self, fig, ax):
+        """Draw the frame of a panel whose content changes: its background, ticks, tick labels and
+        axis labels (what the axes draw before their content). They depend only on the limits and
+        scales; 60 log-scale minor ticks take 15 ms to draw, so the frame is kept as a bitmap per
+        limits and pasted when they come back (a learning-rate drag keeps the limits)."""
+        key = (id(ax), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(),
+               ax.get_ylabel())
+        frames = self.__dict__.setdefault("_frames", {})
+        if key in frames:
+            fig.canvas.restore_region(frames[key])
+            return
+        contents = [a for a in _contents(ax) if a.get_visible()]
+        for artist in contents:
+            artist.set_visible(False)
+        try:
+            fig.draw_artist(ax)
+            renderer = fig.canvas.get_renderer()
+            box = Bbox.union([ax.get_tightbbox(renderer), ax.bbox]).padded(4)
+        finally:
+            for artist in contents:
+                artist.set_visible(True)
+        if len(frames) >= self.MAX_FRAMES:
+            frames.clear()
+        frames[key] = fig.canvas.copy_from_bbox(box)
+
+
+def _contents(ax):
+    """What `ax` draws after its frame (patch, x and y axis), in the order Axes.draw draws it: lines,
+    texts, spines, titles by zorder. Content below the axes' ticks' zorder would need them drawn
+    after it: none of these panels has any (checked)."""
+    frame = (ax.patch, ax.xaxis, ax.yaxis)
+    contents = sorted((a for a in ax.get_children() if all(a is not f for f in frame)), key=lambda a: a.get_zorder())
+    if any(a.get_zorder() < ax.xaxis.get_zorder() for a in contents):
+        raise RuntimeError("content drawn below the ticks: the frame cannot be drawn first")
+    return contents
 
 
 class GradientDescentExplorer(_Cached):
