@@ -213,3 +213,18 @@ def test_depth_histogram_fractions_equal_numpy_histogram():
     expected = np.histogram(x, bins=bins)[0] / 6000
     assert np.allclose(_fractions(x, bins, 6000), expected, rtol=0, atol=1e-15)
     assert np.array_equal(_fractions(x, bins, 1), np.histogram(x, bins=bins)[0])
+
+
+def test_depth_layout_shared_by_settings_whose_texts_take_the_same_room():
+    """DepthExplorer keys its cached layout by the room its texts take, not by its limits: settings
+    share layouts, and each replayed layout equals a constrained layout computed from scratch."""
+    ex = DepthExplorer()
+    ex.png()
+    moves = [dict(seed=s) for s in range(1, 6)] + [dict(depth=16), dict(width=132), dict(depth=30, seed=2),
+                                                     dict(activation="tanh"), dict(init="he_normal", depth=12)]
+    for settings in moves:
+        ex.set(**settings)
+        fresh = DepthExplorer(**ex.cfg)
+        fresh.LAYOUT_CACHE = False  # a plain constrained layout
+        assert np.array_equal(_png_pixels(ex.png()), _png_pixels(fresh.png())), ex.cfg
+    assert len(ex.figure.get_layout_engine().cache) < len(moves)  # some settings replayed another's layout
