@@ -30,7 +30,7 @@ def restart_layout(state):
         text.set_position(position)
 
 
-def text_size_layout_key(fig, menus=None):
+def text_size_layout_key(fig, menus=None, ticked=()):
     """Key the figure's cached constrained layout (Explorer.LAYOUT_CACHE) by what its texts give the
     layout, instead of their strings; call it on the figure Explorer.draw returns, before rendering.
 
@@ -43,7 +43,10 @@ def text_size_layout_key(fig, menus=None):
     visibility, figure size). Texts and legends outside the layout (set_in_layout(False)) are left out.
     `menus`: what of the menus' values the layout depends on beyond the texts and limits they set
     (Explorer.draw keys by all of them, as a menu may pick another tick locator); () for an explorer
-    whose menus only change texts and data."""
+    whose menus only change texts and data.
+    `ticked`: colour bars (their axes) on the right of their axes, whose tick locator does not depend on
+    the bar's length (a fixed nbins): counted by their tick labels instead of their range, since the
+    layout reads only the width of a right-hand bar's labels, and those follow from the labels alone."""
     from .base import CachedConstrainedLayout  # noqa: PLC0415
 
     engine = fig.get_layout_engine()
@@ -61,6 +64,9 @@ def text_size_layout_key(fig, menus=None):
 
     def axes_key(ax):
         legend = ax.get_legend()
+        if ax in ticked:
+            labels = tuple(t.get_text() for t in ax.yaxis.get_majorticklabels())
+            return labels, ax.yaxis.get_major_formatter().get_offset(), size(ax.yaxis.label, 0)
         return (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
                 size(ax._left_title), size(ax.title, 1), size(ax._right_title),
                 size(ax.xaxis.label, 1), size(ax.yaxis.label, 0), tuple(size(t) for t in ax.texts),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import plots
 from ..core import get_activation
@@ -63,7 +64,10 @@ class NeuronExplorer(Explorer):
     def draw_on(self, fig):
         ax_plane, ax_act = fig.subplots(1, 2, width_ratios=[1.1, 1])
         im = ax_plane.imshow(np.zeros((2, 2)), extent=(*PLANE, *PLANE), cmap=plots.BACKGROUND)
-        fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
+        bar = fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
+        # The ticks matplotlib picks for this bar (at most 9 bins), whatever its length: so the layout
+        # depends on the range only through the tick labels (text_size_layout_key's `ticked`).
+        bar.locator = MaxNLocator(nbins=9, steps=[1, 2, 2.5, 5, 10])
         (line,) = ax_plane.plot([], [], color="black", lw=1.5, label="z = 0")
         points = plots.scatter_points(ax_plane, self.X, self.y, size=90)
         notes = [ax_plane.annotate(f"y={int(t)}", (x1, x2), textcoords="offset points", xytext=(6, 6), fontsize=10)
@@ -77,7 +81,7 @@ class NeuronExplorer(Explorer):
         threshold = ax_act.axhline(THRESHOLD[self.cfg["activation"]], color="grey", ls=":", lw=1)
         ax_act.set_xlabel("z = w1 x1 + w2 x2 + b")
         ax_act.set_ylabel("a = f(z)")
-        self._artists = dict(ax_plane=ax_plane, ax_act=ax_act, im=im, line=line, points=points, notes=notes,
+        self._artists = dict(ax_plane=ax_plane, ax_act=ax_act, bar=bar.ax, im=im, line=line, points=points, notes=notes,
                              curve=curve, on_f=on_f, threshold=threshold)
         self._show()
         self._layout_start = layout_start(fig)
@@ -89,7 +93,7 @@ class NeuronExplorer(Explorer):
 
     def draw(self):
         fig = super().draw()
-        text_size_layout_key(fig, menus=())  # the menus change only texts and limits
+        text_size_layout_key(fig, menus=(), ticked=(self._artists["bar"],))  # menus change only texts, limits
         return fig
 
     def _show(self):
