@@ -104,3 +104,20 @@ def test_replayed_layout_keyed_by_text_sizes_equals_fresh_drawing(name, moves, m
     """The explorers whose layout is keyed by text_size_layout_key, as above."""
     monkeypatch.setitem(MOVES, name, moves)
     test_replayed_layout_equals_fresh_drawing(name)
+
+
+def test_a_colour_bar_counted_by_its_tick_labels_replays_an_equal_layout():
+    """NeuronExplorer's colour bar enters the layout key by its tick labels, not its range (tanh: the
+    range follows the weights): moves with the same labels replay the layout and draw a fresh figure."""
+    ex = widgets.NeuronExplorer(activation="tanh", w1=-1.0)
+    ex.png()
+    engine = ex.figure.get_layout_engine()
+    replayed = 0
+    for w1 in (-0.6, -0.2, 0.2, 0.6, 1.4, 2.2):
+        ex.set(w1=w1)
+        ex.draw()
+        replayed += engine.key in engine.cache
+        fresh = widgets.NeuronExplorer(**ex.cfg)
+        fresh.LAYOUT_CACHE = False
+        assert np.array_equal(pixels(ex.png()), pixels(fresh.png())), w1
+    assert replayed >= 3
