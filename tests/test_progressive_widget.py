@@ -215,4 +215,4 @@ def test_frames_come_every_frame_time_and_a_slow_drawing_slows_the_frames_not_th
         # next ones after at least a drawing's time of training each
         assert ex.ends[partial[0][0]] - started >= first
         for (_, drawn), (epoch, _) in zip(partial, partial[1:]):
-            assert ex.ends[epoch] - drawn >= later * 0.999
+            assert ex.ends[epoch] - drawn >= later - 0.005  # (a drawing of 0 s measures a few ms)

@@ -6,12 +6,13 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import plots
-from ..experiments import overfit_run, overfit_scores
+from ..experiments import _one_blas_thread, overfit_run, overfit_scores
 from .base import Param, TrainingExplorer
 from .inplace import layout_start, restart_layout
 
 EXTENT = 6.0
 RESOLUTION = 80  # boundary grid points per side
+TRAINING_RESOLUTION = 40  # while training: a quarter of the points (the widest network's grid took 40 ms)
 
 
 class OverfitExplorer(TrainingExplorer):
@@ -49,11 +50,13 @@ class OverfitExplorer(TrainingExplorer):
     def score(self, train_loss, val_loss):
         """The numbers drawn, of self.model's weights (at the end: the kept ones) and the loss curves."""
         self.train_loss, self.val_loss = train_loss, val_loss
-        self.scores = overfit_scores(self.model, self.X, self.y, self.X_val, self.y_val)
+        with _one_blas_thread():  # small matrices: one BLAS thread is faster than two fighting
+            self.scores = overfit_scores(self.model, self.X, self.y, self.X_val, self.y_val)
+            resolution = RESOLUTION if self.training is None else TRAINING_RESOLUTION
+            self.boundary = self.model.predict(plots.grid(EXTENT, resolution))[:, 0]
         self.val_accuracy = self.scores["val_accuracy"]
         self.best_epoch = int(np.argmin(val_loss)) + 1
         self.gap = self.scores["gap"]  # validation minus training loss, without the L2 term
-        self.boundary = self.model.predict(plots.grid(EXTENT, RESOLUTION))[:, 0]
 
     def titles(self):
         """The boundary's and the curves' titles."""
@@ -111,7 +114,8 @@ class OverfitExplorer(TrainingExplorer):
         # The same artists with new data: boundary image, training points, curves, best-epoch line, titles.
         ax_b, ax_c = fig.axes
         image, (_, train_points) = ax_b.images[0], ax_b.collections
-        image.set_data(np.reshape(self.boundary, (RESOLUTION, RESOLUTION)))
+        resolution = int(round(np.sqrt(len(self.boundary))))
+        image.set_data(np.reshape(self.boundary, (resolution, resolution)))
         train_points.set_offsets(self.X)  # another number of training points: other dots, other colours
         train_points.set_facecolor(np.array(plots.CLASS_COLOURS)[self.y.astype(int)])
         train, val, best = ax_c.get_lines()
