@@ -296,7 +296,7 @@ class DepthExplorer(Explorer):
             self.CACHE[key] = stats
         else:
             self._acts = self._model = None  # computed again if read
-        self.stats = stats
+        self._stats = stats
         self.a_std, self.delta_std, self.norms = stats.a_std, stats.delta_std, stats.norms
         finite = self.norms[np.isfinite(self.norms) & (self.norms > 0)]
         self.ratio = float(finite[0] / finite[-1]) if len(finite) > 1 else np.nan  # first layer vs last
@@ -357,11 +357,6 @@ class DepthExplorer(Explorer):
         colour = "#1a7837" if self.healthy else "#b2182b"
         return f"{c['depth']} hidden layers of {c['width']}, {c['activation']}, {c['init']}: {self.verdict}", colour
 
-    def _shapes(self) -> tuple:
-        """Per panel, what decides which artists its drawing makes (refresh draws a panel of another
-        shape anew): whether there are histograms (or a note that every activation is 0)."""
-        return self.stats.bins is not None, None, None
-
     def _gradients_colour(self) -> str:
         """Red where the gradients overflowed or vanished entirely, else a title's usual colour."""
         if not np.isfinite(self.ratio):
@@ -373,7 +368,7 @@ class DepthExplorer(Explorer):
     def _histograms(self, ax):
         """Step histograms of |a| of the first, middle and last hidden layers, on a log axis: a spread
         of 1e-3 and one of 1e11 are both readable. Exact zeros (ReLU) are counted in the legend."""
-        if self.stats.bins is not None:
+        if self._stats.bins is not None:
             ax.set_xscale("log")
             self._outlines(ax)
         else:
@@ -385,7 +380,7 @@ class DepthExplorer(Explorer):
 
     def _outlines(self, ax):
         """The step histograms, their limits and legend."""
-        s = self.stats
+        s = self._stats
         for colour, heights, label in zip((plots.ORANGE, plots.GREEN, plots.BLUE), s.heights, s.labels):
             outline = Polygon(_step_outline(s.bins, heights), closed=False, fill=False, edgecolor=colour, lw=1.8,
                               label=label)
@@ -424,42 +419,33 @@ class DepthExplorer(Explorer):
     # Titles are set at y=1 (above the axes, by the usual pad): where matplotlib puts them here (no tick
     # labels above the axes) after measuring every tick label again on every draw and layout pass.
     def draw_on(self, fig):
-        for ax, draw in zip(fig.subplots(1, 3), self._panels()):
+        for ax, draw in zip(fig.subplots(1, 3), (self._histograms, self._spreads, self._gradients)):
             draw(ax)
             _outside_layout(ax)
         text, colour = self._suptitle()
         fig.suptitle(text, fontsize=12, color=colour)
-        self._drawn_shapes, self._layout_start = self._shapes(), layout_start(fig)
-
-    def _panels(self):
-        return self._histograms, self._spreads, self._gradients
+        self._layout_start = layout_start(fig)
 
     def refresh(self, fig) -> bool:
-        """Update the drawing in place: new outlines, points, bar heights, titles and limits. A panel
-        whose shape changed (e.g. every spread is 0 with the zeros initialiser) is cleared and drawn
-        again, as draw_on draws it."""
+        """Update the drawing in place: new outlines, points, bar heights, titles and limits."""
         restart_layout(self._layout_start)  # from where a fresh figure starts, to end where it ends
-        shapes = self._shapes()
-        for ax, draw, update, old, new in zip(fig.axes, self._panels(), self._panel_updates(), self._drawn_shapes,
-                                              shapes):
-            if old == new:
-                update(ax)
-            else:
-                ax.clear()
-                ax.dataLim = Bbox.null()  # clear() keeps the old data limits, which set the limits of no data
-                draw(ax)
-                _outside_layout(ax)
+        ax_h, ax_s, ax_g = fig.axes
+        if bool(ax_h.patches) == (self._stats.bins is not None):
+            self._update_histograms(ax_h)
+        else:  # histograms instead of the note that every activation is 0, or the other way round
+            ax_h.clear()
+            ax_h.dataLim = Bbox.null()  # clear() keeps the old data limits, which set the limits of no data
+            self._histograms(ax_h)
+            _outside_layout(ax_h)
+        self._update_spreads(ax_s)
+        self._update_gradients(ax_g)
         text, colour = self._suptitle()
         fig._suptitle.set_text(text)
         fig._suptitle.set_color(colour)
-        self._drawn_shapes = shapes
         return True
 
-    def _panel_updates(self):
-        return self._update_histograms, self._update_spreads, self._update_gradients
-
     def _update_histograms(self, ax):
-        s = self.stats
+        s = self._stats
         if s.bins is None:
             return
         if len(ax.patches) == len(s.heights):
