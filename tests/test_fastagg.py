@@ -57,9 +57,9 @@ def test_remembered_font_metrics_measure_texts_as_agg_does():
     from matplotlib.backends.backend_agg import RendererAgg
 
     fig = Figure(figsize=(4, 3), dpi=90)
-    texts = [fig.text(0.1, 0.1, s, fontsize=size, fontweight=weight, family=family)
-             for s, size, weight, family in [("plain", 10, "normal", "sans-serif"), ("lp gy\nTwo lines", 11, "bold", "serif"),
-                                              (r"$10^{-5}$", 9, "normal", "sans-serif"), ("ÅÉ δ = dL/dz", 12.5, "light", "monospace")]]
+    styles = [("plain", 10, "normal", "sans-serif"), ("lp gy\nTwo lines", 11, "bold", "serif"),
+              (r"$10^{-5}$", 9, "normal", "sans-serif"), ("ÅÉ δ = dL/dz", 12.5, "light", "monospace")]
+    texts = [fig.text(0.1, 0.1, s, fontsize=size, fontweight=weight, family=family) for s, size, weight, family in styles]
     plain, cached = RendererAgg(360, 270, 90), TextCachingRenderer(360, 270, 90)
     for _ in range(2):  # the second time from the cache
         for text in texts:
