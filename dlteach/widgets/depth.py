@@ -28,14 +28,19 @@ TICKS = {"x": 8, "y": 9}
 EMPTY_LIMITS = {"linear": (-0.055, 0.055), "log": (10 ** -0.05, 10 ** 1.05)}
 
 
+_THREADPOOLS = []  # threadpoolctl's controller, made once: making one reads the loaded libraries (~2 ms)
+
+
 def _one_blas_thread():
     """The matrices here are small (512 x 64): one BLAS thread is faster than several that fight over
     a busy machine's cores (measured on 2 busy cores: 0.04 s instead of 2 s per network)."""
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
     except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
 
 
 def _ratio(top, bottom) -> float:
