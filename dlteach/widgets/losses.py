@@ -135,7 +135,8 @@ class LossExplorer(Explorer):
             ax.set_xlim(*s["xlim"])
             ax.set_ylim(*s["ylim"])
             ax.set_xlabel(s["xlabel"])
-            ax.set_title(shown["title"], fontsize=11)
+            ax.set_title(shown["title"], fontsize=11, y=1.0)  # where matplotlib puts it (no ticks on top),
+            # given so that it does not measure every y tick label again per draw to find that out
         fig.suptitle(s["suptitle"], fontsize=11)
 
     def draw(self):

@@ -105,7 +105,9 @@ class NeuronExplorer(Explorer):
         art["points"].set_facecolor(s["colours"])
         for note, t in zip(art["notes"], self.y):
             note.set_text(f"y={int(t)}")
-        art["ax_plane"].set_title(s["plane_title"], fontsize=11)
+        # y=1.0: where matplotlib puts a title (no ticks on top), given so that it does not measure every
+        # y tick label again per draw to find that out
+        art["ax_plane"].set_title(s["plane_title"], fontsize=11, y=1.0)
         art["curve"].set_data(*s["curve"])
         art["on_f"].set_offsets(np.c_[self.z, self.a])
         art["on_f"].set_facecolor(s["colours"])
@@ -114,4 +116,4 @@ class NeuronExplorer(Explorer):
         ax_act = art["ax_act"]
         ax_act.relim()  # the limits autoscaled to the curve, the points and the threshold line
         ax_act.autoscale_view()
-        ax_act.set_title(s["act_title"], fontsize=11)
+        ax_act.set_title(s["act_title"], fontsize=11, y=1.0)
