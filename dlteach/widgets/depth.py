@@ -84,6 +84,8 @@ def _fractions(x, bins, n: int) -> np.ndarray:
 
 
 def _statistics(acts, norms, model) -> _Statistics:
+    """What the figure and the lesson read of one pass of experiments.layer_statistics: acts (the
+    depth hidden layers' a, each (n, width)), norms (depth + 1,) and the model (its layers' delta)."""
     hidden = model.dense_layers[:-1]
     picks = tuple(sorted({0, len(acts) // 2, len(acts) - 1}))
     values = [np.abs(acts[i][np.isfinite(acts[i])]) for i in picks]
@@ -285,7 +287,7 @@ class DepthExplorer(Explorer):
         "seed": Param(0, 0, 9),
     }
     FIGSIZE = (13, 4.2)
-    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
+    LAYOUT_CACHE = True  # an earlier layout is replayed where the texts take the same room (_layout_key)
     CACHE: dict = {}     # settings -> _Statistics, shared by every DepthExplorer (small: ~2 kB a setting)
     MAX_CACHED = 1024
 
