@@ -70,15 +70,15 @@ class ExplainExplorer(Explorer):
         self._images[0].set_data(self.x.reshape(8, 8))
         self._images[0].autoscale()  # the image's own range, as imshow without vmin/vmax
         axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
-                          fontsize=10)
+                          fontsize=10, y=1.0)  # y (every title): where matplotlib puts it, without measuring
         maps = [self.saliency, self.occlusion_pixels, *self.unit_maps]
         for im, m in zip(self._images[1:], maps):
             lim = max(np.abs(m).max(), 1e-12)
             im.set_data(m)
             im.set_clim(-lim, lim)
-        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10)
-        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10)
+        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10, y=1.0)
+        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10, y=1.0)
         for k, (ax, unit) in enumerate(zip(axes[3:], self.top_units)):
-            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10)
+            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10, y=1.0)
             ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=10)
             ax.set_ylabel(f"a*w to z_{self.cls}: {self.contribution[unit]:.2f}", fontsize=10)
