@@ -40,7 +40,7 @@ class BackpropExplorer(Explorer):
         plots.computational_graph(ax, self.L, fontsize=11.5, box=(2.05, 1.0), spacing=(2.4, 1.22), texts=self._texts)
         for text in ax.texts:  # every text and arrow sits inside the axes: the layout need not measure them
             text.set_in_layout(False)
-        ax.set_title(self._title(), fontsize=12)
+        ax.set_title(self._title(), fontsize=12, y=1.0)  # y: where matplotlib puts it, without measuring
         self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
@@ -52,7 +52,7 @@ class BackpropExplorer(Explorer):
         for v, node in zip(order, self._texts):
             for text, line in zip(node, plots.graph_node_texts(v)):
                 text.set_text(line)
-        fig.axes[0].set_title(self._title(), fontsize=12)
+        fig.axes[0].set_title(self._title(), fontsize=12, y=1.0)
         return True
 
     def draw(self):
