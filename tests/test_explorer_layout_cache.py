@@ -14,10 +14,10 @@ MOVES = {
     "ActivationExplorer": None,
     "LossExplorer": [("prediction", 0.6), ("axis", "logit z"), ("target", 0.0)],
     "DepthExplorer": [("depth", 3), ("activation", "relu"), ("seed", 2)],
-    # titles counted by their lines (TrainingExplorer.draw): other numbers in them replay the layout
+    # titles and axis labels counted by their lines (TrainingExplorer.draw): other numbers replay the layout
     "DigitsExplorer": [("hidden", 32), ("learning_rate", 0.3), ("epochs", 12)],
     "OverfitExplorer": [("hidden", 32), ("early_stopping", "on"), ("n_train", 200)],
-    "SmallModelsExplorer": [("temperature", 10.0), ("sparsity", 0.5), ("bits", 8)],
+    "SmallModelsExplorer": [("temperature", 10.0), ("sparsity", 0.5), ("bits", 8), ("fraction", 0.5)],
 }
 
 

@@ -104,23 +104,26 @@ class CachedConstrainedLayout(ConstrainedLayoutEngine):
                                     [t.get_position() for t in texts])
 
 
-def layout_key(fig: Figure, title_lines: bool = False):
+def layout_key(fig: Figure, label_lines: bool = False):
     """What a figure's constrained layout depends on, read without drawing: per axes its view limits
     and scales (they fix the tick labels, given the axes' size), its titles, axis labels, texts and
     legend entries; the figure's size and super-titles. Texts and legends kept out of the layout
     (set_in_layout(False): counts written in cells, a legend inside the axes) do not count. With
-    title_lines, an axes title counts by its number of lines only: for an explorer whose titles
-    stay narrower than their axes, the room a title takes does not depend on its words."""
+    label_lines, an axes' titles and axis labels count by their number of lines only: for an
+    explorer whose labels stay shorter than their axes, the room they take does not depend on
+    their words."""
     def legend_texts(ax):
         legend = ax.get_legend()
         if legend is None or not legend.get_in_layout():
             return None
         return tuple(t.get_text() for t in legend.get_texts())
 
+    def label(text):
+        return text.count("\n") if label_lines else text
+
     axes = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
-                  tuple(ax.get_title(loc=loc).count("\n") if title_lines else ax.get_title(loc=loc)
-                        for loc in ("left", "center", "right")),
-                  ax.get_xlabel(), ax.get_ylabel(), tuple(t.get_text() for t in ax.texts if t.get_in_layout()),
+                  tuple(label(ax.get_title(loc=loc)) for loc in ("left", "center", "right")),
+                  label(ax.get_xlabel()), label(ax.get_ylabel()), tuple(t.get_text() for t in ax.texts if t.get_in_layout()),
                   legend_texts(ax),
                   ax.xaxis.get_visible(), ax.yaxis.get_visible(), ax.axison)
                  for ax in fig.axes)
@@ -525,8 +528,8 @@ class TrainingExplorer(Explorer):
         fig = super().draw()
         engine = fig.get_layout_engine()
         if isinstance(engine, CachedConstrainedLayout):
-            # Every run writes other numbers in the titles (accuracies, the epoch counter): counted by
-            # their lines, the layout of an earlier run is replayed (the titles stay narrower than
-            # their axes: tests/test_explorer_layout_cache.py compares with a fresh layout).
-            engine.key = (engine.key[0], layout_key(fig, title_lines=True))
+            # Every run writes other numbers in the titles and labels (accuracies, the epoch counter,
+            # the number of images): counted by their lines, the layout of an earlier run is replayed
+            # (they stay shorter than their axes: tests/test_explorer_layout_cache.py compares).
+            engine.key = (engine.key[0], layout_key(fig, label_lines=True))
         return fig
