@@ -236,3 +236,27 @@ def test_the_contoured_loss_is_the_surfaces_loss(surface):
     gx, gy = np.meshgrid(np.linspace(x0, x1, 37), np.linspace(y0, y1, 29))
     expected = [[problem.f(np.array([a, b])) for a, b in zip(row_x, row_y)] for row_x, row_y in zip(gx, gy)]
     np.testing.assert_allclose(_grid_loss(problem, gx, gy), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_the_fair_race_sweep_of_every_step_count_is_learning_rate_sweeps():
+    """The fair race sweeps each rate once to the longest step count asked for and reads shorter
+    counts off the same runs: every column must equal learning_rate_sweep at that step count
+    (diverged runs inf), also after the runs were lengthened, for every optimizer and surface."""
+    from dlteach.widgets.descent import _SWEEPS, _sweep
+
+    diverged = []
+    for surface in sorted(SURFACES):
+        for name, hyper in [("sgd", ()), ("momentum", (("momentum", 0.9),)), ("nesterov", (("momentum", 0.5),)),
+                            ("rmsprop", ()), ("adam", (("beta_1", 0.8),))]:
+            _SWEEPS.pop((surface, name, hyper), None)
+            first = _sweep(surface, name, hyper, 23)
+            assert first.shape == (len(RACE_RATES), 24)
+            longer = _sweep(surface, name, hyper, 61)  # lengthened: twice 23 is too short, so 61
+            assert longer.shape[1] == 62 and _sweep(surface, name, hyper, 40) is longer
+            for k in (1, 23, 61):
+                np.testing.assert_array_equal(longer[:, k],
+                                              learning_rate_sweep(surface, name, RACE_RATES, k, **dict(hyper)),
+                                              err_msg=f"{surface} {name} after {k} steps")
+            assert np.isfinite(longer[:, 61]).any()
+            diverged.append(np.isinf(longer[:, 61]).any())
+    assert any(diverged)  # the inf branch is compared too

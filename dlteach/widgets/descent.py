@@ -391,12 +391,42 @@ def _hyperparameters(name, momentum, beta_1) -> dict:
     return {"beta_1": beta_1} if name == "adam" else {}
 
 
-@lru_cache(maxsize=256)
 def _best_rate(surface, name, steps, hyperparameters: tuple) -> float:
     """Optimizer `name`'s best learning rate on RACE_RATES (lowest L - L_min after `steps` steps).
-    Cached per optimizer: moving momentum sweeps momentum and nesterov again, not the other three."""
-    losses = learning_rate_sweep(surface, name, RACE_RATES, steps, **dict(hyperparameters))
-    return float(RACE_RATES[int(np.argmin(losses))])
+    Swept per optimizer: moving momentum sweeps momentum and nesterov again, not the other three."""
+    return float(RACE_RATES[int(np.argmin(_sweep(surface, name, hyperparameters, steps)[:, steps]))])
+
+
+_SWEEPS: dict = {}  # (surface, optimizer, hyperparameters) -> L - L_min per rate and step count
+
+
+def _sweep(surface, name, hyperparameters: tuple, steps: int):
+    """learning_rate_sweep(surface, name, RACE_RATES, k) for every k up to at least `steps`, as the
+    columns k of one array (rates x step counts). A k-step run is the first k steps of a longer run,
+    so one run per rate serves every step count up to its length: a drag of the steps slider in the
+    fair race computes nothing new. Runs longer than asked for: twice the last length (at most the
+    slider's end)."""
+    key = (surface, name, hyperparameters)
+    have = _SWEEPS.get(key)
+    if have is not None and have.shape[1] > steps:
+        return have
+    longest = OptimizerExplorer.PARAMS["steps"].high
+    horizon = steps if have is None else min(max(steps, 2 * (have.shape[1] - 1)), longest)
+    problem = get_surface(surface)
+    floor = float(problem.f(np.asarray(problem.minimum, dtype=np.float64)))
+    start_loss = float(problem.f(np.asarray(problem.start, dtype=np.float64))) - floor
+    losses = np.full((len(RACE_RATES), horizon + 1), np.inf)  # inf: diverged (as learning_rate_sweep)
+    for i, lr in enumerate(RACE_RATES):
+        optimizer = get_optimizer(name, learning_rate=float(lr), **dict(hyperparameters))
+        path = descend(lambda w, t: problem.grad(w), optimizer, problem.start, horizon)
+        with np.errstate(all="ignore"):
+            after = problem.f(path) - floor  # L - L_min after k = 0, 1, ..., len(path) - 1 steps
+        kept = after <= start_loss  # a run stopped early (left the plane) is diverged beyond its end
+        losses[i, : len(path)][kept] = np.maximum(after[kept], 0.0)
+    if len(_SWEEPS) >= 256:
+        _SWEEPS.clear()
+    _SWEEPS[key] = losses
+    return losses
 
 
 class OptimizerExplorer(_Cached):
