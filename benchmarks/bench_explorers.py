@@ -146,7 +146,8 @@ def bench_widget(cls, control_seconds: float):
     row(f"{cls.__name__} widget: first frame", *first, f"{worst} ({per_control[worst]:.0f}); "
                                                         f"{cached} of {moves} moves cached (one frame)")
     if frame[0]:
-        row(f"{cls.__name__} widget: per frame", *frame, f"frames every ~{cls.FRAME_BUDGET * 1000:.0f} ms: training + drawing")
+        row(f"{cls.__name__} widget: per frame", *frame,
+            f"frames every ~{cls.FRAME_BUDGET * 1000:.0f} ms: training + drawing")
     row(f"{cls.__name__} widget: complete", *complete, "the run's last frame (= set() + png())")
 
 

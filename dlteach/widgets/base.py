@@ -123,7 +123,8 @@ def layout_key(fig: Figure, label_lines: bool = False):
 
     axes = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
                   tuple(label(ax.get_title(loc=loc)) for loc in ("left", "center", "right")),
-                  label(ax.get_xlabel()), label(ax.get_ylabel()), tuple(t.get_text() for t in ax.texts if t.get_in_layout()),
+                  label(ax.get_xlabel()), label(ax.get_ylabel()),
+                  tuple(t.get_text() for t in ax.texts if t.get_in_layout()),
                   legend_texts(ax),
                   ax.xaxis.get_visible(), ax.yaxis.get_visible(), ax.axison)
                  for ax in fig.axes)
@@ -376,23 +377,13 @@ class Explorer:
         message = W.HTML()
         busy = busy_label()
 
-        def on_change(name):
-            def handler(change):
-                value = control_value(change["new"])
-                if value == self.cfg[name]:  # the browser snapped a slider to (almost) the same value
-                    return
-                apply_setting(lambda: self.set(**{name: value}), redraw, busy=busy, ui=ui, message=message,
-                              what=f"{controls[name].description} = {value}")
-            return handler
-
         def redraw():
             message.value = ""
             image.value = self.png()
 
         trainer = None
+        wanted = dict(self.cfg)  # the settings last asked for (a TrainingExplorer's cfg follows once trained)
         if self.FRAME_BUDGET is not None:
-            wanted = dict(self.cfg)  # the settings last asked for (self.cfg follows once they are trained)
-
             def show(error=None):
                 message.value = "" if error is None else error_html(error)
                 if error is None:
@@ -402,19 +393,25 @@ class Explorer:
 
             trainer = ProgressiveTrainer(self, show, self.FRAME_BUDGET)
 
-            def on_change(name):  # noqa: F811 (the progressive variant)
-                def handler(change):
-                    value = control_value(change["new"])
-                    if value == wanted[name]:  # the browser snapped a slider to (almost) the same value
+        def on_change(name):
+            def handler(change):
+                value = control_value(change["new"])
+                if trainer is None:
+                    if value == self.cfg[name]:  # the browser snapped a slider to (almost) the same value
                         return
-                    try:
-                        value = self.PARAMS[name].validate(name, value)
-                    except (ValueError, TypeError) as err:
-                        message.value = error_html(err)
-                        return
-                    wanted[name] = value
-                    trainer.submit(dict(wanted))  # returns at once: the kernel takes the next move
-                return handler
+                    apply_setting(lambda: self.set(**{name: value}), redraw, busy=busy, ui=ui, message=message,
+                                  what=f"{controls[name].description} = {value}")
+                    return
+                if value == wanted[name]:  # (the same, for the settings asked of the training thread)
+                    return
+                try:
+                    value = self.PARAMS[name].validate(name, value)
+                except (ValueError, TypeError) as err:
+                    message.value = error_html(err)
+                    return
+                wanted[name] = value
+                trainer.submit(dict(wanted))  # returns at once: the kernel takes the next move
+            return handler
 
         for name, w in controls.items():
             w.observe(on_change(name), names="value")
@@ -435,8 +432,8 @@ class ProgressiveTrainer:
     seconds: training for frame_time less the last frame's drawing time. The first frame comes after
     at least a fifth of frame_time of training (an answer to the move); the next ones after at least
     as long as a drawing takes (up to twice frame_time), so that a slow drawing slows the frames
-    rather than the training; the finished run is drawn by show() as set() left it, the same picture as the
-    synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
+    rather than the training. The finished run is drawn by show() as set() left it: the same
+    picture as the synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
     epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
     train nothing: their one frame comes at once."""
 
