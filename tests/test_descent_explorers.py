@@ -78,7 +78,7 @@ def test_diverged_paths_are_labelled_on_the_figure():
     assert not ok.diverged and "diverged" not in " ".join(_texts(ok.draw()))
     opt = OptimizerExplorer(surface="ravine", learning_rate=1.0)
     assert [n for n, bad in opt.diverged.items() if bad] == ["sgd", "momentum", "nesterov"]
-    assert "diverged: sgd, momentum, nesterov" in _texts(opt.draw())
+    assert "diverged:\nsgd, momentum, nesterov" in _texts(opt.draw())
     labels = [t.get_text() for t in opt.draw().legends[0].get_texts()]
     assert "sgd (lr 1), diverged" in labels and "adam (lr 1)" in labels
 
@@ -260,3 +260,17 @@ def test_the_fair_race_sweep_of_every_step_count_is_learning_rate_sweeps():
             assert np.isfinite(longer[:, 61]).any()
             diverged.append(np.isinf(longer[:, 61]).any())
     assert any(diverged)  # the inf branch is compared too
+
+
+@pytest.mark.parametrize("surface", OptimizerExplorer.PARAMS["surface"].choices)
+def test_the_diverged_label_stays_inside_the_surface_panel(surface):
+    """The label of the paths that left (up to three names) is written towards the middle of the panel."""
+    fig = OptimizerExplorer(surface=surface, learning_rate=1.0).draw()
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    box = ax.get_window_extent()
+    for text in ax.texts:
+        if text.get_text().startswith("diverged"):
+            extent = text.get_bbox_patch().get_window_extent()
+            assert box.x0 <= extent.x0 and extent.x1 <= box.x1 and box.y0 <= extent.y0 and extent.y1 <= box.y1, \
+                (text.get_text(), extent, box)

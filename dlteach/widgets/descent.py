@@ -119,9 +119,12 @@ def _mark_diverged(ax, problem, path, colour, text="diverged"):
     shown, left = _inside(problem, path)
     x0, x1, y0, y1 = problem.extent
     x, y = shown[-1]
-    x, y = np.clip(x, x0 + 0.08 * (x1 - x0), x1 - 0.25 * (x1 - x0)), np.clip(y, y0 + 0.06 * (y1 - y0),
-                                                                             y1 - 0.08 * (y1 - y0))
-    ax.text(x, y, text, color="white", fontsize=10, fontweight="bold", ha="left", va="center", zorder=6,
+    x, y = np.clip(x, x0 + 0.05 * (x1 - x0), x1 - 0.05 * (x1 - x0)), np.clip(y, y0 + 0.1 * (y1 - y0),
+                                                                             y1 - 0.1 * (y1 - y0))
+    # written towards the middle, so that a long label ("diverged: sgd, momentum, nesterov") stays inside
+    third = (x1 - x0) / 3
+    ha = "left" if x < x0 + third else "right" if x > x1 - third else "center"
+    ax.text(x, y, text.replace(": ", ":\n"), color="white", fontsize=10, fontweight="bold", ha=ha, va="center", zorder=6,
             bbox={"boxstyle": "round,pad=0.2", "fc": DIVERGED_RED if colour is None else colour, "ec": "white"})
 
 
