@@ -428,18 +428,16 @@ class Abandoned(Exception):
 class ProgressiveTrainer:
     """Runs an explorer's set() for its widget in a thread, one setting at a time, so that the kernel
     takes the next slider value while a network trains. During a run, a frame (the partly trained
-    network, explorer.show_epoch, "epoch 7/30" in its title) is drawn about every `frame_time`
-    seconds: training for frame_time less the last frame's drawing time. The first frame comes after
-    at least a fifth of frame_time of training (an answer to the move); the next ones after at least
-    as long as a drawing takes (up to twice frame_time), so that a slow drawing slows the frames
-    rather than the training. The finished run is drawn by show() as set() left it: the same
+    network, explorer.show_epoch, "epoch 7/30" in its title) answers the move after a fifth of
+    `frame_time` of training; the next ones come about every frame_time seconds: training for
+    frame_time less the last frame's drawing time, but at least as long as a drawing takes (up to
+    twice frame_time), so that a slow drawing slows the frames rather than the training. The finished run is drawn by show() as set() left it: the same
     picture as the synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
     epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
     train nothing: their one frame comes at once."""
 
     def __init__(self, explorer, show, frame_time: float):
         self.explorer, self.show, self.frame_time = explorer, show, frame_time
-        self.draw_time = 0.0  # of the last frame
         self.lock = threading.Condition()
         self.pending = None  # (generation, settings) not started yet: only the newest is kept
         self.generation = 0  # of the newest setting submitted
@@ -475,19 +473,19 @@ class ProgressiveTrainer:
     def _run(self, generation: int, settings: dict):
         ex = self.explorer
         last = time.perf_counter()  # when the last frame was drawn (or the run began)
-        least = self.frame_time / 5  # training before the first frame, at least
+        wait = self.frame_time / 5  # training until the next frame: the first answers the move soon
 
         def progress(*state, **extra):
-            nonlocal last, least
+            nonlocal last, wait
             if self.generation != generation:
                 raise Abandoned
-            if time.perf_counter() - last >= max(self.frame_time - self.draw_time, least):
+            if time.perf_counter() - last >= wait:
                 started = time.perf_counter()
                 ex.show_epoch(*state, **extra)
                 self.show()
                 last = time.perf_counter()
-                self.draw_time = last - started
-                least = min(self.draw_time, 2 * self.frame_time)
+                drawing = last - started
+                wait = max(self.frame_time - drawing, min(drawing, 2 * self.frame_time))
 
         ex.progress = progress
         try:
