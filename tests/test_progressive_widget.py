@@ -215,3 +215,19 @@ def test_frames_come_every_frame_time_and_a_slow_drawing_slows_the_frames_not_th
         assert ex.ends[partial[0][0]] - started >= first
         for (_, drawn), (epoch, _) in zip(partial, partial[1:]):
             assert ex.ends[epoch] - drawn >= later - 0.005  # (a drawing of 0 s measures a few ms)
+
+
+def test_a_cell_that_sets_the_explorer_while_its_widget_trains_waits_for_the_run():
+    """set() from the notebook's thread while the widget's thread trains: it waits (the explorer's lock),
+    and the explorer ends with the cell's settings and the numbers of a fresh run of them."""
+    from dlteach.widgets import OverfitExplorer
+
+    ex = OverfitExplorer(epochs=40)
+    ui = ex.widget()
+    ui.controls["hidden"].value = 12  # the widget's thread starts training hidden=12
+    ex.set(hidden=20, epochs=40)      # meanwhile, a cell asks for another setting
+    assert ui.trainer.wait(timeout=60)
+    ex.set(hidden=20)                 # whatever the thread did last, this cell's setting is what is shown
+    fresh = OverfitExplorer(hidden=20, epochs=40)
+    assert ex.cfg == fresh.cfg and ex.val_accuracy == fresh.val_accuracy
+    assert ex.png() == fresh.png()

@@ -289,10 +289,17 @@ class Explorer:
     def __init__(self, **settings):
         self.cfg = {name: p.default for name, p in self.PARAMS.items()}
         self.figure = None
+        # Held by set() and draw(): the widget of a TrainingExplorer trains in a thread, and a cell may
+        # call set() or png() meanwhile; it waits for the run (or its abandoning) instead of mixing in.
+        self.lock = threading.RLock()
         self.set(**settings)
 
     def set(self, **settings):
         """Change settings (validated against the slider ranges) and recompute."""
+        with self.lock:
+            return self._set(settings)
+
+    def _set(self, settings: dict):
         old = dict(self.cfg)
         try:
             for name, value in settings.items():
@@ -314,6 +321,10 @@ class Explorer:
 
     def draw(self) -> Figure:
         """The figure for the current settings: updated in place where refresh() can, else drawn anew."""
+        with self.lock:
+            return self._draw()
+
+    def _draw(self) -> Figure:
         if self.figure is None:
             layout = CachedConstrainedLayout() if self.LAYOUT_CACHE else "constrained"
             self.figure = Figure(figsize=self.FIGSIZE, dpi=90, layout=layout)
@@ -341,8 +352,10 @@ class Explorer:
 
     def png(self) -> bytes:
         # One render (savefig renders twice with a layout engine: once to lay out, once to print) and
-        # fast compression (level 1: a third of the default's time for about 10 % more bytes).
-        return rendered_png(self.draw())
+        # fast compression (level 1: a third of the default's time for about 10 % more bytes). Under
+        # the lock: the figure is drawn and read before another thread may draw again.
+        with self.lock:
+            return rendered_png(self.draw())
 
     def show(self):
         """Display the current figure in the notebook as a static picture."""
