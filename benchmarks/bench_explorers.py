@@ -220,7 +220,7 @@ def main():
     print(f"load average (1, 5, 15 min): {' '.join(load) or 'n/a'}; {os.cpu_count()} CPUs; times in ms")
     print(HEADER)
     explorers = [getattr(widgets, name) for name in widgets.__all__]
-    explorers = [c for c in explorers if isinstance(c, type) and issubclass(c, Explorer) and c is not Explorer]
+    explorers = [c for c in explorers if isinstance(c, type) and issubclass(c, Explorer) and c.PARAMS]  # not the bases
     for cls in explorers:
         if args.only is None or args.only in cls.__name__:
             bench_explorer(cls, rounds, control_seconds)

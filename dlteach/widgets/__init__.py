@@ -12,7 +12,7 @@ canvas), never TensorFlow: the Keras parts import it when used.
 """
 from .activations import ActivationExplorer
 from .backprop import BackpropExplorer
-from .base import Explorer, Param
+from .base import Explorer, Param, TrainingExplorer
 from .conv import ConvExplorer
 from .depth import DepthExplorer
 from .descent import GradientDescentExplorer, OptimizerExplorer
@@ -40,5 +40,5 @@ __all__ = [
     "ExplainExplorer",            # 12
     "SmallModelsExplorer",        # 13
     "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
-    "Explorer", "Param",          # to write a new explorer
+    "Explorer", "Param", "TrainingExplorer",  # to write a new explorer
 ]
