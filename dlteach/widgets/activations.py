@@ -7,7 +7,7 @@ import numpy as np
 from .. import plots
 from ..core import derivative, get_activation
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 
 class ActivationExplorer(Explorer):
@@ -37,10 +37,8 @@ class ActivationExplorer(Explorer):
         self._curves, self._fill = ax.lines[:2], None  # f and f' (then the axis lines at 0)
         self._show(ax)
         ax.legend(frameon=False, fontsize=10, loc="upper left")
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
-        restart_layout(self._layout_start)
         ax = fig.axes[0]
         z = np.linspace(-self.cfg["z_range"], self.cfg["z_range"], len(self._curves[0].get_xdata()))
         self._curves[0].set_data(z, get_activation(self.cfg["activation"])(z))  # as activation_plot draws them
@@ -48,10 +46,8 @@ class ActivationExplorer(Explorer):
         self._show(ax)
         return True
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=())  # the menu changes only the curves and the title
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig)  # the menu changes only the curves and the title
 
     def _show(self, ax):
         """The saturated band over the curves' y range, and the title."""

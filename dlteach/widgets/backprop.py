@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import plots
 from ..core.autograd import neuron_graph
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 
 class BackpropExplorer(Explorer):
@@ -41,21 +41,17 @@ class BackpropExplorer(Explorer):
         for text in ax.texts:  # every text and arrow sits inside the axes: the layout need not measure them
             text.set_in_layout(False)
         ax.set_title(self._title(), fontsize=12, y=1.0)  # y: where matplotlib puts it, without measuring
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
         """New numbers (and the activation's name) in the same graph: the boxes and arrows stay."""
         order = self.L.topo()
         if len(order) != len(self._texts):
             return False
-        restart_layout(self._layout_start)
         for v, node in zip(order, self._texts):
             for text, line in zip(node, plots.graph_node_texts(v)):
                 text.set_text(line)
         fig.axes[0].set_title(self._title(), fontsize=12, y=1.0)
         return True
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=())  # only the title's height counts: one layout for every setting
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig)  # only the title's height counts: one layout for every setting

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .fastagg import TextCachingCanvas
+from .inplace import layout_start, restart_layout
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
@@ -325,19 +326,34 @@ class Explorer:
             return self._draw()
 
     def _draw(self) -> Figure:
-        if self.figure is None:
+        fig = self.figure
+        if fig is None:
             layout = CachedConstrainedLayout() if self.LAYOUT_CACHE else "constrained"
-            self.figure = Figure(figsize=self.FIGSIZE, dpi=90, layout=layout)
-            TextCachingCanvas(self.figure)
-            self.draw_on(self.figure)
-        elif not self.refresh(self.figure):
-            self.figure.clear()
-            self.draw_on(self.figure)
+            fig = self.figure = Figure(figsize=self.FIGSIZE, dpi=90, layout=layout)
+            TextCachingCanvas(fig)
+        elif self.refresh(fig):
+            # Constrained layout is not a fixed point: laid out again from its own result, a figure can
+            # land a few pixels away from a fresh one. So each refreshed drawing starts from where
+            # draw_on left the axes, as a fresh figure does (inplace.py).
+            restart_layout(self._layout_start)
+            fig = None
+        else:
+            fig.clear()
+        if fig is not None:
+            self.draw_on(fig)
+            self._layout_start = layout_start(fig)
         engine = self.figure.get_layout_engine()
         if isinstance(engine, CachedConstrainedLayout):
-            choices = tuple(self.cfg[name] for name, p in self.PARAMS.items() if p.choices is not None)
-            engine.key = (choices, layout_key(self.figure))  # the menus too: they may pick other locators
+            engine.key = self.layout_cache_key(self.figure)
         return self.figure
+
+    def layout_cache_key(self, fig: Figure):
+        """What the figure's constrained layout depends on (LAYOUT_CACHE replays the layout of an
+        earlier drawing with the same key): the menus' values, as a menu may pick other tick locators,
+        and base.layout_key. Explorers whose menus change only texts and data, or whose titles get new
+        numbers, key by less (inplace.text_size_layout_key)."""
+        choices = tuple(self.cfg[name] for name, p in self.PARAMS.items() if p.choices is not None)
+        return choices, layout_key(fig)
 
     def refresh(self, fig: Figure) -> bool:
         """Update the artists of the figure drawn last (by draw_on) to the current settings, in place,
@@ -532,12 +548,8 @@ class TrainingExplorer(Explorer):
         self.training = (epoch, epochs); `extra` is what the run reports beside (experiments)."""
         raise NotImplementedError
 
-    def draw(self) -> Figure:
-        fig = super().draw()
-        engine = fig.get_layout_engine()
-        if isinstance(engine, CachedConstrainedLayout):
-            # Every run writes other numbers in the titles and labels (accuracies, the epoch counter,
-            # the number of images): counted by their lines, the layout of an earlier run is replayed
-            # (they stay shorter than their axes: tests/test_explorer_layout_cache.py compares).
-            engine.key = (engine.key[0], layout_key(fig, label_lines=True))
-        return fig
+    def layout_cache_key(self, fig: Figure):
+        # Every run writes other numbers in the titles and labels (accuracies, the epoch counter, the
+        # number of images): counted by their lines, the layout of an earlier run is replayed (they
+        # stay shorter than their axes: tests/test_explorer_layout_cache.py compares).
+        return super().layout_cache_key(fig)[0], layout_key(fig, label_lines=True)

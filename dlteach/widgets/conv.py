@@ -8,7 +8,7 @@ import numpy as np
 from .. import data, plots
 from ..experiments import KERNELS, apply_kernel, max_pool
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 class ConvExplorer(Explorer):
     """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
@@ -58,19 +58,15 @@ class ConvExplorer(Explorer):
             for text in ax.texts:  # inside the axes: the layout need not measure them
                 text.set_in_layout(False)
         self._show()
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
         if (self.pooled is None) != (len(self._images) == 3):
             return False  # the last panel changes between a picture and "too small to pool"
-        restart_layout(self._layout_start)
         self._show()
         return True
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=())  # the menus change only pictures and titles
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig)  # the menus change only pictures and titles
 
     def _show(self):
         """Put the current pictures, kernel values and titles into the artists draw_on made."""

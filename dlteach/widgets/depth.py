@@ -15,8 +15,7 @@ from matplotlib.ticker import (FixedFormatter, FixedLocator, LogFormatterSciNota
 from .. import plots
 from ..core import INITIALIZERS
 from ..experiments import layer_statistics
-from .base import CachedConstrainedLayout, Explorer, Param
-from .inplace import layout_start, restart_layout
+from .base import Explorer, Param
 
 HEALTHY = (0.1, 10.0)  # a spread that changes by less than 10x from the first hidden layer to the last
 N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th percentiles of |a|
@@ -415,13 +414,9 @@ class DepthExplorer(Explorer):
         ax.set_ylabel("||dL/dW||", fontsize=11)
         ax.set_title(self._gradients_title(), fontsize=11, y=1, color=self._gradients_colour())
 
-    def draw(self):
-        """The figure, its cached layout keyed by what the layout depends on (see _layout_key)."""
-        fig = super().draw()
-        engine = fig.get_layout_engine()
-        if isinstance(engine, CachedConstrainedLayout) and engine.key is not None:
-            engine.key = (engine.key[0], _layout_key(fig, self._layout_start))
-        return fig
+    def layout_cache_key(self, fig):
+        """The menus' values and what the layout depends on (see _layout_key)."""
+        return super().layout_cache_key(fig)[0], _layout_key(fig, self._layout_start)
 
     # Titles are set at y=1 (above the axes, by the usual pad): where matplotlib puts them here (no tick
     # labels above the axes) after measuring every tick label again on every draw and layout pass.
@@ -431,11 +426,9 @@ class DepthExplorer(Explorer):
             _outside_layout(ax)
         text, colour = self._suptitle()
         fig.suptitle(text, fontsize=12, color=colour)
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig) -> bool:
         """Update the drawing in place: new outlines, points, bar heights, titles and limits."""
-        restart_layout(self._layout_start)  # from where a fresh figure starts, to end where it ends
         ax_h, ax_s, ax_g = fig.axes
         if bool(ax_h.patches) == (self._stats.bins is not None):
             self._update_histograms(ax_h)

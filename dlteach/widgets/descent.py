@@ -21,7 +21,7 @@ from matplotlib.ticker import LogLocator, NullFormatter
 
 from .. import plots
 from ..core import get_optimizer
-from ..core.surfaces import SURFACES, LinearRegression, descend, get_surface, learning_rate_sweep
+from ..core.surfaces import SURFACES, LinearRegression, descend, get_surface
 from .base import Explorer, Param
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")

@@ -8,7 +8,6 @@ from .. import data, plots
 from ..core import accuracy, confusion_matrix, precision_recall
 from ..experiments import _one_blas_thread, digits_split, train_digits
 from .base import Param, TrainingExplorer
-from .inplace import layout_start, restart_layout
 
 
 class DigitsExplorer(TrainingExplorer):
@@ -94,7 +93,6 @@ class DigitsExplorer(TrainingExplorer):
             text.set_color(colour)
             text.set_in_layout(False)  # inside its cell: the layout does not depend on the counts
         ax_m.set_title(ax_m.get_title(), fontsize=11, y=1.0)  # y given: no search for a place above the ticks
-        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
 
     def refresh(self, fig):
         # The same artists with new data: lines, title, the matrix's image and counts.
@@ -116,5 +114,4 @@ class DigitsExplorer(TrainingExplorer):
         for text, count, colour in zip(ax_m.texts, self.confusion.ravel(), self.cell_colours()):
             text.set_text(str(int(count)))
             text.set_color(colour)
-        restart_layout(self.layout_start)
         return True

@@ -9,7 +9,7 @@ from .. import plots
 from ..core import occlusion, occlusion_pixels, saliency
 from ..experiments import digits_model
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 
 class ExplainExplorer(Explorer):
@@ -52,17 +52,13 @@ class ExplainExplorer(Explorer):
             ax.set_xticks([])
             ax.set_yticks([])
         self._show()
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
-        restart_layout(self._layout_start)
         self._show()
         return True
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=())  # new numbers in the titles and labels: the same layout
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig)  # new numbers in the titles and labels: the same layout
 
     def _show(self):
         """Put the current image, maps, unit patterns and their titles into the artists draw_on made."""

@@ -30,9 +30,9 @@ def restart_layout(state):
         text.set_position(position)
 
 
-def text_size_layout_key(fig, menus=None, ticked=()):
-    """Key the figure's cached constrained layout (Explorer.LAYOUT_CACHE) by what its texts give the
-    layout, instead of their strings; call it on the figure Explorer.draw returns, before rendering.
+def text_size_layout_key(fig, menus=(), ticked=()):
+    """A key for the figure's cached constrained layout (Explorer.LAYOUT_CACHE) by what its texts give
+    the layout, instead of their strings: what an explorer's layout_cache_key returns.
 
     Constrained layout reads a text only through its box, and only part of it: an axes title and an
     x label count by their height (matplotlib collapses their width for the layout), a y label by its
@@ -42,16 +42,11 @@ def text_size_layout_key(fig, menus=None, ticked=()):
     layout depends on stays in the key as Explorer.draw put it (menus, view limits and scales,
     visibility, figure size). Texts and legends outside the layout (set_in_layout(False)) are left out.
     `menus`: what of the menus' values the layout depends on beyond the texts and limits they set
-    (Explorer.draw keys by all of them, as a menu may pick another tick locator); () for an explorer
-    whose menus only change texts and data.
+    (Explorer.layout_cache_key keys by all of them, as a menu may pick another tick locator); () (the
+    default) for an explorer whose menus only change texts and data.
     `ticked`: colour bars (their axes) on the right of their axes, whose tick locator does not depend on
     the bar's length (a fixed nbins): counted by their tick labels instead of their range, since the
     layout reads only the width of a right-hand bar's labels, and those follow from the labels alone."""
-    from .base import CachedConstrainedLayout  # noqa: PLC0415
-
-    engine = fig.get_layout_engine()
-    if not isinstance(engine, CachedConstrainedLayout) or engine.key is None:
-        return
     renderer = fig.canvas.get_renderer()
 
     def size(artist, part=slice(None)):
@@ -74,5 +69,4 @@ def text_size_layout_key(fig, menus=None, ticked=()):
                 ax.xaxis.get_visible(), ax.yaxis.get_visible(), ax.axison)
 
     supers = (size(fig._suptitle, 1), size(fig._supxlabel, 1), size(fig._supylabel, 0))
-    menus = engine.key[0] if menus is None else menus
-    engine.key = (menus, (tuple(fig.get_size_inches()), fig.dpi, tuple(axes_key(ax) for ax in fig.axes), supers))
+    return menus, (tuple(fig.get_size_inches()), fig.dpi, tuple(axes_key(ax) for ax in fig.axes), supers)

@@ -10,7 +10,7 @@ import numpy as np
 from .. import plots
 from ..core import binary_crossentropy, derivative, get_activation, mse
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 AXES = ("probability a", "logit z")
 LOSS_NAMES = {"mse": "MSE", "bce": "binary cross-entropy"}
@@ -112,10 +112,8 @@ class LossExplorer(Explorer):
         for panel in self._artists.values():
             panel["legend"] = panel["ax"].legend(frameon=False, fontsize=10, loc="upper center")
             panel["legend"].set_in_layout(False)  # inside the axes: the layout need not measure it
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
-        restart_layout(self._layout_start)
         self._show(fig)
         for panel in self._artists.values():
             for text, line in zip(panel["legend"].get_texts(), (panel["curve"], panel["tangent"])):
@@ -139,7 +137,5 @@ class LossExplorer(Explorer):
             # given so that it does not measure every y tick label again per draw to find that out
         fig.suptitle(s["suptitle"], fontsize=11)
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=())  # the menus change texts and limits only
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig)  # the menus change texts and limits only

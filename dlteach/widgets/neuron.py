@@ -8,7 +8,7 @@ from .. import plots
 from ..core import get_activation
 from ..core.perceptron import LOGIC, logic_data
 from .base import Explorer, Param
-from .inplace import layout_start, restart_layout, text_size_layout_key
+from .inplace import text_size_layout_key
 
 # Where each activation's output is read as "class 1": the middle of its range.
 THRESHOLD = {"sigmoid": 0.5, "tanh": 0.0, "relu": 0.0, "linear": 0.0, "leaky_relu": 0.0}
@@ -84,17 +84,13 @@ class NeuronExplorer(Explorer):
         self._artists = dict(ax_plane=ax_plane, ax_act=ax_act, bar=bar.ax, im=im, line=line, points=points, notes=notes,
                              curve=curve, on_f=on_f, threshold=threshold)
         self._show()
-        self._layout_start = layout_start(fig)
 
     def refresh(self, fig):
-        restart_layout(self._layout_start)
         self._show()
         return True
 
-    def draw(self):
-        fig = super().draw()
-        text_size_layout_key(fig, menus=(), ticked=(self._artists["bar"],))  # menus change only texts, limits
-        return fig
+    def layout_cache_key(self, fig):
+        return text_size_layout_key(fig, ticked=(self._artists["bar"],))  # menus change only texts, limits
 
     def _show(self):
         """Put the current settings' data into the artists draw_on made (the same for a fresh figure)."""

@@ -8,7 +8,6 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from .. import plots
 from ..experiments import _one_blas_thread, overfit_run, overfit_scores
 from .base import Param, TrainingExplorer
-from .inplace import layout_start, restart_layout
 
 EXTENT = 6.0
 RESOLUTION = 80  # boundary grid points per side
@@ -108,7 +107,6 @@ class OverfitExplorer(TrainingExplorer):
         ax_c.set_ylim(*self.loss_limits())
         self.hold_epoch_axis(ax_c)
         ax_c.set_title(curves_title, fontsize=11, y=1.0)
-        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
 
     def refresh(self, fig):
         # The same artists with new data: boundary image, training points, curves, best-epoch line, titles.
@@ -129,5 +127,4 @@ class OverfitExplorer(TrainingExplorer):
         boundary_title, curves_title = self.titles()
         ax_b.set_title(boundary_title, fontsize=11, y=1.0)
         ax_c.set_title(curves_title, fontsize=11, y=1.0)
-        restart_layout(self.layout_start)
         return True

@@ -13,7 +13,6 @@ from .. import plots
 from ..core import accuracy
 from ..experiments import compressed_accuracy, digits_teacher, distill
 from .base import Param, TrainingExplorer
-from .inplace import layout_start, restart_layout
 
 SPARSITIES = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
 BITS = (2, 3, 4, 5, 6, 8, 16, 32)
@@ -105,7 +104,6 @@ class SmallModelsExplorer(TrainingExplorer):
             ax.set_ylim(0, 1.05)
             ax.set_title(f"teacher: {label}", fontsize=10, y=1.0)
             ax.legend(frameon=False, fontsize=10, loc="lower right").set_in_layout(False)  # inside the axes
-        self.layout_start = layout_start(fig)  # refresh() lays out again from here, as a fresh figure
 
     def refresh(self, fig):
         # The same artists with new numbers: bar heights and values, names, teacher line, stars, labels.
@@ -123,5 +121,4 @@ class SmallModelsExplorer(TrainingExplorer):
         for ax in (ax_p, ax_q):
             ax.lines[1].set_data([self.current[1] / 1024], [self.current[0]])
             ax.get_legend().get_texts()[0].set_text(self.star_label())
-        restart_layout(self.layout_start)
         return True
