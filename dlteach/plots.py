@@ -115,6 +115,25 @@ def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, max_wi
     `update_network` can refresh without drawing the network again."""
     from matplotlib.patches import Rectangle  # noqa: PLC0415
 
+    def draw_nodes(pos, node):
+        images = []
+        for l, p in enumerate(pos):
+            for k, (x, y) in enumerate(p):
+                m = np.zeros((2, 2)) if node_maps is None else node_maps[l][k]
+                vmin, vmax = _map_clim(m)
+                images.append(ax.imshow(m, extent=(x - node, x + node, y - node, y + node), cmap=DIVERGING,
+                                        vmin=vmin, vmax=vmax, zorder=2, interpolation="bilinear"))
+                ax.add_patch(Rectangle((x - node, y - node), 2 * node, 2 * node, fill=False, lw=0.8,
+                                       ec="#555555", zorder=3))
+        return {"images": images}
+
+    return _network(ax, weights, sizes, input_names, max_width, draw_nodes)
+
+
+def _network(ax, weights, sizes, input_names, max_width, draw_nodes):
+    """What network_diagram and network_panel share: node positions, weight lines, names, layer
+    labels, limits. draw_nodes(pos, node) draws the nodes (node = a box's half-size) and returns
+    their artists by name; returns those and 'lines', 'positions', 'max_width'."""
     ax.set_axis_off()
     n_cols = len(sizes)
     width, height = 1.6 * max(n_cols - 1, 1), 1.0 * max(max(sizes), 2)
@@ -125,15 +144,7 @@ def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, max_wi
     widths, colours = _weight_styles(weights, max_width)
     lines = LineCollection(segments, linewidths=widths, colors=colours, alpha=0.7, zorder=1)
     ax.add_collection(lines)
-    images = []
-    for l, p in enumerate(pos):
-        for k, (x, y) in enumerate(p):
-            m = np.zeros((2, 2)) if node_maps is None else node_maps[l][k]
-            vmin, vmax = _map_clim(m)
-            images.append(ax.imshow(m, extent=(x - node, x + node, y - node, y + node), cmap=DIVERGING,
-                                    vmin=vmin, vmax=vmax, zorder=2, interpolation="bilinear"))
-            ax.add_patch(Rectangle((x - node, y - node), 2 * node, 2 * node, fill=False, lw=0.8, ec="#555555",
-                                   zorder=3))
+    nodes = draw_nodes(pos, node)
     if input_names:
         for name, (x, y) in zip(input_names, pos[0]):
             ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
@@ -143,7 +154,7 @@ def network_diagram(ax, weights, sizes, input_names=None, node_maps=None, max_wi
     ax.set_xlim(-node - 1.1, width + node + 0.2)
     ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
     ax.set_aspect("equal")
-    return {"lines": lines, "images": images, "positions": pos, "max_width": max_width}
+    return {"lines": lines, **nodes, "positions": pos, "max_width": max_width}
 
 
 def update_network(artists, weights, node_maps=None):
@@ -444,28 +455,11 @@ def network_panel(ax, weights, sizes, input_names=None, node_maps=None, max_widt
     """network_diagram for a live figure: the same picture, with every node's map and frame drawn
     by one NodeMaps artist (much faster to build and to redraw at 50 nodes). Returns the artists
     ('lines', 'maps', 'positions', 'max_width'); refresh them with update_network_panel."""
-    ax.set_axis_off()
-    n_cols = len(sizes)
-    width, height = 1.6 * max(n_cols - 1, 1), 1.0 * max(max(sizes), 2)
-    pos = layer_positions(sizes, width, height)
-    node = 0.36 * min(height / max(max(sizes), 1), width / max(n_cols - 1, 1))  # node box half-size
-    segments = [[(pos[l][i][0] + node, pos[l][i][1]), (pos[l + 1][j][0] - node, pos[l + 1][j][1])]
-                for l, W in enumerate(weights) for i in range(W.shape[0]) for j in range(W.shape[1])]
-    widths, colours = _weight_styles(weights, max_width)
-    lines = LineCollection(segments, linewidths=widths, colors=colours, alpha=0.7, zorder=1)
-    ax.add_collection(lines)
-    maps = [np.zeros((2, 2))] * sum(sizes) if node_maps is None else [m for layer in node_maps for m in layer]
-    node_artist = ax.add_artist(NodeMaps(ax, np.concatenate(pos), node, maps))
-    if input_names:
-        for name, (x, y) in zip(input_names, pos[0]):
-            ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
-    for l, p in enumerate(pos):
-        label = "input" if l == 0 else ("output" if l == n_cols - 1 else f"hidden {l}")
-        ax.text(p[0, 0], height + 0.05 * height + node, label, ha="center", va="bottom", fontsize=9)
-    ax.set_xlim(-node - 1.1, width + node + 0.2)
-    ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
-    ax.set_aspect("equal")
-    return {"lines": lines, "maps": node_artist, "positions": pos, "max_width": max_width}
+    def draw_nodes(pos, node):
+        maps = [np.zeros((2, 2))] * sum(sizes) if node_maps is None else [m for layer in node_maps for m in layer]
+        return {"maps": ax.add_artist(NodeMaps(ax, np.concatenate(pos), node, maps))}
+
+    return _network(ax, weights, sizes, input_names, max_width, draw_nodes)
 
 
 def update_network_panel(artists, weights, node_maps):
