@@ -228,3 +228,18 @@ def test_depth_layout_shared_by_settings_whose_texts_take_the_same_room():
         fresh.LAYOUT_CACHE = False  # a plain constrained layout
         assert np.array_equal(_png_pixels(ex.png()), _png_pixels(fresh.png())), ex.cfg
     assert len(ex.figure.get_layout_engine().cache) < len(moves)  # some settings replayed another's layout
+
+
+def test_wide_networks_are_measured_on_a_smaller_batch_of_as_many_values():
+    """DepthExplorer pushes 512 examples through networks up to 64 wide (every network of lesson 08) and
+    32,768 / width through wider ones: each layer's spread is over 32,768 values, at a quarter of the cost."""
+    from dlteach.experiments import layer_statistics
+    from dlteach.widgets.depth import batch_size
+
+    assert [batch_size(w) for w in (4, 16, 64, 128, 256)] == [512, 512, 512, 256, 128]
+    assert DepthExplorer(depth=3, width=64).acts[0].shape == (512, 64)
+    wide = DepthExplorer(depth=3, width=256, activation="tanh", seed=2)
+    assert wide.acts[0].shape == (128, 256)
+    acts, norms, _ = layer_statistics(3, 256, "tanh", "glorot_uniform", n=128, seed=2)
+    np.testing.assert_allclose(wide.a_std, [np.std(a) for a in acts], rtol=1e-12)  # BLAS threads: round-off
+    np.testing.assert_allclose(wide.norms, norms, rtol=1e-12)
