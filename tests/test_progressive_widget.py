@@ -231,3 +231,25 @@ def test_a_cell_that_sets_the_explorer_while_its_widget_trains_waits_for_the_run
     fresh = OverfitExplorer(hidden=20, epochs=40)
     assert ex.cfg == fresh.cfg and ex.val_accuracy == fresh.val_accuracy
     assert ex.png() == fresh.png()
+
+
+def test_in_colab_the_frames_are_drawn_by_the_handler_itself(monkeypatch):
+    """Colab's page does not take a widget's state changed by a thread (colabtools issue 3373): there
+    the move's handler trains and draws the same frames itself, and returns when the run is done."""
+    import sys
+    import types
+
+    from dlteach.widgets.base import updates_from_threads
+
+    assert updates_from_threads()
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    assert not updates_from_threads()
+    ex = DigitsExplorer(epochs=4)
+    ui = ex.widget()
+    assert ui.trainer.threaded is False
+    frames, messages = watch(ui)
+    ui.trainer.frame_time = 0.0  # a frame after every epoch
+    ui.controls["hidden"].value = 36  # returns after the whole run, drawn frame by frame
+    assert ui.trainer.thread is None
+    assert len(frames) >= 3 and messages in ([], [""])
+    assert ex.training is None and frames[-1] == DigitsExplorer(hidden=36, epochs=4).png()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -454,19 +455,31 @@ class Abandoned(Exception):
     """Raised inside a run that the widget no longer wants: a newer setting is waiting."""
 
 
+def updates_from_threads() -> bool:
+    """Whether a widget changed by a thread shows the change in the browser: yes in JupyterLab,
+    Notebook 7, VS Code and Voila; not in Google Colab, whose page takes a widget's new state only
+    with the next message sent from the main thread (googlecolab/colabtools issue 3373)."""
+    return "google.colab" not in sys.modules
+
+
 class ProgressiveTrainer:
     """Runs an explorer's set() for its widget in a thread, one setting at a time, so that the kernel
     takes the next slider value while a network trains. During a run, a frame (the partly trained
     network, explorer.show_epoch, "epoch 7/30" in its title) answers the move after a fifth of
     `frame_time` of training; the next ones come about every frame_time seconds: training for
     frame_time less the last frame's drawing time, but at least as long as a drawing takes (up to
-    twice frame_time), so that a slow drawing slows the frames rather than the training. The finished run is drawn by show() as set() left it: the same
-    picture as the synchronous set() + png(). A run whose setting is no longer the newest is abandoned at its next
-    epoch (a student dragging a slider wants where it stops, not every value on the way). Cached runs
-    train nothing: their one frame comes at once."""
+    twice frame_time), so that a slow drawing slows the frames rather than the training. The
+    finished run is drawn by show() as set() left it: the same picture as the synchronous set() +
+    png(). A run whose setting is no longer the newest is abandoned at its next epoch (a student
+    dragging a slider wants where it stops, not every value on the way). Cached runs train nothing:
+    their one frame comes at once.
 
-    def __init__(self, explorer, show, frame_time: float):
+    threaded=False (the default where updates_from_threads() is False: Colab) runs in the caller:
+    the same frames, drawn from the control's handler, but the next move waits for the run's end."""
+
+    def __init__(self, explorer, show, frame_time: float, threaded: bool | None = None):
         self.explorer, self.show, self.frame_time = explorer, show, frame_time
+        self.threaded = updates_from_threads() if threaded is None else threaded
         self.lock = threading.Condition()
         self.pending = None  # (generation, settings) not started yet: only the newest is kept
         self.generation = 0  # of the newest setting submitted
@@ -474,6 +487,10 @@ class ProgressiveTrainer:
 
     def submit(self, settings: dict):
         """Train `settings` (a complete cfg) after the current run, which is abandoned."""
+        if not self.threaded:
+            self.generation += 1
+            self._attempt(self.generation, settings)
+            return
         with self.lock:
             self.generation += 1
             self.pending = (self.generation, settings)
@@ -494,10 +511,13 @@ class ProgressiveTrainer:
                     self.lock.notify_all()
                     return
                 (generation, settings), self.pending = self.pending, None
-            try:
-                self._run(generation, settings)
-            except Exception as err:  # noqa: BLE001 (the thread must go on; the learner sees what went wrong)
-                self.show(f"{type(err).__name__}: {err}")
+            self._attempt(generation, settings)
+
+    def _attempt(self, generation: int, settings: dict):
+        try:
+            self._run(generation, settings)
+        except Exception as err:  # noqa: BLE001 (the thread must go on; the learner sees what went wrong)
+            self.show(f"{type(err).__name__}: {err}")
 
     def _run(self, generation: int, settings: dict):
         ex = self.explorer
