@@ -243,3 +243,15 @@ def test_wide_networks_are_measured_on_a_smaller_batch_of_as_many_values():
     acts, norms, _ = layer_statistics(3, 256, "tanh", "glorot_uniform", n=128, seed=2)
     np.testing.assert_allclose(wide.a_std, [np.std(a) for a in acts], rtol=1e-12)  # BLAS threads: round-off
     np.testing.assert_allclose(wide.norms, norms, rtol=1e-12)
+
+
+def test_with_nothing_to_show_the_layer_axes_still_span_the_layers():
+    """The zeros initialiser with tanh: every spread and gradient is 0, nothing is drawn on the log axes,
+    yet their x axes run over the network's layers (not matplotlib's -0.05..0.05 of an empty axes)."""
+    ex = DepthExplorer(depth=12, activation="tanh", init="zeros")
+    _, ax_spreads, ax_gradients = ex.draw().axes
+    assert ax_spreads.get_xlim() == (0.5, 12.5) and ax_gradients.get_xlim() == (0.5, 13.5)
+    ex.set(init="he_normal")
+    ex.set(init="zeros", depth=5)  # refreshed in place: the same
+    _, ax_spreads, ax_gradients = ex.draw().axes
+    assert ax_spreads.get_xlim() == (0.5, 5.5) and ax_gradients.get_xlim() == (0.5, 6.5)

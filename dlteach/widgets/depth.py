@@ -190,9 +190,10 @@ def _in_view(axis, locs) -> np.ndarray:
     return (where >= low - tolerance) & (where <= high + tolerance)
 
 
-def _rescale(ax, integer_x: bool = False, corners=None):
+def _rescale(ax, integer_x: bool = False, corners=None, layers: int | None = None):
     """Limits from the data now drawn, as a fresh drawing autoscales them, then fixed ticks; integer_x:
-    only whole numbers on the x axis (layer numbers). corners (n, 2): the vertices of the patches drawn,
+    only whole numbers on the x axis (layer numbers); layers: the x axis spans layers 1..layers even
+    where nothing is drawn (every spread 0: the zeros initialiser). corners (n, 2): the vertices of the patches drawn,
     for their data limits (relim() follows every edge of a patch as a Bezier curve: 10 ms for 3
     histograms and 30 bars); else relim() (lines)."""
     _choosing_locators(ax.xaxis, integer=integer_x)
@@ -206,7 +207,7 @@ def _rescale(ax, integer_x: bool = False, corners=None):
     # An axis without data (every spread 0: zeros initialiser) keeps earlier limits in autoscale_view;
     # it gets the limits matplotlib gives a fresh axes without data.
     if not np.all(np.isfinite(ax.dataLim.intervalx)):
-        ax.set_xlim(*EMPTY_LIMITS[ax.get_xscale()], auto=True)
+        ax.set_xlim(*((0.5, layers + 0.5) if layers else EMPTY_LIMITS[ax.get_xscale()]), auto=True)
     if not np.all(np.isfinite(ax.dataLim.intervaly)):
         ax.set_ylim(*EMPTY_LIMITS[ax.get_yscale()], auto=True)
     _fix_ticks(ax.xaxis)
@@ -411,7 +412,7 @@ class DepthExplorer(Explorer):
                                      (self.delta_std, plots.ORANGE, "backward: std(δ), δ = dL/dz")):
             ax.plot(*_shown_points(values), "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
-        _rescale(ax, integer_x=True)
+        _rescale(ax, integer_x=True, layers=len(self.a_std))
         ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("standard deviation", fontsize=11)
         ax.legend(frameon=False, fontsize=10)
@@ -420,7 +421,7 @@ class DepthExplorer(Explorer):
     def _gradients(self, ax):
         ax.bar(np.arange(1, len(self.norms) + 1), _positive(self.norms), color=plots.ORANGE)
         ax.set_yscale("log")
-        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]))
+        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms))
         ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("||dL/dW||", fontsize=11)
         ax.set_title(self._gradients_title(), fontsize=11, y=1, color=self._gradients_colour())
@@ -475,7 +476,7 @@ class DepthExplorer(Explorer):
     def _update_spreads(self, ax):
         for line, values in zip(ax.lines, (self.a_std, self.delta_std)):
             line.set_data(*_shown_points(values))
-        _rescale(ax, integer_x=True)
+        _rescale(ax, integer_x=True, layers=len(self.a_std))
         ax.title.set_text(self._spreads_title())
 
     def _update_gradients(self, ax):
@@ -486,6 +487,6 @@ class DepthExplorer(Explorer):
         else:  # another depth: as many new bars
             bars.remove()
             ax.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
-        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]))
+        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms))
         ax.title.set_text(self._gradients_title())
         ax.title.set_color(self._gradients_colour())
