@@ -59,15 +59,20 @@ def layer_statistics(depth: int, width: int, activation: str, init: str, n: int 
 
 
 # --- lesson 10: overfitting and regularisation ---------------------------------------------------
+_THREADPOOLS = []  # threadpoolctl's controller, made once: making one reads the loaded libraries (~2 ms)
+
+
 def _one_blas_thread():
     """The lessons' matrices are small (at most a few hundred rows): one BLAS thread is faster than
     two that fight over the cores (measured on a busy 2-core machine: 1.4 s instead of 15 s for one
     overfit_run). A no-op where threadpoolctl (a scikit-learn dependency) is missing."""
     try:
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
     except ImportError:  # pragma: no cover
         return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    if not _THREADPOOLS:
+        _THREADPOOLS.append(ThreadpoolController())
+    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
 
 
 class DataLoss(Callback):

@@ -2,7 +2,6 @@
 gradients of a deep MLP at initialisation (before any training)."""
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
 import matplotlib as mpl
@@ -14,7 +13,7 @@ from matplotlib.ticker import (FixedFormatter, FixedLocator, LogFormatterSciNota
 
 from .. import plots
 from ..core import INITIALIZERS
-from ..experiments import layer_statistics
+from ..experiments import _one_blas_thread, layer_statistics
 from .base import Explorer, Param
 
 VALUES_PER_LAYER = 512 * 64  # activations (batch x width) each spread is measured over
@@ -35,21 +34,6 @@ N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th 
 TICKS = {"x": 8, "y": 9}
 # The limits matplotlib autoscales an axis without data to (the locator's default range, 5 % margins).
 EMPTY_LIMITS = {"linear": (-0.055, 0.055), "log": (10 ** -0.05, 10 ** 1.05)}
-
-
-_THREADPOOLS = []  # threadpoolctl's controller, made once: making one reads the loaded libraries (~2 ms)
-
-
-def _one_blas_thread():
-    """The matrices here are small (512 x 64): one BLAS thread is faster than several that fight over
-    a busy machine's cores (measured on 2 busy cores: 0.04 s instead of 2 s per network)."""
-    try:
-        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
 
 
 def _ratio(top, bottom) -> float:

@@ -154,8 +154,8 @@ class DigitDrawer:
         return self.figure
 
     def png(self) -> bytes:
-        """The figure as PNG bytes: rendered by Agg and encoded with fast compression (it is
-        rebuilt after every stroke; level 1 costs a third of the default)."""
+        """The figure as PNG bytes: rendered by Agg and encoded fast (plots.canvas_png: it is
+        rebuilt after every stroke)."""
         fig = self.draw()
         return plots.blitted_png(fig, self._background, self._dynamic)
 
