@@ -1,0 +1,36 @@
+"""Helpers shared by the lessons' checkers: the Keras/TensorFlow twin of a case and a coarse
+agreement bound that reads the same on every machine."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.gradcheck import rel_error
+from .runner import Mismatch
+
+
+def bound(err: float) -> str:
+    """A coarse bound for an agreement, stable across machines: '< 1e-12', '< 1e-9', ..."""
+    if err == 0:
+        return "exactly"
+    return f"to < 1e{int(np.floor(np.log10(err))) + 1}"
+
+
+def tf_twin(label: str, make, reference, tol: float = 1e-12):
+    """A twin check: reference(tf, keras, **args) computes with TensorFlow/Keras in float64 what the
+    learner's function returns for make(rng); the learner's result must agree to tol (relative)."""
+
+    def twin(func) -> str:
+        import keras  # imported only here, once the learner's function has passed every case
+        import tensorflow as tf
+
+        args = make(np.random.default_rng(5))
+        ref = reference(tf, keras, **{k: np.copy(v) for k, v in args.items()})
+        mine = func(**{k: np.copy(v) for k, v in args.items()})
+        refs, mines = (ref, mine) if isinstance(ref, tuple) else ((ref,), (mine,))
+        err = max(rel_error(np.asarray(m, dtype=float).reshape(np.shape(r)), np.asarray(r, dtype=float))
+                  for m, r in zip(mines, refs))
+        if not err < tol:
+            raise Mismatch(f"Your result agrees with the cases but not with {label}: relative difference {err:.3g}.")
+        return f"{label} agrees {bound(err)}."
+
+    return twin

@@ -1,0 +1,43 @@
+"""Lesson 00 (the workflow): standardize.
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from .runner import Case, CodeExercise
+
+
+def _standardize_cases(rng):
+    cases = []
+    for n, m, d in ((20, 5, 2), (50, 7, 3), (8, 3, 4)):
+        scale = rng.uniform(0.5, 30, d)
+        X_train = rng.normal(rng.uniform(-5, 5, d), scale, (n, d))
+        X = rng.normal(rng.uniform(-5, 5, d), 2 * scale, (m, d))  # other data: other statistics
+        cases.append(Case({"X_train": X_train, "X": X}))
+    return cases
+
+
+def _standardize_ref(X_train, X):
+    return (X - X_train.mean(axis=0)) / X_train.std(axis=0)
+
+
+def _standardize_diagnose(args, expected, got):
+    X_train, X = args["X_train"], args["X"]
+    own = (X - X.mean(axis=0)) / X.std(axis=0)
+    if np.shape(got) == own.shape and np.allclose(got, own):
+        return ("you scaled X with its own mean and std. Validation and test data must be scaled with the "
+                "training statistics, or information leaks from them into the model.")
+    pooled = (X - X_train.mean()) / X_train.std()
+    if np.shape(got) == pooled.shape and np.allclose(got, pooled):
+        return "one mean and one std for the whole array: take them per column (feature), axis=0."
+    return None
+
+
+EXERCISES = [
+    CodeExercise("00.standardize", "standardize", ("X_train", "X"), _standardize_cases, _standardize_ref,
+                 hint="subtract the training mean and divide by the training standard deviation, per column.",
+                 good="Scaling with the training statistics keeps validation and test data unseen.",
+                 diagnose=_standardize_diagnose),
+]

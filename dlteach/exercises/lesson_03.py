@@ -1,0 +1,67 @@
+"""Lesson 03 (losses): binary cross-entropy from the logits.
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.activations import sigmoid
+from ..core.gradcheck import rel_error
+from ..core.losses import binary_crossentropy
+from .common import bound
+from .runner import Case, CodeExercise, Mismatch
+
+
+def _bce_cases(rng):
+    cases = []
+    for n in (4, 7):
+        cases.append(Case({"z": rng.normal(0, 3, n), "y": rng.integers(0, 2, n).astype(float)}))
+    cases.append(Case({"z": np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]),
+                       "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])}, "|z| = 1000: confident, right and wrong"))
+    return cases
+
+
+def _bce_ref(z, y):
+    loss, grad = binary_crossentropy(y[:, None], z[:, None], from_logits=True)
+    return loss, grad[:, 0]
+
+
+def _bce_diagnose(args, expected, got):
+    z, y = args["z"], args["y"]
+    n = len(z)
+    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
+        g = np.asarray(got[1], dtype=float)
+        if np.allclose(g, sigmoid(z) - y):
+            return "the gradient of the *mean* loss carries a factor 1/n: (sigmoid(z) - y) / n."
+        if np.allclose(g, (y - sigmoid(z)) / n):
+            return "sign error in the gradient: dL/dz = (sigmoid(z) - y) / n, positive when z is too large."
+    return None
+
+
+def _bce_twin(func) -> str:
+    import tensorflow as tf  # only this exercise pays for TensorFlow, and only after the cases pass
+
+    rng = np.random.default_rng(1)
+    z = np.r_[rng.normal(0, 4, 6), 1000.0, -1000.0]
+    y = np.r_[rng.integers(0, 2, 6), 0, 1].astype(float)
+    z_tf = tf.constant(z)
+    with tf.GradientTape() as tape:
+        tape.watch(z_tf)
+        loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z_tf))
+    grad = tape.gradient(loss, z_tf).numpy()
+    my_loss, my_grad = func(z=z.copy(), y=y.copy())
+    err = max(abs(float(my_loss) - float(loss)) / max(abs(float(loss)), 1e-300), rel_error(my_grad, grad))
+    if not err < 1e-9:
+        raise Mismatch(f"Your function agrees with the cases but not with TensorFlow "
+                       f"(tf.nn.sigmoid_cross_entropy_with_logits): relative difference {err:.3g}.")
+    return f"TensorFlow (sigmoid_cross_entropy_with_logits and GradientTape) agrees {bound(err)}."
+
+
+EXERCISES = [
+    CodeExercise("03.bce_with_logits", "bce_with_logits", ("z", "y"), _bce_cases, _bce_ref,
+                 outputs=("loss", "dL_dz"), kinds=("number", "array"),
+                 hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
+                      "n samples, and dL/dz = (sigmoid(z) - y) / n.",
+                 good="Stable at |z| = 1000.", diagnose=_bce_diagnose, twin=_bce_twin),
+]

@@ -1,0 +1,90 @@
+"""Lesson 08 (depth and initialisation): Glorot-uniform and He-normal draws.
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from .runner import CodeExercise, Mismatch
+
+
+def _glorot_checks(func) -> str:
+    """A random answer cannot be compared value by value: check its shape, its bound, its mean, variance
+    and shape of distribution on a large draw, and that it draws from the generator it is given."""
+    for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
+        W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
+        if W is None:
+            raise Mismatch("glorot_uniform() returned None. Did you forget `return`?")
+        if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
+            got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
+            raise Mismatch(f"glorot_uniform({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}) "
+                           f"(Keras's layout: one row per input), got {got}.")
+    n_in, n_out = 300, 500
+    limit = np.sqrt(6 / (n_in + n_out))
+    W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
+    again = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
+    if not np.array_equal(W, again):
+        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
+                       "(rng.uniform(...)), not from np.random, so that a seed makes training reproducible.")
+    var, sd = float(W.var()), limit / np.sqrt(3)
+    if np.abs(W).max() > limit * (1 + 1e-12):
+        raise Mismatch(f"Some weights lie outside [-limit, limit] with limit = sqrt(6 / (n_in + n_out)) = {limit:.4f} "
+                       f"for ({n_in}, {n_out}): the largest |w| is {np.abs(W).max():.4f}. Hint: a uniform draw "
+                       "between -limit and limit.")
+    if abs(W.mean()) > 5 * sd / np.sqrt(W.size):
+        raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0. Hint: draw between -limit and +limit.")
+    if abs(var / sd**2 - 1) > 0.02:
+        raise Mismatch(f"For ({n_in}, {n_out}) the variance should be limit²/3 = 2 / (n_in + n_out) = {sd**2:.3g}; "
+                       f"yours is {var:.3g} ({var / sd**2:.2f} times). Hint: limit = sqrt(6 / (n_in + n_out)), "
+                       "with both fan-in and fan-out.")
+    inner = float(np.mean(np.abs(W) < limit / 2))
+    if abs(inner - 0.5) > 0.01:
+        raise Mismatch(f"{inner:.0%} of the weights lie within limit/2 of 0; a uniform distribution puts 50 % there "
+                       "(a normal one with the same variance 62 %). Hint: rng.uniform, not rng.normal.")
+    return (f"Variance {var:.2e} = 2 / (n_in + n_out) within 2 %, all |w| <= limit, uniform: the signal's variance "
+            "stays about the same forwards and backwards.")
+
+
+def _he_checks(func) -> str:
+    """He-normal is random too: check shape, generator, mean, a variance of 2 / n_in (fan-in only)
+    and a bell shape (most weights near 0), on large draws."""
+    for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
+        W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
+        if W is None:
+            raise Mismatch("he_normal() returned None. Did you forget `return`?")
+        if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
+            got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
+            raise Mismatch(f"he_normal({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}), "
+                           f"got {got}.")
+    a = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
+    b = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
+    if not np.array_equal(a, b):
+        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
+                       "(rng.normal(...)), not from np.random.")
+    for n_in, n_out in ((200, 400), (200, 50)):  # same fan-in, different fan-out: the same variance
+        W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(2)), dtype=float)
+        target = 2.0 / n_in
+        var = float(W.var())
+        if abs(W.mean()) > 5 * np.sqrt(target / W.size):
+            raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0.")
+        if abs(var / target - 1) > 0.03:
+            raise Mismatch(f"For ({n_in}, {n_out}) the variance should be 2 / n_in = {target:.3g}; yours is "
+                           f"{var:.3g} ({var / target:.2f} times). Hint: He uses the fan-in only, std = "
+                           "sqrt(2 / n_in): the factor 2 makes up for ReLU zeroing half of its inputs.")
+        inner = float(np.mean(np.abs(W) < np.sqrt(target)))
+        if inner < 0.64:
+            raise Mismatch(f"Only {inner:.0%} of the weights lie within one standard deviation of 0; a normal "
+                           "distribution puts 68 % there (a uniform one 58 %). Hint: rng.normal.")
+    return (f"Variance {var:.2e} = 2 / n_in within 3 % whatever n_out: ReLU layers keep the signal's "
+            "variance from layer to layer.")
+
+
+EXERCISES = [
+    CodeExercise("08.glorot_uniform", "glorot_uniform", ("n_in", "n_out", "rng"), lambda rng: [], None,
+                 hint="limit = sqrt(6 / (n_in + n_out)); rng.uniform(-limit, limit, size=(n_in, n_out)).",
+                 good="", extra=_glorot_checks),
+    CodeExercise("08.he_normal", "he_normal", ("n_in", "n_out", "rng"), lambda rng: [], None,
+                 hint="std = sqrt(2 / n_in); rng.normal(0, std, size=(n_in, n_out)).",
+                 good="", extra=_he_checks),
+]

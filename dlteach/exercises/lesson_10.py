@@ -1,0 +1,67 @@
+"""Lesson 10 (overfitting): inverted dropout, the L2 penalty.
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.regularizers import L1L2
+from .common import tf_twin
+from .runner import Case, CodeExercise
+
+
+def _dropout_cases(rng):
+    cases = []
+    for shape, rate in (((4, 5), 0.5), ((3, 6), 0.2), ((2, 8), 0.75)):
+        mask = (rng.random(shape) >= rate).astype(float)
+        cases.append(Case({"x": rng.normal(size=shape), "mask": mask, "rate": rate}, f"rate = {rate}"))
+    return cases
+
+
+def _dropout_ref(x, mask, rate):
+    return x * mask / (1.0 - rate)  # kept units scaled up: the expected activation is unchanged
+
+
+def _l2_cases(rng):
+    cases = [Case({"W": rng.normal(size=shape), "l2": l2}, f"W of shape {shape}, l2 = {l2}")
+             for shape, l2 in (((3, 4), 0.01), ((2, 5), 0.5), ((6, 1), 0.003))]
+    cases.append(Case({"W": np.zeros((2, 3)), "l2": 0.1}, "all weights 0"))
+    return cases
+
+
+def _l2_ref(W, l2):
+    reg = L1L2(l2=l2)
+    return reg.penalty(W), reg.grad(W)
+
+
+def _l2_diagnose(args, expected, got):
+    W, l2 = args["W"], args["l2"]
+    if isinstance(got, (tuple, list)) and len(got) == 2:
+        if np.size(got[0]) == 1 and np.isclose(float(np.asarray(got[0])), 0.5 * l2 * np.sum(W**2)):
+            return "Keras's L2 penalty has no 1/2: l2 * sum(W**2), so its gradient is 2 * l2 * W."
+        if np.shape(got[1]) == W.shape and np.allclose(np.asarray(got[1], dtype=float), l2 * W):
+            return "d/dW of l2 * W**2 is 2 * l2 * W: the factor 2 from the square is missing."
+    return None
+
+
+def _tf_l2(tf, keras, W, l2):
+    W = tf.Variable(W)
+    with tf.GradientTape() as tape:
+        penalty = keras.regularizers.L2(float(l2))(W)
+    return float(penalty), tape.gradient(penalty, W).numpy()
+
+
+EXERCISES = [
+    CodeExercise("10.dropout_forward", "dropout_forward", ("x", "mask", "rate"), _dropout_cases, _dropout_ref,
+                 hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
+                      "that the expected activation stays x.",
+                 good="At inference nothing needs to change: that is why Keras scales during training."),
+    CodeExercise("10.l2_penalty", "l2_penalty", ("W", "l2"), _l2_cases, _l2_ref, outputs=("penalty", "dW"),
+                 kinds=("number", "array"),
+                 hint="penalty = l2 * np.sum(W**2) (Keras's form, no 1/2) and dW = 2 * l2 * W, the shape of W.",
+                 good="This gradient is what L2 adds to every weight's dW before the optimizer's step.",
+                 diagnose=_l2_diagnose,
+                 twin=tf_twin("keras.regularizers.L2 under tf.GradientTape",
+                              lambda rng: {"W": rng.normal(size=(4, 3)), "l2": np.float64(0.0625)}, _tf_l2)),
+]

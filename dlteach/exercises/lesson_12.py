@@ -1,0 +1,67 @@
+"""Lesson 12 (explaining): the saliency of a network with a tanh hidden layer (the lesson shows the ReLU
+formula W1 (m * W2[:, c]), so the exercise asks for the chain rule through tanh).
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.layers import Dense
+from .common import tf_twin
+from .runner import Case, CodeExercise
+
+
+def _saliency_twin_args(rng):
+    return {"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
+            "W2": rng.normal(size=(4, 3)), "b2": rng.normal(size=3), "c": 2}
+
+
+def _saliency_cases(rng):
+    cases = []
+    for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10)):
+        cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
+                           "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
+                          f"{d} inputs, {h} hidden tanh units, {k} classes"))
+    return cases
+
+
+def _saliency_ref(x, W1, b1, W2, b2, c):
+    hidden = Dense(W1.shape[0], W1.shape[1], "tanh")
+    out = Dense(W2.shape[0], W2.shape[1], "linear")
+    hidden.W[...], hidden.b[...], out.W[...], out.b[...] = W1, b1, W2, b2
+    out.forward(hidden.forward(x[None, :]))
+    grad_z = np.zeros((1, W2.shape[1]))
+    grad_z[0, c] = 1.0  # d z_c / d z
+    return hidden.backward(out.backward(grad_z))[0]
+
+
+def _saliency_diagnose(args, expected, got):
+    no_derivative = args["W1"] @ args["W2"][:, args["c"]]
+    if np.shape(got) == no_derivative.shape and np.allclose(got, no_derivative):
+        return ("the tanh's derivative is missing: each hidden unit passes the gradient back multiplied by "
+                "1 - h**2 (h = tanh(x @ W1 + b1)), before it goes through W1.")
+    relu_mask = args["W1"] @ (args["W2"][:, args["c"]] * (args["x"] @ args["W1"] + args["b1"] > 0))
+    if np.shape(got) == relu_mask.shape and np.allclose(got, relu_mask):
+        return "that is the ReLU network's mask; this hidden layer is tanh, whose derivative is 1 - h**2."
+    return None
+
+
+def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
+    x = tf.constant(x[None, :])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = tf.tanh(x @ W1 + b1) @ W2 + b2
+        z_c = z[0, int(c)]
+    return tape.gradient(z_c, x).numpy()[0]
+
+
+EXERCISES = [
+    CodeExercise("12.saliency", "saliency", ("x", "W1", "b1", "W2", "b2", "c"), _saliency_cases, _saliency_ref,
+                 hint="z = tanh(x @ W1 + b1) @ W2 + b2 with h = tanh(x @ W1 + b1). Backwards from z_c: "
+                      "dz_c/dh = W2[:, c], through tanh multiply by 1 - h**2, then through W1: W1 @ (...). "
+                      "Shape (d,), like x.",
+                 good="The same chain rule as the lesson's ReLU formula, with tanh's smooth 1 - h**2 in place of "
+                      "the 0/1 mask: the template now varies smoothly with the input.", diagnose=_saliency_diagnose,
+                 twin=tf_twin("tf.GradientTape", _saliency_twin_args, _tf_saliency)),
+]

@@ -1,0 +1,119 @@
+"""Lesson 13 (small data, small models): soft targets, the distillation loss, quantisation.
+
+Each exercise's cases (the place for its edge cases), reference, diagnoses and twin, then the
+CodeExercise entries that code.py collects."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.activations import softmax
+from ..core.gradcheck import rel_error
+from ..core.layers import Dense
+from ..core.losses import categorical_crossentropy
+from .common import bound
+from .runner import Case, CodeExercise, Mismatch
+
+
+def _soft_targets_cases(rng):
+    cases = [Case({"logits": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
+             for (n, k), T in (((3, 4), 1.0), ((2, 10), 4.0), ((5, 3), 0.5))]
+    cases.append(Case({"logits": np.array([[1600.0, 0.0, -1600.0]]), "T": 2.0}, "logits of size 1600"))
+    return cases
+
+
+def _soft_targets_ref(logits, T):
+    return softmax(logits / T)
+
+
+def _distill_cases(rng):
+    return [Case({"z_student": rng.normal(0, 2, (n, k)), "z_teacher": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
+            for (n, k), T in (((4, 3), 1.0), ((3, 10), 4.0), ((5, 5), 2.5))] + [
+        Case({"z_student": np.array([[800.0, 0.0, -800.0]]), "z_teacher": np.array([[0.0, 900.0, 0.0]]), "T": 2.0},
+             "logits of size 900")]
+
+
+def _distill_ref(z_student, z_teacher, T):
+    from ..core.compress import Temperature  # noqa: PLC0415 (the layer dlteach's students learn through)
+
+    p = softmax(z_teacher / T)                    # the soft targets
+    temp = Temperature(T)
+    loss, grad = categorical_crossentropy(p, temp.forward(z_student), from_logits=True)
+    return loss, temp.backward(grad)
+
+
+def _distill_diagnose(args, expected, got):
+    if not isinstance(got, tuple) or len(got) != 2:
+        return None
+    grad_no_T = expected[1] * args["T"]
+    if np.shape(got[1]) == np.shape(grad_no_T) and np.allclose(got[1], grad_no_T) and args["T"] != 1:
+        return ("the gradient misses the factor 1 / T: the student's logits are divided by T before the softmax, "
+                "so the chain rule multiplies (q - p) / n by d(z / T)/dz = 1 / T.")
+    return None
+
+
+def _distill_twin(func) -> str:
+    import tensorflow as tf  # noqa: PLC0415
+
+    rng = np.random.default_rng(6)
+    zs, zt, T = rng.normal(0, 2, (6, 5)), rng.normal(0, 3, (6, 5)), 3.0
+    z = tf.constant(zs)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.nn.softmax(zt / T), logits=z / T))
+    ref = (float(loss), tape.gradient(loss, z).numpy())
+    mine = func(z_student=zs.copy(), z_teacher=zt.copy(), T=T)
+    err = max(abs(float(mine[0]) - ref[0]) / abs(ref[0]), rel_error(np.asarray(mine[1], dtype=float), ref[1]))
+    if not err < 1e-12:
+        raise Mismatch(f"Your result agrees with the cases but not with tf.GradientTape: relative difference {err:.3g}.")
+    return f"tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree {bound(err)}."
+
+
+def _quantize_cases(rng):
+    cases = [Case({"W": rng.normal(0, s, shape), "bits": b}, f"{b} bits")
+             for shape, s, b in (((5, 4), 1.0, 8), ((6, 3), 0.1, 4), ((4, 4), 2.0, 2), ((3, 7), 0.5, 3))]
+    cases.append(Case({"W": np.array([[0.6, -1.0], [0.26, 0.0]]), "bits": 2}, "2 bits: levels -1, 0, 1"))
+    return cases
+
+
+def _quantize_ref(W, bits):
+    from ..core.compress import quantize  # noqa: PLC0415 (the engine's own rounding)
+
+    layer = Dense(W.shape[0], W.shape[1], "linear")
+    layer.W[...] = W
+    levels = 2 ** (int(bits) - 1) - 1
+    scale = np.abs(W).max() / levels
+    quantize(type("OneLayer", (), {"layers": [layer]})(), int(bits))  # rounds layer.W to q * scale in place
+    return np.round(layer.W / scale), scale, layer.W
+
+
+def _quantize_diagnose(args, expected, got):
+    if not isinstance(got, tuple) or len(got) != 3:
+        return None
+    levels_full = 2 ** int(args["bits"]) - 1
+    if np.isclose(float(np.asarray(got[1])), np.abs(args["W"]).max() / levels_full):
+        return (f"the scale uses {levels_full} levels, but a symmetric code keeps one bit for the sign: "
+                f"levels = 2**(bits - 1) - 1 = {2 ** (int(args['bits']) - 1) - 1}.")
+    q = np.asarray(got[0], dtype=float)
+    if np.shape(q) == np.shape(expected[0]) and np.allclose(q, np.trunc(args["W"] / expected[1])) \
+            and not np.allclose(q, expected[0]):
+        return "you truncated towards 0 (int() or astype(int)); round to the nearest level with np.round."
+    return None
+
+
+EXERCISES = [
+    CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
+                 hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
+                 good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),
+    CodeExercise("13.distillation_loss", "distillation_loss", ("z_student", "z_teacher", "T"), _distill_cases,
+                 _distill_ref, outputs=("loss", "dL_dz_student"), kinds=("number", "array"),
+                 hint="p = softmax(z_teacher / T), log q = log_softmax(z_student / T) (subtract the row max); "
+                      "loss = mean over rows of -sum(p * log q); dL/dz_student = (softmax(z_student / T) - p) / (n T).",
+                 good="Hinton et al. multiply this loss by T**2 when they add it to the hard-label loss, so that the "
+                      "1 / T**2 in its gradient does not shrink it.", diagnose=_distill_diagnose, twin=_distill_twin),
+    CodeExercise("13.quantize", "quantize", ("W", "bits"), _quantize_cases, _quantize_ref,
+                 outputs=("q", "scale", "W_hat"), kinds=("array", "number", "array"),
+                 hint="levels = 2**(bits - 1) - 1; scale = max|W| / levels; q = np.round(W / scale) "
+                      "(integers from -levels to levels); W_hat = q * scale (dequantised).",
+                 good="Storing q takes `bits` bits per weight plus one float for the scale; every weight moves by "
+                      "at most scale / 2.", diagnose=_quantize_diagnose),
+]
