@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks assignments
+.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks sources assignments
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -79,9 +79,15 @@ test: $(STAMP) $(COLAB_STAMP) browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -n 2 -q tests -m "not browser"
 
-# Re-execute the lessons and store them with outputs (after changing a lesson or the package).
+# Build the lesson notebooks from their sources (lessons/NN_name.md) and execute them, stored with
+# outputs: every lesson, or one with `make notebooks LESSON=07` (several: LESSON="07 09").
+LESSON ?=
 notebooks: $(STAMP)
-	$(PY) scripts/execute_notebooks.py
+	$(PY) scripts/lessons.py build $(LESSON)
+
+# The other direction, for a notebook edited outside JupyterLab's jupytext pairing: write its source.
+sources: $(STAMP)
+	$(PY) scripts/lessons.py sources $(LESSON)
 
 # An nbgrader course from the lessons: course/source/<lesson>/<lesson>.ipynb with the instructors'
 # solutions and locked autograded test cells (README: "For instructors: nbgrader").

@@ -53,7 +53,7 @@ def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
     if not store:
         nb.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
     started = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - started
     peak_gb = float("nan")

@@ -1,7 +1,8 @@
 """Give every lesson the same first lines: an "Open in Colab" badge and a cell that installs dlteach
 only when the lesson runs in Google Colab (elsewhere it does nothing).
 
-    python scripts/lesson_header.py [--ref v0.2.0]      # rewrite the headers of notebooks/*.ipynb
+    python scripts/lesson_header.py [--ref v0.2.0]      # rewrite the headers of the sources, lessons/*.md
+    make notebooks                                       # then build the notebooks from them
 
 Colab already has TensorFlow, Keras, NumPy, scikit-learn and ipywidgets 7.7, so the package is installed
 with --no-deps: no second TensorFlow is downloaded. The badge and the install point at the same git ref,
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import jupytext
 import nbformat
 
 REPO = "dlteach/dlteach"
@@ -52,13 +54,12 @@ def main() -> None:
     parser.add_argument("--ref", default=REF)
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
-    paths = [Path(p) for p in args.paths] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(p) for p in args.paths] or sorted(Path("lessons").glob("[0-9][0-9]_*.md"))
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        apply(nb, path, args.ref)
-        nbformat.write(nb, path)
-        print(f"{path}: header written ({args.ref})")
-
+        nb = jupytext.read(path, fmt="md:myst")
+        apply(nb, Path("notebooks") / f"{path.stem}.ipynb", args.ref)  # the badge opens the built notebook
+        jupytext.write(nb, path, fmt="md:myst")
+        print(f"{path}: header written ({args.ref}); build the notebook: make notebooks LESSON={path.stem[:2]}")
 
 if __name__ == "__main__":
     main()
