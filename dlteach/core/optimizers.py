@@ -21,6 +21,13 @@ AdamW        w <- w - lr wd w, then the Adam step: the weight decay is decoupled
              As in Keras, every parameter is decayed, biases included.
 eps defaults to 1e-7 (Keras), not the paper's 1e-8.
 
+Gradient clipping (every optimizer, Keras's options, applied to the gradients before the rule):
+clipnorm     g <- g c / max(||g||, c) for EACH parameter's gradient separately (its norm at most c)
+global_clipnorm  all gradients g <- g c min(1/N, 1/c), N = sqrt(sum over parameters of ||g||^2):
+             one common factor, so the step keeps its direction.
+As in Keras, an Embedding's gradient counts each occurrence of an id separately in ||g||
+(recurrent.RowGradient), and only one of the two may be set.
+
 Every hyperparameter is checked where it is given, in the constructor and in `set`, with a
 message naming it, the value and what is accepted.
 """
@@ -48,6 +55,22 @@ CHECKS = {
 }
 
 
+def _check_clip(value, name):
+    """None (no clipping) or a norm > 0 (Keras ignores <= 0 silently; here it is refused)."""
+    return None if value is None else check_positive(value, name)
+
+
+CLIP_OPTIONS = ("clipnorm", "global_clipnorm")  # Keras's names; None means no clipping
+CHECKS.update({name: _check_clip for name in CLIP_OPTIONS})
+
+
+def squared_norm(g) -> float:
+    """||g||^2 as Keras's clipping computes it: sum(g**2), or, for an Embedding's gradient, the sum
+    over the rows before repeated ids were added (TensorFlow's IndexedSlices; see recurrent.RowGradient)."""
+    rows = getattr(g, "rows_sq_sum", None)
+    return float(np.sum(np.square(g))) if rows is None else rows
+
+
 class Optimizer:
     """Base of the optimizers: step(params) updates every (weight, gradient) pair in place with
     update(i, w, g); hyperparameters are checked in the constructor and in set(**changes)."""
@@ -55,13 +78,16 @@ class Optimizer:
     name = "optimizer"
     hyperparameters: tuple[str, ...] = ("learning_rate",)
 
-    def __init__(self, learning_rate: float = 0.01, **hyper):
+    def __init__(self, learning_rate: float = 0.01, clipnorm=None, global_clipnorm=None, **hyper):
         self.iterations = 0
+        self.clipped = 0  # steps in which clipping shrank a gradient
         self.state: dict[int, dict[str, np.ndarray]] = {}
-        for key, value in {"learning_rate": learning_rate, **hyper}.items():
+        hyper = {"learning_rate": learning_rate, **hyper, "clipnorm": clipnorm, "global_clipnorm": global_clipnorm}
+        for key, value in hyper.items():
             if key not in CHECKS:
                 raise TypeError(f"{type(self).__name__} has no hyperparameter {key!r}. Valid: {', '.join(CHECKS)}.")
             setattr(self, key, CHECKS[key](value, key))
+        _check_one_clip(self.clipnorm, self.global_clipnorm)
 
     @property
     def lr(self):
@@ -82,23 +108,42 @@ class Optimizer:
         return s
 
     def step(self, params) -> None:
-        """Apply one update to each (name, value, grad) in `params`, in place."""
+        """Apply one update to each (name, value, grad) in `params`, in place (the gradients clipped
+        first when clipnorm or global_clipnorm is set)."""
+        if self.clipnorm is not None or self.global_clipnorm is not None:
+            params = self.clip(params)
         for i, (name, w, g) in enumerate(params):
-            if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
-                raise TypeError(f"{name} must be a float NumPy array (it is updated in place), got {type(w).__name__}"
-                                + (f" of {w.dtype}" if isinstance(w, np.ndarray) else "") + ".")
-            if np.shape(g) != w.shape:
-                raise ValueError(f"gradient of {name} has shape {np.shape(g)}, but {name} has shape {w.shape}.")
-            if not np.isfinite(np.sum(g)):  # one reduction: a NaN or inf anywhere makes the sum non-finite
-                raise FloatingPointError(f"gradient of {name} is NaN or infinite; lower the learning rate.")
+            _check_gradient(name, w, g)
             self.update(i, w, g)
         self.iterations += 1
+
+    def clip(self, params) -> list:
+        """[(name, value, clipped grad)], Keras's _clip_gradients: every gradient is checked first (its
+        norm needs all of it), then scaled; the gradients themselves are not changed.
+            clipnorm c:         g c / max(||g||, c)          each gradient on its own
+            global_clipnorm c:  g c min(1 / N, 1 / c)        N = sqrt(sum of ||g||^2): one factor for all"""
+        params = list(params)
+        for name, w, g in params:
+            _check_gradient(name, w, g)
+        sq = [squared_norm(g) for _, _, g in params]
+        if self.clipnorm is not None:
+            c = self.clipnorm
+            clipped = [(name, w, g * c / max(np.sqrt(s), c)) for (name, w, g), s in zip(params, sq)]
+            shrunk = any(np.sqrt(s) > c for s in sq)
+        else:
+            c, norm = self.global_clipnorm, np.sqrt(sum(sq))
+            scale = c * min(1.0 / norm, 1.0 / c) if norm > 0 else 1.0  # Keras: 1/0 = inf, so the minimum is 1/c
+            clipped = [(name, w, g * scale) for name, w, g in params]
+            shrunk = norm > c
+        self.clipped += int(shrunk)
+        return clipped
 
     def update(self, i, w, g):
         raise NotImplementedError
 
     def reset(self):
         self.iterations = 0
+        self.clipped = 0
         self.state.clear()
 
     def set(self, **kwargs):
@@ -108,21 +153,42 @@ class Optimizer:
         for key, value in kwargs.items():  # check all first: a refused setting changes nothing
             if key == "iterations":
                 checked[key] = check_int(value, "iterations", low=0)
-            elif key in self.hyperparameters:
+            elif key in self.hyperparameters or key in CLIP_OPTIONS:
                 checked[key] = CHECKS[key](value, key)
             else:
                 raise ValueError(f"{type(self).__name__} has no hyperparameter {key!r}. "
                                  f"Valid: {', '.join(self.hyperparameters)}, iterations.")
+        clip = {key: checked.get(key, getattr(self, key)) for key in CLIP_OPTIONS}
+        _check_one_clip(**clip)
         for key, value in checked.items():
             setattr(self, key, value)
         return self
 
     def config(self) -> dict:
-        return {key: getattr(self, key) for key in self.hyperparameters}
+        """The hyperparameters, and clipnorm / global_clipnorm when set."""
+        clip = {key: getattr(self, key) for key in CLIP_OPTIONS if getattr(self, key) is not None}
+        return {**{key: getattr(self, key) for key in self.hyperparameters}, **clip}
 
     def __repr__(self):
         args = ", ".join(f"{k}={v}" for k, v in self.config().items())
         return f"{type(self).__name__}({args})"
+
+
+def _check_gradient(name, w, g):
+    """w a float array updated in place, g of its shape and finite."""
+    if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float NumPy array (it is updated in place), got {type(w).__name__}"
+                        + (f" of {w.dtype}" if isinstance(w, np.ndarray) else "") + ".")
+    if np.shape(g) != w.shape:
+        raise ValueError(f"gradient of {name} has shape {np.shape(g)}, but {name} has shape {w.shape}.")
+    if not np.isfinite(np.sum(g)):  # one reduction: a NaN or inf anywhere makes the sum non-finite
+        raise FloatingPointError(f"gradient of {name} is NaN or infinite; lower the learning rate.")
+
+
+def _check_one_clip(clipnorm, global_clipnorm):
+    if clipnorm is not None and global_clipnorm is not None:
+        raise ValueError(f"set only one of clipnorm and global_clipnorm (as Keras), got clipnorm={clipnorm!r} "
+                         f"and global_clipnorm={global_clipnorm!r}.")
 
 
 class SGD(Optimizer):
@@ -132,8 +198,9 @@ class SGD(Optimizer):
     name = "sgd"
     hyperparameters = ("learning_rate", "momentum", "nesterov")
 
-    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
-        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
+    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 clipnorm=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, global_clipnorm, momentum=momentum, nesterov=nesterov)
 
     def update(self, i, w, g):
         lr = self.learning_rate
@@ -157,8 +224,9 @@ class RMSprop(Optimizer):
     hyperparameters = ("learning_rate", "rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, momentum: float = 0.0,
-                 epsilon: float = 1e-7, centered: bool = False):
-        super().__init__(learning_rate, rho=rho, momentum=momentum, epsilon=epsilon, centered=centered)
+                 epsilon: float = 1e-7, centered: bool = False, clipnorm=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, global_clipnorm, rho=rho, momentum=momentum, epsilon=epsilon,
+                         centered=centered)
 
     def update(self, i, w, g):
         s = self.slots(i, w, ["v", "m", "avg"])
@@ -187,8 +255,9 @@ class Adam(Optimizer):
     hyperparameters = ("learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, amsgrad: bool = False):
-        super().__init__(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad)
+                 epsilon: float = 1e-7, amsgrad: bool = False, clipnorm=None, global_clipnorm=None):
+        super().__init__(learning_rate, clipnorm, global_clipnorm, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         amsgrad=amsgrad)
 
     def step(self, params):
         t = self.iterations + 1
@@ -214,9 +283,10 @@ class AdamW(Adam):
     hyperparameters = ("learning_rate", "weight_decay", "beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate: float = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9,
-                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False):
-        Optimizer.__init__(self, learning_rate, weight_decay=weight_decay, beta_1=beta_1, beta_2=beta_2,
-                           epsilon=epsilon, amsgrad=amsgrad)
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, clipnorm=None,
+                 global_clipnorm=None):
+        Optimizer.__init__(self, learning_rate, clipnorm, global_clipnorm, weight_decay=weight_decay, beta_1=beta_1,
+                           beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad)
 
     def update(self, i, w, g):
         # Keras: variable.assign_sub(variable * wd * lr), wd cast from a Python float (float32 first)
@@ -224,12 +294,12 @@ class AdamW(Adam):
         super().update(i, w, g)
 
 
-def _momentum(learning_rate=0.01, momentum=0.9, nesterov=False):
-    return SGD(learning_rate, momentum=momentum, nesterov=nesterov)
+def _momentum(learning_rate=0.01, momentum=0.9, nesterov=False, **clip):
+    return SGD(learning_rate, momentum=momentum, nesterov=nesterov, **clip)
 
 
-def _nesterov(learning_rate=0.01, momentum=0.9, nesterov=True):
-    return SGD(learning_rate, momentum=momentum, nesterov=nesterov)
+def _nesterov(learning_rate=0.01, momentum=0.9, nesterov=True, **clip):
+    return SGD(learning_rate, momentum=momentum, nesterov=nesterov, **clip)
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": _momentum, "nesterov": _nesterov, "rmsprop": RMSprop, "adam": Adam,
@@ -252,7 +322,7 @@ def get_optimizer(name, **kwargs) -> Optimizer:
         name = name.name
     factory = lookup(name, OPTIMIZERS, "optimizer")
     valid = _CLASS[name.lower().replace("-", "_").replace(" ", "_")].hyperparameters
-    unknown = [k for k in kwargs if k not in valid]
+    unknown = [k for k in kwargs if k not in valid + CLIP_OPTIONS]
     if unknown:
         raise ValueError(f"optimizer {name!r} has no hyperparameter {unknown[0]!r}. Valid: {', '.join(valid)}.")
     return factory(**kwargs)
