@@ -119,21 +119,22 @@ def to_keras_loss(loss, dtype: str = "float64"):
 
 
 def to_keras_optimizer(opt, dtype: str = "float64"):
-    """The keras.optimizers object with the same rule and hyperparameters as `opt`."""
+    """The keras.optimizers object with the same rule and hyperparameters (and clipping) as `opt`."""
     keras, _ = _keras()
     opt = get_optimizer(opt)
+    clip = {"clipnorm": opt.clipnorm, "global_clipnorm": opt.global_clipnorm}
     with floatx(dtype):
         if isinstance(opt, SGD):
-            return keras.optimizers.SGD(opt.learning_rate, momentum=opt.momentum, nesterov=opt.nesterov)
+            return keras.optimizers.SGD(opt.learning_rate, momentum=opt.momentum, nesterov=opt.nesterov, **clip)
         if isinstance(opt, RMSprop):
             return keras.optimizers.RMSprop(opt.learning_rate, rho=opt.rho, momentum=opt.momentum,
-                                            epsilon=opt.epsilon, centered=opt.centered)
+                                            epsilon=opt.epsilon, centered=opt.centered, **clip)
         if isinstance(opt, AdamW):  # before Adam: AdamW is a subclass
             return keras.optimizers.AdamW(opt.learning_rate, weight_decay=opt.weight_decay, beta_1=opt.beta_1,
-                                          beta_2=opt.beta_2, epsilon=opt.epsilon, amsgrad=opt.amsgrad)
+                                          beta_2=opt.beta_2, epsilon=opt.epsilon, amsgrad=opt.amsgrad, **clip)
         if isinstance(opt, Adam):
             return keras.optimizers.Adam(opt.learning_rate, beta_1=opt.beta_1, beta_2=opt.beta_2,
-                                         epsilon=opt.epsilon, amsgrad=opt.amsgrad)
+                                         epsilon=opt.epsilon, amsgrad=opt.amsgrad, **clip)
     raise TypeError(f"no Keras twin for optimizer {opt!r}.")
 
 
