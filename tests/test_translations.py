@@ -1,0 +1,114 @@
+"""Translated lessons are built from the English source plus a gettext catalogue (scripts/translate_lessons.py):
+what is a message, that a translated code cell differs only in comments and strings, and that a changed English
+sentence makes its translation fail the build, naming the lesson and the message."""
+import importlib.util
+import json
+
+import jupytext
+import nbformat
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from browser_support import ROOT
+
+spec = importlib.util.spec_from_file_location("translate_lessons", ROOT / "scripts" / "translate_lessons.py")
+tl = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tl)
+
+LESSON = '''# 98 · A tiny lesson
+
+[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/dlteach/dlteach/blob/v0.2.0/notebooks/98_tiny.ipynb)
+
+## Why it matters
+A neuron draws one straight line.
+It cannot separate XOR.
+
+$$z = x w + b$$
+
+```{code-cell} ipython3
+# The same network, trained again
+import numpy as np
+SETTINGS = dict(dataset="circle", loc="upper center")
+loss = 0.125
+print(f"training loss {loss:.3f} after {3} epochs")
+%time print("a magic line stays English")
+```
+'''
+
+ZH = {
+    "# 98 · A tiny lesson": "# 98 · 一个小课",
+    "## Why it matters\nA neuron draws one straight line.\nIt cannot separate XOR.": "## 为什么重要\n一个神经元画一条直线。\n它不能分开异或。",
+    "The same network, trained again": "同一个网络，再训练一次",
+    '"upper center"': '"upper center"',  # a legend position: kept as it is
+    'f"training loss {loss:.3f} after {3} epochs"': 'f"训练损失 {loss:.3f}，{3} 轮之后"',
+}
+
+
+@pytest.fixture
+def lesson(tmp_path):
+    source = tmp_path / "98_tiny.md"
+    source.write_text(jupytext.writes(jupytext.reads(LESSON, fmt="md:myst"), fmt="md:myst"), encoding="utf-8")
+    return source
+
+
+def _translate(source, table):
+    path = tl.catalogue_path(source, "zh_CN")
+    with path.open("rb") as f:
+        catalogue = read_po(f, locale="zh_CN")
+    for message in catalogue:
+        if message.id in table:
+            message.string, message.flags = table[message.id], set()
+    with path.open("wb") as f:
+        write_po(f, catalogue, width=120)
+
+
+def test_messages_are_prose_comments_and_worded_strings(lesson):
+    found = [text for text, _ in tl.messages(jupytext.read(lesson, fmt="md:myst"))]
+    assert found == list(ZH)  # not the badge, the formula, "circle", the code, or the magic line's string
+
+
+def test_a_translated_lesson_is_built_from_source_and_catalogue(lesson):
+    tl.extract(lesson, "zh_CN")
+    assert len(tl.problems(lesson, "zh_CN")) == len(ZH)  # all present, none translated yet
+    _translate(lesson, ZH)
+    assert tl.problems(lesson, "zh_CN") == []
+    nb = tl.translated_notebook(lesson, "zh_CN")
+    english = jupytext.read(lesson, fmt="md:myst")
+    text = "\n".join(c.source for c in nb.cells)
+    assert "一个神经元画一条直线" in text and "straight" not in text
+    assert "$$z = x w + b$$" in text
+    assert "/notebooks/zh_CN/98_tiny.ipynb" in text  # the badge opens the translated notebook
+    code = next(c for c in nb.cells if c.cell_type == "code").source
+    assert '# 同一个网络，再训练一次' in code and 'dataset="circle"' in code and '%time print("a magic' in code
+    for a, b in zip(english.cells, nb.cells):
+        if a.cell_type == "code":
+            assert tl.same_code(a.source, b.source) is None
+    namespace = {}
+    exec(compile(tl._python_lines(code), "cell", "exec"), namespace)  # the translated cell still runs
+
+
+def test_a_changed_english_sentence_fails_until_retranslated(lesson):
+    tl.extract(lesson, "zh_CN")
+    _translate(lesson, ZH)
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("one straight line", "one curved line"),
+                      encoding="utf-8")
+    found = tl.problems(lesson, "zh_CN")
+    assert len(found) == 1 and "98_tiny [zh_CN] cell 1: not in the catalogue" in found[0] and "curved" in found[0]
+    with pytest.raises(ValueError, match="98_tiny"):
+        tl.translated_notebook(lesson, "zh_CN")
+    tl.extract(lesson, "zh_CN")  # the old translation is kept, marked fuzzy for a translator to check
+    found = tl.problems(lesson, "zh_CN")
+    assert len(found) == 1 and "fuzzy" in found[0]
+
+
+def test_a_translation_that_changes_code_is_refused():
+    english = 'x = 1\nprint("hello world", x)  # say hello to the world'
+    assert tl.same_code(english, 'x = 1\nprint("你好，世界", x)  # 向世界问好') is None
+    assert "differs" in tl.same_code(english, 'x = 2\nprint("你好，世界", x)')
+    assert "differs" in tl.same_code(english, 'x = 1\nprint("你好" + "世界", x)')
+    assert "parse" in tl.same_code(english, 'x = 1\nprint("你好，世界, x)')
+
+
+def test_every_translated_lesson_is_complete_and_built():
+    found = tl.check("zh_CN")
+    assert not found, "\n".join(found)
