@@ -25,8 +25,8 @@ Gradient clipping (every optimizer, Keras's options, applied to the gradients be
 clipnorm     g <- g c / max(||g||, c) for EACH parameter's gradient separately (its norm at most c)
 global_clipnorm  all gradients g <- g c min(1/N, 1/c), N = sqrt(sum over parameters of ||g||^2):
              one common factor, so the step keeps its direction.
-As in Keras, an Embedding's gradient counts each occurrence of an id separately in ||g||
-(recurrent.RowGradient), and only one of the two may be set.
+Only one of the two may be set. As in Keras on TensorFlow, the squares of an Embedding's gradient
+(in ||g|| here, and in Adam's and RMSprop's g^2) are taken per occurrence of an id (recurrent.RowGradient).
 
 Every hyperparameter is checked where it is given, in the constructor and in `set`, with a
 message naming it, the value and what is accepted.
@@ -65,10 +65,9 @@ CHECKS.update({name: _check_clip for name in CLIP_OPTIONS})
 
 
 def squared_norm(g) -> float:
-    """||g||^2 as Keras's clipping computes it: sum(g**2), or, for an Embedding's gradient, the sum
-    over the rows before repeated ids were added (TensorFlow's IndexedSlices; see recurrent.RowGradient)."""
-    rows = getattr(g, "rows_sq_sum", None)
-    return float(np.sum(np.square(g))) if rows is None else rows
+    """||g||^2 = sum(g**2), as Keras's clipping computes it (for an Embedding's gradient the squares are
+    taken per occurrence of an id, as on TensorFlow's IndexedSlices: see recurrent.RowGradient)."""
+    return float(np.sum(np.square(g)))
 
 
 class Optimizer:

@@ -43,16 +43,43 @@ def orthogonal(n_rows: int, n_cols: int, seed=None) -> np.ndarray:
 
 
 class RowGradient(np.ndarray):
-    """An Embedding's dL/dE (input_dim, output_dim), a plain dense array that also keeps `rows_sq_sum`,
-    the sum of squares of its rows BEFORE repeated ids were added together.
+    """An Embedding's dL/dE (input_dim, output_dim) as TensorFlow hands it to Keras (IndexedSlices): a dense
+    array, the rows of repeated ids added up, that also keeps one row per occurrence (`rows` at `ids`).
 
-    Why: TensorFlow hands Keras this gradient as IndexedSlices (one row per occurrence of an id), and
-    Keras's clipnorm / global_clipnorm square and sum those rows, so an id used twice counts as
-    |g1|^2 + |g2|^2, not |g1 + g2|^2. The optimizers here use rows_sq_sum when present, to clip as Keras does.
-    Arrays computed from this one (g * 0.5, ...) are RowGradients with rows_sq_sum None: it describes this
-    array's values only."""
+    Elementwise squares act on the occurrences before they are added, as on IndexedSlices:
+        g**2 = sum over the occurrences of g_occ**2        (not (sum of g_occ)**2)
+    That is what Keras's Adam and RMSprop second moments and its clipnorm / global_clipnorm norms see for an
+    embedding, so the optimizers here, which compute g**2, match them. Scaling by a number (clipping, lr * g)
+    keeps the occurrences; every other operation, a copy or a view gives a plain dense array."""
 
-    rows_sq_sum: float | None = None
+    rows = None  # (N, output_dim): one row of dL/da per id in the batch, or None
+    ids = None   # (N,): the id of each row
+
+    def __array_finalize__(self, obj):
+        self.rows = self.ids = None  # a view or copy does not know which of its values came from where
+
+    def _with_rows(self, dense, rows):
+        out = np.asarray(dense).view(RowGradient)
+        out.rows, out.ids = rows, self.ids
+        return out
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, RowGradient) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, RowGradient) else o for o in kwargs["out"])
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if method != "__call__" or "out" in kwargs or self.rows is None:
+            return result  # sums, in-place updates (not tracked), gradients without occurrences: plain
+        a, b = (*inputs, None)[:2]
+        if a is self and (ufunc is np.square or ufunc is np.power and np.ndim(b) == 0 and b == 2):
+            squares = np.zeros(self.shape)
+            np.add.at(squares, self.ids, self.rows ** 2)  # square each occurrence, then add them up
+            return squares
+        if ufunc is np.multiply and np.ndim(b if a is self else a) == 0:
+            return self._with_rows(result, self.rows * b if a is self else a * self.rows)
+        if ufunc is np.true_divide and a is self and np.ndim(b) == 0:
+            return self._with_rows(result, self.rows / b)
+        return result
 
 
 def _activation(name, what: str):
@@ -122,7 +149,8 @@ class Embedding(Layer):
     def backward(self, grad_a):
         self.dE[...] = 0.0
         np.add.at(self.dE, self.ids, grad_a)  # dE[ids[k, t]] += grad_a[k, t], repeats included
-        self.dE.rows_sq_sum = float(np.sum(np.square(grad_a)))  # Keras's clipnorm norm, see RowGradient
+        # the occurrences, for the optimizers' squares as Keras's (see RowGradient)
+        self.dE.ids, self.dE.rows = self.ids.ravel(), grad_a.reshape(-1, self.output_dim).copy()
         return None
 
     def __repr__(self):
