@@ -17,7 +17,8 @@ import os
 
 import numpy as np
 
-from .core import Conv2D, Dense, Dropout, Flatten, MaxPool2D, Sequential, batches, get_optimizer
+from .core import (ActivationLayer, BatchNormalization, Conv2D, Dense, Dropout, Flatten, LayerNormalization,
+                   MaxPool2D, Residual, Sequential, batches, get_optimizer)
 from .core.optimizers import SGD, Adam, AdamW, RMSprop
 
 
@@ -49,8 +50,11 @@ def _check_dtype(dtype):
 
 # --- models ------------------------------------------------------------------------------------
 def to_keras(model: Sequential, dtype: str = "float64", input_shape=None):
-    """A keras.Sequential with the same layers (Dense, Dropout, Conv2D, MaxPool2D, Flatten),
-    activations, L1/L2 and dropout, and a copy of the weights (cast to `dtype`).
+    """A Keras model with the same layers (Dense, Dropout, Conv2D, MaxPool2D, Flatten,
+    BatchNormalization, LayerNormalization, ActivationLayer), activations, L1/L2 and dropout, and a
+    copy of the weights (cast to `dtype`): a keras.Sequential, or, when the model holds Residual
+    blocks, a functional keras.Model where each block is keras.layers.Add()([x, F(x)]); layers
+    inside a block are named "<block>_<layer>". The weights keep their order (F is a chain).
     input_shape: (height, width, channels) for a model that starts with a Conv2D or Flatten."""
     _check_dtype(dtype)
     keras, _ = _keras()
@@ -59,28 +63,55 @@ def to_keras(model: Sequential, dtype: str = "float64", input_shape=None):
     elif input_shape is None:
         raise ValueError(f"to_keras needs input_shape=(height, width, channels) for a model that starts with "
                          f"{type(model.layers[0]).__name__}.")
-    layers = [keras.Input(shape=tuple(input_shape), dtype=dtype)]
-    for name, layer in zip(model.layer_names, model.layers):  # the model's unique names: Keras needs them
-        if isinstance(layer, Dense):
-            reg = keras.regularizers.L1L2(l1=layer.reg.l1, l2=layer.reg.l2) if layer.reg else None
-            layers.append(keras.layers.Dense(layer.n_out, activation=layer.act.name, kernel_regularizer=reg,
-                                             dtype=dtype, name=name))
-        elif isinstance(layer, Dropout):
-            layers.append(keras.layers.Dropout(layer.rate, dtype=dtype, name=name))
-        elif isinstance(layer, Conv2D):
-            layers.append(keras.layers.Conv2D(layer.W.shape[3], layer.kernel_size, strides=layer.strides,
-                                              padding=layer.padding, activation=layer.act.name, dtype=dtype,
-                                              name=name))
-        elif isinstance(layer, MaxPool2D):
-            layers.append(keras.layers.MaxPooling2D(layer.pool_size, strides=layer.strides, padding=layer.padding,
-                                                    dtype=dtype, name=name))
-        elif isinstance(layer, Flatten):
-            layers.append(keras.layers.Flatten(dtype=dtype, name=name))
-        else:
-            raise TypeError(f"to_keras does not know how to translate {layer!r}.")
-    kmodel = keras.Sequential(layers)
+    inputs = keras.Input(shape=tuple(input_shape), dtype=dtype)
+    pairs = list(zip(model.layer_names, model.layers))  # the model's unique names: Keras needs them
+    if not any(isinstance(layer, Residual) for layer in model.layers):
+        kmodel = keras.Sequential([inputs] + [_keras_layer(keras, layer, name, dtype) for name, layer in pairs])
+    else:
+        out = inputs
+        for name, layer in pairs:
+            out = _keras_call(keras, layer, name, out, dtype)
+        kmodel = keras.Model(inputs, out)
     kmodel.set_weights([w.astype(dtype) for w in model.get_weights()])
     return kmodel
+
+
+def _keras_call(keras, layer, name, x, dtype):
+    """Apply the Keras twin of `layer` to the symbolic tensor x (functional API); a Residual block
+    becomes its layers on one path, x on the other, and an Add."""
+    if not isinstance(layer, Residual):
+        return _keras_layer(keras, layer, name, dtype)(x)
+    h = x
+    for inner_name, inner in zip(layer.layer_names, layer.layers):
+        h = _keras_call(keras, inner, f"{name}_{inner_name}", h, dtype)
+    return keras.layers.Add(dtype=dtype, name=name)([x, h])
+
+
+def _keras_layer(keras, layer, name, dtype):
+    """The Keras layer that computes what one dlteach layer (not a Residual block) computes."""
+    if isinstance(layer, Dense):
+        reg = keras.regularizers.L1L2(l1=layer.reg.l1, l2=layer.reg.l2) if layer.reg else None
+        return keras.layers.Dense(layer.n_out, activation=layer.act.name, kernel_regularizer=reg,
+                                  dtype=dtype, name=name)
+    if isinstance(layer, Dropout):
+        return keras.layers.Dropout(layer.rate, dtype=dtype, name=name)
+    if isinstance(layer, Conv2D):
+        return keras.layers.Conv2D(layer.W.shape[3], layer.kernel_size, strides=layer.strides,
+                                   padding=layer.padding, activation=layer.act.name, dtype=dtype, name=name)
+    if isinstance(layer, MaxPool2D):
+        return keras.layers.MaxPooling2D(layer.pool_size, strides=layer.strides, padding=layer.padding,
+                                         dtype=dtype, name=name)
+    if isinstance(layer, Flatten):
+        return keras.layers.Flatten(dtype=dtype, name=name)
+    if isinstance(layer, BatchNormalization):
+        return keras.layers.BatchNormalization(momentum=layer.momentum, epsilon=layer.epsilon, center=layer.center,
+                                               scale=layer.scale, dtype=dtype, name=name)
+    if isinstance(layer, LayerNormalization):
+        return keras.layers.LayerNormalization(epsilon=layer.epsilon, center=layer.center, scale=layer.scale,
+                                               dtype=dtype, name=name)
+    if isinstance(layer, ActivationLayer):
+        return keras.layers.Activation(layer.act.name, dtype=dtype, name=name)
+    raise TypeError(f"to_keras does not know how to translate {layer!r}.")
 
 
 def from_keras(kmodel, loss="mse") -> Sequential:

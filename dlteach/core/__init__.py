@@ -15,9 +15,11 @@ from .layers import Dense, Dropout, Layer
 from .losses import LOSSES, Loss, binary_crossentropy, categorical_crossentropy, get_loss, mse
 from .metrics import confusion_matrix, precision_recall
 from .network import MLP, Sequential
+from .normalization import BatchNormalization, LayerNormalization
 from .optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from .perceptron import LOGIC, logic_data, perceptron_train
 from .regularizers import L1L2
+from .residual import ActivationLayer, Residual
 from .schedules import cosine_decay, exponential_decay, piecewise_constant_decay
 from .surfaces import SURFACES, LinearRegression, Surface, descend, get_surface, learning_rate_sweep
 from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
@@ -26,6 +28,7 @@ from .training import (Callback, EarlyStopping, History, ProgressPrinter, accura
 __all__ = [
     # models and layers
     "Sequential", "MLP", "Layer", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten", "Temperature",
+    "BatchNormalization", "LayerNormalization", "ActivationLayer", "Residual",
     # activations, losses, initialisers, regularisers
     "ACTIVATIONS", "Activation", "get_activation", "derivative", "softmax_jacobian",
     "LOSSES", "Loss", "get_loss", "mse", "binary_crossentropy", "categorical_crossentropy",

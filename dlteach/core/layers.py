@@ -23,6 +23,15 @@ class Layer:
         """[(name, value, grad)] for every parameter; optimizers update `value` in place."""
         return []
 
+    def weights(self):
+        """[(name, value)] of every weight in Keras's get_weights() order: params() and the
+        non-trainable weights no optimizer touches (BatchNormalization's moving statistics)."""
+        return [(name, value) for name, value, _ in self.params()]
+
+    def trainable_params(self):
+        """params() if the layer is trainable, else [] (a block of layers asks each of them)."""
+        return self.params() if self.trainable else []
+
     def penalty(self) -> float:
         return 0.0
 

@@ -11,6 +11,7 @@ import numpy as np
 from ._checks import as_float_array, as_generator, check_fraction
 from .layers import Dense, Dropout, Layer
 from .losses import get_loss, logits_twin
+from .residual import Residual, _renamed, unique_names
 
 
 PROBABILITY_OUTPUTS = {"binary_crossentropy": "sigmoid", "categorical_crossentropy": "softmax"}
@@ -29,9 +30,14 @@ def check_pairing(layers, loss) -> None:
         return
     out = with_act[-1]  # the last layer with an activation makes the output; Dropout/Flatten pass it on
     act = out.act.name
-    units = out.W.shape[-1]
     kind = loss.name.replace("_from_logits", "")
     pair = f"output activation {act!r} with loss {loss.name!r}"
+    if not hasattr(out, "W"):  # an ActivationLayer: Keras's cross-entropy would look behind it for logits
+        if act in PROBABILITY_OUTPUTS.values() and kind != "mse":
+            raise ValueError(f"Refused: {pair} in an ActivationLayer. Put the output activation in the last Dense "
+                             f"(Dense(..., activation={act!r})), whose logits the loss uses as Keras's does.")
+        return
+    units = out.W.shape[-1]
     if act == "softmax" and units == 1:
         raise ValueError(f"A softmax over 1 unit always outputs 1, so the loss cannot change ({pair}). For one "
                          "yes/no output use output_activation='sigmoid' with loss='binary_crossentropy'.")
@@ -76,9 +82,9 @@ class Sequential:
         self.layers = list(layers)
         # Unique names for reporting gradients ("dense_1/W"): the model's own map, so the caller's
         # layer objects keep the names they were given even when two share a name.
-        names = [getattr(layer, "name", "layer") for layer in self.layers]
-        self.layer_names = [f"{n}_{i}" if names.count(n) > 1 else n for i, n in enumerate(names)]
-        dense = [(name, l) for name, l in zip(self.layer_names, self.layers) if isinstance(l, Dense)]
+        self.layer_names = unique_names(self.layers)
+        dense = [(name, l) for name, l in zip(self.layer_names, self.layers)  # and blocks of Dense layers
+                 if isinstance(l, Dense) or isinstance(l, Residual) and l.n_in is not None]
         for (prev_name, prev), (next_name, nxt) in zip(dense, dense[1:]):
             if prev.n_out != nxt.n_in:
                 raise ValueError(f"{prev_name} outputs {prev.n_out} values but {next_name} expects {nxt.n_in}.")
@@ -109,30 +115,37 @@ class Sequential:
         return [l for l in self.layers if isinstance(l, Dense)]
 
     def params(self):
-        """[(name, value, grad)] over all layers, in Keras's get_weights() order; names are
+        """[(name, value, grad)] over all layers, in Keras's trainable_weights order; names are
         "<layer name>/<parameter>" with the model's unique layer names."""
-        return [p for name, layer in zip(self.layer_names, self.layers) for p in _renamed(layer, name)]
+        return [p for name, layer in zip(self.layer_names, self.layers)
+                for p in _renamed(layer.params(), layer, name)]
 
     def trainable_params(self):
         """params() of the layers with trainable = True (set layer.trainable = False to freeze one)."""
-        return [p for name, layer in zip(self.layer_names, self.layers) if layer.trainable
-                for p in _renamed(layer, name)]
+        return [p for name, layer in zip(self.layer_names, self.layers)
+                for p in _renamed(layer.trainable_params(), layer, name)]
+
+    def weights(self):
+        """[(name, value)] of every weight, in Keras's get_weights() order: params() and the
+        non-trainable weights (BatchNormalization's moving statistics), layer by layer."""
+        return [w for name, layer in zip(self.layer_names, self.layers) for w in _renamed(layer.weights(), layer, name)]
 
     def get_weights(self):
-        return [value.copy() for _, value, _ in self.params()]
+        return [value.copy() for _, value in self.weights()]
 
     def set_weights(self, weights):
-        params = self.params()
+        params = self.weights()
         if len(weights) != len(params):
             raise ValueError(f"expected {len(params)} arrays, got {len(weights)}.")
-        for (name, value, _), w in zip(params, weights):
+        for (name, value), w in zip(params, weights):
             w = np.asarray(w, dtype=np.float64)
             if w.shape != value.shape:
                 raise ValueError(f"{name} has shape {value.shape}, got an array of shape {w.shape}.")
             value[...] = w
 
     def count_params(self) -> int:
-        return sum(value.size for _, value, _ in self.params())
+        """The number of weights, non-trainable ones included (as Keras's count_params)."""
+        return sum(value.size for _, value in self.weights())
 
     def penalty(self) -> float:
         return sum(layer.penalty() for layer in self.layers)
@@ -224,16 +237,13 @@ class Sequential:
 
     def summary(self) -> str:
         lines = [repr(l) for l in self.layers]
-        lines.append(f"loss: {self.loss.name}, parameters: {self.count_params()}")
+        state = self.count_params() - sum(value.size for _, value, _ in self.params())  # moving statistics
+        lines.append(f"loss: {self.loss.name}, parameters: {self.count_params()}"
+                     + (f" ({state} non-trainable)" if state else ""))
         return "\n".join(lines)
 
     def __repr__(self):
         return "Sequential([" + ", ".join(repr(l) for l in self.layers) + f"], loss={self.loss.name!r})"
-
-
-def _renamed(layer, name):
-    """layer.params() with the layer part of each parameter name replaced by `name`."""
-    return [(f"{name}/{pname.rsplit('/', 1)[-1]}", value, grad) for pname, value, grad in layer.params()]
 
 
 def grads_of(model) -> list[np.ndarray]:
