@@ -13,10 +13,11 @@ Layers (imports only point down):
     dlteach.data         datasets, splits, scaling, one-hot
     dlteach.core         the from-scratch NumPy engine; every public name is also dlteach.<name>
     dlteach.lesson       expect (a claim of the text, checked), show_source, spread over seeds
+    dlteach.stats        comparisons: Wilson intervals, paired classifiers (exact McNemar), paired seeds
 
 `import dlteach` is light: it imports NumPy, the engine, `data` and `experiments`, never
-TensorFlow, matplotlib or ipywidgets. `dt.plots`, `dt.widgets`, `dt.keras_twin` and
-`dt.exercises` are imported on first use.
+TensorFlow, matplotlib or ipywidgets. `dt.plots`, `dt.widgets`, `dt.keras_twin`,
+`dt.exercises` and `dt.stats` (scipy) are imported on first use.
 """
 from . import _environment  # noqa: F401 (first: TensorFlow must find its quiet defaults)
 
@@ -28,13 +29,13 @@ from .lesson import ClaimError, Spread, expect, show_source, spread
 
 __version__ = "0.1.0"
 
-_LAZY = ("plots", "widgets", "keras_twin", "exercises")  # heavy (matplotlib, ipywidgets, TensorFlow)
+_LAZY = ("plots", "widgets", "keras_twin", "exercises", "stats")  # heavy (matplotlib, ipywidgets, TensorFlow, scipy)
 
 __all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "data", "experiments", *_LAZY]
 
 
 def __getattr__(name):
-    """dt.plots, dt.widgets, dt.keras_twin, dt.exercises: imported on first use."""
+    """dt.plots, dt.widgets, dt.keras_twin, dt.exercises, dt.stats: imported on first use."""
     if name in _LAZY:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'dlteach' has no attribute {name!r}. See dir(dlteach) or docs/API.md.")

@@ -41,6 +41,9 @@ SECTIONS = [
      "Keras twins of from-scratch models, losses and optimizers, and side-by-side training."),
     ("dlteach.exercises", "`dlteach.exercises` (`dt.exercises`)",
      "Checkers for the lessons' exercises."),
+    ("dlteach.stats", "`dlteach.stats` (`dt.stats`, imports scipy on first use)",
+     "Comparisons the lessons state: one accuracy's Wilson interval, two classifiers on the same test "
+     "items (exact McNemar, paired interval), two methods over the same seeds (paired differences)."),
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
