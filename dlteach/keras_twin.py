@@ -20,6 +20,7 @@ import numpy as np
 from .core import (ActivationLayer, BatchNormalization, Conv2D, Dense, Dropout, Flatten, LayerNormalization,
                    MaxPool2D, Residual, Sequential, batches, get_optimizer)
 from .core.optimizers import SGD, Adam, AdamW, RMSprop
+from .core.recurrent import GRU, LSTM, Embedding, SimpleRNN, TimeDistributed
 
 
 def _keras():
@@ -111,7 +112,34 @@ def _keras_layer(keras, layer, name, dtype):
                                                dtype=dtype, name=name)
     if isinstance(layer, ActivationLayer):
         return keras.layers.Activation(layer.act.name, dtype=dtype, name=name)
+    if isinstance(layer, SEQUENCE_LAYERS):
+        return _keras_sequence_layer(keras, layer, name, dtype)
     raise TypeError(f"to_keras does not know how to translate {layer!r}.")
+
+
+SEQUENCE_LAYERS = (Embedding, SimpleRNN, LSTM, GRU, TimeDistributed)
+
+
+def _keras_sequence_layer(keras, layer, name, dtype):
+    """The Keras twin of an Embedding, SimpleRNN, LSTM, GRU or TimeDistributed(Dense) layer."""
+    if isinstance(layer, Embedding):
+        return keras.layers.Embedding(layer.input_dim, layer.output_dim, dtype=dtype, name=name)
+    if isinstance(layer, TimeDistributed):
+        dense = layer.layer
+        if not isinstance(dense, Dense):
+            raise TypeError(f"to_keras translates TimeDistributed(Dense(...)), not {layer!r}.")
+        reg = keras.regularizers.L1L2(l1=dense.reg.l1, l2=dense.reg.l2) if dense.reg else None
+        return keras.layers.TimeDistributed(keras.layers.Dense(dense.n_out, activation=dense.act.name,
+                                                               kernel_regularizer=reg, dtype=dtype),
+                                            dtype=dtype, name=name)
+    kwargs = {"activation": layer.activation.name, "return_sequences": layer.return_sequences}
+    if isinstance(layer, SimpleRNN):
+        return keras.layers.SimpleRNN(layer.units, **kwargs, dtype=dtype, name=name)
+    kwargs["recurrent_activation"] = layer.recurrent_activation.name
+    if isinstance(layer, LSTM):
+        return keras.layers.LSTM(layer.units, unit_forget_bias=layer.unit_forget_bias, **kwargs, dtype=dtype,
+                                 name=name)
+    return keras.layers.GRU(layer.units, reset_after=layer.reset_after, **kwargs, dtype=dtype, name=name)
 
 
 def from_keras(kmodel, loss="mse") -> Sequential:
