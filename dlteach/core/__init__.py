@@ -18,6 +18,7 @@ from .network import MLP, Sequential
 from .normalization import BatchNormalization, LayerNormalization
 from .optimizers import OPTIMIZERS, SGD, Adam, AdamW, Optimizer, RMSprop, get_optimizer
 from .perceptron import LOGIC, logic_data, perceptron_train
+from .recurrent import GRU, LSTM, Embedding, SimpleRNN, TimeDistributed
 from .regularizers import L1L2
 from .residual import ActivationLayer, Residual
 from .schedules import cosine_decay, exponential_decay, piecewise_constant_decay
@@ -29,6 +30,7 @@ __all__ = [
     # models and layers
     "Sequential", "MLP", "Layer", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten", "Temperature",
     "BatchNormalization", "LayerNormalization", "ActivationLayer", "Residual",
+    "Embedding", "SimpleRNN", "LSTM", "GRU", "TimeDistributed",
     # activations, losses, initialisers, regularisers
     "ACTIVATIONS", "Activation", "get_activation", "derivative", "softmax_jacobian",
     "LOSSES", "Loss", "get_loss", "mse", "binary_crossentropy", "categorical_crossentropy",

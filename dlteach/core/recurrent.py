@@ -135,11 +135,11 @@ class Embedding(Layer):
         if arr.dtype.kind == "f":  # Sequential hands X over as float64: accept whole numbers only
             whole = np.isfinite(arr) & (arr == np.round(arr))
             if not whole.all():
-                raise ValueError(f"{self.name}: ids must be whole numbers, got {arr[~whole].ravel()[0]!r}.")
+                raise ValueError(f"{self.name}: ids must be whole numbers, got {arr[~whole].ravel()[0].item()!r}.")
         bad = (arr < 0) | (arr >= self.input_dim)
         if bad.any():
             raise ValueError(f"{self.name}: ids must be in [0, {self.input_dim}) (input_dim={self.input_dim}), "
-                             f"got {arr[bad].ravel()[0]!r}.")
+                             f"got {arr[bad].ravel()[0].item()!r}.")
         return arr.astype(np.intp)
 
     def forward(self, x, training: bool = False):
