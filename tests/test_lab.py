@@ -1,4 +1,5 @@
-"""`make lab` (the README's first command) starts JupyterLab for whoever runs it, root included."""
+"""`make lab` (the README's first command) starts JupyterLab for whoever runs it, root included, and
+whatever ends it (Ctrl-C, a closed terminal, kill, timeout, the script killed outright) ends the server too."""
 import json
 import os
 import re
@@ -6,11 +7,14 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
+from jupyter_client import BlockingKernelClient
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,19 +48,25 @@ def stop(process):
             pytest.fail("make lab did not stop within 20 s of Ctrl-C")
 
 
+def read_until_running(lab) -> list[str]:
+    """make lab's lines up to its last one, "Press Ctrl-C to stop." (or until it ends without it)."""
+    lines = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = lab.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip())
+        if line.startswith("Press Ctrl-C"):
+            break
+    return lines
+
+
 def test_make_lab_serves_the_lessons_and_prints_the_url_last():
     port = free_port()
     lab = start_lab(f"PORT={port}")
-    lines = []
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = lab.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip())
-            if line.startswith("Press Ctrl-C"):
-                break
+        lines = read_until_running(lab)
         output = "\n".join(lines)
         assert lines and lines[-1].startswith("Press Ctrl-C"), f"make lab did not report a running server:\n{output}"
         urls = re.findall(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)", output)
@@ -99,3 +109,86 @@ def test_make_lab_on_a_busy_port_names_the_problem_and_the_fix():
             stop(lab)
     assert lab.returncode != 0
     assert f"port {port} is already in use" in output and f"make lab PORT={port + 1}" in output
+
+
+def port_answers(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def alive(processes) -> list:
+    """Those still running; a zombie (ended, not yet reaped by an init that may never reap) holds nothing."""
+    left = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                left.append(process)
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
+# How `make lab` ends: Ctrl-C and a closed terminal signal the terminal's foreground process group (make
+# and scripts/lab.py); kill and timeout send SIGTERM (timeout to the group, and make passes SIGTERM on to
+# scripts/lab.py, so it arrives twice); `kill -9` or the OOM killer end scripts/lab.py with no chance to
+# clean up.
+ENDINGS = {"ctrl-c": (signal.SIGINT, "group"), "terminal-closed": (signal.SIGHUP, "group"),
+           "kill": (signal.SIGTERM, "group"), "kill-9": (signal.SIGKILL, "script")}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_whatever_ends_make_lab_ends_its_server_and_kernels(ending):
+    signum, target = ENDINGS[ending]
+    if signum == signal.SIGKILL and not sys.platform.startswith("linux"):
+        pytest.skip("the server follows a killed script through prctl(PR_SET_PDEATHSIG), which is Linux's")
+    port = free_port()
+    lab = start_lab(f"PORT={port}")
+    processes = []
+    try:
+        lines = read_until_running(lab)
+        assert lines and lines[-1].startswith("Press Ctrl-C"), "\n".join(lines)
+        token = re.findall(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)", "\n".join(lines))[0]
+        api = f"http://127.0.0.1:{port}/api/kernels"
+        request = urllib.request.Request(f"{api}?token={token}", data=b'{"name": "python3"}', method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            kernel_id = json.loads(response.read())["id"]
+        make = psutil.Process(lab.pid)
+        processes = [make, *make.children(recursive=True)]   # make, scripts/lab.py, the server, the kernel
+        script = next(p for p in processes if "scripts/lab.py" in " ".join(p.cmdline()))
+        server = next(p for p in processes if f"--IdentityProvider.token={token}" in p.cmdline())
+        kernels = [p for p in processes if any(f"kernel-{kernel_id}.json" in arg for arg in p.cmdline())]
+        assert len(kernels) == 1 and kernels[0] in server.children(), [p.cmdline() for p in processes]
+        # A kernel that answers, not one still importing (the server reports "starting" until a page connects).
+        connection_file = next(arg for arg in kernels[0].cmdline() if arg.endswith(f"kernel-{kernel_id}.json"))
+        client = BlockingKernelClient(connection_file=connection_file)
+        client.load_connection_file()
+        client.start_channels(hb=False)   # a heartbeat missed on a busy machine is no death
+        try:
+            client.wait_for_ready(timeout=60)
+        finally:
+            client.stop_channels()
+
+        sent = time.monotonic()
+        if target == "group":
+            os.killpg(lab.pid, signum)
+        else:
+            script.send_signal(signum)
+        while port_answers(port) and time.monotonic() < sent + 20:
+            time.sleep(0.02)
+        port_freed = time.monotonic() - sent
+        while alive(processes) and time.monotonic() < sent + 30:
+            time.sleep(0.02)
+        all_gone = time.monotonic() - sent
+        left = alive(processes)
+        print(f"\n{ending} ({signal.Signals(signum).name} to the {target}): port free after {port_freed:.2f} s, "
+              f"make, scripts/lab.py, server and kernel gone after {all_gone:.2f} s")
+        assert not port_answers(port), f"JupyterLab still answers on port {port} 20 s after {ending}"
+        assert not left, f"still running 30 s after {ending}: {[p.cmdline() for p in left]}"
+        lab.wait(timeout=5)
+    finally:
+        if lab.poll() is None:
+            os.killpg(lab.pid, signal.SIGKILL)
+            lab.wait()
+        for process in alive(processes):   # a server left behind (the failure) must not outlive the test
+            process.kill()
