@@ -26,7 +26,8 @@ clipnorm     g <- g c / max(||g||, c) for EACH parameter's gradient separately (
 global_clipnorm  all gradients g <- g c min(1/N, 1/c), N = sqrt(sum over parameters of ||g||^2):
              one common factor, so the step keeps its direction.
 Only one of the two may be set. As in Keras on TensorFlow, the squares of an Embedding's gradient
-(in ||g|| here, and in Adam's and RMSprop's g^2) are taken per occurrence of an id (recurrent.RowGradient).
+(in ||g|| here, and in Adam's and RMSprop's g^2) are taken per occurrence of an id (recurrent.RowGradient),
+except after global_clipnorm, whose scaling adds the occurrences up as Keras's does.
 
 Every hyperparameter is checked where it is given, in the constructor and in `set`, with a
 message naming it, the value and what is accepted.
@@ -132,7 +133,9 @@ class Optimizer:
         else:
             c, norm = self.global_clipnorm, np.sqrt(sum(sq))
             scale = c * min(1.0 / norm, 1.0 / c) if norm > 0 else 1.0  # Keras: 1/0 = inf, so the minimum is 1/c
-            clipped = [(name, w, g * scale) for name, w, g in params]
+            # np.asarray: Keras's `v * scale` turns an Embedding's IndexedSlices into a dense tensor (repeated
+            # ids added), so after global clipping Adam's g**2 squares the sums (not the occurrences)
+            clipped = [(name, w, np.asarray(g) * scale) for name, w, g in params]
             shrunk = norm > c
         self.clipped += int(shrunk)
         return clipped

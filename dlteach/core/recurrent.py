@@ -49,8 +49,9 @@ class RowGradient(np.ndarray):
     Elementwise squares act on the occurrences before they are added, as on IndexedSlices:
         g**2 = sum over the occurrences of g_occ**2        (not (sum of g_occ)**2)
     That is what Keras's Adam and RMSprop second moments and its clipnorm / global_clipnorm norms see for an
-    embedding, so the optimizers here, which compute g**2, match them. Scaling by a number (clipping, lr * g)
-    keeps the occurrences; every other operation, a copy or a view gives a plain dense array."""
+    embedding, so the optimizers here, which compute g**2, match them. Scaling by a number (clipnorm, lr * g)
+    keeps the occurrences, as Keras's ops.multiply does; every other operation, a copy or a view gives a plain
+    dense array (global_clipnorm's scaling too: Keras's `v * scale` makes IndexedSlices dense)."""
 
     rows = None  # (N, output_dim): one row of dL/da per id in the batch, or None
     ids = None   # (N,): the id of each row
