@@ -52,7 +52,8 @@ def test_batch_normalization_defaults_and_layout_are_keras_s():
 
 def test_batch_normalization_messages_word_for_word():
     assert text(lambda: BatchNormalization(0)) == "BatchNormalization n_features must be an integer >= 1, got 0."
-    assert text(lambda: BatchNormalization(2.0), TypeError) == "BatchNormalization n_features must be an integer, got 2.0."
+    assert text(lambda: BatchNormalization(2.0), TypeError) == (
+        "BatchNormalization n_features must be an integer, got 2.0.")
     assert text(lambda: BatchNormalization(3, momentum=1.0)) == "momentum must be in [0, 1), got 1.0."
     assert text(lambda: BatchNormalization(3, momentum=-0.1)) == "momentum must be >= 0, got -0.1."
     assert text(lambda: BatchNormalization(3, momentum="0.9"), TypeError) == "momentum must be a number, got '0.9'."
@@ -208,7 +209,8 @@ def test_layer_normalization_defaults_layout_and_messages():
     assert [n for n, _, _ in LayerNormalization(2, scale=False).params()] == ["layer_normalization/beta"]
     assert [n for n, _, _ in LayerNormalization(2, center=False).params()] == ["layer_normalization/gamma"]
     assert repr(ln) == "LayerNormalization(4)"
-    assert repr(LayerNormalization(4, epsilon=1e-6, center=False)) == "LayerNormalization(4, epsilon=1e-06, center=False)"
+    assert repr(LayerNormalization(4, epsilon=1e-6, center=False)) == (
+        "LayerNormalization(4, epsilon=1e-06, center=False)")
     assert text(lambda: LayerNormalization(0)) == "LayerNormalization n_features must be an integer >= 1, got 0."
     assert text(lambda: LayerNormalization(3, epsilon=0.0)) == "epsilon must be > 0, got 0.0."
     assert text(lambda: LayerNormalization(3, scale="no"), TypeError) == "scale must be True or False, got 'no'."
