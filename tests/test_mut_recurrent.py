@@ -221,7 +221,7 @@ def test_embedding_lookup_and_scatter_add_by_hand():
     assert emb.forward(np.array([[2.0, 0.0]])).shape == (1, 2, 2)  # whole floats (Sequential's X) are ids too
 
 
-def test_embedding_gradient_squares_each_occurrence_as_tensorflow_s_indexed_slices():
+def test_embedding_gradient_squares_each_occurrence_as_indexed_slices_do():
     emb = Embedding(4, 1, seed=0)
     emb.forward(np.array([[2, 2, 0]]))
     emb.backward(np.array([[[1.0], [3.0], [-2.0]]]))
