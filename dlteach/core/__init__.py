@@ -8,7 +8,8 @@ from .activations import ACTIVATIONS, Activation, derivative, get_activation, so
 from .autograd import Value, neuron_graph
 from .compress import Temperature, prune, quantize, soft_targets, storage_bytes, weight_bytes
 from .conv import Conv2D, Flatten, MaxPool2D
-from .explain import grad_cam, occlusion, occlusion_pixels, permutation_importance, saliency
+from .explain import (grad_cam, gradient_x_input, integrated_gradients, occlusion, occlusion_pixels,
+                      permutation_importance, saliency, smoothgrad)
 from .gradcheck import check_model, compare, numerical_gradient, rel_error
 from .init import INITIALIZERS, get_initializer
 from .layers import Dense, Dropout, Layer
@@ -45,6 +46,7 @@ __all__ = [
     "numerical_gradient", "rel_error", "check_model", "compare",
     # explaining and compressing trained models
     "saliency", "occlusion", "occlusion_pixels", "grad_cam", "permutation_importance",
+    "gradient_x_input", "integrated_gradients", "smoothgrad",
     "prune", "quantize", "weight_bytes", "storage_bytes", "soft_targets",
     # the small worlds of the early lessons
     "LOGIC", "logic_data", "perceptron_train",
