@@ -31,7 +31,16 @@ __version__ = "0.1.0"
 
 _LAZY = ("plots", "widgets", "keras_twin", "exercises", "stats")  # heavy (matplotlib, ipywidgets, TensorFlow, scipy)
 
-__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "data", "experiments", *_LAZY]
+__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "hint", "data", "experiments",
+           *_LAZY]
+
+
+def hint(exercise: str) -> None:
+    """Print the next hint for a lesson's exercise, e.g. dt.hint("04.gradient_step"): where to look, then
+    the idea, then the recipe (dlteach.exercises.hint; the reference code is never shown)."""
+    from .exercises import hint as next_hint  # the checkers load on first use
+
+    next_hint(exercise)
 
 
 def __getattr__(name):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from dlteach import solutions
-from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check
+from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check, reset_hints
 
 WRONG_QUIZ = {
     "00.choose_with": "test", "00.workflow_order": "ABCDE", "01.z_change": 0.5,
@@ -20,6 +20,14 @@ WRONG_QUIZ = {
     "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 14, "11.conv_params": 4608,
     "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
 }
+
+
+@pytest.fixture(autouse=True)
+def _ladders_at_the_bottom():
+    """Every test starts with no hint shown yet (the rungs are kept per process)."""
+    reset_hints()
+    yield
+    reset_hints()
 
 
 def sigmoid(z):
@@ -287,21 +295,44 @@ def test_typical_wrong_answers_fail(name, i, capsys):
         assert any(word in out for word in ("Hint", "shape", "NaN", "inf"))
 
 
-def test_a_wrong_value_shows_inputs_expected_received_and_a_targeted_hint(capsys):
+def test_a_wrong_value_shows_inputs_expected_received_and_what_is_wrong_with_it(capsys):
+    """The diagnosis speaks of the output (which array, what factor, which case), not of the fix."""
     assert check("02.sigmoid_backward", WRONG_CODE["02.sigmoid_backward"][0]) is False
     out = capsys.readouterr().out
     assert "inputs:" in out and "z = [" in out and "expected:" in out and "received:" in out
-    assert "incoming gradient grad_a" in out
+    assert "the incoming gradient grad_a is not in it" in out
     assert check("03.bce_with_logits", WRONG_CODE["03.bce_with_logits"][1]) is False
-    assert "factor 1/n" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Every entry of your dL_dz is 4 times the expected one, and this case has n = 4 samples" in out
+    assert "Right in this case: `loss`; not right: `dL_dz`." in out
     assert check("05.adam_step", WRONG_CODE["05.adam_step"][0]) is False
-    assert "bias correction" in capsys.readouterr().out
+    assert "without its bias correction" in capsys.readouterr().out
     assert check("04.minibatch_epoch", WRONG_CODE["04.minibatch_epoch"][0]) is False
-    assert "factor 1/B" in capsys.readouterr().out
+    assert "what steps 2 times too long on each full batch of B = 4 give" in capsys.readouterr().out
+    assert check("04.gradient_step", WRONG_CODE["04.gradient_step"][0]) is False
+    assert "Your step w_new - w is 0.5 times the expected step in every entry" in capsys.readouterr().out
     assert check("01.neuron_forward", lambda X, w, b: 2 * sigmoid(X @ w + b)) is False
-    assert "times the expected one" in capsys.readouterr().out
+    assert "Every entry of your result is 2 times the expected one." in capsys.readouterr().out
     assert check("00.standardize", WRONG_CODE["00.standardize"][0]) is False
-    assert "training statistics" in capsys.readouterr().out
+    assert "X scaled with its own mean and std" in capsys.readouterr().out
+
+
+def test_generic_diagnoses_only_where_true(capsys):
+    """The review's two misfires: a 'constant factor' for a scalar (any ratio of two numbers is constant),
+    and 'the input unchanged' blamed on a missing update when the prediction decided no update."""
+    def perceptron_no_bias(w, b, x, y, eta):
+        y_hat = float(x @ w + b > 0)
+        return w + eta * (y - y_hat) * x, b  # the bias is not updated: b_new is a number
+    assert check("01.perceptron_update", perceptron_no_bias) is False
+    out = capsys.readouterr().out
+    assert "times the expected" not in out and "Right in this case: `w_new`; not right: `b_new`." in out
+    assert check("01.perceptron_update", WRONG_CODE["01.perceptron_update"][2]) is False  # y_hat = [z >= 0]
+    out = capsys.readouterr().out
+    assert "z = 0 exactly" in out and "is the input `w` unchanged, but in this case it should change" in out
+    assert "loop that never ran" not in out and "another variable" not in out
+    assert check("01.neuron_forward", lambda X, w, b: (X @ w + b > 0).astype(float)) is False
+    out = capsys.readouterr().out
+    assert "only 0s and 1s" in out and "0 times" not in out
 
 
 def test_nan_from_an_unstable_formula_is_named(capsys):
@@ -313,7 +344,7 @@ def test_nan_from_an_unstable_formula_is_named(capsys):
 
 def test_returning_an_input_unchanged_is_named(capsys):
     assert check("04.minibatch_epoch", lambda w, X, y, learning_rate, batch_size: w) is False
-    assert "the input `w` itself, unchanged" in capsys.readouterr().out
+    assert "Your result is the input `w` unchanged, but in this case it should change." in capsys.readouterr().out
 
 
 def test_wrong_shape_and_transpose(capsys):

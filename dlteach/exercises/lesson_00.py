@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -27,17 +28,24 @@ def _standardize_diagnose(args, expected, got):
     X_train, X = args["X_train"], args["X"]
     own = (X - X.mean(axis=0)) / X.std(axis=0)
     if np.shape(got) == own.shape and np.allclose(got, own):
-        return ("you scaled X with its own mean and std. Validation and test data must be scaled with the "
-                "training statistics, or information leaks from them into the model.")
+        return ("your result is X scaled with its own mean and std, not the training data's: validation and test "
+                "data scaled by their own statistics carry information the model must not have.")
     pooled = (X - X_train.mean()) / X_train.std()
     if np.shape(got) == pooled.shape and np.allclose(got, pooled):
-        return "one mean and one std for the whole array: take them per column (feature), axis=0."
+        return "your result uses one mean and one std for the whole array, not one per column."
     return None
 
 
 EXERCISES = [
     CodeExercise("00.standardize", "standardize", ("X_train", "X"), _standardize_cases, _standardize_ref,
-                 hint="subtract the training mean and divide by the training standard deviation, per column.",
-                 good="Scaling with the training statistics keeps validation and test data unseen.",
+                 ladder=Ladder(
+                     "1. Preprocess: data, split, scale",
+                     "Compare your result with the expected one column by column: which mean and std (of which "
+                     "array, over which axis) did you use?",
+                     "Every column is shifted and scaled by the training data's own mean and standard deviation, "
+                     "whichever array is being scaled.",
+                     "Take the mean and the standard deviation of X_train over its rows (one value per column), "
+                     "subtract the means from X and divide by the standard deviations."),
+                 good="Scaling with the training statistics alone keeps every other set unseen by the preprocessing.",
                  diagnose=_standardize_diagnose),
 ]

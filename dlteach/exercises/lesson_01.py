@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.activations import sigmoid
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -37,9 +38,12 @@ def _neuron_ref(X, w, b):
 def _neuron_diagnose(args, expected, got):
     z = args["X"] @ args["w"] + args["b"]
     if np.shape(got) == z.shape and np.allclose(got, z):
-        return "that is z = X w + b; the neuron's output is a = sigmoid(z)."
+        return "your result equals z = X w + b, the neuron's input to its activation, not its output."
     if np.shape(got) == z.shape and np.allclose(got, sigmoid(args["X"] @ args["w"])):
-        return "the bias b is missing from z."
+        return "your result equals sigmoid(X w): b is not in it."
+    values = np.asarray(got, dtype=float)
+    if np.shape(got) == z.shape and np.all((values == 0) | (values == 1)):
+        return "your outputs are only 0s and 1s: a class, where the neuron's output is a probability."
     return None
 
 
@@ -64,13 +68,26 @@ def _perceptron_ref(w, b, x, y, eta):
 
 EXERCISES = [
     CodeExercise("01.neuron_forward", "neuron_forward", ("X", "w", "b"), _neuron_cases, _neuron_ref,
-                 hint="one row of X per sample: z = X @ w + b, then a = 1 / (1 + exp(-z)).",
+                 ladder=Ladder(
+                     "The formula, step by step",
+                     "Check your output's shape (n,) and its values: probabilities between 0 and 1, one per row "
+                     "of X?",
+                     "One row per sample: all n values of z come from one matrix-vector product plus b, then the "
+                     "sigmoid is applied to each.",
+                     "Compute z as X times w plus b (shape (n,)), then 1 / (1 + e^(-z)) elementwise, and return "
+                     "that."),
                  good="a = sigmoid(X w + b) for every sample at once.", diagnose=_neuron_diagnose,
                  twin=tf_twin("Keras's Dense(1, 'sigmoid') with the same weights", _neuron_twin_args,
                               _keras_neuron)),
     CodeExercise("01.perceptron_update", "perceptron_update", ("w", "b", "x", "y", "eta"), _perceptron_cases,
                  _perceptron_ref, outputs=("w_new", "b_new"), kinds=("array", "number"),
-                 hint="y_hat = 1 if w.x + b > 0 else 0; then w + eta (y - y_hat) x and b + eta (y - y_hat): "
-                      "a correctly classified point changes nothing.",
+                 ladder=Ladder(
+                     "Learning the weights: the perceptron rule",
+                     "Read the case named above the numbers: is the point misclassified there, and did your w "
+                     "and b move (or stay) as the rule says?",
+                     "Predict first with y_hat = [w.x + b > 0] (strictly greater: z = 0 predicts 0); the update "
+                     "is proportional to y - y_hat, so a right prediction changes nothing.",
+                     "y_hat is 1 if w.x + b > 0, else 0; the new w is w + eta (y - y_hat) x and the new b is "
+                     "b + eta (y - y_hat); return both, leaving w itself unchanged."),
                  good="The weights move only on mistakes, towards the misclassified point's class."),
 ]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.activations import get_activation, sigmoid
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -38,14 +39,25 @@ def _sigmoid_backward_ref(z, grad_a):
 def _sigmoid_backward_diagnose(args, expected, got):
     a = sigmoid(args["z"])
     if np.shape(got) == a.shape and np.allclose(got, a * (1 - a)):
-        return "that is sigma'(z) alone; the chain rule multiplies it by the incoming gradient grad_a."
+        return "your result equals sigma'(z) alone: the incoming gradient grad_a is not in it."
     if np.shape(got) == a.shape and np.allclose(got, args["grad_a"] * a):
-        return "sigma'(z) is sigma(z) (1 - sigma(z)), not sigma(z)."
+        return "your result equals grad_a times sigma(z): the sigmoid's value where its slope belongs."
     return None
 
 
 def _relu_backward_ref(z, grad_a):
     return grad_a * (z > 0)
+
+
+def _relu_backward_diagnose(args, expected, got):
+    z, grad_a = args["z"], args["grad_a"]
+    if np.shape(got) == z.shape and np.allclose(got, (z > 0).astype(float)) and not np.allclose(grad_a, 1.0):
+        return "your result equals ReLU's slope alone: the incoming gradient grad_a is not in it."
+    if np.shape(got) == z.shape and np.allclose(got, grad_a * (z >= 0)) and np.any(z == 0):
+        return "your result passes the gradient where z = 0 exactly; there the slope is taken to be 0."
+    if np.shape(got) == z.shape and np.allclose(got, grad_a * np.maximum(z, 0)):
+        return "your result equals grad_a times relu(z): ReLU's value where its slope belongs."
+    return None
 
 
 def _elu_backward_ref(z, grad_a):
@@ -57,29 +69,48 @@ def _elu_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
     a = get_activation("elu").forward(z)
     if np.shape(got) == z.shape and np.allclose(got, grad_a * np.where(z > 0, 1.0, a)):
-        return "below zero the slope of e^z - 1 is e^z (= a + 1), not a."
+        return "below zero your result uses ELU's value a = e^z - 1 where its slope belongs."
     if np.shape(got) == z.shape and np.allclose(got, np.where(z > 0, 1.0, a + 1.0)):
-        return "that is f'(z) alone; the chain rule multiplies it by the incoming gradient grad_a."
+        return "your result equals ELU's slope alone: the incoming gradient grad_a is not in it."
     return None
 
 
 EXERCISES = [
     CodeExercise("02.sigmoid_backward", "sigmoid_backward", ("z", "grad_a"), _activation_cases,
                  _sigmoid_backward_ref,
-                 hint="dL/dz = dL/da * da/dz = grad_a * sigma(z) (1 - sigma(z)), elementwise.",
+                 ladder=Ladder(
+                     "The derivatives, derived",
+                     "Compare your result with the expected one entry by entry: is a factor missing, or is the "
+                     "slope itself wrong (look at z = 0, where sigma'(0) = 1/4)?",
+                     "The chain rule: dL/dz = dL/da times da/dz, entry by entry, and the sigmoid's slope is "
+                     "written with its own value: sigma'(z) = sigma(z) (1 - sigma(z)).",
+                     "Compute a = sigma(z) once; return grad_a times a times (1 - a), elementwise, the shape of "
+                     "z."),
                  good="At |z| = 40 the factor sigma(1 - sigma) is 4e-18: a saturated sigmoid passes no gradient.",
                  diagnose=_sigmoid_backward_diagnose,
                  twin=tf_twin("tf.GradientTape through tf.sigmoid", _activation_twin_args,
                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.sigmoid, z, grad_a))),
     CodeExercise("02.relu_backward", "relu_backward", ("z", "grad_a"), _activation_cases, _relu_backward_ref,
-                 hint="ReLU's slope is 1 where z > 0 and 0 elsewhere (also at z = 0, as in TensorFlow); "
-                      "multiply grad_a by it.",
+                 ladder=Ladder(
+                     "The derivatives, derived",
+                     "Check the entries where z <= 0, z = 0 included: what slope does your result use there, and "
+                     "where z > 0?",
+                     "ReLU's slope is 1 for z > 0 and 0 for z <= 0 (0 at z = 0, as TensorFlow takes it); the "
+                     "chain rule multiplies grad_a by it.",
+                     "Build the 0/1 slope from the comparison z > 0 and multiply grad_a by it, entry by entry."),
                  good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning.",
+                 diagnose=_relu_backward_diagnose,
                  twin=tf_twin("tf.GradientTape through tf.nn.relu", _activation_twin_args,
                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.relu, z, grad_a))),
     CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
-                 hint="ELU is z for z > 0 and e^z - 1 below: its slope is 1 for z > 0 and e^z for z <= 0 "
-                      "(e^0 = 1, so both sides agree at 0); multiply grad_a by it.",
+                 ladder=Ladder(
+                     "The derivatives, derived",
+                     "Compare the entries with z > 0 and those with z <= 0 separately: which side is wrong, and "
+                     "is anything NaN or inf at large |z|?",
+                     "ELU is z above 0 and e^z - 1 below: its slope is 1 above 0 and e^z below (both 1 at 0), "
+                     "multiplied by grad_a.",
+                     "Take the slope 1 where z > 0 and e to the power min(z, 0) elsewhere (the min keeps exp from "
+                     "overflowing where it is not used), then multiply by grad_a."),
                  good="Below zero ELU's slope is e^z: small for very negative z, but never exactly 0 as ReLU's.",
                  diagnose=_elu_backward_diagnose,
                  twin=tf_twin("tf.GradientTape through tf.nn.elu", _activation_twin_args,

@@ -10,6 +10,7 @@ from ..core.activations import sigmoid
 from ..core.gradcheck import rel_error
 from ..core.losses import binary_crossentropy
 from .common import bound
+from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
@@ -32,10 +33,10 @@ def _bce_diagnose(args, expected, got):
     n = len(z)
     if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
         g = np.asarray(got[1], dtype=float)
-        if np.allclose(g, sigmoid(z) - y):
-            return "the gradient of the *mean* loss carries a factor 1/n: (sigmoid(z) - y) / n."
+        if np.allclose(g, sigmoid(z) - y) and n > 1:
+            return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} samples."
         if np.allclose(g, (y - sigmoid(z)) / n):
-            return "sign error in the gradient: dL/dz = (sigmoid(z) - y) / n, positive when z is too large."
+            return "your dL_dz has the expected size and the opposite sign: it points uphill."
     return None
 
 
@@ -61,7 +62,15 @@ def _bce_twin(func) -> str:
 EXERCISES = [
     CodeExercise("03.bce_with_logits", "bce_with_logits", ("z", "y"), _bce_cases, _bce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
-                 hint="use L_i = max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows, average over the "
-                      "n samples, and dL/dz = (sigmoid(z) - y) / n.",
+                 ladder=Ladder(
+                     "The formulas, derived",
+                     "Which output is wrong, the loss or dL_dz, and in which case (the |z| = 1000 one?)? Compare "
+                     "its scale and sign with the expected.",
+                     "The loss is the mean over the n samples of -y log sigma(z) - (1 - y) log(1 - sigma(z)), "
+                     "rewritten so that no log of 0 and no exp of a large number is ever computed; per sample its "
+                     "gradient is sigma(z) - y, and the mean divides it by n.",
+                     "Per sample use max(z, 0) - z y + log(1 + e^(-|z|)) (the same value, finite for every z); "
+                     "the loss is its average; the gradient is (sigma(z) - y) / n, with sigma computed without "
+                     "overflow."),
                  good="Stable at |z| = 1000.", diagnose=_bce_diagnose, twin=_bce_twin),
 ]

@@ -9,6 +9,7 @@ import numpy as np
 from ..core.gradcheck import rel_error
 from ..core.optimizers import Adam, SGD
 from .common import bound
+from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
@@ -45,8 +46,8 @@ def _momentum_diagnose(args, expected, got):
     if isinstance(got, (tuple, list)) and len(got) == 2:
         m_classic = args["momentum"] * args["m"] + args["g"]
         if np.shape(got[1]) == m_classic.shape and np.allclose(got[1], m_classic):
-            return ("that is the textbook velocity m = mu m + g. Keras (and this lesson) keep the step itself: "
-                    "m = mu m - lr g, then w = w + m.")
+            return ("your m_new is the textbook velocity mu m + g; in Keras's form, the one the exercise asks "
+                    "for, m is the step itself, learning rate included.")
     return None
 
 
@@ -66,8 +67,8 @@ def _adam_diagnose(args, expected, got):
         v = b2 * args["v"] + (1 - b2) * args["g"] ** 2
         plain = args["w"] - args["learning_rate"] * m / (np.sqrt(v) + args["epsilon"])
         if np.allclose(got[0], plain, rtol=1e-6):
-            return ("the bias correction is missing: m and v start at 0, so early on they are too small; "
-                    "divide by (1 - beta_1^t) and (1 - beta_2^t) (or use alpha_t).")
+            return ("your w_new is what Adam gives without its bias correction: m and v are right, the step "
+                    "size is not.")
     return None
 
 
@@ -113,12 +114,27 @@ def _optimizer_twin(kind: str):
 EXERCISES = [
     CodeExercise("05.momentum_step", "momentum_step", ("w", "m", "g", "learning_rate", "momentum"),
                  lambda rng: _state_cases(rng, False), _momentum_ref, outputs=("w_new", "m_new"),
-                 hint="Keras's form: m = momentum * m - learning_rate * g, then w = w + m.",
+                 ladder=Ladder(
+                     "The formulas, derived",
+                     "Which output is wrong, w_new or m_new, and in which case (the first step from m = 0?)? "
+                     "Compare its size and sign with the expected.",
+                     "In Keras's form m is the step itself: it keeps momentum times the old step and adds minus "
+                     "the learning rate times g; w then moves by the new m.",
+                     "New m: momentum times m minus learning rate times g. New w: w plus the new m. Return both "
+                     "as new arrays, leaving the inputs unchanged."),
                  good="", diagnose=_momentum_diagnose, twin=_optimizer_twin("momentum"), rtol=1e-6, atol=1e-8),
     CodeExercise("05.adam_step", "adam_step",
                  ("w", "m", "v", "g", "t", "learning_rate", "beta_1", "beta_2", "epsilon"),
                  lambda rng: _state_cases(rng, True), _adam_ref, outputs=("w_new", "m_new", "v_new"),
-                 hint="m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g**2; alpha = lr sqrt(1 - b2**t) / (1 - b1**t); "
-                      "w = w - alpha m / (sqrt(v) + eps).",
+                 ladder=Ladder(
+                     "The formulas, derived",
+                     "Which output is wrong (w_new, m_new or v_new), and at which step t? A wrong w_new with "
+                     "right m_new and v_new points at the step size.",
+                     "m and v are running averages of g and g², started at 0; the bias correction "
+                     "alpha_t = lr sqrt(1 - beta_2^t) / (1 - beta_1^t) makes up for that start, and epsilon is "
+                     "added to sqrt(v), outside the root.",
+                     "Update m with weight (1 - beta_1) on g and v with weight (1 - beta_2) on g²; compute alpha_t "
+                     "from t; the new w is w minus alpha_t times m / (sqrt(v) + epsilon), with the new m and v; "
+                     "return all three."),
                  good="", diagnose=_adam_diagnose, twin=_optimizer_twin("adam"), rtol=1e-5, atol=1e-12),
 ]

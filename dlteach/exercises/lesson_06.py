@@ -11,6 +11,7 @@ from ..core.gradcheck import numerical_gradient, rel_error
 from ..core.layers import Dense
 from ..core.network import MLP
 from .common import bound
+from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
@@ -33,13 +34,16 @@ def _dense_ref(x, W, b, grad_a):
 def _dense_diagnose(args, expected, got):
     x, W, b, grad_a = args["x"], args["W"], args["b"], args["grad_a"]
     if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[0]) == W.shape:
+        z = x @ W + b
         if np.allclose(got[0], x.T @ grad_a):
-            return ("the activation's derivative is missing: delta = grad_a * (1 - a**2) with a = tanh(z), "
-                    "and every gradient is built from delta.")
+            return "your dW equals x transposed times grad_a: the gradient has not passed through tanh's slope."
+        if np.allclose(got[0], x.T @ (grad_a * (1 - z**2))):
+            return "your dW uses 1 - z² as tanh's slope: the slope is written with a = tanh(z), not with z."
     if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[1]) == b.shape:
         delta = grad_a * (1 - np.tanh(x @ W + b) ** 2)
         if np.allclose(got[1], delta.mean(axis=0)):
-            return "the loss gradient already carries its 1/n; db sums delta over the samples (axis=0)."
+            return (f"your db is the mean of delta over the samples, {len(x)} times smaller than expected: "
+                    "grad_a already carries the loss's 1/n.")
     return None
 
 
@@ -103,12 +107,15 @@ def _two_layer_diagnose(args, expected, got):
     a2 = sigmoid(a1 @ W2 + b2)
     n = len(X)
     if np.allclose(got[2], a1.T @ (a2 - y)) and n > 1:
-        return "the loss is the *mean* over the n samples, so the output's delta is (a2 - y) / n."
+        return f"every entry of your dW2 is {n} times the expected one, and this case has n = {n} samples."
     if np.allclose(got[2], expected[2]) and np.shape(got[0]) == W1.shape:
-        delta2 = (a2 - y) / n
-        if np.allclose(got[0], X.T @ (delta2 @ W2.T)):
-            return ("the output layer is right; in the hidden layer the tanh derivative is missing: "
-                    "delta1 = (delta2 @ W2.T) * (1 - a1**2).")
+        back = (a2 - y) / n @ W2.T  # dL/da1
+        wrong = {"skips tanh's slope": back, "uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))":
+                 back * (1 - (X @ W1 + b1) ** 2), "applies tanh twice in the slope (1 - tanh(a1)²)":
+                 back * (1 - np.tanh(a1) ** 2)}
+        for what, delta1 in wrong.items():
+            if np.allclose(got[0], X.T @ delta1):
+                return f"your hidden layer's delta {what}."
     return None
 
 
@@ -153,14 +160,29 @@ def _two_layer_twin(func) -> str:
 EXERCISES = [
     CodeExercise("06.dense_backward", "dense_backward", ("x", "W", "b", "grad_a"), _dense_cases, _dense_ref,
                  outputs=("dW", "db", "dx"),
-                 hint="delta = grad_a * (1 - a**2) with a = tanh(x @ W + b); dW = x.T @ delta (shape of W), "
-                      "db = delta summed over the samples, dx = delta @ W.T (shape of x).",
+                 ladder=Ladder(
+                     "The formula, derived: from one neuron to a layer, to a network",
+                     "Which of dW, db, dx is wrong? Check its shape against W, b and x first, then its values.",
+                     "First the local gradient delta = dL/dz = grad_a times tanh's slope at z, with z recomputed "
+                     "from x, W and b; every gradient is then built from delta: a matrix product for dW and for "
+                     "dx (the shapes tell the order), a sum over the samples for db.",
+                     "a = tanh(x W + b); delta = grad_a times (1 - a²), entry by entry; dW is x transposed times "
+                     "delta (d, k); db is delta summed over its rows (k,); dx is delta times W transposed "
+                     "(n, d)."),
                  good="", diagnose=_dense_diagnose, extra=_dense_gradcheck, twin=_dense_twin),
     CodeExercise("06.two_layer_backward", "two_layer_backward", ("X", "y", "W1", "b1", "W2", "b2"),
                  _two_layer_cases, _two_layer_ref, outputs=("dW1", "db1", "dW2", "db2"),
-                 hint="forward: a1 = tanh(X @ W1 + b1), a2 = sigmoid(a1 @ W2 + b2). Backward: delta2 = (a2 - y) / n "
-                      "(sigmoid with the mean cross-entropy), dW2 = a1.T @ delta2, db2 = delta2.sum(axis=0); "
-                      "delta1 = (delta2 @ W2.T) * (1 - a1**2), dW1 = X.T @ delta1, db1 = delta1.sum(axis=0).",
+                 ladder=Ladder(
+                     "The formula, derived: from one neuron to a layer, to a network",
+                     "Which gradients are wrong? If dW2 and db2 are right the mistake is in the hidden layer; if "
+                     "all four are wrong, start at the output's delta. Check the shapes against the parameters.",
+                     "Forward once and keep a1 and a2. Sigmoid with the mean cross-entropy gives the output delta "
+                     "(a2 - y) / n; the recursion sends a delta back through the next layer's weights and "
+                     "multiplies it by this layer's activation slope; each layer's dW is its input transposed "
+                     "times its delta, db its delta summed over the samples.",
+                     "delta2 = (a2 - y) / n; dW2 = a1 transposed times delta2, db2 = delta2 summed over rows; "
+                     "delta1 = (delta2 times W2 transposed) times (1 - a1²) entry by entry; dW1 = X transposed "
+                     "times delta1, db1 = delta1 summed over rows."),
                  good="Two layers or twenty: the same two lines per layer, delta = (delta_next @ W_next.T) * f'(z) "
                       "and dW = a_prev.T @ delta.",
                  diagnose=_two_layer_diagnose, extra=_two_layer_gradcheck, twin=_two_layer_twin),

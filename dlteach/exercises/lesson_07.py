@@ -9,6 +9,7 @@ import numpy as np
 from ..core.activations import sigmoid
 from ..core.layers import Dense
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -44,13 +45,22 @@ def _forward_diagnose(args, expected, got):
     X, W1, b1, W2, b2 = args["X"], args["W1"], args["b1"], args["W2"], args["b2"]
     linear_hidden = sigmoid((X @ W1 + b1) @ W2 + b2)
     if np.shape(got) == linear_hidden.shape and np.allclose(got, linear_hidden):
-        return ("the hidden layer needs its tanh: without it two layers collapse into one straight line.")
+        return "your output equals the network without the hidden layer's tanh: a straight-line boundary."
+    no_output = np.tanh(X @ W1 + b1) @ W2 + b2
+    if np.shape(got) == no_output.shape and np.allclose(got, no_output):
+        return "your output equals the output layer's z, before its sigmoid: not a probability."
     return None
 
 
 EXERCISES = [
     CodeExercise("07.forward", "forward", ("X", "W1", "b1", "W2", "b2"), _forward_cases, _forward_ref,
-                 hint="hidden = tanh(X @ W1 + b1), then output = sigmoid(hidden @ W2 + b2), shape (n, 1).",
+                 ladder=Ladder(
+                     "The formula",
+                     "Check the shape (n, 1) and the range: are your outputs probabilities between 0 and 1?",
+                     "Two layers in turn: the hidden layer is tanh of an affine map of X, the output is the "
+                     "sigmoid of an affine map of the hidden values.",
+                     "Hidden values: tanh of (X times W1 plus b1), shape (n, h). Output: sigmoid of (hidden times "
+                     "W2 plus b2), shape (n, 1)."),
                  good="This is all the Playground computes for every pixel of its picture.",
                  diagnose=_forward_diagnose,
                  twin=tf_twin("The same network in Keras", _forward_twin_args, _keras_forward)),

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .runner import CodeExercise, Mismatch
+from .hints import Ladder
+from .runner import CodeExercise, Mismatch, NotAttempted
 
 
 def _glorot_checks(func) -> str:
@@ -15,7 +16,7 @@ def _glorot_checks(func) -> str:
     for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
         W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
         if W is None:
-            raise Mismatch("glorot_uniform() returned None. Did you forget `return`?")
+            raise NotAttempted("glorot_uniform() returned None. Did you forget `return`?")
         if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
             got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
             raise Mismatch(f"glorot_uniform({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}) "
@@ -25,23 +26,21 @@ def _glorot_checks(func) -> str:
     W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
     again = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(1)), dtype=float)
     if not np.array_equal(W, again):
-        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
-                       "(rng.uniform(...)), not from np.random, so that a seed makes training reproducible.")
+        raise Mismatch("Two calls with generators of the same seed gave different weights: your function does not "
+                       "draw only from the `rng` it is given, so a seed cannot make training reproducible.")
     var, sd = float(W.var()), limit / np.sqrt(3)
     if np.abs(W).max() > limit * (1 + 1e-12):
         raise Mismatch(f"Some weights lie outside [-limit, limit] with limit = sqrt(6 / (n_in + n_out)) = {limit:.4f} "
-                       f"for ({n_in}, {n_out}): the largest |w| is {np.abs(W).max():.4f}. Hint: a uniform draw "
-                       "between -limit and limit.")
+                       f"for ({n_in}, {n_out}): the largest |w| is {np.abs(W).max():.4f}.")
     if abs(W.mean()) > 5 * sd / np.sqrt(W.size):
-        raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0. Hint: draw between -limit and +limit.")
+        raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0: they are not centred on 0.")
     if abs(var / sd**2 - 1) > 0.02:
         raise Mismatch(f"For ({n_in}, {n_out}) the variance should be limit²/3 = 2 / (n_in + n_out) = {sd**2:.3g}; "
-                       f"yours is {var:.3g} ({var / sd**2:.2f} times). Hint: limit = sqrt(6 / (n_in + n_out)), "
-                       "with both fan-in and fan-out.")
+                       f"yours is {var:.3g} ({var / sd**2:.2f} times).")
     inner = float(np.mean(np.abs(W) < limit / 2))
     if abs(inner - 0.5) > 0.01:
         raise Mismatch(f"{inner:.0%} of the weights lie within limit/2 of 0; a uniform distribution puts 50 % there "
-                       "(a normal one with the same variance 62 %). Hint: rng.uniform, not rng.normal.")
+                       "(a normal one with the same variance 62 %): yours are not uniform.")
     return (f"Variance {var:.2e} = 2 / (n_in + n_out) within 2 %, all |w| <= limit, uniform: the signal's variance "
             "stays about the same forwards and backwards.")
 
@@ -52,7 +51,7 @@ def _he_checks(func) -> str:
     for n_in, n_out in ((3, 2), (1, 5), (64, 32)):
         W = func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(0))
         if W is None:
-            raise Mismatch("he_normal() returned None. Did you forget `return`?")
+            raise NotAttempted("he_normal() returned None. Did you forget `return`?")
         if not isinstance(W, np.ndarray) or W.shape != (n_in, n_out):
             got = f"shape {W.shape}" if isinstance(W, np.ndarray) else type(W).__name__
             raise Mismatch(f"he_normal({n_in}, {n_out}, rng) should return an array of shape ({n_in}, {n_out}), "
@@ -60,8 +59,8 @@ def _he_checks(func) -> str:
     a = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
     b = np.asarray(func(n_in=50, n_out=20, rng=np.random.default_rng(1)), dtype=float)
     if not np.array_equal(a, b):
-        raise Mismatch("Two calls with generators of the same seed gave different weights. Hint: draw from `rng` "
-                       "(rng.normal(...)), not from np.random.")
+        raise Mismatch("Two calls with generators of the same seed gave different weights: your function does not "
+                       "draw only from the `rng` it is given.")
     for n_in, n_out in ((200, 400), (200, 50)):  # same fan-in, different fan-out: the same variance
         W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(2)), dtype=float)
         target = 2.0 / n_in
@@ -70,21 +69,35 @@ def _he_checks(func) -> str:
             raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0.")
         if abs(var / target - 1) > 0.03:
             raise Mismatch(f"For ({n_in}, {n_out}) the variance should be 2 / n_in = {target:.3g}; yours is "
-                           f"{var:.3g} ({var / target:.2f} times). Hint: He uses the fan-in only, std = "
-                           "sqrt(2 / n_in): the factor 2 makes up for ReLU zeroing half of its inputs.")
+                           f"{var:.3g} ({var / target:.2f} times).")
         inner = float(np.mean(np.abs(W) < np.sqrt(target)))
         if inner < 0.64:
             raise Mismatch(f"Only {inner:.0%} of the weights lie within one standard deviation of 0; a normal "
-                           "distribution puts 68 % there (a uniform one 58 %). Hint: rng.normal.")
+                           "distribution puts 68 % there (a uniform one 58 %): yours are not normal.")
     return (f"Variance {var:.2e} = 2 / n_in within 3 % whatever n_out: ReLU layers keep the signal's "
             "variance from layer to layer.")
 
 
 EXERCISES = [
     CodeExercise("08.glorot_uniform", "glorot_uniform", ("n_in", "n_out", "rng"), lambda rng: [], None,
-                 hint="limit = sqrt(6 / (n_in + n_out)); rng.uniform(-limit, limit, size=(n_in, n_out)).",
+                 ladder=Ladder(
+                     "The formula, derived: keep the variance the same in every layer",
+                     "The message above names the property that fails (shape, seed, bound, mean, variance or "
+                     "distribution): fix that one first.",
+                     "Glorot-uniform draws every weight independently from U(-limit, limit), with "
+                     "limit = sqrt(6 / (n_in + n_out)), from the generator it is given, so that "
+                     "Var(W) = 2 / (n_in + n_out).",
+                     "Compute the limit from both n_in and n_out; draw an (n_in, n_out) array from the given rng's "
+                     "uniform distribution between -limit and limit."),
                  good="", extra=_glorot_checks),
     CodeExercise("08.he_normal", "he_normal", ("n_in", "n_out", "rng"), lambda rng: [], None,
-                 hint="std = sqrt(2 / n_in); rng.normal(0, std, size=(n_in, n_out)).",
+                 ladder=Ladder(
+                     "The formula, derived: keep the variance the same in every layer",
+                     "The message above names the property that fails (shape, seed, mean, variance or "
+                     "distribution): fix that one first. The variance is measured at two n_out with one n_in.",
+                     "He-normal draws every weight from a normal distribution with mean 0 and variance 2 / n_in: "
+                     "the fan-in only, and a factor 2 for the half of its inputs a ReLU sets to 0.",
+                     "Standard deviation sqrt(2 / n_in); draw an (n_in, n_out) array from the given rng's normal "
+                     "distribution with mean 0 and that standard deviation."),
                  good="", extra=_he_checks),
 ]

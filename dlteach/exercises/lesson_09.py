@@ -9,6 +9,7 @@ import numpy as np
 from ..core.activations import softmax
 from ..core.losses import categorical_crossentropy
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
@@ -43,7 +44,9 @@ def _softmax_ce_diagnose(args, expected, got):
     z, Y = args["z"], args["Y"]
     if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
         if np.allclose(np.asarray(got[1], dtype=float), softmax(z) - Y):
-            return "the gradient of the *mean* loss carries a factor 1/n: (softmax(z) - Y) / n."
+            n = len(z)
+            if n > 1:
+                return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} rows."
     return None
 
 
@@ -72,7 +75,7 @@ def _train_softmax_diagnose(args, expected, got):
     W_ref, b_ref = expected
     if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == b_ref.shape:
         if np.allclose(np.asarray(got[1], dtype=float), 0.0) and not np.allclose(b_ref, 0.0):
-            return "b never changed: the bias's gradient is dL/dz summed over the batch's samples."
+            return "your b is still all zeros: the bias never moved."
     return None
 
 
@@ -86,32 +89,48 @@ def _train_softmax_digits(func) -> str:
     small = {"X": X_train[:40], "Y": Y_train[:40], "learning_rate": 0.5, "epochs": 2, "batch_size": 8}
     first, again, other = (np.asarray(func(**small, seed=s)[0], dtype=float) for s in (0, 0, 1))
     if not np.array_equal(first, again):
-        raise Mismatch("Two runs with the same seed gave different weights. Hint: shuffle with "
-                       "rng = np.random.default_rng(seed), created once, then rng.permutation(n) each epoch.")
+        raise Mismatch("Two runs with the same seed gave different weights: your order of the samples does not "
+                       "come from `seed` alone.")
     if np.array_equal(first, other):
         raise Mismatch("seed 0 and seed 1 gave the same weights with batches of 8: the batches are not shuffled "
-                       "by the seed. Hint: each epoch, visit the samples in the order rng.permutation(n).")
+                       "by the seed.")
     W, b = func(X=X_train, Y=Y_train, learning_rate=0.5, epochs=20, batch_size=32, seed=0)
     acc = float(np.mean((X_test @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)).argmax(axis=1) == y_test))
     if acc < 0.95:
         raise Mismatch(f"Trained on the 1,437 training digits (learning rate 0.5, 20 epochs, batches of 32) your "
-                       f"weights reach {acc:.3f} test accuracy; softmax regression reaches 0.95 or more. Hint: one "
-                       "step per mini-batch of batch_size samples, not one per epoch.")
+                       f"weights reach {acc:.3f} test accuracy; softmax regression reaches 0.95 or more.")
     return f"On the digits your loop reaches {acc:.3f} test accuracy (360 test images)."
 
 
 EXERCISES = [
     CodeExercise("09.softmax_ce", "softmax_ce", ("z", "Y"), _softmax_ce_cases, _softmax_ce_ref,
                  outputs=("loss", "dL_dz"), kinds=("number", "array"),
-                 hint="log softmax(z) = z - max(z) - log(sum(exp(z - max(z)))) per row (never overflows); the "
-                      "loss is the mean over rows of -sum(Y * log_p), and dL/dz = (softmax(z) - Y) / n.",
-                 good="Softmax and cross-entropy together have the simplest gradient there is: p - y.",
+                 ladder=Ladder(
+                     "The formula, derived",
+                     "Which output is wrong, the loss or dL_dz, and in which case (large logits? one row?)? "
+                     "Compare its scale and sign with the expected.",
+                     "log p = z - log(sum of e^z) per row, computed after subtracting each row's own largest "
+                     "logit (which changes no p and keeps exp from overflowing); the loss is the mean over rows "
+                     "of -sum(Y log p); the gradient is (p - Y) / n.",
+                     "Subtract each row's maximum from z; log p is that minus the log of the row's sum of "
+                     "exponentials; the loss is minus the mean over rows of the sum of Y times log p; dL/dz is "
+                     "(e^(log p) - Y) / n."),
+                 good="Softmax and cross-entropy together have the simplest gradient there is: (p - Y) / n.",
                  diagnose=_softmax_ce_diagnose,
                  twin=tf_twin("tf.nn.softmax_cross_entropy_with_logits", _softmax_ce_twin_args, _tf_softmax_ce)),
     CodeExercise("09.train_softmax", "train_softmax", ("X", "Y", "learning_rate", "epochs", "batch_size", "seed"),
                  _train_softmax_cases, _train_softmax_ref, outputs=("W", "b"),
-                 hint="W = zeros (d, k), b = zeros (k,), rng = np.random.default_rng(seed); each epoch, for each "
-                      "batch idx of rng.permutation(n) in steps of batch_size: loss, dL_dz = softmax_ce(X[idx] @ W + b, "
-                      "Y[idx]); W = W - learning_rate * X[idx].T @ dL_dz; b = b - learning_rate * dL_dz.sum(axis=0).",
+                 ladder=Ladder(
+                     "The formula, derived",
+                     "Which output is wrong, W or b? The case note says how many epochs and batches ran: compare "
+                     "with the loop the exercise describes (one generator, one permutation per epoch, one step "
+                     "per batch).",
+                     "Start at zeros; make one generator from the seed; each epoch draws a fresh permutation of "
+                     "the samples; each batch of that order gives z = X_b W + b, your softmax_ce's gradient, and "
+                     "one step for W (X_b transposed times dL/dz) and b (dL/dz summed over the batch).",
+                     "Zeros of shape (d, k) and (k,); the generator from the seed, made once; for every epoch a "
+                     "permutation of n from it; for every start in steps of batch_size, the next batch_size "
+                     "indices of that permutation; the gradient on those rows of X and Y; step W and b with the "
+                     "learning rate; return W and b."),
                  good="", diagnose=_train_softmax_diagnose, extra=_train_softmax_digits),
 ]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.regularizers import L1L2
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -21,6 +22,14 @@ def _dropout_cases(rng):
 
 def _dropout_ref(x, mask, rate):
     return x * mask / (1.0 - rate)  # kept units scaled up: the expected activation is unchanged
+
+
+def _dropout_diagnose(args, expected, got):
+    x, mask = args["x"], args["mask"]
+    if np.shape(got) == x.shape and np.allclose(np.asarray(got, dtype=float)[mask == 1], 0.0) \
+            and np.any(np.asarray(got, dtype=float)[mask == 0] != 0):
+        return "your result keeps the units whose mask is 0 and zeroes the ones whose mask is 1."
+    return None
 
 
 def _l2_cases(rng):
@@ -39,9 +48,9 @@ def _l2_diagnose(args, expected, got):
     W, l2 = args["W"], args["l2"]
     if isinstance(got, (tuple, list)) and len(got) == 2:
         if np.size(got[0]) == 1 and np.isclose(float(np.asarray(got[0])), 0.5 * l2 * np.sum(W**2)):
-            return "Keras's L2 penalty has no 1/2: l2 * sum(W**2), so its gradient is 2 * l2 * W."
+            return "your penalty is half the expected one (and Keras's L2 penalty has no 1/2)."
         if np.shape(got[1]) == W.shape and np.allclose(np.asarray(got[1], dtype=float), l2 * W):
-            return "d/dW of l2 * W**2 is 2 * l2 * W: the factor 2 from the square is missing."
+            return "every entry of your dW is half the expected one."
     return None
 
 
@@ -54,12 +63,26 @@ def _tf_l2(tf, keras, W, l2):
 
 EXERCISES = [
     CodeExercise("10.dropout_forward", "dropout_forward", ("x", "mask", "rate"), _dropout_cases, _dropout_ref,
-                 hint="inverted dropout keeps the units where mask is 1 and scales them by 1 / (1 - rate), so "
-                      "that the expected activation stays x.",
-                 good="At inference nothing needs to change: that is why Keras scales during training."),
+                 ladder=Ladder(
+                     "The cures, derived",
+                     "Compare the kept entries (mask 1) and the dropped ones (mask 0) with the expected values: "
+                     "which are wrong, and by what factor?",
+                     "Dropped units become 0; kept units are scaled so that the expected activation, over the "
+                     "random mask, stays x.",
+                     "Multiply x by the mask, then by the scale that undoes keeping only a fraction 1 - rate of "
+                     "the units: 1 / (1 - rate)."),
+                 good="At inference nothing needs to change: that is why Keras scales during training.",
+                 diagnose=_dropout_diagnose),
     CodeExercise("10.l2_penalty", "l2_penalty", ("W", "l2"), _l2_cases, _l2_ref, outputs=("penalty", "dW"),
                  kinds=("number", "array"),
-                 hint="penalty = l2 * np.sum(W**2) (Keras's form, no 1/2) and dW = 2 * l2 * W, the shape of W.",
+                 ladder=Ladder(
+                     "The cures, derived",
+                     "Which is wrong, the penalty (one number) or dW (the shape of W)? Compare its scale with the "
+                     "expected, and check the case where all weights are 0.",
+                     "Keras's L2 penalty is l2 times the sum of the squares of all entries, without a 1/2; its "
+                     "derivative with respect to each weight w is 2 l2 w.",
+                     "penalty: l2 times the sum over all entries of W²,  as one float; dW: 2 times l2 times W, an "
+                     "array shaped like W."),
                  good="This gradient is what L2 adds to every weight's dW before the optimizer's step.",
                  diagnose=_l2_diagnose,
                  twin=tf_twin("keras.regularizers.L2 under tf.GradientTape",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -31,8 +32,8 @@ def _conv_ref(image, kernel):
 def _conv_diagnose(args, expected, got):
     flipped = _conv_ref(args["image"], args["kernel"][::-1, ::-1])
     if np.shape(got) == flipped.shape and np.allclose(got, flipped) and not np.allclose(flipped, expected):
-        return ("you flipped the kernel: that is the convolution of mathematics. Keras's Conv2D (and this "
-                "lesson) computes the cross-correlation, sum(image[i:i+kh, j:j+kw] * kernel), without flipping.")
+        return ("your map is the one of the kernel flipped in both directions (the convolution of mathematics); "
+                "Keras's Conv2D and this lesson do not flip it.")
     return None
 
 
@@ -65,10 +66,10 @@ def _maxpool_ref(x, grad_out):
 def _maxpool_diagnose(args, expected, got):
     spread = np.repeat(np.repeat(args["grad_out"], 2, axis=0), 2, axis=1)
     if np.shape(got) == spread.shape and np.allclose(got, spread):
-        return ("you copied the gradient to all four positions of each window. Only the maximum chose the output, "
-                "so only it receives the gradient; the other three get 0.")
+        return "your dx has grad_out[i, j] at all four positions of each window."
     if np.shape(got) == spread.shape and np.allclose(got, spread / 4):
-        return "that is average-pooling's backward pass (a quarter to each position); max-pooling sends it all to the maximum."
+        return ("your dx spreads a quarter of grad_out[i, j] to every position of its window: average-pooling's "
+                "backward pass.")
     return None
 
 
@@ -83,14 +84,28 @@ def _tf_maxpool(tf, keras, x, grad_out):
 
 EXERCISES = [
     CodeExercise("11.conv2d", "conv2d", ("image", "kernel"), _conv_cases, _conv_ref,
-                 hint="out[i, j] = sum(image[i:i+kh, j:j+kw] * kernel) for i in range(H - kh + 1) and "
-                      "j in range(W - kw + 1): a 'valid' output, (H - kh + 1, W - kw + 1).",
+                 ladder=Ladder(
+                     "The formula: a cross-correlation",
+                     "Check the output's shape, (H - kh + 1, W - kw + 1), then compare rows and columns: is a "
+                     "border row or column wrong (or zero), or is the whole pattern mirrored?",
+                     "Every output entry is the sum, entry by entry, of one kh x kw window of the image times "
+                     "the kernel; the window's top-left corner is (i, j), and the kernel is not flipped.",
+                     "Make an output of zeros with the 'valid' shape; for every row i and column j of it, take "
+                     "the image's rows i to i + kh - 1 and columns j to j + kw - 1, multiply them by the kernel "
+                     "entry by entry and put the sum there."),
                  good="The same small kernel slides over every position: few weights, and a shifted image "
                       "gives a shifted map.", diagnose=_conv_diagnose,
                  twin=tf_twin("tf.nn.conv2d (padding 'VALID')", _conv_twin_args, _tf_conv)),
     CodeExercise("11.maxpool_backward", "maxpool_backward", ("x", "grad_out"), _maxpool_cases, _maxpool_ref,
-                 hint="for each window x[2i:2i+2, 2j:2j+2], find the position of its maximum (np.argmax, then "
-                      "np.unravel_index) and put grad_out[i, j] there; every other entry stays 0. Shape of x.",
+                 ladder=Ladder(
+                     "The package's code",
+                     "Compare window by window: where in each 2x2 window does your gradient land, and how much of "
+                     "grad_out[i, j]?",
+                     "Only the window's maximum chose the pooled value, so it alone receives grad_out[i, j] (a tie "
+                     "goes to the first maximum in reading order, as in Keras); every other entry gets 0.",
+                     "Start from zeros shaped like x; for every window (rows 2i and 2i + 1, columns 2j and 2j + 1) "
+                     "find the flat position of its first maximum (np.argmax gives the first), turn it into a row "
+                     "and a column inside the window, and put grad_out[i, j] there."),
                  good="Three of every four positions get no gradient: max-pooling passes the signal only through "
                       "the winners.", diagnose=_maxpool_diagnose,
                  twin=tf_twin("tf.GradientTape through keras.layers.MaxPooling2D", _maxpool_twin_args, _tf_maxpool)),

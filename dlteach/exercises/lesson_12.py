@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.layers import Dense
 from .common import tf_twin
+from .hints import Ladder
 from .runner import Case, CodeExercise
 
 
@@ -39,11 +40,10 @@ def _saliency_ref(x, W1, b1, W2, b2, c):
 def _saliency_diagnose(args, expected, got):
     no_derivative = args["W1"] @ args["W2"][:, args["c"]]
     if np.shape(got) == no_derivative.shape and np.allclose(got, no_derivative):
-        return ("the tanh's derivative is missing: each hidden unit passes the gradient back multiplied by "
-                "1 - h**2 (h = tanh(x @ W1 + b1)), before it goes through W1.")
+        return "your result equals W1 times W2's column c: the gradient has not passed through tanh's slope."
     relu_mask = args["W1"] @ (args["W2"][:, args["c"]] * (args["x"] @ args["W1"] + args["b1"] > 0))
     if np.shape(got) == relu_mask.shape and np.allclose(got, relu_mask):
-        return "that is the ReLU network's mask; this hidden layer is tanh, whose derivative is 1 - h**2."
+        return "your result is the ReLU network's saliency (a 0/1 mask); this hidden layer is tanh."
     return None
 
 
@@ -58,9 +58,14 @@ def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
 
 EXERCISES = [
     CodeExercise("12.saliency", "saliency", ("x", "W1", "b1", "W2", "b2", "c"), _saliency_cases, _saliency_ref,
-                 hint="z = tanh(x @ W1 + b1) @ W2 + b2 with h = tanh(x @ W1 + b1). Backwards from z_c: "
-                      "dz_c/dh = W2[:, c], through tanh multiply by 1 - h**2, then through W1: W1 @ (...). "
-                      "Shape (d,), like x.",
+                 ladder=Ladder(
+                     "Saliency is a class template",
+                     "Check the shape (d,), like x, then the values: is the pattern right but weighted wrongly "
+                     "per hidden unit (a slope), or mixed across classes?",
+                     "Backpropagate from z_c alone: through column c of W2 to the hidden units, through tanh's "
+                     "slope 1 - h² (h the hidden values), then through W1 back to the input.",
+                     "h = tanh(x W1 + b1); per hidden unit, W2's entry in column c times (1 - h²); the saliency is "
+                     "W1 times that vector, shape (d,)."),
                  good="The same chain rule as the lesson's ReLU formula, with tanh's smooth 1 - h**2 in place of "
                       "the 0/1 mask: the template now varies smoothly with the input.", diagnose=_saliency_diagnose,
                  twin=tf_twin("tf.GradientTape", _saliency_twin_args, _tf_saliency)),

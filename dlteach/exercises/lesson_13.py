@@ -11,6 +11,7 @@ from ..core.gradcheck import rel_error
 from ..core.layers import Dense
 from ..core.losses import categorical_crossentropy
 from .common import bound
+from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
@@ -23,6 +24,16 @@ def _soft_targets_cases(rng):
 
 def _soft_targets_ref(logits, T):
     return softmax(logits / T)
+
+
+def _soft_targets_diagnose(args, expected, got):
+    logits, T = args["logits"], args["T"]
+    if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits * T)):
+        return f"your rows equal the softmax of the logits times T = {T:g}, not divided by it."
+    if np.shape(got) == np.shape(logits) and np.all(np.isfinite(got)) \
+            and not np.allclose(np.sum(got, axis=1), 1.0):
+        return "your rows do not sum to 1: they are not probabilities."
+    return None
 
 
 def _distill_cases(rng):
@@ -46,8 +57,7 @@ def _distill_diagnose(args, expected, got):
         return None
     grad_no_T = expected[1] * args["T"]
     if np.shape(got[1]) == np.shape(grad_no_T) and np.allclose(got[1], grad_no_T) and args["T"] != 1:
-        return ("the gradient misses the factor 1 / T: the student's logits are divided by T before the softmax, "
-                "so the chain rule multiplies (q - p) / n by d(z / T)/dz = 1 / T.")
+        return f"every entry of your dL_dz_student is T = {args['T']:g} times the expected one."
     return None
 
 
@@ -91,29 +101,50 @@ def _quantize_diagnose(args, expected, got):
         return None
     levels_full = 2 ** int(args["bits"]) - 1
     if np.isclose(float(np.asarray(got[1])), np.abs(args["W"]).max() / levels_full):
-        return (f"the scale uses {levels_full} levels, but a symmetric code keeps one bit for the sign: "
-                f"levels = 2**(bits - 1) - 1 = {2 ** (int(args['bits']) - 1) - 1}.")
+        return (f"your scale is max|W| / {levels_full}: {levels_full} levels, all the codes of {int(args['bits'])} "
+                "bits, with none kept for the sign.")
     q = np.asarray(got[0], dtype=float)
     if np.shape(q) == np.shape(expected[0]) and np.allclose(q, np.trunc(args["W"] / expected[1])) \
             and not np.allclose(q, expected[0]):
-        return "you truncated towards 0 (int() or astype(int)); round to the nearest level with np.round."
+        return "your q is W / scale cut towards 0, not rounded to the nearest level."
     return None
 
 
 EXERCISES = [
     CodeExercise("13.soft_targets", "soft_targets", ("logits", "T"), _soft_targets_cases, _soft_targets_ref,
-                 hint="divide the logits by T, then take a softmax over each row (subtract the row max first).",
-                 good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes."),
+                 ladder=Ladder(
+                     "Distillation",
+                     "Check that each row sums to 1, then compare with the expected: too peaked or too flat? NaN "
+                     "at the large logits?",
+                     "The softmax of the logits divided by T, row by row; subtracting each row's own maximum "
+                     "first changes no probability and keeps exp from overflowing.",
+                     "Divide the logits by T; subtract each row's maximum; exponentiate; divide each row by its "
+                     "sum."),
+                 good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes.",
+                 diagnose=_soft_targets_diagnose),
     CodeExercise("13.distillation_loss", "distillation_loss", ("z_student", "z_teacher", "T"), _distill_cases,
                  _distill_ref, outputs=("loss", "dL_dz_student"), kinds=("number", "array"),
-                 hint="p = softmax(z_teacher / T), log q = log_softmax(z_student / T) (subtract the row max); "
-                      "loss = mean over rows of -sum(p * log q); dL/dz_student = (softmax(z_student / T) - p) / (n T).",
+                 ladder=Ladder(
+                     "Distillation",
+                     "Which output is wrong, the loss or the gradient, and in which case (which T, large "
+                     "logits)? Compare its scale with the expected.",
+                     "p = softmax(z_teacher / T) are fixed targets and q = softmax(z_student / T); the loss is the "
+                     "mean over rows of -sum(p log q); because the student's logits are divided by T, the chain "
+                     "rule adds a factor 1 / T to the softmax-cross-entropy gradient (q - p) / n.",
+                     "Compute p, and log q stably (each row's maximum subtracted) from z_student / T; the loss is "
+                     "minus the mean over rows of the sum of p log q; the gradient is (q - p) / (n T)."),
                  good="Hinton et al. multiply this loss by T**2 when they add it to the hard-label loss, so that the "
                       "1 / T**2 in its gradient does not shrink it.", diagnose=_distill_diagnose, twin=_distill_twin),
     CodeExercise("13.quantize", "quantize", ("W", "bits"), _quantize_cases, _quantize_ref,
                  outputs=("q", "scale", "W_hat"), kinds=("array", "number", "array"),
-                 hint="levels = 2**(bits - 1) - 1; scale = max|W| / levels; q = np.round(W / scale) "
-                      "(integers from -levels to levels); W_hat = q * scale (dequantised).",
+                 ladder=Ladder(
+                     "Pruning and quantisation",
+                     "Which output is wrong: scale (one number), q (integers) or W_hat? Start with scale: how "
+                     "many levels did you divide by?",
+                     "A signed code of b bits keeps one bit for the sign: 2^(b - 1) - 1 levels on each side of "
+                     "0; q is W / scale rounded to the nearest integer; W_hat maps q back to weights.",
+                     "levels = 2^(bits - 1) - 1; scale = the largest |W| divided by levels; q = W / scale rounded "
+                     "to the nearest integer; W_hat = q times scale."),
                  good="Storing q takes `bits` bits per weight plus one float for the scale; every weight moves by "
                       "at most scale / 2.", diagnose=_quantize_diagnose),
 ]

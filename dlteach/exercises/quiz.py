@@ -1,177 +1,554 @@
-"""Quiz checkers: the learner types a number, a word or a few weights. Each checker prints one line
-(right, or a hint that points at the idea, not at the answer) and returns True or False."""
+"""Quiz checkers: the learner types a number, a word or a few weights. Each quiz returns a Verdict
+(right, or what is wrong with the answer) and has a hint ladder (hints.py) that check() climbs.
+
+A numeric quiz states its precision ("2 decimals", "2 significant digits", "exact"): any answer
+within half a unit of the last digit asked for passes, so 0.89 and 0.889 and 40/45 all pass for
+40/45 to 2 decimals. A right value given with fewer digits, or cut off instead of rounded, is told
+"close: give 2 decimals" without a hint rung: its concept is right.
+"""
 from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..core.activations import get_activation
 from ..core.perceptron import logic_data
+from .hints import Ladder
 
 
-def _result(ok, good: str, hint: str) -> bool:
-    ok = bool(ok)
-    print(("Correct! " + good) if ok else ("Not yet. " + hint))
-    return ok
+@dataclass(frozen=True)
+class Verdict:
+    """ok; the text after 'Correct! ' or 'Not yet. '; attempted=False for an answer that is not a
+    miss of the concept (unreadable, or right but not to the stated precision): no hint rung."""
+
+    ok: bool
+    text: str
+    attempted: bool = True
 
 
-def _number(answer, name="answer"):
+# ---------------------------------------------------------------- reading a number
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+_FUNCS = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "ln": math.log, "log10": math.log10}
+_NAMES = {"e": math.e, "pi": math.pi}
+
+
+def _evaluate(node):
+    """A number from arithmetic only: + - * / **, sqrt, exp, log (natural), log10, e, pi."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+        left, right = _evaluate(node.left), _evaluate(node.right)
+        if isinstance(node.op, ast.Pow) and abs(right) > 100:
+            raise ValueError("an exponent above 100")
+        return _OPS[type(node.op)](left, right)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
+        return _OPS[type(node.op)](_evaluate(node.operand))
+    if isinstance(node, ast.Name) and node.id in _NAMES:
+        return _NAMES[node.id]
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS
+            and len(node.args) == 1 and not node.keywords):
+        return _FUNCS[node.func.id](_evaluate(node.args[0]))
+    raise ValueError("only numbers and + - * / **, sqrt, exp, log, log10")
+
+
+def _number(answer) -> tuple[float, int | None, bool]:
+    """(value, decimals as written or None for an expression, given as a percentage?)."""
+    if isinstance(answer, (bool, np.bool_)):
+        raise TypeError(f"answer should be a number, got {answer!r}.")
+    if isinstance(answer, np.ndarray) and answer.size == 1:
+        answer = answer.reshape(()).item()
+    if isinstance(answer, (int, float, np.integer, np.floating)):
+        value = float(answer)
+        if not math.isfinite(value):
+            raise ValueError(f"answer should be a finite number, got {answer!r}.")
+        return value, _decimals(np.format_float_positional(value, trim="-")), False
+    if not isinstance(answer, str):
+        raise TypeError(f"answer should be one number, got {type(answer).__name__} {answer!r}.")
+    text = answer.strip().replace(" ", "").replace("_", "")
+    if "," in text:
+        raise ValueError(f"write the number without commas (12864, or 0.89 with a decimal point), got {answer!r}.")
+    percent = text.endswith("%")
+    text = text.rstrip("%")
     try:
-        return float(answer)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} should be a number, got {answer!r}.") from None
+        tree = ast.parse(text, mode="eval").body
+        value = _evaluate(tree)
+    except (SyntaxError, ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
+        raise ValueError(f"answer should be a number or arithmetic such as 40/45, got {answer!r} ({err}).") from None
+    literal = isinstance(tree, ast.Constant) or (isinstance(tree, ast.UnaryOp) and isinstance(tree.operand, ast.Constant))
+    if not literal:  # an expression such as 40/45 is as precise as its value
+        decimals = None
+    elif "e" in text.lower():  # 1e-6: the digits of its positional form
+        decimals = _decimals(np.format_float_positional(value, trim="-"))
+    else:
+        decimals = _decimals(text.lstrip("+-"))
+    if percent:
+        value, decimals = value / 100, None if decimals is None else decimals + 2
+    return value, decimals, percent
 
+
+def _decimals(text: str) -> int:
+    """Digits after the decimal point in a plain number such as '0.89' (0 for '12')."""
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _sentence(text: str) -> str:
+    """'that is the recall' -> 'That is the recall.'"""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ---------------------------------------------------------------- numeric quizzes
+
+@dataclass(frozen=True)
+class Numeric:
+    """A number to give at a stated precision: '2 decimals', '2 significant digits' or 'exact'.
+
+    known maps typical wrong values to what they are ("that is the recall: ..."), matched at the
+    stated precision; magnitude=True accepts the value with either sign (a size is asked)."""
+
+    value: float
+    precision: str
+    good: str
+    ladder: Ladder
+    known: dict = field(default_factory=dict)
+    magnitude: bool = False
+
+    def __post_init__(self):
+        self._spec()  # refuse a malformed precision when the table is built
+
+    def _spec(self) -> tuple[str, int]:
+        words = self.precision.split()
+        if words == ["exact"]:
+            return "exact", 0
+        if len(words) >= 2 and words[0].isdigit() and words[1] in ("decimal", "decimals", "significant"):
+            return ("decimals" if words[1].startswith("decimal") else "significant"), int(words[0])
+        raise ValueError(f"precision must be 'N decimals', 'N significant digits' or 'exact', got {self.precision!r}.")
+
+    def decimals_asked(self) -> int | None:
+        """The decimals the stated precision asks for (None for 'exact')."""
+        kind, n = self._spec()
+        if kind == "exact":
+            return None
+        if kind == "decimals":
+            return n
+        return n - 1 - math.floor(math.log10(abs(self.value))) if self.value else n
+
+    def half_unit(self) -> float:
+        """Half a unit of the last digit asked for: the largest error an answer may have."""
+        d = self.decimals_asked()
+        return 1e-9 * max(1.0, abs(self.value)) if d is None else 0.5 * 10.0 ** -d
+
+    def passes(self, x: float) -> bool:
+        tol = self.half_unit() * (1 + 1e-9) + 1e-15
+        return abs(x - self.value) <= tol or (self.magnitude and abs(-x - self.value) <= tol)
+
+    def _close(self, x: float, decimals: int | None) -> bool:
+        """The right value rounded to the learner's own, coarser, last digit; or, given with the digits
+        asked for, cut off there instead of rounded."""
+        if decimals is None or x == 0:
+            return False
+        target = abs(self.value) if self.magnitude else self.value
+        x = abs(x) if self.magnitude else x
+        unit, asked = 10.0 ** -decimals, self.decimals_asked()
+        if asked is None or decimals < asked:
+            return abs(x - target) <= 0.5 * unit * (1 + 1e-9)
+        return 0 < abs(x) < abs(target) and np.sign(x) == np.sign(target) and abs(x - target) < unit
+
+    def _precision_note(self, x: float, decimals: int) -> str:
+        kind, n = self._spec()
+        asked = self.decimals_asked()
+        if kind == "exact":
+            return "give the exact value, not a rounded one."
+        if asked is not None and decimals < asked:
+            if kind == "significant":
+                have = decimals + math.floor(math.log10(abs(x))) + 1
+                return f"give {self.precision} (yours has {_plural(max(have, 1), 'significant digit')})."
+            return f"give {self.precision} (yours has {_plural(decimals, 'decimal')})."
+        return f"round to {self.precision}: to the nearest, not cut off."
+
+    def __call__(self, answer) -> Verdict:
+        x, decimals, percent = _number(answer)
+        if self.passes(x):
+            return Verdict(True, self.good)
+        if not percent and 0 < abs(self.value) <= 1 and 1 < abs(x) <= 100 and (
+                self.passes(x / 100) or self._close(x / 100, None if decimals is None else decimals + 2)):
+            return Verdict(False, f"{answer!r} looks like a percentage: give the fraction, a number between 0 and 1 "
+                                  f"(to {self.precision}).", attempted=False)
+        near = [(abs(x - wrong), what) for wrong, what in self.known.items()  # a known mistake before a rounding
+                if abs(x - wrong) <= max(self.half_unit(), 5e-4 * abs(wrong)) * (1 + 1e-9)]
+        if near:
+            return Verdict(False, _sentence(min(near)[1]))
+        if self._close(x, decimals):
+            return Verdict(False, f"Close, but {self._precision_note(x, decimals)}", attempted=False)
+        if self.value and np.sign(x) == -np.sign(self.value) and not self.magnitude:
+            return Verdict(False, "Your answer has the wrong sign.")
+        return Verdict(False, "Your answer is too large." if x > self.value else "Your answer is too small.")
+
+
+# ---------------------------------------------------------------- word quizzes
+
+@dataclass(frozen=True)
+class Word:
+    """A one-word answer: accepted spellings; the choices the question offers; known wrong choices."""
+
+    accepted: tuple
+    choices: tuple
+    good: str
+    ladder: Ladder
+    known: dict = field(default_factory=dict)
+
+    def __call__(self, answer) -> Verdict:
+        if not isinstance(answer, (str, bool, np.bool_, int, np.integer)):
+            raise TypeError(f"answer should be one word, {' or '.join(repr(c) for c in self.choices)}, "
+                            f"got {answer!r}.")
+        word = str(answer).strip().lower()
+        if word in self.accepted:
+            return Verdict(True, self.good)
+        if word in self.known:
+            return Verdict(False, _sentence(self.known[word]))
+        return Verdict(False, f"Answer with one of {', '.join(repr(c) for c in self.choices)}.", attempted=False)
+
+
+# ---------------------------------------------------------------- quizzes with their own checks
 
 SHOWN_AND = np.array([1.0, 1.0, -1.5])  # the weights lesson 01 shows; the exercise asks for another line
 
 
-def _and_neuron(answer):
-    w1, w2, b = (_number(v) for v in answer)
+@dataclass(frozen=True)
+class Custom:
+    """A quiz checked by its own function(answer) -> Verdict."""
+
+    check: object
+    ladder: Ladder
+
+    def __call__(self, answer) -> Verdict:
+        return self.check(answer)
+
+
+def _and_neuron(answer) -> Verdict:
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 3:
+        raise TypeError(f"answer should be three numbers (w1, w2, b), got {answer!r}.")
+    w1, w2, b = (_number(v)[0] for v in answer)
     v = np.array([w1, w2, b])
     if np.linalg.norm(v) > 0 and abs(v @ SHOWN_AND) / (np.linalg.norm(v) * np.linalg.norm(SHOWN_AND)) > 1 - 1e-9:
-        print("Not yet. That is the line the lesson shows, (1, 1, -1.5) (scaling all three numbers by the same "
-              "factor gives the same line). Find a different line: tilt it (w1 != w2) or move it.")
-        return False
+        return Verdict(False, "That is the line the lesson shows, (1, 1, -1.5) (scaling all three numbers by the "
+                              "same factor gives the same line). Find a different line: tilt it (w1 != w2) or move it.")
     X, y = logic_data("AND")
     a = get_activation("sigmoid")(X @ np.array([w1, w2]) + b)
-    ok = bool(np.all((a > 0.5) == (y == 1)))
-    return _result(ok, "Only (1, 1) gets z = w1 + w2 + b > 0.",
-                   "The line z = 0 must leave (1, 1) alone on its positive side: b negative, w1 + w2 + b > 0, "
-                   "but w1 + b < 0 and w2 + b < 0.")
-
-
-def _xor_impossible(answer):
-    ok = str(answer).strip().lower() in ("no", "false", "impossible", "0")
-    return _result(ok, "No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden layer.",
-                   "Try to draw one straight line that separates the XOR points, then answer 'yes' or 'no'.")
-
-
-# Numeric exercises: (expected value, absolute tolerance, said when right, hint when wrong).
-NUMERIC = {
-    "02.sigmoid_max_slope": (0.25, 1e-3, "sigma'(0) = sigma(0)(1 - sigma(0)) = 0.5 x 0.5 = 0.25.",
-                             "Use sigma'(z) = sigma(z)(1 - sigma(z)) and find where it is largest."),
-    "02.relu_slope_negative": (0.0, 0.0, "For z < 0, ReLU is flat: no gradient flows, so the weights before it "
-                               "stop learning.", "What is the slope of max(0, z) to the left of zero?"),
-    "03.bce_value": (-np.log(0.9), 1e-3, "L = -log 0.9 = 0.105.", "For y = 1 only the term -y log(p) is left."),
-    "03.bce_confident_wrong": (-np.log(0.01), 1e-2, "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
-                               "The probability given to the true class is 1 - 0.99."),
-    "04.largest_stable_lr": (0.04, 1e-3, "L = w1² + 25 w2² has curvatures 2 (along w1) and 50 (along w2); "
-                             "w2 <- (1 - 50 lr) w2 shrinks only while |1 - 50 lr| < 1, so lr < 2/50 = 0.04 "
-                             "(at exactly 0.04, w2 flips sign forever).",
-                             "The curvature is the second derivative (2 for w1², 50 for 25 w2²). One step along w2 "
-                             "alone: w2 <- w2 - lr * 50 w2. When does it grow?"),
-    "04.updates_per_epoch": (10.0, 0.0, "100 samples in mini-batches of 10: 10 updates per epoch, each on a "
-                             "noisier gradient than the full batch's single update.",
-                             "One update per mini-batch: how many batches of 10 fit in 100 samples?"),
-    "08.glorot_limit": (np.sqrt(6 / 200), 1e-3, "limit = sqrt(6 / (n_in + n_out)) = sqrt(6/200) = 0.173.",
-                        "Glorot-uniform draws from U(-limit, limit) with limit = sqrt(6 / (n_in + n_out))."),
-    "08.sigmoid_factor": (0.25 ** 10, 1e-7, "Each sigmoid layer multiplies the gradient by at most 0.25: "
-                          "0.25^10 = 9.5e-7 after ten layers, the vanishing gradient.",
-                          "The largest value of sigma'(z) is 0.25; the chain rule multiplies one such factor "
-                          "per layer."),
-    "09.precision": (40 / 45, 1e-3, "Precision of class 1 = 40 / (40 + 5) = 0.889: of the 45 images called 1, 40 are.",
-                     "Precision looks down the 'predicted 1' column: true 1s among everything predicted 1."),
-    "09.recall": (40 / 50, 1e-3, "Recall of class 1 = 40 / (40 + 10) = 0.8: of the 50 real 1s, 40 were found.",
-                  "Recall looks along the 'true 1' row: found 1s among all real 1s."),
-    "10.l2_gradient": (0.06, 1e-6, "d/dw of l2 w² is 2 l2 w = 2 x 0.01 x 3 = 0.06: L2 pulls every weight towards 0 "
-                       "in proportion to its size ('weight decay').",
-                       "Differentiate the penalty l2 * w² with respect to w."),
-    "10.dropout_scale": (2.0, 1e-9, "Keras's inverted dropout scales kept units by 1/(1 - rate) = 2, so the "
-                         "expected activation is unchanged and inference needs no correction.",
-                         "Half the units are zeroed; by what must the rest be multiplied to keep the mean?"),
-    "11.output_size": (10.0, 0.0, "floor((32 - 5) / 3) + 1 = 10 ('same' padding would give ceil(32 / 3) = 11).",
-                       "With padding 'valid' the kernel must fit inside the image: floor((n - k) / s) + 1."),
-    "11.conv_params": (5 * 5 * 8 * 64 + 64, 0.0, "k*k*c_in*filters + filters = 5*5*8*64 + 64 = 12,864: the "
-                       "same kernel slides over every position, so the count does not depend on the image size.",
-                       "Each of the 64 filters has a 5x5x8 kernel and one bias."),
-    "12.linear_saliency": (-3.0, 1e-9, "For z = w . x + b the saliency dz/dx is w itself: -3 for x2. For a linear "
-                           "model saliency and weights are the same explanation.",
-                           "Differentiate z = 2 x1 - 3 x2 + 1 with respect to x2."),
-    "12.constant_pixel": (0.0, 0.0, "Shuffling a column that is always 0 changes nothing: its permutation "
-                          "importance is exactly 0 (the border pixels of the digits).",
-                          "What does shuffling a column of identical values do to the inputs?"),
-    "13.int8_bytes": (10_000.0, 0.0, "One byte per weight: 10,000 bytes, a quarter of float32's 40,000.",
-                      "int8 is 8 bits = 1 byte per weight."),
-    "13.soft_target": (float(np.exp(1) / (np.exp(1) + 1)), 1e-3, "softmax([2, 0] / 2) = softmax([1, 0]): "
-                       "p = e / (e + 1) = 0.731, softer than softmax([2, 0]) = 0.881.",
-                       "Divide the logits by T first, then take the softmax."),
-    "07.parameters": (37.0, 0.0, "(2*4 + 4) + (4*4 + 4) + (4*1 + 1) = 12 + 20 + 5 = 37 weights and biases.",
-                      "Each Dense layer has n_in * n_out weights plus n_out biases; add the three layers."),
-    "07.xor_hidden": (2.0, 0.0, "Two hidden neurons draw two lines (e.g. OR and NAND); the output ANDs them: XOR "
-                      "on the four corners. The Playground's noisy quadrant XOR with tanh units is harder to "
-                      "train: there 3-4 neurons are needed in practice.",
-                      "XOR is 'OR but not AND': how many straight lines does that take?"),
-    "05.adam_first_step": (0.01, 1e-4, "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
-                           "size of the gradient.",
-                           "After one step m = (1 - b1) g and v = (1 - b2) g²; put them in alpha * m / sqrt(v)."),
-    "05.momentum_speedup": (10.0, 1e-2, "With a constant gradient m settles where m = mu m - lr g: steps of "
-                            "lr g / (1 - mu), 10 times SGD's for mu = 0.9.",
-                            "Solve m = mu m - lr g for m and compare it with SGD's step lr g."),
-}
-
-
-def _numeric(name):
-    expected, tol, good, hint = NUMERIC[name]
-    return lambda answer: _result(abs(_number(answer) - expected) <= tol, good, hint)
-
-
-def _word(expected: tuple, good: str, hint: str):
-    """A checker for a one-word answer; the first of `expected` is the canonical one."""
-    return lambda answer: _result(str(answer).strip().lower() in expected, good, hint)
-
-
-WORDS = {
-    "04.predict_lr_0.1": _word(("oscillates", "oscillate", "bounces", "flips"),
-                               "w2 <- (1 - 0.04 x 50) w2 = -w2: it flips sign every step and never shrinks, "
-                               "while w1 slowly converges.",
-                               "Write one step along w2: w2 <- w2 - 0.04 x 50 w2. What is the factor?"),
-    "07.xor_two_in_practice": _word(("no", "false"),
-                                    "Two tanh neurons can draw the two lines, but gradient descent rarely finds "
-                                    "them on the Playground's quadrant XOR: over 5 seeds none reached 90 % test "
-                                    "accuracy, while 3 or 4 neurons average about 93 % (spare neurons give it more "
-                                    "ways down).",
-                                    "Look at the two-neuron row of the measurement: does any seed reach 90 %?"),
-    "06.predict_saturated": _word(("smaller", "decreases", "vanishes"),
-                                  "With b = -6, z = -4.9 and a = -0.9999: the prediction is as wrong as it can be "
-                                  "(L = 4), yet tanh'(z) = 1 - a² = 2e-4 makes dL/dw1 about 100 times smaller: "
-                                  "a saturated neuron barely learns.",
-                                  "dL/dw1 contains the factor tanh'(z) = 1 - tanh(z)²; what happens to it "
-                                  "when z is large?"),
-}
+    wrong = [f"({x1:g}, {x2:g}) gets a = {p:.2f}" for (x1, x2), p, t in zip(X, a, y) if (p > 0.5) != (t == 1)]
+    if not wrong:
+        return Verdict(True, "Only (1, 1) gets z = w1 + w2 + b > 0.")
+    return Verdict(False, "On the wrong side of a = 0.5: " + "; ".join(wrong) + ".")
 
 
 WORKFLOW_ORDER = "DBEAC"  # the lesson's shuffled list: A validate, B design, C test, D preprocess, E train
 
 
-def _workflow_order(answer):
+def _workflow_order(answer) -> Verdict:
     letters = "".join(ch for ch in str(answer).upper() if ch.isalpha())
     if sorted(letters) != sorted(WORKFLOW_ORDER):
-        print("Not yet. Give each of the five letters A-E exactly once, e.g. 'ABCDE'.")
-        return False
-    ok = letters == WORKFLOW_ORDER
+        return Verdict(False, "Give each of the five letters A-E exactly once, e.g. 'ABCDE'.", attempted=False)
+    if letters == WORKFLOW_ORDER:
+        return Verdict(True, "Preprocess (split, then scale with training statistics), design, train, compare "
+                             "settings on data the weights were not fitted to, and test once at the very end.")
     wrong = [f"{letters[i]} in place {i + 1}" for i in range(5) if letters[i] != WORKFLOW_ORDER[i]]
-    return _result(ok, "Preprocess (split, then scale with training statistics), design, train, validate "
-                   "(steer by the validation data), and test once at the very end.",
-                   "Not in place: " + ", ".join(wrong) + ". Ask of each step: which data does it need, and "
-                   "must that data be ready (split? scaled?) before it runs? The test set is touched last.")
+    return Verdict(False, "Not in place: " + ", ".join(wrong) + ".")
 
 
-def _z_change(answer):
-    ok = abs(_number(answer) - 3.0) <= 1e-6
-    return _result(ok, "y_hat = [0 > 0] = 0, so w += 0.5 x = (0.5, 1) and b += 0.5; z = 0.5 + 2 + 0.5 = 3 = "
-                   "eta (|x|^2 + 1): each update on a mistake raises z for that x (lowers it for y = 0).",
-                   "Compute y_hat = [w.x + b > 0] first, apply the update to w and b, then evaluate z = w.x + b "
-                   "for the same x with the new weights.")
+# ---------------------------------------------------------------- the table
 
-
-def _test_accuracy_use(answer):
-    ok = str(answer).strip().lower() in ("validation", "val", "validation set")
-    return _result(ok, "Choose settings on the validation set; the test set only reports the final result.",
-                   "If you pick the learning rate by test accuracy, the test accuracy stops being an unbiased estimate.")
-
-
-CHECKS = {
-    **WORDS, "00.choose_with": _test_accuracy_use,
-    "00.workflow_order": _workflow_order, "01.z_change": _z_change,
-    "01.and_neuron": _and_neuron, "01.xor_one_neuron": _xor_impossible,
-    **{name: _numeric(name) for name in NUMERIC},
+NUMERIC = {
+    "01.z_change": Numeric(
+        3.0, "exact",
+        "y_hat = [0 > 0] = 0, so w += 0.5 x = (0.5, 1) and b += 0.5; z = 0.5 + 2 + 0.5 = 3 = eta (|x|^2 + 1): each "
+        "update on a mistake raises z for that x (lowers it for y = 0).",
+        Ladder("Learning the weights: the perceptron rule",
+               "Compute y_hat for this sample first: it decides whether w and b change at all.",
+               "On a mistake the rule adds eta x to w and eta to b, so z = w.x + b for the same x grows by "
+               "eta (x.x) from w and by eta from b.",
+               "y_hat = [0 > 0] = 0 and y - y_hat = 1: the new w is 0.5 (1, 2), the new b is 0.5. Evaluate the new "
+               "w.x + b at x = (1, 2) and subtract the old z, which is 0."),
+        known={2.5: "that is the change of w.x alone: b moved too", 0.5: "that is the change of b alone: w moved too"}),
+    "02.sigmoid_max_slope": Numeric(
+        0.25, "2 decimals", "sigma'(0) = sigma(0)(1 - sigma(0)) = 0.5 x 0.5 = 0.25.",
+        Ladder("The derivatives, derived",
+               "Find where the slope sigma'(z) is largest before evaluating it.",
+               "sigma'(z) = s (1 - s) with s = sigma(z) between 0 and 1: a number times its complement is largest "
+               "where both are equal.",
+               "Take s = sigma(0) = 1/2 (the middle of the S) and compute s (1 - s)."),
+        known={0.5: "that is sigma(0), the sigmoid's value, not its slope",
+               1.0: "a slope of 1 is ReLU's (for z > 0), not the sigmoid's"}),
+    "02.relu_slope_negative": Numeric(
+        0.0, "exact", "For z < 0, ReLU is flat: no gradient flows, so the weights before it stop learning.",
+        Ladder("The derivatives, derived",
+               "Look at ReLU's graph to the left of zero: how steep is it there?",
+               "ReLU is max(0, z): for every z < 0 it is the constant 0.",
+               "A constant function has the same slope everywhere; read it off at z = -3."),
+        known={1.0: "1 is ReLU's slope for z > 0; the question is about z = -3",
+               -3.0: "that is z itself, not the slope"}),
+    "03.bce_value": Numeric(
+        float(-np.log(0.9)), "2 significant digits", "L = -log 0.9 = 0.105.",
+        Ladder("The formulas, derived",
+               "Write the BCE of one sample and check which of its two terms is left for y = 1.",
+               "With y = 1 the loss is minus the natural log of the probability the model gives class 1.",
+               "Compute -ln(0.9) (np.log is the natural log; log10 gives another number)."),
+        known={float(-np.log10(0.9)): "that is -log10(0.9): the cross-entropy uses the natural log",
+               0.9: "that is a itself, not the loss", float(-np.log(0.1)): "that is -log(1 - a), the term of y = 0"}),
+    "03.bce_confident_wrong": Numeric(
+        float(-np.log(0.01)), "2 significant digits", "L = -log 0.01 = 4.6: a confident mistake costs a lot.",
+        Ladder("The formulas, derived",
+               "Check which probability the model gives to the true class, y = 0.",
+               "For y = 0 only -log(1 - a) is left: minus the natural log of the probability of class 0.",
+               "Compute 1 - 0.99 first, then minus its natural log."),
+        known={float(-np.log(0.99)): "that is -log(a), the loss if the label were 1",
+               2.0: "that is -log10(0.01): the cross-entropy uses the natural log",
+               0.01: "that is the probability of the true class, not its loss"}),
+    "04.largest_stable_lr": Numeric(
+        0.04, "2 significant digits",
+        "L = w1² + 25 w2² has curvatures 2 (along w1) and 50 (along w2); w2 <- (1 - 50 lr) w2 shrinks only while "
+        "|1 - 50 lr| < 1, so lr < 2/50 = 0.04.",
+        Ladder("The formula, derived",
+               "The bound comes from the steeper of the two directions: find each term's curvature first.",
+               "Each coordinate is its own quadratic: a step multiplies it by (1 - lr x curvature), and it shrinks "
+               "only while that factor lies between -1 and 1.",
+               "The curvature is the second derivative: 2 for w1², 50 for 25 w2². Solve |1 - lr x 50| < 1 for lr."),
+        known={0.08: "that is 2/25: 25 is the coefficient of w2², but the curvature is the second derivative",
+               1.0: "that is the bound of the w1 direction; the steeper w2 direction sets a smaller one",
+               0.02: "at that rate the factor on w2 is 0; gradient descent still converges somewhat above it"}),
+    "04.updates_per_epoch": Numeric(
+        10.0, "exact", "100 samples in mini-batches of 10: 10 updates per epoch, each on a noisier gradient than "
+                       "the full batch's single update.",
+        Ladder("Batch, mini-batch, stochastic",
+               "Count the batches one pass over the 100 samples is cut into.",
+               "One update per mini-batch, and an epoch visits every sample once.",
+               "Divide the number of samples by the batch size (rounding up when it does not divide)."),
+        known={1.0: "1 update per epoch is full-batch gradient descent", 100.0: "100 updates is batch size 1"}),
+    "05.adam_first_step": Numeric(
+        0.01, "2 significant digits", "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
+                                      "size of the gradient.",
+        Ladder("The formulas, derived",
+               "Write m and v after one step from m = v = 0, with their bias correction.",
+               "After one step m = (1 - beta_1) g and v = (1 - beta_2) g²; the bias correction divides them by "
+               "exactly those factors.",
+               "Put the corrected m = g and v = g² into lr m / sqrt(v) and simplify."),
+        magnitude=True),
+    "05.momentum_speedup": Numeric(
+        10.0, "exact", "With a constant gradient m settles where m = mu m - lr g: steps of lr g / (1 - mu), 10 times "
+                       "SGD's for mu = 0.9.",
+        Ladder("The formulas, derived",
+               "Compare the size of momentum's step, once it has settled, with SGD's step lr g.",
+               "With a constant gradient m stops changing: it settles at the m that one update leaves unchanged.",
+               "Solve m = mu m - lr g for m with mu = 0.9 and divide its size by lr g.")),
+    "07.parameters": Numeric(
+        37.0, "exact", "(2*4 + 4) + (4*4 + 4) + (4*1 + 1) = 12 + 20 + 5 = 37 weights and biases.",
+        Ladder("The formula",
+               "Count each layer's weights and biases separately, then add the three layers.",
+               "A Dense layer from n_in inputs to n_out units has n_in x n_out weights and n_out biases.",
+               "The layers map 2 -> 4, 4 -> 4 and 4 -> 1: compute n_in x n_out + n_out for each and add."),
+        known={28.0: "that counts the weights only: every unit has a bias too"}),
+    "07.xor_hidden": Numeric(
+        2.0, "exact", "Two hidden neurons draw two lines (e.g. OR and NAND); the output ANDs them: XOR on the four "
+                      "corners.",
+        Ladder("The intuition: every neuron's map",
+               "Each hidden neuron draws one straight line: how many lines does it take to fence off XOR's two "
+               "classes?",
+               "XOR is 'OR but not AND': one line for OR, one for AND (or NAND), and the output combines them.",
+               "Draw the four corners; put one line cutting off (0, 0) and another cutting off (1, 1); count the "
+               "lines."),
+        known={1.0: "one neuron draws one line, and no single line separates XOR (lesson 01)"}),
+    "08.glorot_limit": Numeric(
+        float(np.sqrt(6 / 200)), "2 decimals", "limit = sqrt(6 / (n_in + n_out)) = sqrt(6/200) = 0.173.",
+        Ladder("The formula, derived: keep the variance the same in every layer",
+               "Use the Glorot-uniform limit, which counts both the inputs and the outputs of the layer.",
+               "Glorot keeps Var(W) = 2 / (n_in + n_out); a uniform U(-limit, limit) has variance limit² / 3.",
+               "limit = sqrt(6 / (n_in + n_out)) with n_in = n_out = 100."),
+        known={0.1: "that is the standard deviation sqrt(2 / (n_in + n_out)), not the uniform limit",
+               float(np.sqrt(6 / 100)): "that counts one side of the layer only: Glorot uses n_in + n_out"}),
+    "08.sigmoid_factor": Numeric(
+        0.25 ** 10, "2 significant digits",
+        "The sigmoid's factor in the chain rule is at most 0.25 per layer: 0.25^10 = 9.5e-7 for ten layers. With "
+        "weights of modest size the product vanishes: the vanishing gradient.",
+        Ladder("The intuition: a product of one factor per layer",
+               "Find the sigmoid's largest slope, then count how many such factors the chain rule multiplies.",
+               "Backpropagation multiplies one factor sigma'(z) <= 1/4 per sigmoid layer.",
+               "Raise the sigmoid's largest slope to the power 10."),
+        known={0.25: "that is one layer's factor; there are ten layers", 2.5: "that adds the ten factors; the chain "
+                                                                               "rule multiplies them"}),
+    "09.precision": Numeric(
+        40 / 45, "2 decimals", "Precision of class 1 = 40 / (40 + 5) = 0.889: of the 45 images called 1, 40 are.",
+        Ladder("Per class: precision, recall, confusion",
+               "Precision is about the images the classifier called 1: of those, how many really are 1?",
+               "Precision = true positives / all predicted as the class (true positives + false positives).",
+               "40 true 1s were predicted 1 and 5 other digits were predicted 1: divide the first by the sum."),
+        known={0.8: "your answer divides by the real 1s (40 + 10); precision divides by the images predicted as 1"}),
+    "09.recall": Numeric(
+        40 / 50, "2 decimals", "Recall of class 1 = 40 / (40 + 10) = 0.8: of the 50 real 1s, 40 were found.",
+        Ladder("Per class: precision, recall, confusion",
+               "Recall is about the real 1s: of those, how many did the classifier find?",
+               "Recall = true positives / all real members of the class (true positives + false negatives).",
+               "40 real 1s were found and 10 were missed: divide the found by the total."),
+        known={40 / 45: "your answer divides by the images predicted as 1 (40 + 5); recall divides by the real 1s"}),
+    "10.l2_gradient": Numeric(
+        0.06, "exact", "The penalty's slope at w = 3 is 0.06: L2 pulls every weight towards 0 in proportion to its "
+                       "size ('weight decay').",
+        Ladder("The cures, derived",
+               "Differentiate the penalty with respect to w, then put in the numbers.",
+               "The penalty is lambda w² (Keras's form, no 1/2); its derivative with respect to w brings down the "
+               "square's 2.",
+               "Multiply 2 x lambda x w with lambda = 0.01 and w = 3."),
+        known={0.03: "that is lambda w: the derivative of w² is 2w", 0.09: "that is the penalty lambda w² itself, not "
+                                                                           "its gradient"}),
+    "10.dropout_scale": Numeric(
+        2.0, "exact", "Keras scales the units it keeps so that the expected activation is unchanged: inference "
+                      "needs no correction.",
+        Ladder("The cures, derived",
+               "Keras scales the kept units so that each unit's expected value stays what it was.",
+               "A unit survives with probability 1 - rate; multiplying the survivors by s gives the expected value "
+               "s (1 - rate) a.",
+               "Solve s x (1 - 0.5) = 1 for s."),
+        known={0.5: "that multiplies by the keep probability: the expected activation would halve"}),
+    "11.output_size": Numeric(
+        10.0, "exact", "floor((32 - 5) / 3) + 1 = 10 ('same' padding would give ceil(32 / 3) = 11).",
+        Ladder("The formula: a cross-correlation",
+               "Count the positions where a 5x5 kernel fits inside 32 pixels, then keep every third.",
+               "With padding 'valid' the kernel stays inside the image: floor((n - k) / s) + 1 positions.",
+               "n = 32, k = 5, s = 3: compute floor(27 / 3) + 1."),
+        known={9.0: "that leaves out the first position (the + 1)", 11.0: "that is what padding 'same' gives",
+               28.0: "that is stride 1"}),
+    "11.conv_params": Numeric(
+        5 * 5 * 8 * 64 + 64, "exact", "k*k*c_in*filters + filters = 5*5*8*64 + 64 = 12,864: the same kernel slides "
+                                      "over every position, so the count does not depend on the image size.",
+        Ladder("The formula: a cross-correlation",
+               "Count one filter's weights (its kernel spans every input channel) and its bias, then multiply by "
+               "the number of filters.",
+               "Each filter has a k x k x c_in kernel and one bias; the image size does not enter.",
+               "Compute (5 x 5 x 8 + 1) x 64."),
+        known={12800.0: "that counts the kernels but no biases", 1664.0: "that leaves out the 8 input channels",
+               1600.0: "that leaves out the 8 input channels and the biases"}),
+    "12.linear_saliency": Numeric(
+        -3.0, "exact", "For z = w . x + b the saliency dz/dx is w itself: -3 for x2. For a linear model saliency and "
+                       "weights are the same explanation.",
+        Ladder("The formulas",
+               "Saliency is the derivative of the score with respect to one input: differentiate z by x2.",
+               "For a linear model the derivative with respect to an input is that input's weight, sign included.",
+               "Read the coefficient of x2 in z = 2 x1 - 3 x2 + 1, with its sign."),
+        known={2.0: "that is x1's coefficient"}),
+    "12.constant_pixel": Numeric(
+        0.0, "exact", "Shuffling a column that is always 0 changes nothing: its permutation importance is exactly 0 "
+                      "(the border pixels of the digits).",
+        Ladder("Permutation importance of every pixel",
+               "Think about what shuffling that pixel's column does to the inputs the model sees.",
+               "Permutation importance is the score lost when a column is shuffled; if the inputs do not change, "
+               "nothing is lost.",
+               "A column of identical values is the same after any permutation: the predictions, and the score, "
+               "stay as they were.")),
+    "13.int8_bytes": Numeric(
+        10_000.0, "exact", "One byte per weight: 10,000 bytes, a quarter of float32's 40,000.",
+        Ladder("Pruning and quantisation",
+               "How many bits does one int8 weight take, and how many bits make a byte?",
+               "int8 is 8 bits, one byte, per weight (float32 takes 4 bytes).",
+               "Multiply the number of weights by the bytes per weight."),
+        known={40000.0: "that is float32's size, 4 bytes per weight", 80000.0: "that counts bits, not bytes"}),
+    "13.soft_target": Numeric(
+        float(np.exp(1) / (np.exp(1) + 1)), "2 decimals", "softmax([2, 0] / 2) = softmax([1, 0]): p = e / (e + 1) = "
+                                                         "0.731, softer than softmax([2, 0]) = 0.881.",
+        Ladder("Distillation",
+               "Divide the logits by T before the softmax, then read the first class's probability.",
+               "Soft targets are softmax(z / T): a larger T pulls the probabilities towards each other.",
+               "z / T = (1, 0); the first probability is e^1 / (e^1 + e^0)."),
+        known={float(np.exp(2) / (np.exp(2) + 1)): "that is the softmax at T = 1: divide the logits by T first",
+               float(np.exp(4) / (np.exp(4) + 1)): "that multiplies the logits by T; divide them by T"}),
 }
+
+WORDS = {
+    "00.choose_with": Word(
+        ("validation", "val", "validation set"), ("train", "validation", "test"),
+        "Choose settings on the validation set; the test set only reports the final result.",
+        Ladder("3–4. Train, and validate after every epoch",
+               "Ask which number must still be honest after every choice is made, and which data the weights "
+               "were fitted to.",
+               "Settings are chosen on data the weights were not fitted to, and the final report comes from data "
+               "no choice has seen.",
+               "Training data fits the weights, one set chooses among settings, one reports once at the end: "
+               "answer with the set whose job is choosing."),
+        known={"train": "the weights were fitted to the training set, so its accuracy favours the settings that "
+                        "memorise best",
+               "test": "a test accuracy used to choose stops being an honest estimate of the final model"}),
+    "01.xor_one_neuron": Word(
+        ("no", "false", "impossible", "0"), ("yes", "no"),
+        "No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden layer.",
+        Ladder("Why XOR is impossible, and what fixes it",
+               "Try to draw one straight line with (0, 1) and (1, 0) on one side and (0, 0), (1, 1) on the other.",
+               "One neuron's decision boundary is one straight line, and XOR's two classes sit on the two "
+               "diagonals of the square.",
+               "Write the four conditions: w2 + b > 0 and w1 + b > 0 for class 1, b <= 0 and w1 + w2 + b <= 0 for "
+               "class 0; add the first two and compare with the sum of the last two."),
+        known={"yes": "name the line: which (w1, w2, b) puts the two diagonals on different sides?",
+               "true": "name the line: which (w1, w2, b) puts the two diagonals on different sides?"}),
+    "04.predict_lr_0.1": Word(
+        ("oscillates", "oscillate", "bounces", "flips"), ("converges", "oscillates", "diverges"),
+        "w2 <- (1 - 0.04 x 50) w2 = -w2: it flips sign every step and never shrinks, while w1 slowly converges.",
+        Ladder("The formula, derived",
+               "Write one step along w2 alone at this rate and look at the factor that multiplies w2.",
+               "A step multiplies w2 by (1 - lr x 50): inside (-1, 1) it shrinks w2, outside it grows it, and its "
+               "sign says whether w2 keeps or flips its sign.",
+               "Compute 1 - 0.04 x 50 and apply it to w2 = 1 three times."),
+        known={"converges": "w1 converges, but the question is about w2: look at |w2| in the printed steps",
+               "diverges": "look at |w2| in the printed steps: does it grow?"}),
+    "06.predict_saturated": Word(
+        ("smaller", "decreases", "vanishes"), ("larger", "smaller"),
+        "With b = -6, z = -4.9 and a = -0.9999: the prediction is as wrong as it can be (L = 4), yet tanh'(z) = "
+        "1 - a² = 2e-4 makes dL/dw1 about 100 times smaller: a saturated neuron barely learns.",
+        Ladder("The intuition: one neuron as a graph",
+               "dL/dw1 is a product of factors along the graph: find the one that changes most when b goes to -6.",
+               "dL/dw1 contains tanh'(z) = 1 - tanh(z)², which is tiny when |z| is large: a saturated neuron.",
+               "Compute z = w.x + b with b = -6, then 1 - tanh(z)², and compare its change with dL/da's."),
+        known={"larger": "that follows dL/da only (the error grows); dL/dw1 has other factors too"}),
+    "07.xor_two_in_practice": Word(
+        ("no", "false"), ("yes", "no"),
+        "Two tanh neurons can draw the two lines, but gradient descent rarely finds them on the Playground's "
+        "quadrant XOR: over 5 seeds none reached 90 % test accuracy, while 3 or 4 neurons average about 93 % "
+        "(spare neurons give it more ways down).",
+        Ladder("Exercise 3, measured",
+               "Run the measurement cell at the end of the lesson and read the two-neuron row.",
+               "Two lines suffice in principle (exercise 2), but gradient descent has to find them from random "
+               "weights, on noisy quadrants.",
+               "Compare the best of the five two-neuron seeds with 90 %."),
+        known={"yes": "look at the two-neuron row of the measurement: does any seed reach 90 %?"}),
+}
+
+CUSTOM = {
+    "00.workflow_order": Custom(_workflow_order, Ladder(
+        "Summary",
+        "Ask of each step which data it needs, and whether that data must be ready (split? scaled?) before it "
+        "runs.",
+        "Data before model, model before training, training before choosing settings, and the test set touched "
+        "last, once.",
+        "Find the step that splits and scales (first), the one that picks the layers, the one that fits the "
+        "weights, the one that compares settings, and the final report; write their letters in that order.")),
+    "01.and_neuron": Custom(_and_neuron, Ladder(
+        "The formula, step by step",
+        "Check z = w1 x1 + w2 x2 + b at each of the four points: only (1, 1) may be positive.",
+        "The line z = 0 must leave (1, 1) alone on its positive side: b negative enough that (0, 1) and (1, 0) "
+        "stay negative, but w1 + w2 + b > 0.",
+        "Pick w1 and w2 (unequal ones tilt the line), then a bias b between -(w1 + w2) and -max(w1, w2).")),
+}
+
+QUIZZES = {**NUMERIC, **WORDS, **CUSTOM}
+
+
+def precision_of(exercise: str) -> str:
+    """The precision a numeric quiz asks for, e.g. '2 decimals' (for the lesson to print)."""
+    if exercise not in NUMERIC:
+        raise ValueError(f"{exercise!r} is not a numeric quiz. Numeric quizzes: {', '.join(sorted(NUMERIC))}.")
+    return NUMERIC[exercise].precision

@@ -4,7 +4,8 @@ The learner's function is called on copies of each case's inputs; its result is 
 reference (the package's own implementation). Everything that can go wrong is turned into one short
 message aimed at the learner: their exception (with the line of *their* cell, never a dlteach frame),
 the untouched stub, None, a list instead of an array, NaN or inf, a wrong shape, a changed input,
-or a wrong value (the inputs, the expected and the received value, and a hint).
+or a wrong value (the inputs, the expected and the received value, and what is wrong with it in
+terms of the output). The hint rung that follows a miss is added by check() (see hints.py).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
+
+from .hints import Ladder
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../dlteach
 _STDLIB_DIR = os.path.dirname(os.path.abspath(os.__file__))
@@ -35,7 +38,9 @@ class CodeExercise:
     """An exercise where the learner writes `func_name(*params)`.
 
     reference(**args) returns the expected output: an array, a number, or a tuple of them named by
-    `outputs`. `diagnose(args, expected, got)` may name a typical mistake (a message or None).
+    `outputs`. `diagnose(args, expected, got)` may name a typical mistake in terms of the output
+    ("your dW is n times the expected one"), never the fix in code (a message or None). `ladder`
+    holds the three hints shown after misses.
     `twin(func)` optionally compares with Keras/TensorFlow after all cases pass; it returns a line
     for the verdict, or raises Mismatch.
     """
@@ -45,7 +50,7 @@ class CodeExercise:
     params: tuple
     make_cases: Callable[[np.random.Generator], list]
     reference: Callable[..., Any]
-    hint: str
+    ladder: Ladder
     good: str
     outputs: tuple = ()
     rtol: float = 1e-7
@@ -63,6 +68,10 @@ class Mismatch(Exception):
 
 class LearnerError(Exception):
     """The learner's code raised; the message already points at their line."""
+
+
+class NotAttempted(Mismatch):
+    """No answer yet (an untouched stub, a function that returns None): said, but not a miss."""
 
 
 # ---------------------------------------------------------------- formatting
@@ -110,14 +119,14 @@ def call(ex: CodeExercise, func, args: dict):
             warnings.simplefilter("ignore")  # e.g. overflow in exp: nothing may reach stderr (nbgrader)
             got = func(**copies)
     except NotImplementedError:
-        raise LearnerError(f"{ex.func_name}() is not written yet: replace `raise NotImplementedError()` "
+        raise NotAttempted(f"{ex.func_name}() is not written yet: replace `raise NotImplementedError()` "
                            "with your code and run the cell again.") from None
     except Exception as err:  # the learner's bug, shown as theirs
         message = describe_exception(err, ex.func_name)
         if isinstance(err, ValueError) and ("matmul" in str(err) or "shape" in str(err)):
             shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in args.items() if isinstance(v, np.ndarray))
             message += f"\n  The shapes do not fit together; the inputs have shapes {shapes}."
-        raise LearnerError(message + "\n  Hint: " + ex.hint) from None
+        raise LearnerError(message) from None
     for name, original in args.items():
         if isinstance(original, np.ndarray) and not np.array_equal(copies[name], original, equal_nan=True):
             raise Mismatch(f"{ex.func_name}() changed its input `{name}` in place (e.g. `{name} -= ...` or "
@@ -134,8 +143,8 @@ def _as_number(value, label: str, ex: CodeExercise):
     if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise Mismatch(f"{label} should be a number, got {type(value).__name__}: {value!r}.")
     if arr.size != 1:
-        raise Mismatch(f"{label} should be one number (the mean over the samples), got an array of shape "
-                       f"{arr.shape}: did you forget to take the mean?")
+        raise Mismatch(f"{label} should be one number, got an array of shape {arr.shape}: the formula adds up (or "
+                       "averages) its terms into one.")
     return float(arr.reshape(()))
 
 
@@ -167,7 +176,7 @@ def _split_outputs(ex: CodeExercise, got, expected):
     k = len(ex.outputs)
     names = ", ".join(ex.outputs)
     if got is None:
-        raise Mismatch(f"{ex.func_name}() returned None; it should return {k} values: return {names}")
+        raise NotAttempted(f"{ex.func_name}() returned None; it should return {k} values: return {names}")
     if not isinstance(got, (tuple, list)) or len(got) != k:
         what = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
         raise Mismatch(f"{ex.func_name}() should return {k} values ({names}), got {what}. "
@@ -179,8 +188,9 @@ def _split_outputs(ex: CodeExercise, got, expected):
 def compare(ex: CodeExercise, case: Case, got, expected) -> None:
     """Raise Mismatch with a full explanation at the first output that differs."""
     if got is None and not ex.outputs:
-        raise Mismatch(f"{ex.func_name}() returned None. Did you forget `return`?")
-    for label, kind, g, e in _split_outputs(ex, got, expected):
+        raise NotAttempted(f"{ex.func_name}() returned None. Did you forget `return`?")
+    pairs = _split_outputs(ex, got, expected)
+    for label, kind, g, e in pairs:
         if kind == "number":
             g_val = _as_number(g, label, ex)
             e_arr, g_arr = np.asarray(float(e)), np.asarray(g_val)
@@ -204,7 +214,12 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
             if e_arr.ndim:
                 i = np.unravel_index(np.argmax(diff), diff.shape)
                 lines.append(f"  largest difference {diff[i]:.3g} at index {tuple(int(j) for j in i)}")
-            lines.append("  " + _diagnose(ex, case, got, expected, g_arr, e_arr))
+            status = _others(pairs, label, ex)
+            if status:
+                lines.append("  " + status)
+            diagnosis = _diagnose(ex, case, got, expected, g_arr, e_arr, label)
+            if diagnosis:
+                lines.append("  " + diagnosis)
             raise Mismatch("\n".join(lines))
 
 
@@ -214,38 +229,67 @@ def _with_case(case: Case, message: str) -> str:
     return message + (f"\n  case: {case.note}" if case.note else "") + (f"\n  inputs: {inputs}" if inputs else "")
 
 
-def _diagnose(ex, case, got, expected, g_arr, e_arr) -> str:
+def _others(pairs, label, ex) -> str:
+    """Which of several outputs are right in this case: 'dW2 and db2 are right; dW1, db1 are not'."""
+    if len(pairs) < 2:
+        return ""
+    right, wrong = [], []
+    for other, kind, g, e in pairs:
+        try:
+            if kind == "number":
+                g_arr, e_arr = np.asarray(_as_number(g, other, ex)), np.asarray(float(e))
+            else:
+                e_arr = np.asarray(e, dtype=np.float64)
+                g_arr = _as_array(g, other, e_arr)
+            ok = bool(np.all(np.isfinite(g_arr)) and np.allclose(g_arr, e_arr, rtol=ex.rtol, atol=ex.atol))
+        except (Mismatch, TypeError, ValueError):
+            ok = False
+        (right if ok else wrong).append(other)
+    if not right:
+        return "None of " + ", ".join(wrong) + " is right in this case."
+    return f"Right in this case: {', '.join(right)}; not right: {', '.join(wrong)}."
+
+
+def _diagnose(ex, case, got, expected, g_arr, e_arr, label) -> str:
+    """What is wrong, in terms of the output: the exercise's own diagnosis of a typical mistake,
+    else a generic one whose condition is tested exactly (an input returned unchanged, the opposite
+    sign, one constant factor on every entry, all zeros), else nothing."""
     if ex.diagnose is not None:
         try:
             specific = ex.diagnose(case.args, expected, got)
         except Exception:  # a diagnosis is a bonus; an odd result must not break the verdict
             specific = None
         if specific:
-            return "Hint: " + specific
-    for name, value in case.args.items():
-        if isinstance(value, np.ndarray) and value.shape == g_arr.shape and np.array_equal(value, g_arr):
-            return (f"Hint: your result is the input `{name}` itself, unchanged: did the update happen on "
-                    f"another variable, or inside a loop that never ran? " + ex.hint)
-    if np.allclose(g_arr, -e_arr, rtol=1e-6, atol=1e-12) and np.any(e_arr != 0):
-        return "Hint: you have the right size with the wrong sign. " + ex.hint
+            return specific[0].upper() + specific[1:]
+    name = "result" if label == "Your result" else label.strip("`")
+    for arg, value in case.args.items():
+        if (isinstance(value, np.ndarray) and value.shape == g_arr.shape and np.array_equal(value, g_arr)
+                and not np.allclose(value, e_arr)):
+            return f"Your {name} is the input `{arg}` unchanged, but in this case it should change."
     nonzero = np.abs(e_arr) > 1e-12
-    if nonzero.any():
+    if not nonzero.any():
+        return ""
+    if not np.any(g_arr):
+        return f"Your {name} is all zeros."
+    if np.allclose(g_arr, -e_arr, rtol=1e-6, atol=1e-12):
+        return f"Every entry of your {name} has the expected size and the opposite sign."
+    if e_arr.size >= 2 and np.count_nonzero(nonzero) >= 2 and np.all(np.abs(g_arr[~nonzero]) <= 1e-12):
         ratio = g_arr[nonzero] / e_arr[nonzero]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
-            return (f"Hint: every entry is {ratio.flat[0]:.4g} times the expected one: a missing or extra "
-                    f"constant factor (a 1/n, a learning rate, a 2?). " + ex.hint)
-    return "Hint: " + ex.hint
+            return f"Every entry of your {name} is {ratio.flat[0]:.4g} times the expected one."
+    return ""
 
 
 # ---------------------------------------------------------------- the verdict
 
-def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str]:
-    """Check func on every case; return (ok, message)."""
+def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str, bool]:
+    """Check func on every case; return (ok, message, attempted). attempted is False when there is
+    nothing to judge yet (no function, an untouched stub, None returned): no hint rung follows."""
     if func is None:
         return False, (f"No function yet: write {ex.func_name}({', '.join(ex.params)}) in the cell above and "
-                       "run it, then run this check again.")
+                       "run it, then run this check again."), False
     if not callable(func):
-        return False, f"Pass the function itself, {ex.func_name}, not {type(func).__name__} {func!r}."
+        return False, f"Pass the function itself, {ex.func_name}, not {type(func).__name__} {func!r}.", False
     cases = ex.make_cases(np.random.default_rng(seed)) if ex.reference is not None else []
 
     def learner(**args):  # for the twins: the same protection as the cases
@@ -260,10 +304,12 @@ def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str]:
                 warnings.simplefilter("ignore")
                 compare(ex, case, got, expected)
         extras = [f(learner) for f in (ex.extra, ex.twin) if f is not None]
+    except NotAttempted as err:
+        return False, str(err), False
     except (LearnerError, Mismatch) as err:
-        return False, str(err)
+        return False, str(err), True
     except Exception as err:  # a result so unusual that comparing it failed: still a verdict, not a traceback
-        return False, f"Could not compare your result with the expected one ({type(err).__name__}: {err})."
+        return False, f"Could not compare your result with the expected one ({type(err).__name__}: {err}).", True
     good = " ".join(part for part in (ex.good, *extras) if part)
     passed = f"{len(cases)} cases passed. " if cases else ""
-    return True, f"{passed}{good}".rstrip()
+    return True, f"{passed}{good}".rstrip(), True
