@@ -286,7 +286,8 @@ def test_bad_inputs_are_refused_by_name():
     assert text(lambda: emb.forward("cat"), TypeError) == "words takes integer ids, got the string 'cat'."
     assert text(lambda: emb.forward(np.array([True])), TypeError) == (
         "words takes an array of integer ids (n, T), got bool of shape (1,).")
-    assert text(lambda: emb.forward(3), TypeError) == "words takes an array of integer ids (n, T), got int64 of shape ()."
+    assert text(lambda: emb.forward(3), TypeError) == (
+        "words takes an array of integer ids (n, T), got int64 of shape ().")
     assert text(lambda: TimeDistributed(Dense(2, 1), name="td").forward(np.zeros((3, 2)))) == (
         "td expects sequences (n, T, ...), got shape (3, 2).")
 
