@@ -160,7 +160,8 @@ def test_paired_classifiers_refuses_bad_input_by_name(a, b, error, match):
 # --- two methods on the same seeds ------------------------------------------------------------------
 def test_paired_seeds_hand_computed_case():
     s = paired_seeds([3.0, 5.0, 7.0], [2.0, 3.0, 4.0])      # differences 1, 2, 3: mean 2, sd 1
-    t_975 = math.sqrt(1.805 / 0.0975)  # 2 df: F(t) = 1/2 + t / (2 sqrt(2 + t²)) = 0.975 gives t² = 2 0.95² / (1 - 0.95²)
+    # with 2 degrees of freedom F(t) = 1/2 + t / (2 sqrt(2 + t²)); F(t) = 0.975 gives t² = 2 0.95² / (1 - 0.95²)
+    t_975 = math.sqrt(1.805 / 0.0975)
     half = t_975 / math.sqrt(3)  # * sd / sqrt(n)
     assert (s.mean, s.std, s.n) == (2.0, 1.0, 3)
     assert (s.low, s.high) == pytest.approx((2 - half, 2 + half), rel=1e-12)

@@ -80,7 +80,7 @@ def _number(answer) -> tuple[float, int | None, bool]:
         value = _evaluate(tree)
     except (SyntaxError, ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
         raise ValueError(f"answer should be a number or arithmetic such as 40/45, got {answer!r} ({err}).") from None
-    literal = isinstance(tree, ast.Constant) or (isinstance(tree, ast.UnaryOp) and isinstance(tree.operand, ast.Constant))
+    literal = isinstance(tree.operand if isinstance(tree, ast.UnaryOp) else tree, ast.Constant)
     if not literal:  # an expression such as 40/45 is as precise as its value
         decimals = None
     elif "e" in text.lower():  # 1e-6: the digits of its positional form
@@ -382,8 +382,8 @@ NUMERIC = {
                "Find the sigmoid's largest slope, then count how many such factors the chain rule multiplies.",
                "Backpropagation multiplies one factor sigma'(z) <= 1/4 per sigmoid layer.",
                "Raise the sigmoid's largest slope to the power 10."),
-        known={0.25: "that is one layer's factor; there are ten layers", 2.5: "that adds the ten factors; the chain "
-                                                                               "rule multiplies them"}),
+        known={0.25: "that is one layer's factor; there are ten layers",
+               2.5: "that adds the ten factors; the chain rule multiplies them"}),
     "09.precision": Numeric(
         40 / 45, "2 decimals", "Precision of class 1 = 40 / (40 + 5) = 0.889: of the 45 images called 1, 40 are.",
         Ladder("Per class: precision, recall, confusion",
@@ -406,8 +406,8 @@ NUMERIC = {
                "The penalty is lambda w² (Keras's form, no 1/2); its derivative with respect to w brings down the "
                "square's 2.",
                "Multiply 2 x lambda x w with lambda = 0.01 and w = 3."),
-        known={0.03: "that is lambda w: the derivative of w² is 2w", 0.09: "that is the penalty lambda w² itself, not "
-                                                                           "its gradient"}),
+        known={0.03: "that is lambda w: the derivative of w² is 2w",
+               0.09: "that is the penalty lambda w² itself, not its gradient"}),
     "10.dropout_scale": Numeric(
         2.0, "exact", "Keras scales the units it keeps so that the expected activation is unchanged: inference "
                       "needs no correction.",
