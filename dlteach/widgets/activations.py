@@ -1,5 +1,5 @@
 """Lesson 02 explorer: an activation f(z) and its derivative over a chosen input range, with the
-saturated region (where f'(z) is under 5% of its largest value) shaded."""
+saturated region (where |f'(z)| is under 5% of its largest value) shaded."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,7 +12,8 @@ from .inplace import text_size_layout_key
 
 class ActivationExplorer(Explorer):
     """Lesson 02: an activation f(z) and its derivative f'(z) on [-z_range, z_range], with the
-    saturated region (f'(z) under 5 % of its largest value) shaded."""
+    saturated region (|f'(z)| under 5 % of its largest value) shaded. The size of the slope counts, not
+    its sign: GELU's negative slope below zero still passes gradient on (with its sign flipped)."""
 
     PARAMS = {
         "activation": Param("sigmoid", choices=("sigmoid", "tanh", "relu", "leaky_relu", "elu",
@@ -27,8 +28,9 @@ class ActivationExplorer(Explorer):
         self.z = np.linspace(-c["z_range"], c["z_range"], 801)
         self.f = get_activation(c["activation"])(self.z)
         self.df = derivative(c["activation"], self.z)
-        peak = self.df.max()
-        self.saturated = self.df < 0.05 * peak if peak > 0 else np.zeros_like(self.z, dtype=bool)
+        slope = np.abs(self.df)
+        peak = slope.max()
+        self.saturated = slope < 0.05 * peak if peak > 0 else np.zeros_like(self.z, dtype=bool)
         self.saturated_fraction = float(self.saturated.mean())
 
     def draw_on(self, fig):
@@ -69,7 +71,7 @@ class ActivationExplorer(Explorer):
         z_0.set_visible(True)
         ymin, ymax = ax.get_ylim()
         self._fill = ax.fill_between(self.z, ymin, ymax, where=self.saturated, color="grey", alpha=0.2, lw=0,
-                                     label="saturated: f' < 5% of max")
+                                     label="saturated: |f'| < 5% of max")
         ax.set_ylim(ymin, ymax)
         ax.set_title(f"{self.cfg['activation']}: saturated on {100 * self.saturated_fraction:.0f}% "
                      "of this range", fontsize=11, y=1.0)  # y: where matplotlib puts it, without measuring

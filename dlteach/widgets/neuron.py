@@ -56,10 +56,23 @@ class NeuronExplorer(Explorer):
         else:
             line = ([], [])
         z = np.linspace(min(-6, self.z.min() - 1), max(6, self.z.max() + 1), 300)
-        return {"a_grid": a_grid, "clim": clim, "line": line, "curve": (z, act(z)),
+        return {"a_grid": a_grid, "clim": clim, "line": line, "arrow": self._w_arrow(), "curve": (z, act(z)),
                 "colours": np.array(plots.CLASS_COLOURS)[self.y.astype(int)],
                 "plane_title": f"{c['gate']}: {self.correct}/4 correct",
                 "act_title": f"{c['activation']}: the four points on f"}
+
+    def _w_arrow(self):
+        """(base, tip) of the vector w drawn from the point of the line z = 0 nearest the plane's centre,
+        0.25 long towards the side where z > 0; None when w = 0 or that point is off the plane."""
+        w = np.array([self.cfg["w1"], self.cfg["w2"]])
+        norm = np.linalg.norm(w)
+        if norm < 1e-12:
+            return None
+        centre = np.array([np.mean(PLANE)] * 2)
+        base = centre - (w @ centre + self.cfg["b"]) / norm ** 2 * w  # the projection of the centre on z = 0
+        if not np.all((base > PLANE[0]) & (base < PLANE[1])):
+            return None
+        return base, base + 0.25 * w / norm
 
     def draw_on(self, fig):
         ax_plane, ax_act = fig.subplots(1, 2, width_ratios=[1.1, 1])
@@ -69,6 +82,12 @@ class NeuronExplorer(Explorer):
         # depends on the range only through the tick labels (text_size_layout_key's `ticked`).
         bar.locator = MaxNLocator(nbins=9, steps=[1, 2, 2.5, 5, 10])
         (line,) = ax_plane.plot([], [], color="black", lw=1.5, label="z = 0")
+        # the vector w, perpendicular to the line, pointing to the side where z > 0
+        arrow = ax_plane.annotate("", xy=(0, 0), xytext=(0, 0), annotation_clip=False,
+                                  arrowprops=dict(arrowstyle="-|>", color="black", lw=1.5, shrinkA=0, shrinkB=0))
+        w_label = ax_plane.text(0, 0, "w", fontsize=11, fontweight="bold", ha="center", va="center", clip_on=True)
+        for artist in (arrow, w_label):
+            artist.set_in_layout(False)  # inside the axes: the layout does not depend on where they are
         points = plots.scatter_points(ax_plane, self.X, self.y, size=90)
         notes = [ax_plane.annotate(f"y={int(t)}", (x1, x2), textcoords="offset points", xytext=(6, 6), fontsize=10)
                  for (x1, x2), t in zip(self.X, self.y)]
@@ -82,7 +101,7 @@ class NeuronExplorer(Explorer):
         ax_act.set_xlabel("z = w1 x1 + w2 x2 + b")
         ax_act.set_ylabel("a = f(z)")
         self._artists = dict(ax_plane=ax_plane, ax_act=ax_act, bar=bar.ax, im=im, line=line, points=points, notes=notes,
-                             curve=curve, on_f=on_f, threshold=threshold)
+                             curve=curve, on_f=on_f, threshold=threshold, arrow=arrow, w_label=w_label)
         self._show()
 
     def refresh(self, fig):
@@ -98,6 +117,16 @@ class NeuronExplorer(Explorer):
         art["im"].set_data(s["a_grid"])
         art["im"].set_clim(*s["clim"])  # the colour bar follows
         art["line"].set_data(*s["line"])
+        if s["arrow"] is None:
+            art["arrow"].set_visible(False)
+            art["w_label"].set_visible(False)
+        else:
+            base, tip = s["arrow"]
+            art["arrow"].xy, art["arrow"].xyann = tuple(tip), tuple(base)
+            art["arrow"].set_visible(True)
+            along = np.array([base[1] - tip[1], tip[0] - base[0]]) / 0.25  # unit vector along the line
+            art["w_label"].set_position(tuple((base + tip) / 2 + 0.1 * along))  # beside the arrow's middle
+            art["w_label"].set_visible(True)
         art["points"].set_facecolor(s["colours"])
         for note, t in zip(art["notes"], self.y):
             note.set_text(f"y={int(t)}")
