@@ -12,11 +12,18 @@ from .runner import Case, CodeExercise
 
 def _standardize_cases(rng):
     cases = []
-    for n, m, d in ((20, 5, 2), (50, 7, 3), (8, 3, 4)):
+    for n, m, d, note in ((20, 5, 2, ""), (50, 7, 3, ""), (8, 3, 4, ""), (30, 4, 5, ""), (12, 12, 1, "one column"),
+                          (9, 1, 3, "one row to scale")):
         scale = rng.uniform(0.5, 30, d)
         X_train = rng.normal(rng.uniform(-5, 5, d), scale, (n, d))
         X = rng.normal(rng.uniform(-5, 5, d), 2 * scale, (m, d))  # other data: other statistics
-        cases.append(Case({"X_train": X_train, "X": X}))
+        cases.append(Case({"X_train": X_train, "X": X}, note))
+    X_train = rng.normal([1000.0, 0.0, -3.0], [0.001, 1.0, 1000.0], (15, 3))
+    cases.append(Case({"X_train": X_train, "X": X_train + rng.normal(0, [0.002, 2.0, 500.0], (15, 3))},
+                      "columns of very different scale: std 0.001 (around 1000), 1 and 1000"))
+    X_train = rng.normal([2.0, -1.0], [3.0, 0.5], (6, 2))
+    cases.append(Case({"X_train": X_train, "X": X_train.copy()},
+                      "X is X_train itself: every column comes out with mean 0 and std 1"))
     return cases
 
 
@@ -26,13 +33,27 @@ def _standardize_ref(X_train, X):
 
 def _standardize_diagnose(args, expected, got):
     X_train, X = args["X_train"], args["X"]
-    own = (X - X.mean(axis=0)) / X.std(axis=0)
-    if np.shape(got) == own.shape and np.allclose(got, own):
-        return ("your result is X scaled with its own mean and std, not the training data's: validation and test "
-                "data scaled by their own statistics carry information the model must not have.")
-    pooled = (X - X_train.mean()) / X_train.std()
-    if np.shape(got) == pooled.shape and np.allclose(got, pooled):
-        return "your result uses one mean and one std for the whole array, not one per column."
+    mu, both = X_train.mean(axis=0), np.vstack([X_train, X])
+    one_pass = np.sqrt(np.maximum((X_train**2).mean(axis=0) - mu**2, 0))
+    known = [
+        ((X - X.mean(axis=0)) / X.std(axis=0),
+         "your result is X scaled with its own mean and std, not the training data's: validation and test data "
+         "scaled by their own statistics carry information the model must not have."),
+        ((X - X_train.mean()) / X_train.std(), "your result uses one mean and one std for the whole array, not one "
+                                                "per column."),
+        ((X - both.mean(axis=0)) / both.std(axis=0),
+         "your result uses the statistics of X_train and X together; only the training data's may be used."),
+        ((X - mu) / X_train.std(axis=0, ddof=1),
+         f"your result divides by the sample std (a sum divided by n - 1 = {len(X_train) - 1}); np.std, the one "
+         f"asked for, divides by n = {len(X_train)}."),
+        ((X - mu) / X_train.var(axis=0), "your result divides by the variance, the square of the std."),
+        ((X - mu) / one_pass,
+         "your std differs from np.std in a column whose mean is large compared with its spread: sqrt(mean(x²) - "
+         "mean(x)²) subtracts two nearly equal numbers there and loses most of their digits."),
+    ]
+    for wrong, message in known:
+        if np.shape(got) == wrong.shape and np.allclose(got, wrong, rtol=1e-9) and not np.allclose(wrong, expected):
+            return message
     return None
 
 

@@ -24,10 +24,12 @@ def _neuron_twin_args(rng):
 
 
 def _neuron_cases(rng):
-    cases = [Case({"X": rng.normal(size=(n, d)), "w": rng.normal(size=d), "b": float(rng.normal())})
-             for n, d in ((4, 2), (6, 3), (1, 5))]
-    cases.append(Case({"X": np.array([[1.0, -2.0], [0.0, 0.0], [400.0, 300.0]]), "w": np.array([2.0, 1.0]),
-                       "b": -1.0}, "large z"))
+    cases = [Case({"X": rng.normal(size=(n, d)), "w": rng.normal(size=d), "b": float(rng.normal())}, note)
+             for n, d, note in ((4, 2, ""), (6, 3, ""), (20, 4, ""), (1, 5, "one sample"), (7, 1, "one input"),
+                                (3, 6, "more inputs than samples"))]
+    cases.append(Case({"X": rng.normal(size=(5, 3)), "w": rng.normal(size=3), "b": 0.0}, "b = 0"))
+    cases.append(Case({"X": np.array([[1.0, -2.0], [0.0, 0.0], [400.0, 300.0], [-400.0, -300.0]]),
+                       "w": np.array([2.0, 1.0]), "b": -1.0}, "large z: z = 1099 and z = -1101"))
     return cases
 
 
@@ -36,13 +38,22 @@ def _neuron_ref(X, w, b):
 
 
 def _neuron_diagnose(args, expected, got):
-    z = args["X"] @ args["w"] + args["b"]
-    if np.shape(got) == z.shape and np.allclose(got, z):
-        return "your result equals z = X w + b, the neuron's input to its activation, not its output."
-    if np.shape(got) == z.shape and np.allclose(got, sigmoid(args["X"] @ args["w"])):
-        return "your result equals sigmoid(X w): b is not in it."
+    X, w, b = args["X"], args["w"], args["b"]
+    z = X @ w + b
+    if np.shape(got) != z.shape:
+        return None
     values = np.asarray(got, dtype=float)
-    if np.shape(got) == z.shape and np.all((values == 0) | (values == 1)):
+    known = [(z, "your result equals z = X w + b, the neuron's input to its activation, not its output."),
+             (sigmoid(X @ w), "your result equals sigmoid(X w): b is not in it."),
+             (sigmoid(X @ w - b), "your result equals sigmoid(X w - b): b enters with the wrong sign."),
+             (sigmoid(X @ w) + b, "your result equals sigmoid(X w) + b: b is added after the activation, not to z."),
+             (sigmoid(-z), "your result equals 1 - sigmoid(z) = sigmoid(-z): the sign in the exponent is flipped."),
+             (np.tanh(z), "your result equals tanh(z), which lies between -1 and 1; the neuron's activation here is "
+                          "the sigmoid.")]
+    for wrong, message in known:
+        if np.allclose(values, wrong) and not np.allclose(wrong, expected):
+            return message
+    if np.all((values == 0) | (values == 1)):
         return "your outputs are only 0s and 1s: a class, where the neuron's output is a probability."
     return None
 
@@ -58,12 +69,58 @@ def _perceptron_cases(rng):
     cases.append(Case({"w": w, "b": b, "x": x, "y": 1.0, "eta": 0.5}, "a correctly classified point"))
     cases.append(Case({"w": np.zeros(2), "b": 0.0, "x": np.array([1.0, 1.0]), "y": 1.0, "eta": 0.1},
                       "z = 0 exactly, where y_hat = [z > 0] = 0"))
+    cases.append(Case({"w": np.array([0.5, -1.0]), "b": 0.5, "x": np.array([1.0, 1.0]), "y": 0.0, "eta": 0.1},
+                      "z = 0 exactly with y = 0: y_hat = 0 is right"))
+    cases.append(Case({"w": np.array([1.0, 1.0]), "b": -3.0, "x": np.array([1.0, 1.0]), "y": 1.0, "eta": 0.25},
+                      "w.x = 2 > 0, but z = w.x + b = -1: the bias decides"))
+    cases.append(Case({"w": np.zeros(2), "b": 0.0, "x": np.array([1.0, 2.0]), "y": 1.0, "eta": 0.5},
+                      "the lesson's exercise 4: w = 0, b = 0, x = (1, 2), y = 1"))
+    for d, eta in ((4, 1.0), (1, 2.0), (5, 0.05), (3, 0.7)):
+        w, x, b, y = rng.normal(size=d), rng.normal(size=d), float(rng.normal()), float(rng.integers(0, 2))
+        right = float(x @ w + b > 0) == y
+        cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": eta},
+                          f"a {'correctly classified' if right else 'misclassified'} point with y = {y:g}, "
+                          f"eta = {eta:g}"))
     return cases
 
 
 def _perceptron_ref(w, b, x, y, eta):
     y_hat = float(x @ w + b > 0)
     return w + eta * (y - y_hat) * x, b + eta * (y - y_hat)
+
+
+def _perceptron_diagnose(args, expected, got):
+    w, b, x, y, eta = (args[k] for k in ("w", "b", "x", "y", "eta"))
+    if not (isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[0]) == w.shape
+            and np.size(got[1]) == 1):
+        return None
+    w_new, b_new = np.asarray(got[0], dtype=float), float(np.asarray(got[1], dtype=float).reshape(()))
+    z = float(x @ w + b)
+
+    def moved(step):  # the answer is w + step x, b + step
+        return np.allclose(w_new, w + step * x) and np.isclose(b_new, b + step)
+
+    y_hat = float(z > 0)
+    if z == 0 and y != y_hat and moved(0.0):
+        return ("at z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly greater) it is 0, so this "
+                "point is misclassified and the weights must move.")
+    if z == 0 and y == y_hat and moved(-eta):
+        return ("at z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly greater) it is 0, which is "
+                "right here, so nothing should change.")
+    if y == y_hat and moved(eta * (2 * y - 1)):
+        return (f"this point is classified correctly (z = {z:.4g}, y_hat = y = {y:g}), yet your w and b moved: "
+                "the rule changes nothing when the prediction is right.")
+    if y != y_hat and moved(-eta * (y - y_hat)):
+        return (f"your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
+                f"z = {z:.4g} to {'grow' if y > y_hat else 'shrink'}.")
+    if y != y_hat and moved(0.0):
+        return (f"this point is misclassified (z = {z:.4g}, so y_hat = {y_hat:g}, but y = {y:g}), yet your w and b "
+                "did not move.")
+    without_b = float(x @ w > 0)
+    if without_b not in (y, y_hat) and moved(eta * (y - without_b)):
+        return (f"your update follows the prediction [w.x > 0] = {without_b:g}, made without b; z = w.x + b = "
+                f"{z:.4g} predicts {y_hat:g}.")
+    return None
 
 
 EXERCISES = [
@@ -89,5 +146,6 @@ EXERCISES = [
                      "is proportional to y - y_hat, so a right prediction changes nothing.",
                      "y_hat is 1 if w.x + b > 0, else 0; the new w is w + eta (y - y_hat) x and the new b is "
                      "b + eta (y - y_hat); return both, leaving w itself unchanged."),
-                 good="The weights move only on mistakes, towards the misclassified point's class."),
+                 good="The weights move only on mistakes, towards the misclassified point's class.",
+                 diagnose=_perceptron_diagnose),
 ]

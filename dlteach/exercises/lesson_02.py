@@ -27,8 +27,29 @@ def _activation_twin_args(rng):
 def _activation_cases(rng):
     return [Case({"z": rng.normal(0, 2, 5), "grad_a": rng.normal(size=5)}),
             Case({"z": rng.normal(0, 3, (3, 4)), "grad_a": rng.normal(size=(3, 4))}, "a (3, 4) batch"),
+            Case({"z": rng.normal(0, 2, (2, 3, 2)), "grad_a": rng.normal(size=(2, 3, 2))}, "a (2, 3, 2) array"),
+            Case({"z": rng.normal(0, 2, 1), "grad_a": rng.normal(size=1)}, "one entry"),
+            Case({"z": rng.normal(0, 5, 40), "grad_a": rng.normal(0, 10, 40)}, "40 entries, |z| up to about 15"),
             Case({"z": np.array([-800.0, -40.0, 0.0, 40.0, 800.0]), "grad_a": np.ones(5)}, "large |z|"),
-            Case({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "grad_a": np.full(5, 3.0)}, "z = 0 included")]
+            Case({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "grad_a": np.full(5, 3.0)}, "z = 0 included"),
+            Case({"z": np.array([-1e-9, -0.0, 1e-300, 1e-9, 1e-6]), "grad_a": np.array([2.0, -1.0, 0.5, -3.0, 4.0])},
+                 "z within 1e-6 of 0, on both sides"),
+            Case({"z": rng.normal(0, 2, 6), "grad_a": np.array([0.0, 0.0, -1.0, 0.0, 2.0, 0.0])},
+                 "grad_a = 0 at four entries")]
+
+
+def _first_match(got, expected, known) -> str | None:
+    """The message of the first (wrong result, message) in `known` that the learner's result equals, where
+    that wrong result differs from the expected one in this case."""
+    if np.shape(got) != np.shape(expected):
+        return None
+    values = np.asarray(got, dtype=float)
+    for wrong, message in known:
+        with np.errstate(all="ignore"):
+            wrong = np.asarray(wrong, dtype=float)
+        if np.allclose(values, wrong) and not np.allclose(wrong, expected):
+            return message
+    return None
 
 
 def _sigmoid_backward_ref(z, grad_a):
@@ -37,12 +58,14 @@ def _sigmoid_backward_ref(z, grad_a):
 
 
 def _sigmoid_backward_diagnose(args, expected, got):
-    a = sigmoid(args["z"])
-    if np.shape(got) == a.shape and np.allclose(got, a * (1 - a)):
-        return "your result equals sigma'(z) alone: the incoming gradient grad_a is not in it."
-    if np.shape(got) == a.shape and np.allclose(got, args["grad_a"] * a):
-        return "your result equals grad_a times sigma(z): the sigmoid's value where its slope belongs."
-    return None
+    z, grad_a = args["z"], args["grad_a"]
+    a = sigmoid(z)
+    return _first_match(got, expected, [
+        (a * (1 - a), "your result equals sigma'(z) alone: the incoming gradient grad_a is not in it."),
+        (grad_a * a, "your result equals grad_a times sigma(z): the sigmoid's value where its slope belongs."),
+        (grad_a * z * (1 - z), "your result equals grad_a z (1 - z): the slope a (1 - a) needs a = sigma(z), not z."),
+        (grad_a * (1 - np.tanh(z) ** 2), "your result equals grad_a (1 - tanh(z)²): tanh's slope, not the "
+                                         "sigmoid's.")])
 
 
 def _relu_backward_ref(z, grad_a):
@@ -51,13 +74,16 @@ def _relu_backward_ref(z, grad_a):
 
 def _relu_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
-    if np.shape(got) == z.shape and np.allclose(got, (z > 0).astype(float)) and not np.allclose(grad_a, 1.0):
-        return "your result equals ReLU's slope alone: the incoming gradient grad_a is not in it."
-    if np.shape(got) == z.shape and np.allclose(got, grad_a * (z >= 0)) and np.any(z == 0):
-        return "your result passes the gradient where z = 0 exactly; there the slope is taken to be 0."
-    if np.shape(got) == z.shape and np.allclose(got, grad_a * np.maximum(z, 0)):
-        return "your result equals grad_a times relu(z): ReLU's value where its slope belongs."
-    return None
+    tiny = (z > 0) & (z < 1e-5)
+    return _first_match(got, expected, [
+        ((z > 0).astype(float), "your result equals ReLU's slope alone: the incoming gradient grad_a is not in it."),
+        (grad_a * (z >= 0), "your result passes the gradient where z = 0 exactly; there the slope is taken to be 0."),
+        (grad_a * np.maximum(z, 0), "your result equals grad_a times relu(z): ReLU's value where its slope "
+                                    "belongs."),
+        (grad_a * (grad_a > 0), "your result keeps grad_a where grad_a > 0; whether the gradient passes depends on "
+                                "the sign of z."),
+        (np.where(tiny, 0.0, expected), "your result is 0 at the entries with 0 < z < 1e-5; ReLU's slope is 1 for "
+                                        "every z > 0, however small.")])
 
 
 def _elu_backward_ref(z, grad_a):
@@ -68,11 +94,14 @@ def _elu_backward_ref(z, grad_a):
 def _elu_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
     a = get_activation("elu").forward(z)
-    if np.shape(got) == z.shape and np.allclose(got, grad_a * np.where(z > 0, 1.0, a)):
-        return "below zero your result uses ELU's value a = e^z - 1 where its slope belongs."
-    if np.shape(got) == z.shape and np.allclose(got, np.where(z > 0, 1.0, a + 1.0)):
-        return "your result equals ELU's slope alone: the incoming gradient grad_a is not in it."
-    return None
+    return _first_match(got, expected, [  # the most local difference first
+        (np.where(z == 0, 0.0, expected), "at z = 0 your result is 0; ELU's slope there is 1 from both sides."),
+        (grad_a * np.where(z > 0, 1.0, a), "below zero your result uses ELU's value a = e^z - 1 where its slope "
+                                           "belongs."),
+        (np.where(z > 0, 1.0, a + 1.0), "your result equals ELU's slope alone: the incoming gradient grad_a is not "
+                                        "in it."),
+        (grad_a * (z > 0), "your result is 0 wherever z <= 0: ReLU's slope; ELU's is e^z there."),
+        (grad_a * np.exp(np.minimum(z, 700)), "above zero your result uses e^z; there ELU is z itself, with slope 1.")])
 
 
 EXERCISES = [

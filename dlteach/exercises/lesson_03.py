@@ -16,10 +16,15 @@ from .runner import Case, CodeExercise, Mismatch
 
 def _bce_cases(rng):
     cases = []
-    for n in (4, 7):
+    for n in (4, 7, 50):
         cases.append(Case({"z": rng.normal(0, 3, n), "y": rng.integers(0, 2, n).astype(float)}))
     cases.append(Case({"z": np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]),
                        "y": np.array([1.0, 0.0, 0.0, 1.0, 1.0])}, "|z| = 1000: confident, right and wrong"))
+    cases.append(Case({"z": np.array([40.0, -40.0, 40.0, -40.0, 36.0, -37.0]),
+                       "y": np.array([1.0, 0.0, 0.0, 1.0, 0.0, 1.0])}, "|z| near 40, where 1 - sigmoid(z) rounds to 0"))
+    cases.append(Case({"z": np.array([float(rng.normal(0, 3))]), "y": np.array([1.0])}, "one sample"))
+    cases.append(Case({"z": np.zeros(3), "y": np.array([0.0, 1.0, 1.0])}, "z = 0: the loss is log 2 per sample"))
+    cases.append(Case({"z": rng.normal(0, 3, 6), "y": np.ones(6)}, "every label 1"))
     return cases
 
 
@@ -31,12 +36,29 @@ def _bce_ref(z, y):
 def _bce_diagnose(args, expected, got):
     z, y = args["z"], args["y"]
     n = len(z)
-    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
-        g = np.asarray(got[1], dtype=float)
-        if np.allclose(g, sigmoid(z) - y) and n > 1:
-            return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} samples."
-        if np.allclose(g, (y - sigmoid(z)) / n):
-            return "your dL_dz has the expected size and the opposite sign: it points uphill."
+    if not (isinstance(got, (tuple, list)) and len(got) == 2 and np.size(got[0]) == 1
+            and np.shape(got[1]) == z.shape):
+        return None
+    loss, g = float(np.asarray(got[0], dtype=float).reshape(())), np.asarray(got[1], dtype=float)
+    per_sample = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    with np.errstate(all="ignore"):
+        p = np.clip(sigmoid(z), 1e-7, 1 - 1e-7)
+        clipped = float(np.mean(-y * np.log(p) - (1 - y) * np.log(1 - p)))
+    if not np.isclose(loss, expected[0], rtol=1e-7, atol=1e-10):
+        if n > 1 and np.isclose(loss, per_sample.sum()):
+            return f"your loss is {n} times the expected one, and this case has n = {n} samples: a sum, not the mean."
+        if np.isclose(loss, np.mean(np.maximum(z, 0) - z * (1 - y) + np.log1p(np.exp(-np.abs(z))))):
+            return "your loss is the one of the opposite labels, 1 - y."
+        if np.isclose(loss, clipped):
+            return ("your loss is what probabilities clipped to [1e-7, 1 - 1e-7] give: at most 16.1 per sample, "
+                    "where a confident mistake at |z| = 1000 costs 1000.")
+        return None
+    if np.allclose(g, sigmoid(z) - y) and n > 1:
+        return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} samples."
+    if np.allclose(g, (y - sigmoid(z)) / n):
+        return "your dL_dz has the expected size and the opposite sign: it points uphill."
+    if np.allclose(g, (sigmoid(-z) - y) / n):
+        return "your dL_dz uses sigmoid(-z) = 1 - sigmoid(z) where sigmoid(z) belongs."
     return None
 
 

@@ -32,11 +32,14 @@ def _epoch_twin_args(rng):
 
 def _epoch_cases(rng):
     cases = []
-    for n, d, B in ((12, 2, 4), (10, 3, 4), (9, 2, 9)):
+    for n, d, B, lr, note in ((12, 2, 4, 0.1, ""), (10, 3, 4, 0.1, "the last batch is smaller"),
+                              (9, 2, 9, 0.1, "one full batch"), (9, 2, 4, 0.1, "the last batch holds one sample"),
+                              (5, 3, 1, 0.05, "batch_size = 1: one step per sample"),
+                              (11, 5, 3, 0.02, "5 inputs, batches of 3, 3, 3 and 2"),
+                              (7, 2, 6, 0.3, "a batch of 6, then one of 1")):
         X = rng.normal(size=(n, d))
         y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
-        note = {4: "the last batch is smaller" if n % B else "", 9: "one full batch"}.get(B, "")
-        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": 0.1, "batch_size": B}, note))
+        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": lr, "batch_size": B}, note))
     return cases
 
 
@@ -63,37 +66,63 @@ def _step_ratio(w, expected, got) -> str | None:
     return f"your step w_new - w is {ratio[0]:.4g} times the expected step in every entry."
 
 
+def _walk(args, batches, divide_by=None, stale=False):
+    """w after one step per batch in `batches` (lists of row indices): the gradient of a batch is
+    2 / divide_by(batch) X_b^T (X_b w - y_b), by default the batch's mean; stale: every gradient at the first w."""
+    X, y, lr = args["X"], args["y"], args["learning_rate"]
+    w = start = args["w"].copy()
+    for idx in batches:
+        k = len(idx) if divide_by is None else divide_by(idx)
+        w = w - lr * 2 / k * X[idx].T @ (X[idx] @ (start if stale else w) - y[idx])
+    return w
+
+
 def _epoch_diagnose(args, expected, got):
-    X, y, lr, B = args["X"], args["y"], args["learning_rate"], args["batch_size"]
-    w = args["w"].copy()
-    for i in range(0, len(X) - B + 1, B):  # full batches only
-        Xb, yb = X[i:i + B], y[i:i + B]
-        w = w - lr * 2 / B * Xb.T @ (Xb @ w - yb)
-    if len(X) % B and np.shape(got) == w.shape and np.allclose(got, w):
-        return (f"your w is what the full batches alone give: the last, smaller batch ({len(X) % B} of the "
-                f"{len(X)} samples) made no step.")
-    for factor in (2.0, 1.0):
-        w = args["w"].copy()
-        for i in range(0, len(X), B):  # summed, not averaged, over the batch
-            Xb, yb = X[i:i + B], y[i:i + B]
-            w = w - lr * factor * Xb.T @ (Xb @ w - yb)
-        if np.shape(got) == w.shape and np.allclose(got, w):
-            return f"your w is what steps {factor * B / 2:g} times too long on each full batch of B = {B} give."
-    w = args["w"].copy()
-    for i in range(0, len(X), B):  # the whole data set at every step
-        w = w - lr * 2 / len(X) * X.T @ (X @ w - y)
-    if np.shape(got) == w.shape and np.allclose(got, w) and B < len(X):
-        return "your w is what steps on the whole data set give: each step should use its own batch only."
-    return _step_ratio(args["w"], expected, got) if len(X) <= B else None
+    X, B = args["X"], args["batch_size"]
+    n = len(X)
+    if np.shape(got) != np.shape(expected):
+        return None
+    starts = range(0, n, B)
+    batches = [np.arange(i, min(i + B, n)) for i in starts]
+    full = [idx for idx in batches if len(idx) == B]
+    counts = ", ".join(str(len(idx)) for idx in batches)
+    balanced = np.array_split(np.arange(n), len(batches))
+    known = [
+        (_walk(args, full), f"your w is what the full batches alone give: the last, smaller batch ({n % B} of the {n} "
+                            "samples) made no step."),
+        (_walk(args, batches, lambda idx: 2.0), f"your w is what steps {B / 2:g} times too long on each full batch of "
+                                                f"B = {B} give."),
+        (_walk(args, batches, lambda idx: 1.0), f"your w is what steps {B:g} times too long on each full batch of "
+                                                f"B = {B} give."),
+        (_walk(args, [np.arange(n)] * len(batches)), "your w is what steps on the whole data set give: each step "
+                                                     "should use its own batch only."),
+        (_walk(args, batches, lambda idx: B), f"your last batch's gradient is divided by B = {B}; that batch holds "
+                                              f"only {n % B or B} samples, and its mean divides by that."),
+        (_walk(args, batches, lambda idx: n), f"each of your batch gradients is divided by n = {n}, the size of the "
+                                              "whole data set; a batch's mean divides by the batch's own size."),
+        (_walk(args, batches, stale=True), "your w is what steps whose gradients are all taken at the starting w "
+                                           "give: each batch's gradient uses the w left by the step before."),
+        (args["w"] - (args["w"] - _walk(args, batches, stale=True)) / len(batches),
+         f"your w made one step, with the average of the batch gradients; an epoch makes one step per batch, "
+         f"{len(batches)} here."),
+        (_walk(args, batches[::-1]), f"your w is what the batches in reverse order give; they go in order, rows 0 to "
+                                     f"{min(B, n) - 1} first."),
+        (_walk(args, balanced), f"your batches have the sizes {', '.join(str(len(b)) for b in balanced)} "
+                                f"(np.array_split); the batches X[i:i+B] have the sizes {counts}."),
+    ]
+    for wrong, message in known:
+        if np.allclose(got, wrong) and not np.allclose(wrong, expected):
+            return message
+    return _step_ratio(args["w"], expected, got) if n <= B else None
 
 
 def _step_cases(rng):
     cases = []
-    for n, d in ((8, 2), (5, 3), (1, 2)):
+    for n, d, lr, note in ((8, 2, 0.1, ""), (5, 3, 0.1, ""), (1, 2, 0.1, "one sample"), (3, 3, 0.05, "X square"),
+                           (2, 4, 0.2, "more inputs than samples"), (40, 3, 0.01, "")):
         X = rng.normal(size=(n, d))
         y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
-        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": 0.1},
-                          "one sample" if n == 1 else ""))
+        cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": lr}, note))
     return cases
 
 
@@ -104,9 +133,14 @@ def _step_ref(w, X, y, learning_rate):
 
 def _step_diagnose(args, expected, got):
     X, y, w, lr = args["X"], args["y"], args["w"], args["learning_rate"]
+    n, d = X.shape
+    if np.shape(got) == w.shape and np.allclose(got, 2 / n * X.T @ (X @ w - y)) and not np.allclose(got, expected):
+        return "your result is the gradient itself; the function returns the new w, one step away from w."
     wrong = _step_ratio(w, expected, got)
-    if wrong and len(X) > 1 and np.allclose(np.asarray(got, dtype=float) - w, len(X) * (expected - w)):
-        return wrong + f" This case has n = {len(X)} samples."
+    if wrong and n > 1 and np.allclose(np.asarray(got, dtype=float) - w, n * (expected - w)):
+        return wrong + f" This case has n = {n} samples."
+    if wrong and n != d and np.allclose(np.asarray(got, dtype=float) - w, n / d * (expected - w)):
+        return wrong + f" This case has n = {n} samples and d = {d} inputs: the mean is over the samples."
     return wrong
 
 

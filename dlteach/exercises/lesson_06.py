@@ -17,9 +17,11 @@ from .runner import Case, CodeExercise, Mismatch
 
 def _dense_cases(rng):
     cases = []
-    for n, d, k in ((4, 3, 2), (5, 2, 3), (1, 4, 1)):
+    for n, d, k in ((4, 3, 2), (5, 2, 3), (1, 4, 1), (3, 3, 3), (10, 1, 4), (2, 5, 5)):
         cases.append(Case({"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, k)), "b": rng.normal(size=k),
                            "grad_a": rng.normal(size=(n, k))}, f"n = {n} samples, {d} inputs, {k} units"))
+    cases.append(Case({"x": rng.normal(size=(3, 2)), "W": rng.normal(size=(2, 2)), "b": np.array([30.0, -30.0]),
+                       "grad_a": rng.normal(size=(3, 2))}, "saturated units: b = +-30, where tanh' is about 0"))
     return cases
 
 
@@ -33,17 +35,29 @@ def _dense_ref(x, W, b, grad_a):
 
 def _dense_diagnose(args, expected, got):
     x, W, b, grad_a = args["x"], args["W"], args["b"], args["grad_a"]
-    if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[0]) == W.shape:
-        z = x @ W + b
-        if np.allclose(got[0], x.T @ grad_a):
-            return "your dW equals x transposed times grad_a: the gradient has not passed through tanh's slope."
-        if np.allclose(got[0], x.T @ (grad_a * (1 - z**2))):
-            return "your dW uses 1 - z² as tanh's slope: the slope is written with a = tanh(z), not with z."
-    if isinstance(got, (tuple, list)) and len(got) == 3 and np.shape(got[1]) == b.shape:
-        delta = grad_a * (1 - np.tanh(x @ W + b) ** 2)
-        if np.allclose(got[1], delta.mean(axis=0)):
-            return (f"your db is the mean of delta over the samples, {len(x)} times smaller than expected: "
-                    "grad_a already carries the loss's 1/n.")
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        return None
+    z = x @ W + b
+    a = np.tanh(z)
+
+    def fits(k, wrong):  # output k of the answer equals `wrong`, which is not the expected value
+        return (np.shape(got[k]) == np.shape(wrong) and np.allclose(got[k], wrong)
+                and not np.allclose(wrong, expected[k]))
+
+    delta = grad_a * (1 - a**2)
+    known = [(0, x.T @ grad_a, "your dW equals x transposed times grad_a: the gradient has not passed through "
+                               "tanh's slope."),
+             (0, x.T @ (grad_a * (1 - z**2)), "your dW uses 1 - z² as tanh's slope: the slope is written with "
+                                              "a = tanh(z), not with z."),
+             (0, x.T @ (grad_a * a), "your dW uses a = tanh(z) itself as the slope; tanh's slope is 1 - a²."),
+             (0, x.T @ (grad_a * (1 - np.tanh(x @ W) ** 2)), "your dW uses z = x W without b."),
+             (1, delta.mean(axis=0), f"your db is the mean of delta over the samples, {len(x)} times smaller than "
+                                     "expected: grad_a already carries the loss's 1/n."),
+             (2, grad_a @ W.T, "your dx equals grad_a times W transposed: in dx too the gradient passes through "
+                               "tanh's slope first.")]
+    for k, wrong, message in known:
+        if fits(k, wrong):
+            return message
     return None
 
 
@@ -82,11 +96,12 @@ def _dense_twin(func) -> str:
 
 def _two_layer_cases(rng):
     cases = []
-    for n, d, h in ((6, 2, 3), (5, 3, 4), (1, 2, 2)):
-        cases.append(Case({"X": rng.normal(size=(n, d)), "y": rng.integers(0, 2, (n, 1)).astype(float),
+    for n, d, h in ((6, 2, 3), (5, 3, 4), (1, 2, 2), (4, 3, 3), (20, 4, 1), (3, 5, 2)):
+        y = rng.integers(0, 2, (n, 1)).astype(float)
+        cases.append(Case({"X": rng.normal(size=(n, d)), "y": y,
                            "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)},
-                          f"n = {n} samples, {d} inputs, {h} hidden units"))
+                          f"n = {n} samples, {d} inputs, {h} hidden unit{'s' if h > 1 else ''}"))
     return cases
 
 
@@ -108,13 +123,16 @@ def _two_layer_diagnose(args, expected, got):
     n = len(X)
     if np.allclose(got[2], a1.T @ (a2 - y)) and n > 1:
         return f"every entry of your dW2 is {n} times the expected one, and this case has n = {n} samples."
+    if np.allclose(got[2], a1.T @ ((a2 - y) * a2 * (1 - a2) / n)):
+        return ("your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the cross-entropy it "
+                "cancels, and dL/dz2 = (a2 - y) / n.")
     if np.allclose(got[2], expected[2]) and np.shape(got[0]) == W1.shape:
         back = (a2 - y) / n @ W2.T  # dL/da1
         wrong = {"skips tanh's slope": back, "uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))":
                  back * (1 - (X @ W1 + b1) ** 2), "applies tanh twice in the slope (1 - tanh(a1)²)":
-                 back * (1 - np.tanh(a1) ** 2)}
+                 back * (1 - np.tanh(a1) ** 2), "uses a1 itself as tanh's slope, which is 1 - a1²": back * a1}
         for what, delta1 in wrong.items():
-            if np.allclose(got[0], X.T @ delta1):
+            if np.allclose(got[0], X.T @ delta1) and not np.allclose(X.T @ delta1, expected[0]):
                 return f"your hidden layer's delta {what}."
     return None
 
