@@ -30,7 +30,7 @@ from .core import (MLP, Callback, Conv2D, Dense, EarlyStopping, Flatten, MaxPool
                    prune, quantize, soft_targets, weight_bytes)
 from .core._checks import as_float_array, check_fraction, check_int, check_positive
 
-__all__ = ["layer_statistics", "DataLoss", "moons_split", "overfit_run", "overfit_scores", "kfold",
+__all__ = ["layer_statistics", "DataLoss", "moons_split", "moons_test", "overfit_run", "overfit_scores", "kfold",
            "cross_validate", "accuracy_interval", "digits_split", "train_digits",
            "digits_model", "digits_teacher", "student", "distill", "compressed_accuracy", "KERNELS",
            "apply_kernel", "max_pool", "digits_mlp", "digits_cnn", "cache_path"]
@@ -98,6 +98,15 @@ def moons_split(n_train: int = 60, seed: int = 0):
     return X[order[:n_train]], y[order[:n_train]], X[order[200:]], y[order[200:]]
 
 
+def moons_test(n: int = 1000, seed: int = 0):
+    """n fresh noisy moons points (noise 0.3) for the runs of moons_split(.., seed): drawn from another
+    random stream than its 400, so no run trains on them, stops on them or is tuned on them: a test
+    set. Returns (X_test, y_test)."""
+    n = check_int(n, "n", low=4)
+    seed = check_int(seed, "seed", low=0)
+    return data.make_dataset("moons", n=n, noise=0.3, seed=np.random.default_rng([seed, 1]))
+
+
 # Progress of a run, for the explorers' widgets (they draw a partly trained network while it trains):
 # progress(epoch, epochs, model, history, **extra) is called after every epoch of the runs below, and
 # may raise to abandon a run (an abandoned run is not cached). A context variable, not an argument:
@@ -131,11 +140,11 @@ def _reporting(progress):
 
 
 def _train_overfit(X, y, X_val, y_val, hidden, l2, dropout, early_stopping, augment, epochs, seed,
-                   weight_decay=0.0):
-    X_fit, y_fit = data.jitter(X, y, copies=5, sigma=0.4, seed=seed) if augment else (X, y)
+                   weight_decay=0.0, patience=20, jitter=0.4):
+    X_fit, y_fit = data.jitter(X, y, copies=5, sigma=jitter, seed=seed) if augment else (X, y)
     model = MLP([2, hidden, hidden, 1], "relu", "sigmoid", "binary_crossentropy", l2=l2, dropout=dropout, seed=seed)
     curves = DataLoss(X, y, X_val, y_val)
-    callbacks = [curves] + ([EarlyStopping("val_loss", patience=20)] if early_stopping else [])
+    callbacks = [curves] + ([EarlyStopping("val_loss", patience=patience)] if early_stopping else [])
     callbacks += _progress_callbacks(epochs, curves=curves)  # last: after curves has logged the epoch
     optimizer = {"optimizer": "adamw", "weight_decay": weight_decay} if weight_decay else {"optimizer": "adam"}
     with _one_blas_thread():
@@ -146,21 +155,25 @@ def _train_overfit(X, y, X_val, y_val, hidden, l2, dropout, early_stopping, augm
 
 
 @lru_cache(maxsize=256)
-def _overfit_run(n_train, hidden, l2, dropout, early_stopping, augment, epochs, seed, data_seed, weight_decay):
+def _overfit_run(n_train, hidden, l2, dropout, early_stopping, augment, epochs, seed, data_seed, weight_decay,
+                 patience=20, jitter=0.4):
     split = moons_split(n_train, data_seed)
-    model, history = _train_overfit(*split, hidden, l2, dropout, early_stopping, augment, epochs, seed, weight_decay)
+    model, history = _train_overfit(*split, hidden, l2, dropout, early_stopping, augment, epochs, seed, weight_decay,
+                                    patience, jitter)
     return model, history, split
 
 
 def overfit_run(n_train: int = 60, hidden: int = 64, l2: float = 0.0, dropout: float = 0.0,
                 early_stopping: bool = False, augment: bool = False, epochs: int = 150, seed: int = 0,
-                data_seed: int | None = None, weight_decay: float = 0.0, progress=None):
+                data_seed: int | None = None, weight_decay: float = 0.0, progress=None, patience: int = 20,
+                jitter: float = 0.4):
     """Train a 2-hidden-hidden-1 ReLU MLP (Adam 0.01, full batch) on moons_split(n_train, data_seed).
 
     seed draws the initial weights (and dropout masks, jitter); data_seed the points (default: seed).
     l2 and dropout regularise every layer; weight_decay > 0 trains with AdamW (decoupled decay)
-    instead of Adam; early_stopping stops when the validation loss has not improved for 20 epochs
-    and restores the best weights; augment trains on the points plus 5 jittered copies (sigma 0.4).
+    instead of Adam; early_stopping stops when the validation loss has not improved for `patience`
+    epochs and restores the best weights; augment trains on the points plus 5 jittered copies
+    (Gaussian noise of standard deviation `jitter` added to both coordinates).
     Returns (model, history, (X, y, X_val, y_val)); history also has 'data_loss' and
     'val_data_loss', the losses without the L2 term. Runs are cached per process (an explorer that
     returns to a setting answers at once); each call returns a fresh copy. progress: None, or a
@@ -170,7 +183,8 @@ def overfit_run(n_train: int = 60, hidden: int = 64, l2: float = 0.0, dropout: f
     data_seed = seed if data_seed is None else check_int(data_seed, "data_seed", low=0)
     key = (check_int(n_train, "n_train", low=1, high=200), check_int(hidden, "hidden", low=1),
            float(l2), float(dropout), bool(early_stopping), bool(augment), check_int(epochs, "epochs", low=1),
-           seed, data_seed, float(check_positive(weight_decay, "weight_decay", allow_zero=True)))
+           seed, data_seed, float(check_positive(weight_decay, "weight_decay", allow_zero=True)),
+           check_int(patience, "patience", low=1), float(check_positive(jitter, "jitter", allow_zero=True)))
     with _reporting(progress):
         return copy.deepcopy(_overfit_run(*key))
 
