@@ -5,14 +5,13 @@ import pytest
 
 from dlteach.core.surfaces import SURFACES
 from dlteach.widgets.descent import RACE_RATES, GradientDescentExplorer, OptimizerExplorer
-from dlteach.core import learning_rate_sweep
 
 # a second valid value for every control (keras is tested once, it imports TensorFlow)
 OTHER = {
     GradientDescentExplorer: {"surface": "ravine", "learning_rate": 0.05, "start_w1": 1.0, "start_w2": -1.0,
                               "steps": 31, "batch_size": 10},
     OptimizerExplorer: {"surface": "rosenbrock", "optimizer": "adam", "rates": "each its best",
-                        "learning_rate": 0.02, "momentum": 0.5, "beta_1": 0.5, "steps": 61},
+                        "learning_rate": 0.02, "momentum": 0.5, "rho": 0.5, "beta_1": 0.5, "steps": 61},
 }
 
 
@@ -49,7 +48,7 @@ def test_the_batch_note_stays_inside_its_panel():
         assert panel.x0 <= box.x0 and box.x1 <= panel.x1 and panel.y0 <= box.y0 and box.y1 <= panel.y1, settings
 
 
-@pytest.mark.parametrize("surface", sorted(SURFACES) + ["regression"])
+@pytest.mark.parametrize("surface", GradientDescentExplorer.PARAMS["surface"].choices)
 def test_choosing_a_surface_starts_inside_its_plot(surface):
     ex = GradientDescentExplorer().set(surface=surface)
     x0, x1, y0, y1 = ex.problem.extent
@@ -108,15 +107,41 @@ def test_the_learning_rate_slider_keeps_the_rates_the_lesson_asks_for(typed):
 
 
 def test_fair_race_mode_uses_each_optimizers_best_rate():
-    ex = OptimizerExplorer(surface="rosenbrock", rates="each its best", steps=150)
+    """'each its best': the rate of RACE_RATES with the lowest mean log10(race_score) over the race's
+    selection starts, the other hyperparameters as set; 'each fully tuned': optimizer_race's choice
+    over race_settings (the same selection starts), for every optimizer and a few step counts."""
+    from dlteach.core.surfaces import descend_many, optimizer_race, race_score, race_starts
+
+    ex = OptimizerExplorer(surface="rosenbrock", rates="each its best", steps=150, momentum=0.8, rho=0.7)
+    starts = race_starts("rosenbrock", 5, 0)
     for name in ex.paths:
-        losses = learning_rate_sweep("rosenbrock", name, RACE_RATES, 150,
-                                     **({"momentum": 0.9} if name in ("momentum", "nesterov") else {}))
-        assert ex.learning_rate_of(name) == RACE_RATES[int(np.argmin(losses))]
+        hyper = {"momentum": {"momentum": 0.8}, "nesterov": {"momentum": 0.8}, "rmsprop": {"rho": 0.7},
+                 "adam": {"beta_1": 0.9}}.get(name, {})
+        with np.errstate(divide="ignore"):
+            score = np.log10(np.maximum(race_score(descend_many("rosenbrock", name, starts, 150, learning_rate=RACE_RATES,
+                                                     **hyper)), 1e-300)).mean(axis=1)
+        assert ex.settings_of(name) == {"learning_rate": RACE_RATES[int(np.argmin(score))], **hyper}
     assert len({ex.learning_rate_of(n) for n in ex.paths}) > 1  # not one shared rate
     shared = OptimizerExplorer(surface="rosenbrock", learning_rate=0.02, steps=150)
     assert max(shared.final, key=shared.final.get) == "adam"
-    assert sorted(ex.final, key=ex.final.get).index("adam") < 3
+    for surface, steps in [("ravine", 60), ("rosenbrock", 150), ("rotated_ravine", 23)]:
+        tuned = OptimizerExplorer(surface=surface, rates="each fully tuned", steps=steps)
+        race = optimizer_race(surface, steps)
+        assert all(tuned.settings_of(n) == race.chosen[n] for n in tuned.paths), surface
+    # what the title names: the lowest race_score of the paths drawn, from the surface's own start
+    assert set(tuned.score) == set(tuned.paths) and all(np.isfinite(v) for v in tuned.score.values())
+
+
+def test_the_fully_tuned_legend_names_every_chosen_hyperparameter():
+    ex = OptimizerExplorer(rates="each fully tuned")
+    chosen = {n: ex.settings_of(n) for n in ex.paths}
+    assert set(chosen["adam"]) == {"learning_rate", "beta_1", "beta_2"} and set(chosen["rmsprop"]) == {"learning_rate", "rho"}
+    legend = [t.get_text() for t in ex.draw().legends[0].get_texts()]
+    assert legend[1] == f"momentum (lr {chosen['momentum']['learning_rate']:.3g}, μ {chosen['momentum']['momentum']:g})"
+    assert all(label.count(",") == len(chosen[n]) - 1 for label, n in zip(legend, ex.paths))
+    shared = OptimizerExplorer(rho=0.5)
+    assert shared.settings_of("rmsprop") == {"learning_rate": 0.05, "rho": 0.5}
+    assert [t.get_text() for t in shared.draw().legends[0].get_texts()][3] == "rmsprop (lr 0.05)"
 
 
 def test_same_settings_are_not_computed_or_drawn_twice():
@@ -191,7 +216,8 @@ def test_the_compiled_keras_path_is_the_eager_one_bit_for_bit(surface):
 def test_the_keras_twin_agrees_with_the_from_scratch_paths_after_every_move():
     ex = OptimizerExplorer(keras="on", steps=40)
     for move in [dict(learning_rate=0.3), dict(surface="rosenbrock"), dict(momentum=0.5), dict(steps=12),
-                 dict(optimizer="adam", beta_1=0.7), dict(rates="each its best")]:
+                 dict(optimizer="adam", beta_1=0.7), dict(rates="each its best"), dict(rates="each fully tuned"),
+                 dict(optimizer="rmsprop", rho=0.5)]:
         ex.set(**move)
         assert all(len(k) == ex.cfg["steps"] + 1 for k in ex.keras_paths.values()), move
         assert ex.max_keras_difference() < 1e-12, move
@@ -238,27 +264,29 @@ def test_the_contoured_loss_is_the_surfaces_loss(surface):
     np.testing.assert_allclose(_grid_loss(problem, gx, gy), expected, rtol=1e-12, atol=1e-12)
 
 
-def test_the_fair_race_sweep_of_every_step_count_is_learning_rate_sweeps():
-    """The fair race sweeps each rate once to the longest step count asked for and reads shorter
-    counts off the same runs: every column must equal learning_rate_sweep at that step count
-    (diverged runs inf), also after the runs were lengthened, for every optimizer and surface."""
-    from dlteach.widgets.descent import _SWEEPS, _sweep
+def test_the_fair_race_runs_of_every_step_count_are_descend_many_runs():
+    """The fair race runs each setting once to the longest step count asked for and reads shorter
+    counts off the same runs: every column must equal descend_many at that step count (diverged runs
+    inf), also after the runs were lengthened, for every optimizer and surface."""
+    from dlteach.core.surfaces import descend_many, race_starts
+    from dlteach.widgets.descent import _SELECTIONS, _selection_runs
 
     diverged = []
     for surface in sorted(SURFACES):
+        starts = race_starts(surface, 5, 0)
         for name, hyper in [("sgd", ()), ("momentum", (("momentum", 0.9),)), ("nesterov", (("momentum", 0.5),)),
-                            ("rmsprop", ()), ("adam", (("beta_1", 0.8),))]:
-            _SWEEPS.pop((surface, name, hyper), None)
-            first = _sweep(surface, name, hyper, 23)
-            assert first.shape == (len(RACE_RATES), 24)
-            longer = _sweep(surface, name, hyper, 61)  # lengthened: twice 23 is too short, so 61
-            assert longer.shape[1] == 62 and _sweep(surface, name, hyper, 40) is longer
+                            ("rmsprop", (("rho", 0.8),)), ("adam", (("beta_1", 0.8),))]:
+            _SELECTIONS.pop((surface, name, hyper), None)
+            first = _selection_runs(surface, name, hyper, 23)
+            assert first.shape == (len(RACE_RATES), 5, 24)
+            longer = _selection_runs(surface, name, hyper, 61)  # lengthened: twice 23 is too short, so 61
+            assert longer.shape[-1] == 62 and _selection_runs(surface, name, hyper, 40) is longer
             for k in (1, 23, 61):
-                np.testing.assert_array_equal(longer[:, k],
-                                              learning_rate_sweep(surface, name, RACE_RATES, k, **dict(hyper)),
-                                              err_msg=f"{surface} {name} after {k} steps")
-            assert np.isfinite(longer[:, 61]).any()
-            diverged.append(np.isinf(longer[:, 61]).any())
+                np.testing.assert_array_equal(longer[..., : k + 1],
+                                              descend_many(surface, name, starts, k, learning_rate=RACE_RATES,
+                                                           **dict(hyper)), err_msg=f"{surface} {name} after {k} steps")
+            assert np.isfinite(longer[..., 61]).any()
+            diverged.append(np.isinf(longer[..., 61]).any())
     assert any(diverged)  # the inf branch is compared too
 
 

@@ -11,6 +11,8 @@ POINTS = np.array([[0.5, -1.0], [1.5, 2.0], [-0.7, 0.3], [2.0, -0.25]])
 BY_HAND = {  # L(w1, w2) and its gradient written out from each formula
     "bowl": (lambda a, b: (a * a + b * b) / 2, lambda a, b: (a, b)),
     "ravine": (lambda a, b: (a * a + 20 * b * b) / 2, lambda a, b: (a, 20 * b)),
+    "rotated_ravine": (lambda a, b: ((a + b) ** 2 + 20 * (a - b) ** 2) / 4,
+                       lambda a, b: (((a + b) + 20 * (a - b)) / 2, ((a + b) - 20 * (a - b)) / 2)),
     "rosenbrock": (lambda a, b: (1 - a) ** 2 + 5 * (b - a * a) ** 2,
                    lambda a, b: (-2 * (1 - a) - 20 * a * (b - a * a), 10 * (b - a * a))),
     "two_valleys": (lambda a, b: a ** 4 / 4 - a * a / 2 + 0.3 * a + b * b / 2, lambda a, b: (a ** 3 - a + 0.3, b)),
@@ -40,6 +42,15 @@ def test_minima_are_the_true_minima():
     assert get_surface("rosenbrock").minimum == (1.0, 1.0) and get_surface("bowl").minimum == (0.0, 0.0)
     assert get_surface("saddle").minimum == (0.0, 1.0) and get_surface("ravine").minimum == (0.0, 0.0)
     assert get_surface("saddle").start[1] == 0.01  # just off the ridge: it escapes the saddle
+
+
+def test_the_rotated_ravine_is_the_ravine_turned_by_45_degrees():
+    ravine, rotated = get_surface("ravine"), get_surface("rotated_ravine")
+    turn = np.array([[1.0, -1.0], [1.0, 1.0]]) / np.sqrt(2)  # (u, v) of the ravine -> (w1, w2) of the rotated one
+    assert np.allclose(rotated.f(POINTS @ turn.T), ravine.f(POINTS), rtol=1e-14)
+    assert np.allclose(rotated.grad(POINTS @ turn.T), ravine.grad(POINTS) @ turn.T, rtol=1e-13)
+    assert np.allclose(np.array(ravine.start) @ turn.T, rotated.start, rtol=1e-15)
+    assert rotated.f(np.array(rotated.start)) == pytest.approx(ravine.f(np.array(ravine.start)), rel=1e-14)
 
 
 def test_get_surface():

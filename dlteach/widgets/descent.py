@@ -20,7 +20,8 @@ from matplotlib.ticker import LogLocator, NullFormatter
 
 from .. import plots
 from ..core import get_optimizer
-from ..core.surfaces import SURFACES, LinearRegression, descend, get_surface
+from ..core.surfaces import (SURFACES, LinearRegression, descend, descend_many, get_surface, race_score,
+                             race_settings, race_starts)
 from .base import Explorer, Param
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
@@ -292,7 +293,8 @@ class GradientDescentExplorer(_Cached):
     Choosing a surface moves the start to that surface's own start unless a start is given too."""
 
     PARAMS = {
-        "surface": Param("bowl", choices=tuple(SURFACES) + ("regression",)),
+        # lesson 04's surfaces (rotated_ravine is lesson 05's) and the regression
+        "surface": Param("bowl", choices=tuple(n for n in SURFACES if n != "rotated_ravine") + ("regression",)),
         # a fine log grid (0.0002 of a decade, 0.05 % apart) through 0.1: a typed 0.09 or 0.105 snaps to a value that
         # reads the same to 3 digits
         "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.0002, label="learning rate"),
@@ -382,83 +384,101 @@ class GradientDescentExplorer(_Cached):
         return [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
 
 
-def _hyperparameters(name, momentum, beta_1) -> dict:
-    """The explorer's hyperparameters that optimizer `name` takes (momentum, or Adam's beta_1)."""
+def _hyperparameters(name, momentum, beta_1, rho=0.9) -> dict:
+    """The explorer's hyperparameters that optimizer `name` takes (momentum, RMSprop's rho or Adam's beta_1)."""
     if name in ("momentum", "nesterov"):
         return {"momentum": momentum}
+    if name == "rmsprop":
+        return {"rho": rho}
     return {"beta_1": beta_1} if name == "adam" else {}
 
 
-def _best_rate(surface, name, steps, hyperparameters: tuple) -> float:
-    """Optimizer `name`'s best learning rate on RACE_RATES (lowest L - L_min after `steps` steps).
-    Swept per optimizer: moving momentum sweeps momentum and nesterov again, not the other three."""
-    return float(RACE_RATES[int(np.argmin(_sweep(surface, name, hyperparameters, steps)[:, steps]))])
+SELECTION_STARTS = 5  # the fair race chooses on race_starts(surface, 5, seed=0), as lesson 05's optimizer_race
+FULLY_TUNED = "all"   # the settings key of race_settings(name): every hyperparameter tuned
 
 
-_SWEEPS: dict = {}  # (surface, optimizer, hyperparameters) -> L - L_min per rate and step count
+def _settings(name, hyperparameters) -> dict:
+    """What the race tries for `name`: race_settings(name) (hyperparameters == FULLY_TUNED), or the rates
+    RACE_RATES with the other hyperparameters held at the given ((key, value), ...)."""
+    if hyperparameters == FULLY_TUNED:
+        return race_settings(name)
+    return {"learning_rate": RACE_RATES, **dict(hyperparameters)}
 
 
-def _sweep(surface, name, hyperparameters: tuple, steps: int):
-    """learning_rate_sweep(surface, name, RACE_RATES, k) for every k up to at least `steps`, as the
-    columns k of one array (rates x step counts). A k-step run is the first k steps of a longer run,
-    so one run per rate serves every step count up to its length: a drag of the steps slider in the
-    fair race computes nothing new. Runs longer than asked for: twice the last length (at most the
+_SELECTIONS: dict = {}  # (surface, optimizer, hyperparameters) -> L - L_min (settings, starts, step counts)
+
+
+def _selection_runs(surface, name, hyperparameters, steps: int):
+    """The race's runs of every setting `_settings` lists from the SELECTION_STARTS selection starts, for
+    every step count up to at least `steps` (descend_many's array). A k-step run is the first k steps of a
+    longer run, so one run per setting and start serves every step count up to its length: a drag of the
+    steps slider computes nothing new. Runs longer than asked for: twice the last length (at most the
     slider's end)."""
     key = (surface, name, hyperparameters)
-    have = _SWEEPS.get(key)
-    if have is not None and have.shape[1] > steps:
+    have = _SELECTIONS.get(key)
+    if have is not None and have.shape[-1] > steps:
         return have
     longest = OptimizerExplorer.PARAMS["steps"].high
-    horizon = steps if have is None else min(max(steps, 2 * (have.shape[1] - 1)), longest)
-    problem = get_surface(surface)
-    floor = float(problem.f(np.asarray(problem.minimum, dtype=np.float64)))
-    start_loss = float(problem.f(np.asarray(problem.start, dtype=np.float64))) - floor
-    losses = np.full((len(RACE_RATES), horizon + 1), np.inf)  # inf: diverged (as learning_rate_sweep)
-    for i, lr in enumerate(RACE_RATES):
-        optimizer = get_optimizer(name, learning_rate=float(lr), **dict(hyperparameters))
-        path = descend(lambda w, t: problem.grad(w), optimizer, problem.start, horizon)
-        with np.errstate(all="ignore"):
-            after = problem.f(path) - floor  # L - L_min after k = 0, 1, ..., len(path) - 1 steps
-        kept = after <= start_loss  # a run stopped early (left the plane) is diverged beyond its end
-        losses[i, : len(path)][kept] = np.maximum(after[kept], 0.0)
-    if len(_SWEEPS) >= 256:
-        _SWEEPS.clear()
-    _SWEEPS[key] = losses
+    horizon = steps if have is None else min(max(steps, 2 * (have.shape[-1] - 1)), longest)
+    losses = descend_many(surface, name, race_starts(surface, SELECTION_STARTS, 0), horizon,
+                          **_settings(name, hyperparameters))
+    if len(_SELECTIONS) >= 64:
+        _SELECTIONS.clear()
+    _SELECTIONS[key] = losses
     return losses
 
 
+def _chosen(surface, name, steps, hyperparameters) -> dict:
+    """The setting the fair race chooses for `name` after `steps` steps: the lowest mean over the selection
+    starts of log10(race_score) (a setting that diverges from any of them is out), as optimizer_race."""
+    runs = _selection_runs(surface, name, hyperparameters, steps)[..., : steps + 1]
+    with np.errstate(divide="ignore"):
+        score = np.log10(np.maximum(race_score(runs), 1e-300)).mean(axis=1)  # as optimizer_race
+    best = int(np.argmin(score))
+    return {k: float(np.broadcast_to(v, score.shape)[best]) for k, v in _settings(name, hyperparameters).items()}
+
+
 class OptimizerExplorer(_Cached):
-    """The five optimizers (or one) from the same start: at one shared learning rate, or each at its
-    own best rate from the sweep RACE_RATES (rates='each its best': the fair race). With keras='on',
-    the keras.optimizers paths are computed too and |w_numpy - w_keras| is plotted per step."""
+    """The five optimizers (or one) from the surface's start: at one shared learning rate, each at its
+    best rate for the momentum, rho and beta_1 set (rates='each its best'), or each fully tuned over all
+    of its hyperparameters (rates='each fully tuned': lesson 05's fair race). Both tuned modes choose as
+    optimizer_race does: on the race's selection starts (not the start drawn), by race_score (the mean
+    loss over the last quarter of the steps). With keras='on', the keras.optimizers paths are computed
+    too and |w_numpy - w_keras| is plotted per step."""
 
     NAMES = OPTIMIZER_NAMES        # the optimizers it races, in drawing order
     COLOURS = OPTIMIZER_COLOURS    # name -> colour, the same in every figure of lesson 05
-    RACE_RATES = RACE_RATES        # the learning rates of the sweep: 10**(-3 + 0.1 k), 0.001 to 1
+    RACE_RATES = RACE_RATES        # the learning rates of 'each its best': 10**(-3 + 0.1 k), 0.001 to 1
 
     PARAMS = {
         "surface": Param("ravine", choices=tuple(SURFACES)),
         "optimizer": Param("all", choices=("all",) + OPTIMIZER_NAMES),
-        "rates": Param("one shared", choices=("one shared", "each its best"), label="learning rates"),
+        "rates": Param("one shared", choices=("one shared", "each its best", "each fully tuned"), label="tuning"),
         "learning_rate": Param(0.05, 1e-3, 1.0, log=True, label="learning rate"),
         "momentum": Param(0.9, 0.0, 0.99, step=0.01),
+        "rho": Param(0.9, 0.0, 0.99, step=0.01, label="RMSprop rho"),
         "beta_1": Param(0.9, 0.0, 0.99, step=0.01, label="Adam beta_1"),
         "steps": Param(60, 1, 300),
         "keras": Param("off", choices=("off", "on"), label="Keras twin"),
     }
     FIGSIZE = (10, 4.2)
 
-    def learning_rate_of(self, name) -> float:
+    def settings_of(self, name) -> dict:
+        """The hyperparameters optimizer `name` runs with: the sliders', or those the race chose."""
         c = self.cfg
-        if c["rates"] == "each its best":
-            hyper = _hyperparameters(name, c["momentum"], c["beta_1"])
-            return _best_rate(c["surface"], name, c["steps"], tuple(sorted(hyper.items())))
-        return c["learning_rate"]
+        mode = c["rates"]
+        hyper = _hyperparameters(name, c["momentum"], c["beta_1"], c["rho"])
+        if mode == "each fully tuned":
+            return _chosen(c["surface"], name, c["steps"], FULLY_TUNED)
+        if mode == "each its best":
+            return _chosen(c["surface"], name, c["steps"], tuple(sorted(hyper.items())))
+        return {"learning_rate": c["learning_rate"], **hyper}
+
+    def learning_rate_of(self, name) -> float:
+        return self.settings_of(name)["learning_rate"]
 
     def optimizer(self, name):
-        c = self.cfg
-        return get_optimizer(name, learning_rate=self.learning_rate_of(name),
-                             **_hyperparameters(name, c["momentum"], c["beta_1"]))
+        return get_optimizer(name, **self.settings_of(name))
 
     def compute(self):
         c = self.cfg
@@ -475,6 +495,10 @@ class OptimizerExplorer(_Cached):
         start_loss = float(self.problem.f(np.asarray(self.problem.start, dtype=np.float64)))
         self.final = {n: float(self.problem.f(p[-1])) for n, p in self.paths.items()}
         self.diverged = {n: len(p) < c["steps"] + 1 or self.final[n] > start_loss for n, p in self.paths.items()}
+        # race_score of each path drawn: the mean of L - L_min over its last quarter of steps (inf: diverged)
+        floor = float(self.problem.f(np.asarray(self.problem.minimum, dtype=np.float64)))
+        self.score = {n: np.inf if self.diverged[n] else float(race_score(np.maximum(self.problem.f(p) - floor, 0.0)))
+                      for n, p in self.paths.items()}
 
     def paired_paths(self):
         """(from-scratch points, Keras points) of all paths, stacked (needs keras='on'); a path that
@@ -518,7 +542,7 @@ class OptimizerExplorer(_Cached):
         before = set(ax_s.lines) | set(ax_s.texts)
         handles = []
         for n, p in self.paths.items():
-            label = f"{n} (lr {self.learning_rate_of(n):.3g})" + (", diverged" if self.diverged[n] else "")
+            label = f"{n} ({self.settings_label(n)})" + (", diverged" if self.diverged[n] else "")
             handles.append(plots.path(ax_s, p, label=label, color=OPTIMIZER_COLOURS[n]))
         _mark_minimum(ax_s, self.problem)
         diverged = [n for n in self.paths if self.diverged[n]]
@@ -531,11 +555,14 @@ class OptimizerExplorer(_Cached):
         _log_axis(ax_l, [e for n, e in excess.items() if not self.diverged[n]] or list(excess.values()))
         ax_l.set_xlabel("step")
         ax_l.set_ylabel("L − L_min (log scale)")
-        converged = {n: e[-1] for n, e in excess.items() if not self.diverged[n]}
-        rates = "each at its best rate" if c["rates"] == "each its best" else f"all at lr {c['learning_rate']:.3g}"
+        converged = {n: score for n, score in self.score.items() if not self.diverged[n]}
+        rates = {"each its best": "each at its best rate", "each fully tuned": "each tuned in all its hyperparameters"}.get(
+            c["rates"], f"all at lr {c['learning_rate']:.3g}")
         if converged:
             best = min(converged, key=converged.get)
-            _title(ax_l, f"{rates}\nlowest after {c['steps']} steps: {best}")
+            k = c["steps"]
+            last = f"step {k}" if k < 4 else f"steps {k - (k + 3) // 4 + 1}–{k}"
+            _title(ax_l, f"{rates}\nlowest mean L over {last}: {best}")
         else:
             _title(ax_l, f"{rates}: every path diverged", color=DIVERGED_RED)
         moving = [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
@@ -552,6 +579,17 @@ class OptimizerExplorer(_Cached):
             ax_k.set_ylabel("max |w_numpy − w_keras|")
             _title(ax_k, f"from scratch vs Keras\nlargest difference {self.max_keras_difference():.1g}")
             moving.append(ax_k)
-        moving.append(fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=9,
-                                 frameon=False))
+        tuned = c["rates"] == "each fully tuned" and len(handles) > 1  # longer labels: two rows
+        moving.append(fig.legend(handles=handles, loc="lower center", ncols=3 if tuned else min(len(handles), 5),
+                                 fontsize=9, frameon=False, columnspacing=1.2))
         return moving
+
+    SYMBOLS = {"momentum": "μ", "rho": "ρ", "beta_1": "β₁", "beta_2": "β₂"}
+
+    def settings_label(self, name) -> str:
+        """'lr 0.05' (one shared rate, or each its best), or every tuned hyperparameter: 'lr 0.0631, μ 0.6'."""
+        settings = self.settings_of(name)
+        label = f"lr {settings['learning_rate']:.3g}"
+        if self.cfg["rates"] == "each fully tuned":
+            label += "".join(f", {self.SYMBOLS[k]} {v:g}" for k, v in settings.items() if k in self.SYMBOLS)
+        return label
