@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .. import plots
-from .fastagg import TextCachingCanvas
-from .inplace import layout_start, restart_layout
+from . import fastagg
+from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to live)
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
@@ -66,38 +65,6 @@ def rendered_png(fig: Figure) -> bytes:
     """PNG bytes of `fig` after one full draw (constrained layout included), encoded fast."""
     fig.canvas.draw()
     return plots.canvas_png(fig)
-
-
-class CachedConstrainedLayout(ConstrainedLayoutEngine):
-    """Constrained layout that remembers its result per `key` (set before each draw) and replays it
-    when the key comes back: the layout is half of a redraw's time. The key must name everything the
-    layout depends on (see Explorer.layout_key): then a replayed drawing equals a fresh one."""
-
-    MAX_KEYS = 256
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.key, self.cache = None, {}
-
-    def execute(self, fig):
-        texts = [t for t in (fig._suptitle, fig._supxlabel, fig._supylabel) if t is not None]
-        saved = self.cache.get(self.key) if self.key is not None else None
-        if saved is not None and len(saved[0]) == len(fig.axes):
-            for ax, (active, original, anchor, aspect) in zip(fig.axes, saved[0]):
-                ax._set_position(original, which="original")
-                ax._set_position(active, which="active")
-                ax.set_anchor(anchor)
-                ax.set_box_aspect(aspect)
-            for text, position in zip(texts, saved[1]):
-                text.set_position(position)
-            return
-        super().execute(fig)
-        if self.key is not None:
-            if len(self.cache) >= self.MAX_KEYS:
-                self.cache.clear()
-            self.cache[self.key] = ([(ax.get_position(original=False), ax.get_position(original=True),
-                                      ax.get_anchor(), ax.get_box_aspect()) for ax in fig.axes],
-                                    [t.get_position() for t in texts])
 
 
 def layout_key(fig: Figure, label_lines: bool = False):
@@ -321,24 +288,27 @@ class Explorer:
             return self._draw()
 
     def _draw(self) -> Figure:
+        # The speed-ups (fastagg.py: text cache, layout replay and restart) where they are proven for
+        # this matplotlib; elsewhere the plain path: every drawing laid out from scratch on a figure
+        # drawn anew, the same pixels.
+        fast_layout = fastagg.ON["layout"]
         fig = self.figure
         if fig is None:
-            layout = CachedConstrainedLayout() if self.LAYOUT_CACHE else "constrained"
-            fig = self.figure = Figure(figsize=self.FIGSIZE, dpi=90, layout=layout)
-            TextCachingCanvas(fig)
-        elif self.refresh(fig):
+            layout = fastagg.CachedConstrainedLayout() if self.LAYOUT_CACHE and fast_layout else "constrained"
+            fig = self.figure = fastagg.figure(self.FIGSIZE, 90, layout)
+        elif fast_layout and self.refresh(fig):
             # Constrained layout is not a fixed point: laid out again from its own result, a figure can
             # land a few pixels away from a fresh one. So each refreshed drawing starts from where
-            # draw_on left the axes, as a fresh figure does (inplace.py).
-            restart_layout(self._layout_start)
+            # draw_on left the axes, as a fresh figure does (fastagg.restart_layout).
+            fastagg.restart_layout(self._layout_start)
             fig = None
         else:
             fig.clear()
         if fig is not None:
             self.draw_on(fig)
-            self._layout_start = layout_start(fig)
+            self._layout_start = fastagg.layout_start(fig)
         engine = self.figure.get_layout_engine()
-        if isinstance(engine, CachedConstrainedLayout):
+        if isinstance(engine, fastagg.CachedConstrainedLayout):
             engine.key = self.layout_cache_key(self.figure)
         return self.figure
 

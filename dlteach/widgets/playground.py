@@ -13,83 +13,27 @@ dlteach.plots. This module only holds state and composes them.
 """
 from __future__ import annotations
 
-
 import time
-from dataclasses import dataclass
 
 import numpy as np
-from .fastagg import TextCachingCanvas
 from matplotlib.figure import Figure
 
 from .. import data, plots
 from ..core import L1L2, MLP, Callback, fit, get_optimizer
-from ..core.training import epoch_batches
 from ..core._checks import check_int, check_positive, check_positive_int, lookup
+from ..core.training import epoch_batches
+from . import fastagg
+from .playground_settings import (ACTIVATIONS, BACKENDS, EXTENT, FRAME_TIME, LIMITS, LOSSES,  # noqa: F401
+                                  OPTIMIZERS, OWN, PRESETS, REG_RATES, REGULARIZATIONS, Preset)
 
 _check_points = data.check_points  # Playground.__init__'s argument `data` hides the module there
 
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
-OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
-LOSSES = ("cross-entropy", "mse")
-REGULARIZATIONS = ("none", "L1", "L2")
-BACKENDS = ("numpy", "keras")
-REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-LIMITS = {"hidden": (0, 6), "neurons": (1, 8), "batch_size": (1, 30), "learning_rate": (1e-5, 10.0),
-          "train_ratio": (0.1, 0.9), "noise": (0.0, 0.5)}
-EXTENT = 6.0
-OWN = "your data"  # the dataset name of points loaded with data=(X, y), load_data or load_csv
-# An animation frame (frame(): whole epochs of training, then the PNG) should take at most FRAME_TIME
-# seconds, under the 0.1 s that still feels immediate: training gets what the last PNG left over.
-FRAME_TIME = 0.085
 DRAW_GUESS = 0.03  # seconds a PNG takes, until one has been measured
 BOUNDARY_RES = 50
 NEURON_RES = 20
 
 DATA_KEYS = {"dataset", "noise", "train_ratio", "seed", "n"}
 MODEL_KEYS = {"activation", "hidden", "neurons", "features", "loss"}
-
-
-@dataclass(frozen=True)
-class Preset:
-    """A known experiment: `settings` (the rest as in Playground.DEFAULTS), trained for `epochs`;
-    `watch` is one sentence on what to look at; `contrast` is the one change that shows the other
-    side. tests/test_presets.py checks each sentence's outcome over several seeds."""
-
-    settings: dict
-    epochs: int
-    watch: str
-    contrast: dict
-
-
-PRESETS = {
-    "a spiral needs depth": Preset(
-        dict(dataset="spiral", hidden=3, neurons=8, optimizer="adam", learning_rate=0.01), 300,
-        "Three hidden layers wind the boundary along the spiral's arms (test accuracy about 95 % after 300 "
-        "epochs); set hidden layers to 1 and the same training stays near 80 %.",
-        dict(hidden=1)),
-    "too high a learning rate": Preset(
-        dict(dataset="circle", learning_rate=3.0), 50,
-        "The loss curve jumps instead of falling: steps of size 3 overshoot and the boundary stays wrong "
-        "(near 55 % test accuracy after 50 epochs); at 0.03 the same network finds the circle (over 90 %).",
-        dict(learning_rate=0.03)),
-    "features make it linear": Preset(
-        dict(dataset="circle", hidden=0, features=("x1^2", "x2^2")), 50,
-        "No hidden layer, only a weighted sum: given x1² and x2² the circle is a straight cut and is "
-        "learned (100 % test accuracy); given x1 and x2 the same network cannot (near 55 %).",
-        dict(features=("x1", "x2"))),
-    "L2 tames overfitting": Preset(
-        dict(dataset="gauss", noise=0.5, train_ratio=0.1, hidden=3, neurons=8, features=tuple(data.FEATURES),
-             optimizer="adam", learning_rate=0.03, regularization="L2", reg_rate=0.01), 300,
-        "50 noisy points and a flexible network: with L2 0.01 the boundary stays smooth and the test loss "
-        "near 0.5; set the reg. rate to 0 and the training loss falls to 0 while the test loss climbs above 1.",
-        dict(reg_rate=0.0)),
-    "ReLU dies at high rates": Preset(
-        dict(dataset="circle", activation="relu", hidden=3, neurons=8, learning_rate=3.0), 50,
-        "Watch the neuron maps go flat: at learning rate 3 about two thirds of the ReLU neurons output 0 "
-        "for every point, get no gradient and never recover, and the loss stays high; at 0.03 nearly all "
-        "stay alive.",
-        dict(learning_rate=0.03)),
-}
 
 
 class _Recorder(Callback):
@@ -434,7 +378,7 @@ class Playground:
         the extent of your own data); every other change updates it in place, because building axes
         anew costs 50-100 ms, most of it in creating tick labels: new data moves the points, a new
         architecture redraws only the network panel, and a new loss range only the loss plot, into the
-        kept background (see _redraw_still)."""
+        kept background (fastagg.Blitter.redraw_still)."""
         layout = (self.k, self.classify, self.extent)
         if self.figure is None or self._artists["layout"] != layout:
             self._build_figure()
@@ -491,9 +435,8 @@ class Playground:
                 for artist in [*ax.collections, *ax.artists, *ax.texts]:
                     artist.remove()
                 self._draw_network()
-                for artist in self._dynamic():
-                    artist.set_animated(True)
-            self._redraw_still(ax)
+                self._blit.animate()  # the new weight lines and maps change on every update
+            self._blit.redraw_still(ax)
             redrew = True
         else:
             self._update_network()
@@ -520,7 +463,7 @@ class Playground:
             ax.set_xlim(0, limits[0])
             ax.set_ylim(0, limits[1])
             a["limits"] = limits
-            self._redraw_still(ax)
+            self._blit.redraw_still(ax)
             redrew = True
         return redrew
 
@@ -531,33 +474,10 @@ class Playground:
     def _hint(self) -> str:
         return "diverged in the first epoch" if self.message else "press step or play to train"
 
-    def _redraw_still(self, ax):
-        """Draw the still parts of one axes (frame, ticks, labels, texts; not the animated artists)
-        again into the kept background, over a blank of the area they covered before and cover now,
-        instead of drawing the whole figure anew: after a new loss range or a new network."""
-        from matplotlib.transforms import Bbox  # noqa: PLC0415
-
-        a, fig = self._artists, self.figure
-        new_area = ax.get_tightbbox(fig.canvas.get_renderer()).padded(4)
-        area = Bbox.union([a["areas"][ax], new_area])  # longer tick labels may reach further out
-        a["areas"][ax] = new_area
-        fig.canvas.restore_region(self._background)
-        blank = a["blank"]
-        blank.set_bounds(area.x0, area.y0, area.width, area.height)
-        blank.set_visible(True)
-        fig.draw_artist(blank)
-        blank.set_visible(False)
-        fig.draw_artist(ax)  # animated artists (curves, maps, points) are left out, as in canvas.draw()
-        self._background = fig.canvas.copy_from_bbox(fig.bbox)
-
     def _build_figure(self):
-        from matplotlib.patches import Rectangle  # noqa: PLC0415
-        from matplotlib.transforms import IdentityTransform  # noqa: PLC0415
-
         fig = self.figure
         if fig is None:
-            fig = self.figure = Figure(figsize=(11, 4.6), dpi=80)
-            TextCachingCanvas(fig)
+            fig = self.figure = fastagg.figure((11, 4.6), 80)
         fig.clear()
         # Fixed positions (figure fractions) rather than a layout engine: constrained layout
         # measured every tick label on each redraw and doubled the time of an update.
@@ -587,24 +507,14 @@ class Playground:
                               transform=ax_out.transAxes, ha="center", va="center", fontsize=11, color="white",
                               zorder=5, bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9),
                               visible=bool(self.message))
-        # A blank of an axes' area (axes, tick labels and axis labels, in pixels) that its new look is
-        # drawn on (see _redraw_still); never drawn by canvas.draw() itself.
-        blank = Rectangle((0, 0), 1, 1, transform=IdentityTransform(), facecolor=fig.get_facecolor(),
-                          edgecolor="none", visible=False, animated=True)
-        fig.add_artist(blank)
         self._artists = {"layout": (self.k, self.classify, extent), "ax_net": ax_net, "ax_out": ax_out,
                          "ax_loss": ax_loss, "boundary": boundary, "points": points, "curves": curves, "hint": hint,
-                         "overlay": overlay, "limits": limits, "blank": blank, "data_version": self._data_version}
+                         "overlay": overlay, "limits": limits, "data_version": self._data_version}
         self._draw_network()
-        # Blitting: everything that changes on an update is 'animated', so that canvas.draw() renders
-        # only the still parts (axes, ticks, labels), which are kept as a background. An update then
-        # restores the background and draws just these artists (see _dynamic).
-        for artist in self._dynamic():
-            artist.set_animated(True)
-        fig.canvas.draw()
-        self._background = fig.canvas.copy_from_bbox(fig.bbox)
-        renderer = fig.canvas.get_renderer()
-        self._artists["areas"] = {ax: ax.get_tightbbox(renderer).padded(4) for ax in (ax_net, ax_loss)}
+        # Blitting (fastagg.Blitter): the still parts (axes, ticks, labels) kept as a bitmap, and on an
+        # update only what changes (_dynamic) drawn over it; the network panel and the loss plot have
+        # their still parts drawn again when the network or the loss range changes.
+        self._blit = fastagg.Blitter(fig, self._dynamic, still_axes=(ax_net, ax_loss))
 
     def _dynamic(self) -> list:
         """The artists an update draws over the background, in this order: frame and points above
@@ -620,9 +530,7 @@ class Playground:
         tick). The time a plain update took is kept for frame()'s budget."""
         start = time.perf_counter()
         fig = self.draw()
-        fig.canvas.restore_region(self._background)
-        for artist in self._dynamic():
-            fig.draw_artist(artist)
+        self._blit.render()
         out = plots.canvas_png(fig)
         if not self._redrew:  # a frame's drawing, not a rebuild after a change of settings
             self._draw_seconds = time.perf_counter() - start

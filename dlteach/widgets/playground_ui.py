@@ -1,5 +1,7 @@
 """ipywidgets controls for the Playground. Every callback calls one Playground method and then
-shows the new figure; a bad combination shows its message instead of a traceback."""
+shows the new figure; a bad combination shows its message instead of a traceback. Playground.widget()
+calls build(); this module reads the settings from playground_settings, never playground.py (no import
+cycle)."""
 from __future__ import annotations
 
 import html
@@ -7,7 +9,7 @@ import html
 import ipywidgets as W
 
 from .. import data
-from . import playground as P
+from . import playground_settings as P
 from .base import (apply_setting, arrange, busy_label, busy_while, carry_picture, control_value, error_html,
                    figure_image, icon_button, log_slider, set_tooltip)
 
@@ -43,7 +45,8 @@ def describe_own(pg) -> str:
     return f"{len(own.X)} points, {how}; features standardised"
 
 
-def build(pg: "P.Playground"):
+def build(pg):
+    """The Playground `pg`'s widget: its controls, buttons, data row and figure (see Playground.widget)."""
     c = pg.cfg
     controls = {
         "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description="dataset"),
