@@ -15,7 +15,8 @@ from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 __all__ = ["blitted_png", "ORANGE", "BLUE", "GREEN", "GREY", "CLASS_COLOURS", "DIVERGING", "BACKGROUND",
            "grid", "decision_boundary", "class_map", "scatter_points", "loss_curves", "layer_positions",
            "network_diagram", "update_network", "loss_surface", "path", "activation_plot", "confusion_matrix",
-           "image_grid", "computational_graph", "LiveLossPlot"]
+           "image_grid", "computational_graph", "LiveLossPlot", "unrolled_rnn", "through_time", "text_panel",
+           "wrap_text"]
 
 ORANGE, BLUE, GREEN, GREY = "#E69F00", "#0072B2", "#009E73", "#f2f2f2"
 CLASS_COLOURS = [ORANGE, BLUE, GREEN]
@@ -481,3 +482,68 @@ def canvas_png(fig, level: int = 1) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits a channel, colour type 2 (RGB)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), level))
             + chunk(b"IEND", b""))
+
+
+# --- lesson 15: sequences ------------------------------------------------------------------------------
+def unrolled_rnn(ax, steps: int = 4, gradient: bool = True):
+    """A recurrent layer unrolled over `steps` steps: inputs x_t below, states h_t in boxes joined left to
+    right by the recurrent kernel U, the input kernel W on every upward arrow (the SAME W and U at every
+    step), the loss at the last state; with gradient, the way back from the loss to h_1 as red arrows, one
+    factor diag(f'(s_t)) U^T per step. Returns the dict of the drawn boxes' centres."""
+    ax.set_xlim(-0.9, steps + 0.9)
+    ax.set_ylim(-0.75, 2.45)
+    ax.set_axis_off()
+    box = dict(boxstyle="round,pad=0.35", fc="#e8f1f8", ec=BLUE, lw=1.5)
+    centres = {}
+    ax.text(0, 1, "$h_0 = 0$", ha="center", va="center", fontsize=11, color="0.35")
+    for t in range(1, steps + 1):
+        ax.text(t, 1, f"$h_{t}$", ha="center", va="center", fontsize=13, bbox=box)
+        ax.text(t, -0.35, f"$x_{t}$", ha="center", va="center", fontsize=13)
+        ax.annotate("", (t, 0.72), (t, -0.12), arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3))
+        ax.text(t + 0.06, 0.3, "W", fontsize=10, color="0.3")
+        ax.annotate("", (t - 0.24, 1), (t - 0.76, 1), arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3))
+        ax.text(t - 0.5, 1.1, "U", ha="center", fontsize=10, color="0.3")
+        centres[t] = (t, 1)
+    ax.text(steps, 2.15, "loss $L$", ha="center", va="center", fontsize=12,
+            bbox=dict(boxstyle="round,pad=0.3", fc="#fdf1d8", ec=ORANGE, lw=1.5))
+    ax.annotate("", (steps, 1.95), (steps, 1.28), arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3))
+    if gradient:
+        red = "#b2182b"
+        ax.annotate("", (steps + 0.22, 1.3), (steps + 0.22, 1.95), arrowprops=dict(arrowstyle="-|>", color=red,
+                                                                                  lw=1.6))
+        for t in range(steps, 1, -1):
+            ax.annotate("", (t - 0.78, 1.42), (t - 0.22, 1.42),
+                        arrowprops=dict(arrowstyle="-|>", color=red, lw=1.6, connectionstyle="arc3,rad=0.35"))
+            ax.text(t - 0.5, 1.72, r"$\times f'\,U^\top$", ha="center", fontsize=9, color=red)
+        ax.text(0.5, 2.15, r"$\partial L/\partial h_1$: one factor per step", ha="left", va="center",
+                fontsize=10, color=red)
+    return centres
+
+
+def through_time(ax, norms, label=None, color=BLUE, **kwargs):
+    """||dL/dh_t|| against the step t = 1..T on a log axis (the loss reads the last state, T): one line;
+    returns it. The slope is the factor per step: flat is a gradient that reaches every step."""
+    norms = np.asarray(norms, dtype=float)
+    (line,) = ax.plot(np.arange(1, len(norms) + 1), norms, marker="o", ms=3, color=color, label=label, **kwargs)
+    ax.set_yscale("log")
+    ax.set_xlabel("step t (the loss reads the last state)")
+    ax.set_ylabel(r"$\|\partial L/\partial h_t\|$")
+    return line
+
+
+def text_panel(ax, text: str, width: int = 70, title: str | None = None, fontsize: float = 9.5):
+    """A block of generated text on an empty axes, wrapped at `width` characters, line breaks of the text
+    shown as the symbol ⏎. Returns the Text artist (update it with set_text(wrap_text(...)))."""
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10, loc="left")
+    block = ax.text(0.0, 1.0, wrap_text(text, width), ha="left", va="top", family="monospace", fontsize=fontsize,
+                    transform=ax.transAxes)
+    block.set_in_layout(False)  # the block fills the axes; its words must not move the layout
+    return block
+
+
+def wrap_text(text: str, width: int = 70) -> str:
+    """text with its line breaks shown as ⏎ and cut into lines of `width` characters."""
+    flat = text.replace("\n", "⏎")
+    return "\n".join(flat[i:i + width] for i in range(0, len(flat), width))

@@ -40,6 +40,10 @@ QUIZ = {
     "12.constant_pixel": 0,
     "13.int8_bytes": 10000,
     "13.soft_target": 0.7311,
+    "15.simple_rnn_params": 620,
+    "15.lstm_params": 2480,
+    "15.vanishing_factor": 0.012,
+    "15.temperature_zero": "greedy",
 }
 
 
@@ -229,6 +233,65 @@ def soft_targets(logits, T):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def rnn_forward(x, W, U, b):
+    n, T, _ = x.shape
+    h = np.zeros((n, U.shape[0]))
+    hs = []
+    for t in range(T):
+        h = np.tanh(x[:, t] @ W + b + h @ U)
+        hs.append(h)
+    return np.stack(hs, axis=1)
+
+
+def rnn_backward(x, hs, W, U, grad_h):
+    n, T, _ = x.shape
+    dW, dU, db, dx = np.zeros_like(W), np.zeros_like(U), np.zeros(U.shape[0]), np.zeros_like(x)
+    dh = grad_h
+    for t in reversed(range(T)):
+        ds = dh * (1 - hs[:, t] ** 2)
+        h_prev = hs[:, t - 1] if t > 0 else np.zeros_like(hs[:, 0])
+        dW += x[:, t].T @ ds
+        dU += h_prev.T @ ds
+        db += ds.sum(axis=0)
+        dx[:, t] = ds @ W.T
+        dh = ds @ U.T
+    return dW, dU, db, dx
+
+
+def lstm_step(x_t, h_prev, c_prev, W, U, b):
+    s = x_t @ W + h_prev @ U + b
+    i, f, g, o = np.split(s, 4, axis=1)
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    c = sig(f) * c_prev + sig(i) * np.tanh(g)
+    return sig(o) * np.tanh(c), c
+
+
+def batchnorm_forward(x, gamma, beta, epsilon):
+    mu = x.mean(axis=0)                                  # each feature over the batch
+    var = ((x - mu) ** 2).mean(axis=0)                   # biased: divided by n
+    x_hat = (x - mu) / np.sqrt(var + epsilon)
+    return gamma * x_hat + beta
+
+
+def batchnorm_backward(x, gamma, epsilon, g):
+    m = x.shape[0]
+    mu = x.mean(axis=0)
+    sigma = np.sqrt(((x - mu) ** 2).mean(axis=0) + epsilon)
+    x_hat = (x - mu) / sigma
+    dbeta = g.sum(axis=0)
+    dgamma = (g * x_hat).sum(axis=0)
+    dx = gamma / (m * sigma) * (m * g - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
+
+
+def residual_backward(x, W, g):
+    a = np.maximum(x, 0.0)                               # F(x) = relu(x) @ W + b
+    dW = a.T @ g
+    db = g.sum(axis=0)
+    dx = g + (g @ W.T) * (x > 0)                         # the skip path + the path through F
+    return dx, dW, db
+
+
 CODE = {
     "00.standardize": standardize,
     "01.neuron_forward": neuron_forward,
@@ -256,4 +319,7 @@ CODE = {
     "11.maxpool_backward": maxpool_backward,
     "13.distillation_loss": distillation_loss,
     "13.quantize": quantize,
+    "15.rnn_forward": rnn_forward,
+    "15.rnn_backward": rnn_backward,
+    "15.lstm_step": lstm_step,
 }

@@ -468,6 +468,37 @@ NUMERIC = {
                "z / T = (1, 0); the first probability is e^1 / (e^1 + e^0)."),
         known={float(np.exp(2) / (np.exp(2) + 1)): "that is the softmax at T = 1: divide the logits by T first",
                float(np.exp(4) / (np.exp(4) + 1)): "that multiplies the logits by T; divide them by T"}),
+    "15.simple_rnn_params": Numeric(
+        620.0, "exact", "W (10 x 20) + U (20 x 20) + b (20) = 200 + 400 + 20 = 620, whatever the sequence's length: "
+                        "every step reuses them.",
+        Ladder("One step, derived",
+               "List the SimpleRNN's weights with their shapes: one kernel for the input, one for the state, a bias.",
+               "W maps the step's 10 features to 20 units, U maps the 20-unit state to 20 units, b has one entry per "
+               "unit; the steps share all three.",
+               "Add 10 x 20, 20 x 20 and 20."),
+        known={220.0: "that leaves out U, the recurrent kernel (20 x 20)", 600.0: "that leaves out the bias",
+               420.0: "that leaves out W, the input kernel (10 x 20)"}),
+    "15.lstm_params": Numeric(
+        2480.0, "exact", "Four blocks (i, f, g, o), each a SimpleRNN's 620: 4 x (10 x 20 + 20 x 20 + 20) = 2,480.",
+        Ladder("Gates: LSTM and GRU",
+               "Count the blocks of columns in an LSTM's W, U and b, then one block's weights.",
+               "An LSTM is four SimpleRNN-sized blocks side by side: the input, forget and output gates and the "
+               "candidate, each with its own columns of W, U and b.",
+               "Multiply the SimpleRNN's count for 10 inputs and 20 units by 4."),
+        known={620.0: "that is one block; the LSTM has four (i, f, g, o)",
+               1860.0: "that is three blocks (a GRU's, without its second bias); the LSTM has four",
+               2400.0: "that leaves out the biases (4 x 20)"}),
+    "15.vanishing_factor": Numeric(
+        0.8 ** 20, "2 significant digits", "0.8^20 = 0.0115: after 20 steps back, about 1 % of the gradient is "
+                                            "left; a geometric decay, as in lesson 08's deep networks.",
+        Ladder("Vanishing and exploding through time, measured",
+               "Each step back multiplies by the same factor: how many times, and what does a repeated product "
+               "make?",
+               "The norm 20 steps back is the factor raised to the power 20 (relative to the last step's).",
+               "Compute 0.8 to the power 20 and give 2 significant digits."),
+        known={16.0: "that multiplies 0.8 by 20; the factors multiply each other: raise to the power",
+               0.2 ** 20: "that is 0.2 to the power 20; the factor per step is 0.8",
+               0.8: "that is one step's factor; there are 20 steps"}),
 }
 
 WORDS = {
@@ -525,6 +556,16 @@ WORDS = {
                "weights, on noisy quadrants.",
                "Compare the best of the five two-neuron seeds with 90 %."),
         known={"yes": "look at the two-neuron row of the measurement: does any seed reach 90 %?"}),
+    "15.temperature_zero": Word(
+        ("greedy", "argmax", "most likely", "most probable"), ("greedy", "uniform"),
+        "softmax(z / T) puts all its probability on the largest logit as T goes to 0: sampling becomes greedy (the "
+        "argmax), and a greedy character model repeats itself.",
+        Ladder("A character model and its temperature",
+               "Divide two logits, say 2 and 1, by a small temperature such as 0.01 and look at their softmax.",
+               "Dividing by T multiplies every difference between logits by 1/T: as T goes to 0 the largest logit's "
+               "lead grows without bound.",
+               "Compare exp(z_max / T) with exp(z_other / T) as T shrinks: the ratio goes to infinity."),
+        known={"uniform": "that is the limit of a LARGE temperature: z / T goes to 0 for every character"}),
 }
 
 CUSTOM = {

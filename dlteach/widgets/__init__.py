@@ -23,6 +23,7 @@ from .losses import LossExplorer
 from .neuron import NeuronExplorer
 from .overfit import OverfitExplorer
 from .playground import Playground
+from .sequences import SequenceExplorer
 from .small import SmallModelsExplorer
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "ConvExplorer",               # 11
     "ExplainExplorer",            # 12
     "SmallModelsExplorer",        # 13
+    "SequenceExplorer",           # 15
     "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
     "Explorer", "Param", "TrainingExplorer",  # to write a new explorer
 ]
