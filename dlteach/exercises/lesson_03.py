@@ -53,12 +53,13 @@ def _bce_diagnose(args, expected, got):
             return ("your loss is what probabilities clipped to [1e-7, 1 - 1e-7] give: at most 16.1 per sample, "
                     "where a confident mistake at |z| = 1000 costs 1000.")
         return None
-    if np.allclose(g, sigmoid(z) - y) and n > 1:
-        return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} samples."
-    if np.allclose(g, (y - sigmoid(z)) / n):
-        return "your dL_dz has the expected size and the opposite sign: it points uphill."
-    if np.allclose(g, (sigmoid(-z) - y) / n):
-        return "your dL_dz uses sigmoid(-z) = 1 - sigmoid(z) where sigmoid(z) belongs."
+    known = [(sigmoid(z) - y, f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} "
+                              "samples."),
+             ((y - sigmoid(z)) / n, "your dL_dz has the expected size and the opposite sign: it points uphill."),
+             ((sigmoid(-z) - y) / n, "your dL_dz uses sigmoid(-z) = 1 - sigmoid(z) where sigmoid(z) belongs.")]
+    for wrong, message in known:
+        if np.allclose(g, wrong) and not np.allclose(wrong, expected[1]):
+            return message
     return None
 
 

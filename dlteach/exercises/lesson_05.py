@@ -4,6 +4,8 @@ Each exercise's cases (the place for its edge cases), reference, diagnoses and t
 CodeExercise entries that code.py collects."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..core.gradcheck import rel_error
@@ -164,14 +166,13 @@ def _adam_diagnose(args, expected, got):
                                             "(the average of g), beta_2 weights v (of g²)."),
     ]
     defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}  # Keras's
-    changed = [k for k, x in defaults.items() if args[k] != x]
-    known.append((_adam_variant(args, *defaults.values()),
-                  "your result is what Keras's defaults give (" + ", ".join(f"{k} = {defaults[k]:g}" for k in changed)
-                  + "), but this case has " + ", ".join(f"{k} = {args[k]:g}" for k in changed) + "."))
     short = {"learning_rate": "lr", "beta_1": "b1", "beta_2": "b2", "epsilon": "eps"}
-    known += [(_adam_variant(args, **{short[k]: defaults[k]}),
-               f"your result is what {k} = {defaults[k]:g} gives, but this case has {k} = {args[k]:g}.")
-              for k in changed]
+    changed = [k for k in defaults if args[k] != defaults[k]]
+    for some in (c for r in range(1, len(changed) + 1) for c in itertools.combinations(changed, r)):
+        known.append((_adam_variant(args, **{short[k]: defaults[k] for k in some}),
+                      "your result is what " + ", ".join(f"{k} = {defaults[k]:g}" for k in some)
+                      + f" give{'s' if len(some) == 1 else ''}, but this case has "
+                      + ", ".join(f"{k} = {args[k]:g}" for k in some) + "."))
     for wrong, message in known:
         if _matches(got, wrong, expected, 1e-7):
             return message
