@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab app test test-fast test-colab constraints bench browser env clean notebooks sources assignments
+.PHONY: lab app test test-fast test-colab test-lowest constraints constraints-lowest bench browser env clean notebooks sources assignments
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -27,6 +27,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -c constraints.txt -e ".[lab,test]"
 	touch $(STAMP)
+
+# Each test run leaves its counts here (JUnit XML, the lessons' JSON); make test's last lines sum them up.
+RESULTS := .cache/test-results
+UNIT_OTHER := -n 2 --dist loadfile -q tests -m "not browser" --ignore=tests/test_lab.py --ignore=tests/test_nbgrader.py
 
 # A second environment with Google Colab's versions (TensorFlow 2.20, Keras 3.13, ipywidgets 7.7.1,
 # NumPy 2.1): the unit tests and every lesson executed, without the strict output comparison.
@@ -39,8 +43,34 @@ $(COLAB_STAMP): pyproject.toml constraints-colab.txt
 	touch $(COLAB_STAMP)
 
 test-colab: $(COLAB_STAMP)
-	$(COLAB_VENV)/bin/python -m pytest -n 2 --dist loadfile -q tests -m "not browser" --ignore=tests/test_lab.py --ignore=tests/test_nbgrader.py
-	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check
+	@mkdir -p $(RESULTS)
+	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
+	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --results $(RESULTS)/colab-lessons.json; \
+	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
+
+# A third environment at the lowest versions pyproject.toml declares (constraints-lowest.txt: NumPy 2.0,
+# matplotlib 3.8.4, scikit-learn 1.4.2, SciPy 1.13, Keras 3.13.0, TensorFlow 2.20, ipywidgets 7.7.0, ...):
+# the same unit tests and every lesson executed once, as with Colab's.
+LOWEST_VENV  := .venv-lowest
+LOWEST_STAMP := $(LOWEST_VENV)/.installed
+$(LOWEST_STAMP): pyproject.toml constraints-lowest.txt
+	test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LOWEST_VENV)/bin/python -m pip install -q -c constraints-lowest.txt -e ".[test]"
+	touch $(LOWEST_STAMP)
+
+test-lowest: $(LOWEST_STAMP)
+	@mkdir -p $(RESULTS)
+	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/lowest-unit.xml; unit=$$?; \
+	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --results $(RESULTS)/lowest-lessons.json; \
+	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
+
+# Rewrite constraints-lowest.txt (after raising a minimum in pyproject.toml): uv's lowest-direct resolution,
+# every requirement of dlteach and its test extra at its declared minimum, the rest the newest that fit.
+constraints-lowest:
+	test -x .cache/uv/bin/uv || { $(PYTHON) -m venv .cache/uv && .cache/uv/bin/python -m pip install -q uv; }
+	.cache/uv/bin/uv pip compile pyproject.toml --extra test --resolution lowest-direct --python-version 3.11 \
+	  --no-annotate --custom-compile-command "make constraints-lowest" -q -o constraints-lowest.txt
 
 # Rewrite constraints.txt from what .venv has now (after changing a version range on purpose).
 constraints: $(STAMP)
@@ -70,10 +100,15 @@ browser:
 	  echo "chromium not installed: the browser test will be skipped"; }
 
 # Everything: unit, browser and nbgrader tests and the strict lesson comparison with the pinned
-# versions, then the same unit tests and every lesson with Colab's versions.
-test: $(STAMP) $(COLAB_STAMP) browser
-	$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks
-	$(MAKE) --no-print-directory test-colab
+# versions, then the same unit tests and every lesson with Colab's versions and with the lowest ones.
+# Each part runs whatever the one before did; the last lines count each part's results
+# (scripts/test_summary.py), and make test fails if any part failed or did not run.
+test: $(STAMP) $(COLAB_STAMP) $(LOWEST_STAMP) browser
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml
+	-$(MAKE) --no-print-directory test-colab
+	-$(MAKE) --no-print-directory test-lowest
+	@$(PY) scripts/test_summary.py $(RESULTS)
 
 # Only the unit tests, for a quick loop while developing.
 test-fast: $(STAMP)

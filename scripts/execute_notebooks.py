@@ -1,6 +1,6 @@
 """Execute lessons top to bottom in a fresh kernel of THIS Python environment.
 
-    python scripts/execute_notebooks.py [--check] [notebooks/07_playground.ipynb ...]
+    python scripts/execute_notebooks.py [--check] [--results FILE.json] [notebooks/07_playground.ipynb ...]
 
 Without --check each lesson is stored back with its outputs (what `make notebooks` runs). Widget state
 (metadata.widgets, tens of KB, not compared by nbval) is stripped afterwards; store_widget_state=False is
@@ -10,6 +10,10 @@ With --check nothing is written: a lesson fails if a cell raises or anything rea
 class, and a zero in nbgrader). TensorFlow's logging variables are removed from the kernel's environment
 first, so this also proves that `import dlteach` silences TensorFlow by itself, as it must outside `make`
 (conda, Binder, JupyterHub, Colab). Prints each lesson's run time and the kernel's peak memory.
+--results writes the counts as JSON (what make test's summary reads: scripts/test_summary.py).
+
+Kernels talk to this process over IPC sockets in a private temporary folder, not TCP on localhost: no
+port is opened, and the kernel does not log "running over TCP without encryption" for every lesson.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 QUIET_VARIABLES = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
 PEAK_MEMORY = "import resource as _r; print(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"  # KiB on Linux
@@ -36,6 +41,14 @@ def use_this_environment() -> None:
     (spec_dir / "kernel.json").write_text(json.dumps(spec))
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(spec_dir.parents[1]),
                                                               os.environ.get("JUPYTER_PATH")]))
+
+
+def ipc_kernels(folder: str) -> Config:
+    """Kernel managers configured for IPC transport, their socket files in `folder` (a private one)."""
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(Path(folder) / "kernel")
+    return config
 
 
 def stderr_of(nb) -> list[str]:
@@ -53,8 +66,9 @@ def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
     if not store:
         nb.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY))
     started = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="dlteach-ipc-") as sockets:
+        NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False, config=ipc_kernels(sockets),
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - started
     peak_gb = float("nan")
     if not store:
@@ -68,6 +82,10 @@ def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    results = None
+    if "--results" in argv:
+        at = argv.index("--results")
+        results, argv = Path(argv[at + 1]), argv[:at] + argv[at + 2:]
     paths = [Path(p) for p in argv if p != "--check"] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
     use_this_environment()
     if check:
@@ -88,6 +106,9 @@ def main(argv: list[str]) -> int:
         print("\n".join(["", "Lessons that failed:", *failures]), file=sys.stderr)
     failed = len({f.split(":", 1)[0] for f in failures})
     print(f"lessons: {len(paths) - failed} passed, {failed} failed")
+    if results is not None:
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(json.dumps({"passed": len(paths) - failed, "failed": failed, "failures": failures}))
     return 1 if failures else 0
 
 

@@ -164,7 +164,8 @@ def test_paired_seeds_hand_computed_case():
     t_975 = math.sqrt(1.805 / 0.0975)
     half = t_975 / math.sqrt(3)  # * sd / sqrt(n)
     assert (s.mean, s.std, s.n) == (2.0, 1.0, 3)
-    assert (s.low, s.high) == pytest.approx((2 - half, 2 + half), rel=1e-12)
+    # SciPy 1.13 (the lowest set) computes this t quantile to 6e-11 relative, newer ones to 1e-15
+    assert (s.low, s.high) == pytest.approx((2 - half, 2 + half), rel=1e-10)
     assert s.p_value == pytest.approx(2 * sp.t.sf(2 * math.sqrt(3), 2), rel=1e-12)
     assert (s.a_better, s.b_better, s.ties) == (3, 0, 0)
 

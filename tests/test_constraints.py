@@ -1,0 +1,55 @@
+"""The exact version sets make test installs stay inside what pyproject.toml declares, and the lowest
+set (constraints-lowest.txt) is at the declared minimums: every version the package declares is tested."""
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = ("constraints.txt", "constraints-colab.txt", "constraints-lowest.txt")
+
+
+def normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(filename: str) -> dict[str, Version]:
+    found = {}
+    for line in (ROOT / filename).read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            found[normal(name)] = Version(version.split(";")[0].strip())
+    return found
+
+
+def declared() -> list[Requirement]:
+    """dlteach's requirements that apply here: its dependencies and the extras make test installs."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lines = project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["lab"]
+    return [r for r in map(Requirement, lines) if r.marker is None or r.marker.evaluate()]
+
+
+@pytest.mark.parametrize("filename", SETS)
+def test_every_pinned_set_is_inside_the_declared_ranges(filename):
+    pinned = pins(filename)
+    outside = [f"{r.name} {pinned.get(normal(r.name))} not in '{r.specifier}'" for r in declared()
+               if normal(r.name) not in pinned or pinned[normal(r.name)] not in r.specifier]
+    assert not outside, f"{filename}: {outside}"
+
+
+def test_the_lowest_set_is_at_every_declared_minimum():
+    """A requirement '>=3.8.4' is tested at 3.8.4, '>=4' at some 4.x: the pin agrees with the minimum in as
+    many parts as the minimum gives. Regenerate with `make constraints-lowest` after raising one."""
+    pinned = pins("constraints-lowest.txt")
+    above = []
+    for r in declared():
+        for spec in r.specifier:
+            if spec.operator in (">=", "=="):
+                minimum, have = Version(spec.version).release, pinned[normal(r.name)].release
+                if have[:len(minimum)] != minimum:
+                    above.append(f"{r.name}: {spec} but the lowest set has {pinned[normal(r.name)]}")
+    assert not above, above

@@ -1,0 +1,68 @@
+"""make test's own scripts: the lesson runner (scripts/execute_notebooks.py) and the summary of what ran
+(scripts/test_summary.py)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+
+JUNIT = ('<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" errors="{e}" failures="{f}" '
+         'skipped="{s}" tests="{t}" time="1.0"></testsuite></testsuites>')
+
+
+def summary(folder: Path):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "test_summary.py"), str(folder)],
+                          capture_output=True, text=True)
+
+
+def test_the_summary_counts_every_environment_and_ends_with_the_totals(tmp_path):
+    (tmp_path / "pinned.xml").write_text(JUNIT.format(e=0, f=0, s=3, t=103))
+    (tmp_path / "colab-unit.xml").write_text(JUNIT.format(e=0, f=0, s=2, t=52))
+    (tmp_path / "colab-lessons.json").write_text(json.dumps({"passed": 14, "failed": 0}))
+    (tmp_path / "lowest-unit.xml").write_text(JUNIT.format(e=1, f=2, s=2, t=52))
+    (tmp_path / "lowest-lessons.json").write_text(json.dumps({"passed": 13, "failed": 1}))
+    run = summary(tmp_path)
+    lines = run.stdout.strip().splitlines()
+    assert lines[-1] == "total: 224 passed, 4 failed" and run.returncode == 1
+    assert "lowest (constraints-lowest.txt)  unit tests: 47 passed, 3 failed, 2 skipped" in lines
+    assert "Colab (constraints-colab.txt)    lessons executed: 14 passed, 0 failed" in lines
+    assert "pinned (constraints.txt)" in run.stdout and "100 passed, 0 failed, 3 skipped" in run.stdout
+
+
+def test_a_part_that_left_no_results_did_not_run_and_fails(tmp_path):
+    (tmp_path / "pinned.xml").write_text(JUNIT.format(e=0, f=0, s=0, t=10))
+    run = summary(tmp_path)
+    assert run.returncode == 1 and run.stdout.count("DID NOT RUN") == 4
+    assert run.stdout.strip().splitlines()[-1] == "total: 10 passed, 4 failed"
+
+
+def test_all_passed_exits_0(tmp_path):
+    for name in ("pinned.xml", "colab-unit.xml", "lowest-unit.xml"):
+        (tmp_path / name).write_text(JUNIT.format(e=0, f=0, s=0, t=5))
+    for name in ("colab-lessons.json", "lowest-lessons.json"):
+        (tmp_path / name).write_text(json.dumps({"passed": 14, "failed": 0}))
+    run = summary(tmp_path)
+    assert run.returncode == 0 and run.stdout.strip().endswith("total: 43 passed, 0 failed")
+
+
+def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path):
+    """One small notebook through execute_notebooks.py --check: it passes, its counts reach --results,
+    and the kernel runs over IPC, so it does not log 'running over TCP without encryption'."""
+    good, bad = tmp_path / "00_good.ipynb", tmp_path / "01_bad.ipynb"
+    for path, source in ((good, "print(1 + 1)"), (bad, "import sys\nprint('oops', file=sys.stderr)")):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(source)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, path)
+    results = tmp_path / "lessons.json"
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"), "--check", "--results",
+                          str(results), str(good), str(bad)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "lessons: 1 passed, 1 failed"
+    assert f"{bad}: stderr in cell 0: oops" in run.stderr
+    assert "without encryption" not in run.stdout + run.stderr
+    counts = json.loads(results.read_text())
+    assert (counts["passed"], counts["failed"]) == (1, 1)
