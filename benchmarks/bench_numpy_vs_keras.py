@@ -3,7 +3,9 @@
     python benchmarks/bench_numpy_vs_keras.py      (or: make bench)
 
 Both train the same architecture from the same initial weights with Adam, batch size 32, no
-shuffling; Keras runs in its default float32 and in float64 (the precision of the engine).
+shuffling (the MLPs of lessons 07 and 09, and lesson 15's LSTMs: the engine loops over the time steps in
+Python, each step vectorised over the batch, where Keras compiles the loop); Keras runs in its default
+float32 and in float64 (the precision of the engine).
 Each row is the median of 3 timed runs after one warm-up run. The Keras model is built and
 compiled once, outside the timing, so its one-off graph tracing is not counted against it.
 """
@@ -32,6 +34,15 @@ def cases():
     X = digits.data[:1437] / 16.0
     y = np.eye(10)[digits.target[:1437]]
     yield "digits 64-64-10, 1,437 images", dt.MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy"), X, y
+    # lesson 15: recurrent layers, a Python loop over the time steps (each step vectorised over the batch)
+    X, y = dt.experiments.marked_symbol_data(512, 15, seed=0)
+    yield "memory LSTM(12), T 15, 512 sequences", dt.experiments.memory_model("LSTM", 12, seed=0), X, y
+    text = dt.experiments.zen_text()
+    vocab = dt.experiments.char_vocabulary(text)
+    X, y = dt.experiments.char_windows(text, vocab, 8)
+    model = dt.Sequential([dt.Embedding(len(vocab), 16, seed=0), dt.LSTM(16, 32, seed=1),
+                           dt.Dense(32, len(vocab), "softmax", seed=2)], loss="categorical_crossentropy")
+    yield "chars Emb-LSTM(32)-45, T 8, 848 windows", model, X, y
 
 
 def timed(fn, repeats=3):
@@ -58,7 +69,7 @@ def main():
         row = [label, EPOCHS / t_ours]
         for dtype in ("float32", "float64"):
             with kt.floatx(dtype):
-                kmodel = kt.to_keras(model, dtype)
+                kmodel = kt.to_keras(model, dtype, input_shape=X.shape[1:])
                 kmodel.compile(optimizer=kt.to_keras_optimizer(dt.Adam(1e-3), dtype),
                                loss=kt.to_keras_loss(model.loss, dtype))
                 Xk, yk = X.astype(dtype), y.reshape(len(X), -1).astype(dtype)

@@ -298,7 +298,8 @@ def digits_model(seed: int = 0):
 def _digits_teacher(seed):
     X_train, X_test, y_train, y_test = data.load_digits(seed=seed)
     teacher = MLP([64, 256, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
-    fit(teacher, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=40, verbose=0)
+    with _one_blas_thread():
+        fit(teacher, X_train, data.one_hot(y_train, 10), "adam", learning_rate=1e-3, epochs=40, verbose=0)
     return teacher, X_train, X_test, data.one_hot(y_train, 10), data.one_hot(y_test, 10)
 
 
@@ -319,39 +320,77 @@ def student(hidden: int = 16, T: float | None = None, seed: int = 1):
     return Sequential([*logits.layers, Temperature(T)], loss="categorical_crossentropy_from_logits")
 
 
+TEACHERS = ("all labels", "same labels", "same labels + unlabelled")
+
+
 def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, seed: int = 0,
-            student_seed: int | None = None, progress=None) -> dict:
+            student_seed: int | None = None, progress=None, teacher: str = "all labels") -> dict:
     """Knowledge distillation on a `fraction` of the training digits (at least 10 images).
 
-    Two identical students (`student(hidden)`) learn from the same images, one from the hard
-    labels, one from digits_teacher(seed)'s soft targets at `temperature`; both with Adam 3e-3 for
-    about 15,000 image presentations (20 to 150 epochs). student_seed (default: seed) draws the
-    images and the students' initial weights, so that one teacher can be distilled over several
-    seeds. Returns a dict: n_train, epochs and the test accuracies 'teacher', 'hard' and 'soft'
-    (computed once per process for each setting: the runs are deterministic). progress: None, or a
-    function called after every epoch of each student's training in a setting not cached yet, as
-    progress(epoch, epochs, model, history, student="hard" or "soft", X_test=, Y_test=, n_train=), and
-    for the soft student also hard= (the hard-label student's accuracy)."""
+    Two identical students (`student(hidden)`) learn from the same n images, one from their hard
+    labels, one from a teacher's soft targets at `temperature`. The teacher (TEACHERS) is either
+    'all labels': digits_teacher(seed), trained on all 1,437 training labels (the student then gets,
+    through the teacher, labels the hard-label student never sees); 'same labels': a 64-256-10 MLP
+    trained on the student's n labels only; or 'same labels + unlabelled': that teacher, whose soft
+    targets the student learns on all 1,437 training images (the other ones without their labels).
+    Adam at DISTILLATION_SETTINGS' rates (chosen on validation digits for 100 labels), about 15,000
+    image presentations for each (20 to 150 epochs of the n images; the same count of presentations
+    on the 1,437). student_seed (default: seed) draws the images and the initial weights, so that
+    one teacher can be distilled over several seeds. Returns a dict: n_train, epochs, the test
+    accuracies 'teacher', 'hard' and 'soft', and 'teacher_labels' (how many labels the teacher was
+    trained on); computed once per process for each setting (the runs are deterministic). progress:
+    None, or a function called after every epoch of each network's training in a setting not cached
+    yet, as progress(epoch, epochs, model, history, student="hard", "teacher" or "soft", X_test=,
+    Y_test=, n_train=), for the teacher and the soft student also hard= (the hard-label student's
+    accuracy), and for the soft student teacher= and teacher_labels= (its teacher's accuracy and labels)."""
     fraction = check_fraction(fraction, "fraction", upper_inclusive=True)
     temperature = check_positive(temperature, "temperature")
     seed = check_int(seed, "seed", low=0)
     student_seed = seed if student_seed is None else check_int(student_seed, "student_seed", low=0)
+    if teacher not in TEACHERS:
+        raise ValueError(f"teacher must be one of {', '.join(map(repr, TEACHERS))}; got {teacher!r}.")
     with _reporting(progress):
         return dict(_distill(float(fraction), float(temperature), check_int(hidden, "hidden", low=1), seed,
-                             student_seed))
+                             student_seed, teacher))
 
 
 @lru_cache(maxsize=64)
-def _distill(fraction, temperature, hidden, seed, student_seed):
-    teacher, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
+def _distill(fraction, temperature, hidden, seed, student_seed, teacher="all labels"):
+    big, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
     n, idx, epochs = _student_data(fraction, len(X_train), student_seed)
     hard_accuracy = _hard_student(fraction, hidden, seed, student_seed)  # the same at every temperature
+    extra = {"X_test": X_test, "Y_test": Y_test, "n_train": n, "hard": hard_accuracy}
+    if teacher == "all labels":
+        model, teacher_labels = big, len(X_train)
+    else:
+        model, teacher_labels = _same_label_teacher(fraction, seed, student_seed, hard_accuracy), n
+    X_soft, soft_epochs = X_train[idx], epochs
+    if teacher == "same labels + unlabelled":  # as many presentations, spread over all the images
+        X_soft, soft_epochs = X_train, max(1, int(round(epochs * n / len(X_train))))
+    rate = DISTILLATION_SETTINGS["soft + unlabelled" if teacher == "same labels + unlabelled" else "soft"]
+    teacher_accuracy = accuracy(model, X_test, Y_test)
     soft = student(hidden, T=temperature, seed=student_seed + 1)
-    fit(soft, X_train[idx], soft_targets(teacher, X_train[idx], temperature), "adam", learning_rate=3e-3,
-        epochs=epochs, verbose=0, callbacks=_progress_callbacks(epochs, student="soft", X_test=X_test, Y_test=Y_test,
-                                                                n_train=n, hard=hard_accuracy))
-    return {"n_train": n, "epochs": epochs, "teacher": accuracy(teacher, X_test, Y_test),
+    with _one_blas_thread():
+        fit(soft, X_soft, soft_targets(model, X_soft, temperature), "adam", learning_rate=rate["learning_rate"],
+            epochs=soft_epochs, verbose=0,
+            callbacks=_progress_callbacks(soft_epochs, student="soft", teacher=teacher_accuracy,
+                                          teacher_labels=teacher_labels, **extra))
+    return {"n_train": n, "epochs": epochs, "teacher": teacher_accuracy, "teacher_labels": teacher_labels,
             "hard": hard_accuracy, "soft": accuracy(soft, X_test, Y_test)}
+
+
+@lru_cache(maxsize=16)
+def _same_label_teacher(fraction, seed, student_seed, hard):
+    """A 64-256-10 teacher trained on the student's images and labels only (distill's 'same labels');
+    `hard` (the hard-label student's accuracy) is only passed on to the progress reports."""
+    _, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
+    n, idx, epochs = _student_data(fraction, len(X_train), student_seed)
+    model = MLP([64, 256, 10], "relu", "softmax", "categorical_crossentropy", seed=student_seed + 1)
+    with _one_blas_thread():
+        fit(model, X_train[idx], Y_train[idx], "adam", learning_rate=DISTILLATION_SETTINGS["teacher"]["learning_rate"],
+            epochs=epochs, verbose=0, seed=student_seed,
+            callbacks=_progress_callbacks(epochs, student="teacher", X_test=X_test, Y_test=Y_test, n_train=n, hard=hard))
+    return model
 
 
 def _student_data(fraction, n_all, student_seed):
@@ -368,8 +407,10 @@ def _hard_student(fraction, hidden, seed, student_seed):
     _, X_train, X_test, Y_train, Y_test = digits_teacher(seed)
     n, idx, epochs = _student_data(fraction, len(X_train), student_seed)
     hard = student(hidden, seed=student_seed + 1)
-    fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=3e-3, epochs=epochs, verbose=0,
-        callbacks=_progress_callbacks(epochs, student="hard", X_test=X_test, Y_test=Y_test, n_train=n))
+    with _one_blas_thread():
+        fit(hard, X_train[idx], Y_train[idx], "adam", learning_rate=DISTILLATION_SETTINGS["hard"]["learning_rate"],
+            epochs=epochs, verbose=0,
+            callbacks=_progress_callbacks(epochs, student="hard", X_test=X_test, Y_test=Y_test, n_train=n))
     return accuracy(hard, X_test, Y_test)
 
 
@@ -405,11 +446,287 @@ def augmentation_trial(kind: str = "none", n_train: int = 100, seed: int = 0, pr
         X, y = data.jitter(X, y, copies=4, sigma=0.1, seed=seed)
     model = MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
     epochs = max(1, presentations // len(X))
-    fit(model, X, data.one_hot(y, 10), "adam", learning_rate=3e-3, epochs=epochs, batch_size=20, seed=seed, verbose=0)
+    with _one_blas_thread():
+        fit(model, X, data.one_hot(y, 10), "adam", learning_rate=3e-3, epochs=epochs, batch_size=20, seed=seed,
+            verbose=0)
     return accuracy(model, X_test, data.one_hot(y_test, 10))
 
 
 __all__ += ["augmentation_trial"]
+
+
+# Lesson 13, second edition: augmentation that copies a variation the test digits have, and
+# distillation with the credit isolated (each student's settings chosen on validation digits).
+def _canvas_test(pad: int = 2):
+    """data.load_digits()'s 360 test digits on the canvas, centred and moved as in lesson 11."""
+    _, X_test, _, y_test = data.load_digits()
+    centred = digits_on_canvas(X_test, pad=pad).reshape(len(X_test), -1)
+    moved = digits_on_canvas(X_test, pad=pad, shifts=random_shifts(len(X_test), low=1, high=2, seed=0))
+    return centred, moved.reshape(len(X_test), -1), y_test
+
+
+def shift_augmentation_trial(augment: bool = False, n_train: int = 100, seed: int = 0, learning_rate: float = 3e-3,
+                             copies: int = 4, presentations: int = 15_000) -> dict:
+    """Lesson 13's augmentation where the test digits really vary: n_train training digits (drawn with
+    `seed` from data.load_digits()'s 1,437) on lesson 11's 12x12 canvas (digits_on_canvas, pad 2),
+    and with `augment` also `copies` copies of each moved by 1 or 2 pixels in a random direction
+    (random_shifts, drawn from another random stream than the test moves: the same KIND of move,
+    never the test digits' own). A 144-64-10 ReLU MLP (initial weights from `seed`, Adam at
+    `learning_rate`, batches of 20) sees `presentations` images either way, so the same number of
+    updates. Returns {"centred": ..., "moved": ...}: one boolean per test digit (True where the
+    prediction is right) on the 360 test digits centred on the canvas and moved as in lesson 11
+    (random_shifts(360, 1, 2, seed=0)): the same test items for every run, for paired comparisons."""
+    if not isinstance(augment, (bool, np.bool_)):
+        raise TypeError(f"augment must be True or False, got {augment!r}.")
+    n_train = check_int(n_train, "n_train", low=10, high=1437)
+    seed = check_int(seed, "seed", low=0)
+    learning_rate = float(check_positive(learning_rate, "learning_rate"))
+    copies = check_int(copies, "copies", low=1)
+    presentations = check_int(presentations, "presentations", low=1)
+    return {k: v.copy() for k, v in
+            _shift_augmentation_trial(bool(augment), n_train, seed, learning_rate, copies, presentations).items()}
+
+
+@lru_cache(maxsize=64)
+def _shift_augmentation_trial(augment, n_train, seed, learning_rate, copies, presentations):
+    X_train, _, y_train, _ = data.load_digits()
+    idx = np.random.default_rng(seed).permutation(len(X_train))[:n_train]
+    X, y = X_train[idx], y_train[idx]
+    images = [digits_on_canvas(X, pad=2)]
+    if augment:  # the moves' stream: (seed, 1), never random_shifts(.., seed=0) of the test digits
+        rng = np.random.default_rng([seed, 1])
+        images += [digits_on_canvas(X, pad=2, shifts=random_shifts(n_train, 1, 2, seed=int(rng.integers(2**31))))
+                   for _ in range(copies)]
+    C = np.concatenate(images).reshape(len(images) * n_train, -1)  # rows of 12 x 12 = 144 pixels
+    labels = np.concatenate([y] * len(images))
+    model = MLP([C.shape[1], 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed)
+    with _one_blas_thread():
+        fit(model, C, data.one_hot(labels, 10), "adam", learning_rate=learning_rate,
+            epochs=max(1, presentations // len(C)), batch_size=20, seed=seed, verbose=0)
+    centred, moved, y_test = _canvas_test()
+    return {"centred": model.predict(centred).argmax(axis=1) == y_test,
+            "moved": model.predict(moved).argmax(axis=1) == y_test}
+
+
+DISTILLATION_METHODS = {
+    "hard": "the hard labels of its n labelled digits",
+    "teacher": "(the teacher itself) a 64-256-10 MLP trained on the same n labels",
+    "soft": "that teacher's soft targets on the same n digits",
+    "soft + unlabelled": "that teacher's soft targets on the n digits and on the other pool digits, unlabelled",
+    "soft from all-label teacher": "the soft targets, on the same n digits, of digits_teacher(), trained on all 1,437 labels",
+    "hard, all labels": "the hard labels of all 1,437 training digits",
+}
+# Chosen on the 288 validation digits by distillation_search() (rates 0.003-0.1; T 2-16; seeds
+# 0-4; the best mean validation accuracy): every method at its own best setting, none chosen on the test.
+# The last two reuse the settings of 'hard' and 'soft': they are not tuned.
+DISTILLATION_SETTINGS = {
+    "hard": {"learning_rate": 1e-2},
+    "teacher": {"learning_rate": 3e-3},
+    "soft": {"learning_rate": 1e-2, "temperature": 8.0},
+    "soft + unlabelled": {"learning_rate": 3e-2, "temperature": 4.0},
+}
+_TUNED = ("hard", "teacher", "soft", "soft + unlabelled")
+
+
+def _distillation_data():
+    """digits_split(0): the pool of 1,149 training digits, 288 validation digits, 360 test digits."""
+    X_pool, X_val, X_test, y_pool, y_val, y_test = _digits_split(0)
+    return X_pool, data.one_hot(y_pool, 10), X_val, y_val, X_test, y_test
+
+
+def _epochs(presentations, n):
+    return max(1, int(round(presentations / n)))
+
+
+@lru_cache(maxsize=32)
+def _label_teacher(seed, n_labelled, learning_rate, presentations):
+    """A 64-256-10 teacher trained on the n_labelled pool digits of `seed` (the student's labels only)."""
+    X_pool, Y_pool, *_ = _distillation_data()
+    labelled = np.random.default_rng(seed).permutation(len(X_pool))[:n_labelled]
+    teacher = MLP([64, 256, 10], "relu", "softmax", "categorical_crossentropy", seed=seed + 1)
+    with _one_blas_thread():
+        fit(teacher, X_pool[labelled], Y_pool[labelled], "adam", learning_rate=learning_rate,
+            epochs=_epochs(presentations, n_labelled), seed=seed, verbose=0)
+    return teacher
+
+
+@lru_cache(maxsize=256)
+def _distillation_run(method, seed, learning_rate, temperature, n_labelled, hidden, presentations):
+    X_pool, Y_pool, X_val, y_val, X_test, y_test = _distillation_data()
+    labelled = np.random.default_rng(seed).permutation(len(X_pool))[:n_labelled]
+    teacher_rate = DISTILLATION_SETTINGS["teacher"]["learning_rate"]
+    if method == "teacher":
+        model = _label_teacher(seed, n_labelled, learning_rate, presentations)
+    else:
+        if method in ("hard", "hard, all labels"):
+            X, Y = X_pool[labelled], Y_pool[labelled]
+            if method == "hard, all labels":
+                X_all, _, y_all, _ = data.load_digits()
+                X, Y = X_all, data.one_hot(y_all, 10)
+            model = student(hidden, seed=seed + 1)
+        else:
+            teacher = (digits_teacher()[0] if method == "soft from all-label teacher"
+                       else _label_teacher(seed, n_labelled, teacher_rate, presentations))
+            X = X_pool if method == "soft + unlabelled" else X_pool[labelled]
+            Y = soft_targets(teacher, X, temperature)
+            model = student(hidden, T=temperature, seed=seed + 1)
+        with _one_blas_thread():
+            fit(model, X, Y, "adam", learning_rate=learning_rate, epochs=_epochs(presentations, len(X)), seed=seed,
+                verbose=0)
+    return (model.predict(X_val).argmax(axis=1) == y_val, model.predict(X_test).argmax(axis=1) == y_test)
+
+
+def distillation_trial(method: str, seed: int = 0, learning_rate: float | None = None,
+                       temperature: float | None = None, n_labelled: int = 100, hidden: int = 16,
+                       presentations: int = 15_000, validation: bool = False) -> np.ndarray:
+    """Lesson 13's distillation with the credit isolated: what a 64-`hidden`-10 student (student(),
+    initial weights seed + 1) learns from what `method` grants it (DISTILLATION_METHODS):
+        'hard'                     the hard labels of n_labelled pool digits (drawn by seed)
+        'teacher'                  not a student: the 64-256-10 teacher trained on those same labels
+        'soft'                     that teacher's soft targets softmax(z / T) on the same digits
+        'soft + unlabelled'          its soft targets on the whole pool of 1,149: the n_labelled digits and
+                                   the others without their labels
+        'soft from all-label teacher'  soft targets on the same digits from digits_teacher(), which was
+                                   trained on all 1,437 training labels (the first edition's distillation)
+        'hard, all labels'         the hard labels of all 1,437 training digits
+    The pool, the 288 validation and 360 test digits are digits_split(0)'s (its test digits are
+    digits_teacher()'s). Every run: Adam, batches of 32, about `presentations` images (the same number
+    of updates). learning_rate / temperature None: DISTILLATION_SETTINGS (chosen on the validation
+    digits; the last two methods reuse 'hard' and 'soft'). Returns one boolean per test digit, True
+    where the prediction is right (per validation digit with validation=True); cached per process."""
+    if method not in DISTILLATION_METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, DISTILLATION_METHODS))}; got {method!r}.")
+    seed = check_int(seed, "seed", low=0)
+    n_labelled = check_int(n_labelled, "n_labelled", low=10, high=1149)
+    hidden = check_int(hidden, "hidden", low=1)
+    presentations = check_int(presentations, "presentations", low=1)
+    settings = DISTILLATION_SETTINGS[{"hard, all labels": "hard", "soft from all-label teacher": "soft"}.get(method, method)]
+    learning_rate = float(check_positive(settings["learning_rate"] if learning_rate is None else learning_rate,
+                                         "learning_rate"))
+    if "temperature" in settings:
+        temperature = float(check_positive(settings["temperature"] if temperature is None else temperature,
+                                           "temperature"))
+    elif temperature is not None:
+        raise ValueError(f"method {method!r} has no temperature: it learns from labels, not soft targets.")
+    val, test = _distillation_run(method, seed, learning_rate, temperature, n_labelled, hidden, presentations)
+    return (val if validation else test).copy()
+
+
+def distillation_search(seeds=range(5), learning_rates=(3e-3, 1e-2, 3e-2, 1e-1), temperatures=(2.0, 4.0, 8.0, 16.0),
+                        n_labelled: int = 100) -> dict:
+    """Each tunable method's best setting ('hard', 'teacher', 'soft', 'soft + unlabelled'), by mean
+    accuracy on the 288 validation digits over `seeds` (the test digits are never looked at): every
+    learning rate for each, and every temperature for the soft students, which learn from the teacher
+    at DISTILLATION_SETTINGS' rate. Returns {method: {"best": settings, "validation": {settings tuple:
+    mean validation accuracy}}}; DISTILLATION_SETTINGS is its answer for the defaults (about a minute)."""
+    seeds = [check_int(s, "seed", low=0) for s in seeds]
+    result = {}
+    for method in _TUNED:
+        grid = [{"learning_rate": lr} for lr in learning_rates]
+        if method.startswith("soft"):
+            grid = [{"learning_rate": lr, "temperature": t} for lr in learning_rates for t in temperatures]
+        scores = {tuple(g.values()): float(np.mean([distillation_trial(method, s, n_labelled=n_labelled,
+                                                                        validation=True, **g).mean()
+                                                     for s in seeds])) for g in grid}
+        best = max(grid, key=lambda g: scores[tuple(g.values())])  # the first of equal scores
+        result[method] = {"best": best, "validation": scores}
+    return result
+
+
+__all__ += ["TEACHERS", "shift_augmentation_trial", "DISTILLATION_METHODS", "DISTILLATION_SETTINGS", "distillation_trial",
+            "distillation_search"]
+
+
+@lru_cache(maxsize=1)
+def _transfer_base():
+    """Lesson 13's source network: a 64-64-5 ReLU MLP trained on the training digits 0-4."""
+    X_train, _, y_train, _ = data.load_digits()
+    low = y_train < 5
+    base = MLP([64, 64, 5], "relu", "softmax", "categorical_crossentropy", seed=0)
+    with _one_blas_thread():
+        fit(base, X_train[low], data.one_hot(y_train[low], 5), "adam", learning_rate=1e-3, epochs=40, verbose=0)
+    return base
+
+
+def transfer_base():
+    """The network transfer_trial starts from: 64-64-5 (ReLU, softmax), Adam 1e-3 for 40 epochs on
+    data.load_digits()'s training digits 0-4. A fresh copy each call (trained once per process)."""
+    return copy.deepcopy(_transfer_base())
+
+
+TRANSFER_METHODS = ("scratch", "frozen", "fine-tuned")
+# Chosen on validation digits by transfer_search() (rates 0.001-0.1, seeds 0-4, the best mean accuracy on
+# the training digits 5-9 no run trained on): each network at its own best rate, none chosen on the test.
+TRANSFER_SETTINGS = {"scratch": 3e-3, "frozen": 1e-1, "fine-tuned": 3e-3}
+
+
+def _transfer_split(seed, per_digit):
+    """The seed's few training digits 5-9 (per_digit of each) and the other training digits 5-9."""
+    X_train, _, y_train, _ = data.load_digits()
+    rng = np.random.default_rng(seed)
+    few = np.concatenate([rng.choice(np.flatnonzero(y_train == d), per_digit, replace=False) for d in range(5, 10)])
+    rest = np.setdiff1d(np.flatnonzero(y_train >= 5), few)
+    return (X_train[few], data.one_hot(y_train[few] - 5, 5)), (X_train[rest], data.one_hot(y_train[rest] - 5, 5))
+
+
+def transfer_models(seed: int = 0):
+    """The three networks of transfer_trial before training: (scratch, frozen, fine-tuned). scratch has
+    new random weights (seed + 1); frozen is transfer_base()'s hidden layer, frozen (trainable =
+    False), with a new output layer (seed + 1); fine-tuned the same start with every layer trainable."""
+    base = _transfer_base()
+    scratch = MLP([64, 64, 5], "relu", "softmax", "categorical_crossentropy", seed=seed + 1)
+    frozen = Sequential([copy.deepcopy(base.layers[0]), Dense(64, 5, "softmax", seed=seed + 1)],
+                        loss="categorical_crossentropy")
+    frozen.layers[0].trainable = False                                       # only the new head learns
+    tuned = Sequential([copy.deepcopy(base.layers[0]), Dense(64, 5, "softmax", seed=seed + 1)],
+                       loss="categorical_crossentropy")                      # starts from the 0-4 features
+    return scratch, frozen, tuned
+
+
+@lru_cache(maxsize=256)
+def _transfer_run(method, seed, learning_rate, per_digit, epochs):
+    (X_few, Y_few), (X_val, Y_val) = _transfer_split(seed, per_digit)
+    _, X_test, _, y_test = data.load_digits()
+    high = y_test >= 5
+    model = transfer_models(seed)[TRANSFER_METHODS.index(method)]
+    with _one_blas_thread():
+        fit(model, X_few, Y_few, "adam", learning_rate=learning_rate, epochs=epochs, seed=seed, verbose=0)
+    return accuracy(model, X_val, Y_val), accuracy(model, X_test[high], data.one_hot(y_test[high] - 5, 5))
+
+
+def transfer_trial(seed: int = 0, learning_rates: dict | None = None, per_digit: int = 10, epochs: int = 100,
+                   validation: bool = False) -> list:
+    """Lesson 13's transfer test on the digits 5-9 with `per_digit` training images of each (drawn by
+    `seed`): the three networks of transfer_models(seed), each trained `epochs` epochs with Adam
+    (batches of 32) at its rate, learning_rates[method] (default TRANSFER_SETTINGS, chosen on
+    validation digits). Returns [scratch, frozen, fine-tuned] accuracies on data.load_digits()'s test
+    digits 5-9, or with validation=True on the other training digits 5-9 (none of them trained on)."""
+    seed = check_int(seed, "seed", low=0)
+    per_digit = check_int(per_digit, "per_digit", low=1, high=100)
+    epochs = check_int(epochs, "epochs", low=1)
+    rates = dict(TRANSFER_SETTINGS, **(learning_rates or {}))
+    if set(rates) != set(TRANSFER_METHODS):
+        raise ValueError(f"learning_rates: give rates for {', '.join(TRANSFER_METHODS)}; got {sorted(rates)}.")
+    return [_transfer_run(m, seed, float(check_positive(rates[m], "learning_rate")), per_digit, epochs)[0 if validation
+                                                                                                     else 1]
+            for m in TRANSFER_METHODS]
+
+
+def transfer_search(seeds=range(5), learning_rates=(1e-3, 3e-3, 1e-2, 3e-2, 1e-1)) -> dict:
+    """Each transfer network's best rate by mean validation accuracy over `seeds` (the test digits are
+    never looked at): {method: {"best": rate, "validation": {rate: mean accuracy}}}. TRANSFER_SETTINGS
+    is its answer for the defaults."""
+    seeds = [check_int(s, "seed", low=0) for s in seeds]
+    result = {}
+    for j, method in enumerate(TRANSFER_METHODS):
+        scores = {float(r): float(np.mean([transfer_trial(s, {method: r}, validation=True)[j] for s in seeds]))
+                  for r in learning_rates}
+        result[method] = {"best": max(scores, key=scores.get), "validation": scores}
+    return result
+
+
+__all__ += ["transfer_base", "transfer_models", "TRANSFER_METHODS", "TRANSFER_SETTINGS", "transfer_trial",
+            "transfer_search"]
 
 
 # --- lesson 11: one convolution by hand ----------------------------------------------------------

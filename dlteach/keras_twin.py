@@ -523,3 +523,34 @@ def tflite_predict(flatbuffer: bytes, X):
         outputs.append(interpreter.get_tensor(target)[0].copy())
         seconds.append(time.perf_counter() - start)
     return np.array(outputs), float(np.median(seconds))
+
+
+def tflite_storage(flatbuffer: bytes) -> dict:
+    """What a .tflite file's bytes hold, read from its flatbuffer (TensorFlow Lite's schema):
+    'values': the stored constants (weights and biases, at their stored width: float32, or int8
+    weights with int32 biases); 'quantisation': the quantisation parameters of every tensor, a
+    float32 scale and an int64 zero point each, one per output unit when quantised per channel;
+    'other': the rest (the graph, tensor names, metadata); 'file': the total. Also 'scales': for
+    each constant tensor, (name, shape, number of scales)."""
+    _keras()
+    from tensorflow.lite.python import schema_py_generated as schema  # noqa: PLC0415
+
+    flatbuffer = bytes(flatbuffer)
+    model = schema.Model.GetRootAsModel(flatbuffer, 0)
+    values = quantisation = 0
+    scales = []
+    for g in range(model.SubgraphsLength()):
+        graph = model.Subgraphs(g)
+        for i in range(graph.TensorsLength()):
+            tensor = graph.Tensors(i)
+            buffer = model.Buffers(tensor.Buffer())
+            size = buffer.DataLength() if buffer is not None else 0
+            q = tensor.Quantization()
+            n_scales = q.ScaleLength() if q is not None else 0
+            n_zero = q.ZeroPointLength() if q is not None else 0
+            values += size
+            quantisation += 4 * n_scales + 8 * n_zero  # float scale, int64 zero point (the schema's types)
+            if size:
+                scales.append((tensor.Name().decode(), tuple(int(d) for d in tensor.ShapeAsNumpy()), n_scales))
+    return {"file": len(flatbuffer), "values": values, "quantisation": quantisation,
+            "other": len(flatbuffer) - values - quantisation, "scales": scales}

@@ -118,8 +118,15 @@ def _memory_run(cell, T, learning_rate, clipnorm, seed, epochs, n_train, units, 
         history["loss"].append(float(np.mean(losses)))
         history["val_loss"].append(float(model.evaluate(X_val, y_val)))
         history["val_accuracy"].append(memory_accuracy(model, X_val, y_val))
-    return MemoryRun(model, history, np.array(grad_norm), grads_init, state_gradients(model, *probe),
-                     (X, y, X_val, y_val))
+    grads_end = state_gradients(model, *probe)
+    _forget_batch(model, X_val)
+    return MemoryRun(model, history, np.array(grad_norm), grads_init, grads_end, (X, y, X_val, y_val))
+
+
+def _forget_batch(model, X):
+    """Let the layers keep what a forward pass of ONE sequence leaves (their states, gates and inputs for
+    backward), not a whole batch's: a cached run then holds kilobytes, not megabytes."""
+    model.forward(X[:1])
 
 
 _PROGRESS = [None]  # progress(epoch, epochs, model, history, **extra) of the run being trained (an explorer's)
@@ -291,6 +298,7 @@ def _char_model(cell, length, units, embedding, epochs, learning_rate, seed):
     history = fit(model, X, y, get_optimizer("adam", learning_rate=learning_rate, clipnorm=1.0), epochs=epochs,
                   batch_size=64, seed=seed, verbose=0)
     model.window = length
+    _forget_batch(model, X)
     return model, vocab, history.history
 
 

@@ -31,6 +31,8 @@ APPS = [  # file, explorer class, title, what to try
      "Draw a digit with the mouse or a finger: two networks read it and show where they looked."),
     ("small", "SmallModelsExplorer", "Small data, small models (lesson 13)",
      "Distil, prune and quantise; watch accuracy against size."),
+    ("sequences", "SequenceExplorer", "Sequences and recurrent networks (lesson 15)",
+     "Make a recurrent network remember a symbol: change the cell, the length and clipping; sample text at a temperature."),
 ]
 
 

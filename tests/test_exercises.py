@@ -19,6 +19,7 @@ WRONG_QUIZ = {
     "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,
     "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 14, "11.conv_params": 4608,
     "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
+    "15.simple_rnn_params": 220, "15.lstm_params": 620, "15.vanishing_factor": 16, "15.temperature_zero": "uniform",
 }
 
 
@@ -187,7 +188,73 @@ WRONG_CODE = {
         lambda logits, T: solutions.soft_targets(logits, 1.0) ** (1 / T) * 1.0,  # no renormalisation
         lambda logits, T: np.exp(logits / T) / np.exp(logits / T).sum(axis=1, keepdims=True),  # overflows at 1600 / 2
     ],
+    "15.rnn_forward": [
+        lambda x, W, U, b: _rnn_forward(x, W, U, b, squash=False),          # no tanh
+        lambda x, W, U, b: _rnn_forward(x, W, U, b, carry=False),           # the state is not carried
+        lambda x, W, U, b: _rnn_forward(x, W, U, b, shift=True),            # h_0 .. h_{T-1}: one step late
+        lambda x, W, U, b: _rnn_forward(x, W, U.T, b),                      # U transposed
+        lambda x, W, U, b: _rnn_forward(x, W, U, 0 * b),                    # the bias forgotten
+        lambda x, W, U, b: _rnn_forward(x, W, U, b, h0=1.0),                # starts from ones
+        lambda x, W, U, b: _rnn_forward(x, W, U, b)[:, -1],                 # the last state only
+    ],
+    "15.rnn_backward": [
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, steps=1),          # the last step only
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, same_state=True),  # dU with h_t
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, slope=False),      # no tanh slope
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, carry=False),      # grad_h at every step
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, bias_mean=True),   # db averaged
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U.T, grad_h),                 # U not transposed
+        lambda x, hs, W, U, grad_h: _rnn_backward(x, hs, W, U, grad_h, steps=3),          # truncated to 3 steps
+    ],
+    "15.lstm_step": [
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, squash_c=False),  # h = o c
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, input_gate=False),
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, order="ifog"),
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, candidate="sigmoid"),
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, swap_if=True),
+        lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, order="fiog"),
+    ],
 }
+
+
+def _rnn_forward(x, W, U, b, squash=True, carry=True, shift=False, h0=0.0):
+    h, hs = np.full((x.shape[0], U.shape[0]), h0), []
+    for t in range(x.shape[1]):
+        if shift:
+            hs.append(h)
+        s = x[:, t] @ W + b + (h @ U if carry else 0)
+        h = np.tanh(s) if squash else s
+        if not shift:
+            hs.append(h)
+    return np.stack(hs, axis=1)
+
+
+def _rnn_backward(x, hs, W, U, grad_h, steps=None, same_state=False, slope=True, carry=True, bias_mean=False):
+    T = x.shape[1]
+    dW, dU, db, dx = np.zeros_like(W), np.zeros_like(U), np.zeros(U.shape[0]), np.zeros_like(x)
+    dh = grad_h
+    for t in reversed(range(T)):
+        if steps is not None and t < T - steps:
+            break
+        ds = dh * (1 - hs[:, t] ** 2) if slope else dh
+        h_prev = hs[:, t] if same_state else (hs[:, t - 1] if t > 0 else np.zeros_like(hs[:, 0]))
+        dW += x[:, t].T @ ds
+        dU += h_prev.T @ ds
+        db += ds.mean(axis=0) if bias_mean else ds.sum(axis=0)
+        dx[:, t] = ds @ W.T
+        dh = ds @ U.T if carry else grad_h
+    return dW, dU, db, dx
+
+
+def _lstm(x_t, h_prev, c_prev, W, U, b, squash_c=True, input_gate=True, order="ifgo", candidate="tanh",
+          swap_if=False):
+    blocks = dict(zip(order, np.split(x_t @ W + h_prev @ U + b, 4, axis=1)))
+    i, f, o = sigmoid(blocks["i"]), sigmoid(blocks["f"]), sigmoid(blocks["o"])
+    g = np.tanh(blocks["g"]) if candidate == "tanh" else sigmoid(blocks["g"])
+    if swap_if:
+        i, f = f, i
+    c = f * c_prev + (i * g if input_gate else g)
+    return o * (np.tanh(c) if squash_c else c), c
 
 
 def _epoch(w, X, y, lr, B, scale=None, sign=-1.0, drop_last=False, full=False):

@@ -17,7 +17,8 @@ MOVES = {
     # titles and axis labels counted by their lines (TrainingExplorer.draw): other numbers replay the layout
     "DigitsExplorer": [("hidden", 32), ("learning_rate", 0.3), ("epochs", 12)],
     "OverfitExplorer": [("hidden", 32), ("early_stopping", "on"), ("n_train", 200)],
-    "SmallModelsExplorer": [("temperature", 10.0), ("sparsity", 0.5), ("bits", 8), ("fraction", 0.5)],
+    "SmallModelsExplorer": [("temperature", 10.0), ("sparsity", 0.5), ("bits", 8), ("fraction", 0.5),
+                            ("teacher", "same labels + unlabelled"), ("teacher", "all labels")],
 }
 
 

@@ -226,10 +226,11 @@ EXERCISES = [
                      "step: grad_h). At each step, dh times tanh's slope (written with the state h_t) gives ds_t; "
                      "the shared weights' gradients ADD this step's terms; the state before the step receives ds_t "
                      "through U transposed, and that is the next dh.",
-                     "dW, dU, db = zeros; dx = zeros like x; dh = grad_h; for t from T - 1 down to 0: ds = dh (1 - "
-                     "h_t²) with h_t = hs[:, t]; dW += x_t transposed times ds; dU += h_{t-1} transposed times ds "
-                     "(h_{t-1} is zero at t = 0); db += ds summed over rows; dx[:, t] = ds times W transposed; "
-                     "dh = ds times U transposed."),
+                     "Start dW, dU, db and dx at zero and the carried gradient at grad_h; for t from T - 1 down to "
+                     "0: ds is the carried gradient times (1 - h_t²), h_t being step t's state in hs; add x_t "
+                     "transposed times ds to dW, h_{t-1} transposed times ds to dU (h_{t-1} is zero at t = 0) and "
+                     "ds summed over rows to db; step t's dx is ds times W transposed; the new carried gradient is "
+                     "ds times U transposed."),
                  good="Truncated BPTT would stop the loop after a few steps; the LSTM adds a second, gated path "
                       "for dh.",
                  diagnose=_backward_diagnose, extra=_backward_gradcheck, twin=_backward_twin),

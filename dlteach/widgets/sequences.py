@@ -4,6 +4,7 @@ of the Zen of Python sampled at a temperature."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import plots
 from ..experiments import _one_blas_thread
@@ -55,7 +56,7 @@ class SequenceExplorer(TrainingExplorer):
         "clipping": Param("off", choices=("off", "clipnorm 1")),
         "temperature": Param(0.5, 0.1, 2.0, step=0.1),
     }
-    FIGSIZE = (10, 5.4)
+    FIGSIZE = (10, 4.9)
     LAYOUT_CACHE = True
 
     def update(self):
@@ -109,10 +110,10 @@ class SequenceExplorer(TrainingExplorer):
         return _decades(np.concatenate([self.grads_init, self.grads_end]))
 
     def norm_limits(self):
-        return _decades(np.r_[self.grad_norm, CLIP])
+        return _decades(np.r_[self.grad_norm, 2 * CLIP])  # the threshold's line inside the frame
 
     def draw_on(self, fig):
-        grid = fig.add_gridspec(2, 3, height_ratios=(3.0, 1.25))
+        grid = fig.add_gridspec(2, 3, height_ratios=(3.0, 0.75))
         ax_a, ax_g, ax_n = (fig.add_subplot(grid[0, i]) for i in range(3))
         ax_t = fig.add_subplot(grid[1, :])
         t_acc, t_through, t_norm, t_text = self.titles()
@@ -121,6 +122,7 @@ class SequenceExplorer(TrainingExplorer):
         ax_a.axhline(1 / MEMORY_SYMBOLS, color="grey", ls=":", lw=1)
         ax_a.text(6, 1 / MEMORY_SYMBOLS + 0.03, "chance", ha="right", fontsize=9, color="grey").set_in_layout(False)
         ax_a.set_xlim(0.5, 6.5)
+        ax_a.set_xticks(range(1, 7))
         ax_a.set_ylim(0, 1.05)
         ax_a.set_xlabel("epoch")
         ax_a.set_ylabel("validation accuracy")
@@ -130,6 +132,8 @@ class SequenceExplorer(TrainingExplorer):
         ax_g.plot(steps, self.grads_end, color=plots.ORANGE, marker="o", ms=3, label="trained")
         ax_g.set_yscale("log")
         ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
+        every = 1 if self.cfg["T"] <= 8 else 2 if self.cfg["T"] <= 14 else 3
+        ax_g.set_xticks(np.arange(every, self.cfg["T"] + 1, every))
         ax_g.set_ylim(*self.through_limits())
         ax_g.set_xlabel("step t")
         ax_g.set_ylabel("||dL/dh_t||")
@@ -143,6 +147,10 @@ class SequenceExplorer(TrainingExplorer):
         ax_n.set_xlabel("training step")
         ax_n.set_ylabel("global gradient norm")
         ax_n.set_title(t_norm, fontsize=10, y=1.0)
+        for ax in (ax_g, ax_n):  # decades as plain numbers, no minor labels (2x10^-1 ... crowd a short axis)
+            ax.yaxis.set_major_locator(LogLocator(numticks=8))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
         plots.text_panel(ax_t, self.text, width=100, title=t_text, fontsize=9)
 
     def refresh(self, fig):

@@ -1,7 +1,9 @@
-"""Lesson 13 explorer: small data and small models on the digits. A large teacher MLP is trained
-once; a small student learns from a fraction of the data, from hard labels or from the teacher's
-softened probabilities (temperature T); the teacher is pruned and quantised, accuracy against size
-(core.compress.storage_bytes: what rebuilds the model, the positions of the kept weights included)."""
+"""Lesson 13 explorer: small data and small models on the digits. A small student learns from a
+fraction of the data, from hard labels or from a teacher's softened probabilities (temperature T),
+the teacher trained on all 1,437 labels or only on the student's labels (then optionally distilled
+on the other images too, without their labels); the large teacher is pruned and quantised, accuracy
+against size (core.compress.storage_bytes: what rebuilds the model, the positions of the kept
+weights included)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,7 +13,7 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 from .. import plots
 from ..core import accuracy
-from ..experiments import compressed_accuracy, digits_teacher, distill
+from ..experiments import TEACHERS, compressed_accuracy, digits_teacher, distill
 from .base import Param, TrainingExplorer
 
 SPARSITIES = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
@@ -26,14 +28,22 @@ def teacher_compressed(sparsity: float, bits: int):
     return compressed_accuracy(teacher, X_test, Y_test, sparsity, bits)
 
 
+@lru_cache(maxsize=1)
+def n_training_images() -> int:
+    """How many training digits there are (1,437): what the large teacher was trained on."""
+    return len(digits_teacher()[1])
+
+
 class SmallModelsExplorer(TrainingExplorer):
-    """Lesson 13: distillation of the digits teacher into a small student on a fraction of the
-    data (experiments.distill), and the teacher pruned and quantised: accuracy against size.
-    In the widget, the students are drawn as they train ("distilled student, epoch 40/150")."""
+    """Lesson 13: distillation into a small student on a fraction of the data (experiments.distill;
+    `teacher`: trained on all 1,437 labels, on the student's labels only, or that teacher with its
+    soft targets on the unlabelled images too), and the large teacher pruned and quantised: accuracy
+    against size. In the widget, the networks are drawn as they train ("distilled student, epoch 40/150")."""
 
     PARAMS = {
         "fraction": Param(0.07, 0.02, 1.0, step=0.01, label="data fraction"),
-        "temperature": Param(4.0, 1.0, 10.0, step=0.5),
+        "teacher": Param("same labels", choices=TEACHERS, label="teacher trained on"),
+        "temperature": Param(8.0, 1.0, 10.0, step=0.5),  # DISTILLATION_SETTINGS' T for the same-label teacher
         "sparsity": Param(0.8, 0.0, 0.95, step=0.05),
         "bits": Param(4, 2, 32, label="weight bits"),
     }
@@ -42,17 +52,27 @@ class SmallModelsExplorer(TrainingExplorer):
 
     def update(self):
         c = self.cfg
-        run = distill(c["fraction"], c["temperature"], progress=self.progress)
+        run = distill(c["fraction"], c["temperature"], progress=self.progress, teacher=c["teacher"])
         self.training = None
-        self.n_train = run["n_train"]
+        self.n_train, self.teacher_labels = run["n_train"], run["teacher_labels"]
         self.teacher_accuracy, self.hard_accuracy, self.soft_accuracy = run["teacher"], run["hard"], run["soft"]
         self.compress()
 
-    def show_epoch(self, epoch, epochs, model, history, student, X_test, Y_test, n_train, hard=None):
-        # The student in training is scored as it is now; the other bar waits (hard) or is done (soft).
+    def show_epoch(self, epoch, epochs, model, history, student, X_test, Y_test, n_train, hard=None,
+                   teacher=None, teacher_labels=None):
+        # The network in training is scored as it is now; the others wait (empty) or are done.
         self.training, self.student, self.n_train = (epoch, epochs), student, n_train
+        if student == "soft":  # its teacher is trained: the run says how well, and on how many labels
+            self.teacher_accuracy, self.teacher_labels = teacher, teacher_labels
+        elif self.cfg["teacher"] == "all labels":  # the large teacher, trained once: its uncompressed point
+            self.teacher_accuracy, self.teacher_labels = teacher_compressed(0.0, 32)[0], n_training_images()
+        else:  # the student's own teacher: not trained yet (hard), or training now
+            self.teacher_labels = n_train
+            self.teacher_accuracy = accuracy(model, X_test, Y_test) if student == "teacher" else np.nan
         if student == "hard":
             self.hard_accuracy, self.soft_accuracy = accuracy(model, X_test, Y_test), np.nan
+        elif student == "teacher":
+            self.hard_accuracy, self.soft_accuracy = hard, np.nan
         else:
             self.hard_accuracy, self.soft_accuracy = hard, accuracy(model, X_test, Y_test)
         self.compress()
@@ -68,11 +88,18 @@ class SmallModelsExplorer(TrainingExplorer):
         """The bars' names, the values written on them (none for a student not trained yet), the title."""
         names = ["hard labels", f"distilled, T={self.cfg['temperature']:g}"]
         values = [f"{a:.3f}" if np.isfinite(a) else "" for a in (self.hard_accuracy, self.soft_accuracy)]
-        title = f"distillation (dashed: teacher, {self.teacher_accuracy:.3f})"
+        title = (f"teacher on {self.teacher_labels:,} labels (dashed): {self.teacher_accuracy:.3f}"
+                 if np.isfinite(self.teacher_accuracy) else f"teacher on {self.teacher_labels:,} labels")
         if self.training is not None:
-            name = "hard-label" if self.student == "hard" else "distilled"
-            title = f"{name} student, epoch {self.training[0]}/{self.training[1]}"
+            name = {"hard": "hard-label student", "teacher": "teacher", "soft": "distilled student"}[self.student]
+            title = f"{name}, epoch {self.training[0]}/{self.training[1]}"
         return names, values, title
+
+    def student_label(self):
+        """What the students learn from: n labelled images, and the unlabelled ones when distilled on them."""
+        if self.cfg["teacher"] == "same labels + unlabelled":
+            return f"students: {self.n_train} labels, + {n_training_images() - self.n_train:,} unlabelled"
+        return f"students 64-16-10 on {self.n_train} labels"
 
     def star_label(self):
         return f"sparsity {self.cfg['sparsity']:g}, {self.cfg['bits']} bits"
@@ -88,7 +115,7 @@ class SmallModelsExplorer(TrainingExplorer):
         ax_d.axhline(self.teacher_accuracy, color="grey", ls="--", lw=1)
         ax_d.set_ylim(0, 1.05)
         ax_d.set_ylabel("test accuracy")
-        ax_d.set_xlabel(f"student 64-16-10 on {self.n_train} images")
+        ax_d.set_xlabel(self.student_label())
         ax_d.set_title(title, fontsize=10, y=1.0)  # y given: no search for a place above the ticks
         for ax, curve, label in ((ax_p, self.prune_curve, "pruning"), (ax_q, self.quant_curve, "quantisation")):
             acc, size = np.array(curve).T
@@ -102,7 +129,7 @@ class SmallModelsExplorer(TrainingExplorer):
             ax.set_xlabel("size to store, positions included (kB, log)")
             ax.set_ylabel("test accuracy")
             ax.set_ylim(0, 1.05)
-            ax.set_title(f"teacher: {label}", fontsize=10, y=1.0)
+            ax.set_title(f"large teacher (1,437 labels): {label}", fontsize=10, y=1.0)
             ax.legend(frameon=False, fontsize=10, loc="lower right").set_in_layout(False)  # inside the axes
 
     def refresh(self, fig):
@@ -116,7 +143,7 @@ class SmallModelsExplorer(TrainingExplorer):
             text.set_text(value)
         ax_d.xaxis.set_ticklabels(names)
         ax_d.lines[0].set_ydata([self.teacher_accuracy] * 2)
-        ax_d.set_xlabel(f"student 64-16-10 on {self.n_train} images")
+        ax_d.set_xlabel(self.student_label())
         ax_d.set_title(title, fontsize=10, y=1.0)
         for ax in (ax_p, ax_q):
             ax.lines[1].set_data([self.current[1] / 1024], [self.current[0]])
