@@ -899,15 +899,3 @@ __all__ += ["marked_symbol_data", "memory_model", "memory_run", "MemoryRun", "me
 from .deepnets import DEEP_VARIANTS, deep_mlp, deep_run, deep_scores, deep_search, gradient_norms  # noqa: E402
 
 __all__ += ["DEEP_VARIANTS", "deep_mlp", "gradient_norms", "deep_run", "deep_scores", "deep_search"]
-
-# --- lesson 15: sequences and recurrent networks (their runs live in dlteach/sequences.py) ---------------
-from .sequences import (LEARNING_RATES, MEMORY_CELLS, MEMORY_SYMBOLS, TUNING_SEED, MemoryRun,  # noqa: E402
-                        char_model, char_vocabulary, char_windows, choose_learning_rate, decode, encode,
-                        generate, known_word_fraction, marked_symbol_data, memory_accuracy, memory_model,
-                        memory_run, memory_test, state_gradients, zen_text)
-
-__all__ += ["marked_symbol_data", "memory_model", "memory_run", "MemoryRun", "memory_accuracy", "memory_test",
-            "choose_learning_rate", "TUNING_SEED", "LEARNING_RATES", "MEMORY_CELLS", "MEMORY_SYMBOLS",
-            "state_gradients", "zen_text", "char_vocabulary", "encode", "decode", "char_windows", "char_model",
-            "generate", "known_word_fraction"]
-
