@@ -19,6 +19,7 @@ WRONG_QUIZ = {
     "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,
     "10.l2_gradient": 0.03, "10.dropout_scale": 0.5, "11.output_size": 14, "11.conv_params": 4608,
     "12.linear_saliency": 2, "12.constant_pixel": 0.1, "13.int8_bytes": 40000, "13.soft_target": 0.881,
+    "14.batch_of_one": 2, "14.moving_start": 0.82,
     "15.simple_rnn_params": 220, "15.lstm_params": 620, "15.vanishing_factor": 16, "15.temperature_zero": "uniform",
 }
 
@@ -188,6 +189,38 @@ WRONG_CODE = {
         lambda logits, T: solutions.soft_targets(logits, 1.0) ** (1 / T) * 1.0,  # no renormalisation
         lambda logits, T: np.exp(logits / T) / np.exp(logits / T).sum(axis=1, keepdims=True),  # overflows at 1600 / 2
     ],
+    "14.batchnorm_forward": [
+        lambda x, gamma, beta, epsilon: gamma * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + epsilon) + beta,  # n - 1
+        lambda x, gamma, beta, epsilon: gamma * (x - x.mean(0)) / (x.std(0) + epsilon) + beta,   # epsilon outside
+        lambda x, gamma, beta, epsilon: gamma * (x - x.mean(0)) / x.std(0) + beta,               # no epsilon
+        lambda x, gamma, beta, epsilon: (x - x.mean(0)) / np.sqrt(x.var(0) + epsilon),           # no gamma, beta
+        lambda x, gamma, beta, epsilon: gamma * (x - x.mean(1, keepdims=True))
+        / np.sqrt(x.var(1, keepdims=True) + epsilon) + beta,                                     # layer norm
+        lambda x, gamma, beta, epsilon: gamma * (x - x.mean()) / np.sqrt(x.var() + epsilon) + beta,  # one mean for all
+    ],
+    "14.batchnorm_backward": [
+        lambda x, gamma, epsilon, g: (gamma * g / np.sqrt(x.var(0) + epsilon),                   # inference formula
+                                      *solutions.batchnorm_backward(x, gamma, epsilon, g)[1:]),
+        lambda x, gamma, epsilon, g: (solutions.batchnorm_backward(x, gamma, epsilon, g)[0],
+                                      solutions.batchnorm_backward(x, gamma, epsilon, g)[1],
+                                      g.mean(0)),                                               # dbeta a mean
+        lambda x, gamma, epsilon, g: (gamma / (len(x) * np.sqrt(x.var(0) + epsilon))
+                                      * (len(x) * g - g.sum(0)),                                 # no x_hat term
+                                      *solutions.batchnorm_backward(x, gamma, epsilon, g)[1:]),
+        lambda x, gamma, epsilon, g: (solutions.batchnorm_backward(x, gamma, epsilon, g)[0],
+                                      (g * x).sum(0), g.sum(0)),                                 # dgamma with x
+        lambda x, gamma, epsilon, g: _bn_backward(x, gamma, epsilon, g, ddof=1),                 # n - 1 variance
+        lambda x, gamma, epsilon, g: _bn_backward(x, gamma, epsilon, g, gamma_out=True),         # gamma left out of dx
+    ],
+    "14.residual_backward": [
+        lambda x, W, g: ((g @ W.T) * (x > 0), np.maximum(x, 0).T @ g, g.sum(0)),                # no skip path
+        lambda x, W, g: (g, np.maximum(x, 0).T @ g, g.sum(0)),                                 # skip path only
+        lambda x, W, g: (g + g @ W.T, np.maximum(x, 0).T @ g, g.sum(0)),                       # no ReLU slope
+        lambda x, W, g: (g + (g @ W.T) * (x > 0), x.T @ g, g.sum(0)),                          # dW from x, not relu(x)
+        lambda x, W, g: (g + (g @ W.T) * (x > 0), g.T @ np.maximum(x, 0), g.sum(0)),           # dW transposed
+        lambda x, W, g: (g + (g @ W.T) * (x >= 0), np.maximum(x, 0).T @ g, g.sum(0)),          # slope 1 at x = 0
+        lambda x, W, g: (g + (g @ W.T) * (x > 0), np.maximum(x, 0).T @ g, g.mean(0)),          # db a mean
+    ],
     "15.rnn_forward": [
         lambda x, W, U, b: _rnn_forward(x, W, U, b, squash=False),          # no tanh
         lambda x, W, U, b: _rnn_forward(x, W, U, b, carry=False),           # the state is not carried
@@ -255,6 +288,15 @@ def _lstm(x_t, h_prev, c_prev, W, U, b, squash_c=True, input_gate=True, order="i
         i, f = f, i
     c = f * c_prev + (i * g if input_gate else g)
     return o * (np.tanh(c) if squash_c else c), c
+
+
+def _bn_backward(x, gamma, epsilon, g, ddof=0, gamma_out=False):
+    m = len(x)
+    sigma = np.sqrt(x.var(0, ddof=ddof) + epsilon) if m > ddof else np.sqrt(np.zeros(x.shape[1]) + epsilon)
+    x_hat = (x - x.mean(0)) / sigma
+    dbeta, dgamma = g.sum(0), (g * x_hat).sum(0)
+    dx = (1.0 if gamma_out else gamma) / (m * sigma) * (m * g - dbeta - x_hat * dgamma)
+    return dx, dgamma, dbeta
 
 
 def _epoch(w, X, y, lr, B, scale=None, sign=-1.0, drop_last=False, full=False):

@@ -468,6 +468,26 @@ NUMERIC = {
                "z / T = (1, 0); the first probability is e^1 / (e^1 + e^0)."),
         known={float(np.exp(2) / (np.exp(2) + 1)): "that is the softmax at T = 1: divide the logits by T first",
                float(np.exp(4) / (np.exp(4) + 1)): "that multiplies the logits by T; divide them by T"}),
+    "14.batch_of_one": Numeric(
+        0.5, "exact", "With one sample, mu = x and the variance is 0, so x_hat = 0 and y = gamma x 0 + beta = beta = 0.5, "
+                      "whatever x is.",
+        Ladder("Training versus inference",
+               "Compute the batch's mean first: what is x - mu when the batch has one sample?",
+               "The mean of one number is that number, so x_hat = 0 (epsilon keeps the division finite).",
+               "y = gamma x x_hat + beta with x_hat = 0."),
+        known={2.0: "that is gamma: it multiplies x_hat, which is 0 here", 3.0: "that is x itself",
+               6.5: "that is gamma x + beta: the layer normalises x first"}),
+    "14.moving_start": Numeric(
+        0.99 ** 18, "2 decimals", "0.99^18 = 0.83: after one epoch of 18 steps, 83 % of each moving statistic is "
+                                  "still its initial value (mean 0, variance 1).",
+        Ladder("Pitfalls",
+               "Each step keeps a fraction of the moving statistic and adds a little of the batch's: follow the "
+               "initial value through the steps.",
+               "Each step multiplies what is left of the initial value by the momentum, 0.99.",
+               "Raise 0.99 to the power 18."),
+        known={0.82: "that is 1 - 0.01 x 18: the steps multiply, they do not subtract",
+               0.01: "that is one step's share of the new batch",
+               0.99: "that is what one step keeps; there are 18 steps"}),
     "15.simple_rnn_params": Numeric(
         620.0, "exact", "W (10 x 20) + U (20 x 20) + b (20) = 200 + 400 + 20 = 620, whatever the sequence's length: "
                         "every step reuses them.",

@@ -14,6 +14,7 @@ from .activations import ActivationExplorer
 from .backprop import BackpropExplorer
 from .base import Explorer, Param, TrainingExplorer
 from .conv import ConvExplorer
+from .deepnets import DeepNetExplorer
 from .depth import DepthExplorer
 from .descent import GradientDescentExplorer, OptimizerExplorer
 from .digits import DigitsExplorer
@@ -40,6 +41,7 @@ __all__ = [
     "ConvExplorer",               # 11
     "ExplainExplorer",            # 12
     "SmallModelsExplorer",        # 13
+    "DeepNetExplorer",            # 14
     "SequenceExplorer",           # 15
     "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
     "Explorer", "Param", "TrainingExplorer",  # to write a new explorer

@@ -1,0 +1,135 @@
+"""Lesson 14 explorer: a deep, narrow MLP on the 8x8 digits, plain or with batch normalisation,
+residual connections or both: the gradient norm of every layer and the accuracy curves, drawn as
+the network trains."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+
+from .. import plots
+from ..deepnets import ACTIVATIONS, DEEP_VARIANTS, deep_run
+from .base import Param, TrainingExplorer
+
+HEALTHY = 10.0  # lesson 08's criterion: within a factor of 10 from the first layer to the last hidden one
+COLOURS = {"plain": plots.ORANGE, "batch norm": "#1b9e77", "residual": "#7570b3", "both": plots.BLUE}
+
+
+def _positive(values) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+
+
+def spread_ratio(norms) -> float:
+    """||dW|| of the first layer over the last hidden layer's (NaN where either is 0 or not finite)."""
+    first, last = float(norms[0]), float(norms[-2])
+    if not (np.isfinite(first) and np.isfinite(last)) or first <= 0 or last <= 0:
+        return float("nan")
+    return first / last
+
+
+class DeepNetExplorer(TrainingExplorer):
+    """Lesson 14: a 64 -> 16 units x depth -> 10 MLP on the digits (experiments.deep_run: the four
+    variants plain, batch norm, residual, both), trained with Adam at the chosen rate for the chosen
+    epochs (batches of 64, seed 0). Left: ||dL/dW|| of every Dense layer, at initialisation (grey) and
+    after the epochs trained so far; right: training and validation accuracy per epoch. Runs are
+    cached: a setting seen before answers at once. In the widget the network is drawn as it trains,
+    starting with its gradients at initialisation."""
+
+    PARAMS = {
+        "variant": Param("plain", choices=DEEP_VARIANTS),
+        "depth": Param(20, 2, 30, label="hidden layers"),
+        "activation": Param("sigmoid", choices=ACTIVATIONS),
+        "learning_rate": Param(0.01, 1e-3, 0.3, log=True, label="learning rate"),
+        "epochs": Param(4, 1, 12),
+    }
+    FIGSIZE = (10, 3.9)
+
+    def update(self):
+        c = self.cfg
+        started = time.perf_counter()
+        progress = self.progress
+
+        def report(epoch, epochs, model, history, **extra):
+            if epoch == 0:  # the network at initialisation: let the widget's first frame show it
+                time.sleep(max(0.0, self.FRAME_BUDGET / 5 - (time.perf_counter() - started)))
+            progress(epoch, epochs, model, history, **extra)
+
+        self.model, self.history = deep_run(c["variant"], c["depth"], 16, c["activation"], c["learning_rate"],
+                                            c["epochs"], progress=None if progress is None else report)
+        self.training = None
+        self.score(self.history["grad_norms"])
+
+    def show_epoch(self, epoch, epochs, model, history, norms):
+        self.model, self.history, self.training = model, history, (epoch, epochs)
+        self.score(norms)
+
+    def score(self, norms):
+        """The numbers drawn: the gradient norms at initialisation and now, and the accuracy curves."""
+        self.norms_init, self.norms = np.array(norms[0]), np.array(norms[-1])
+        h = self.history.history
+        self.train_accuracy, self.val_accuracy = list(h.get("accuracy", [])), list(h.get("val_accuracy", []))
+        self.ratio_init, self.ratio = spread_ratio(self.norms_init), spread_ratio(self.norms)
+
+    def titles(self):
+        """(the gradients' title, the curves' title, the curves' title colour)."""
+        def ratio(r):
+            return "0 (no gradient)" if not np.isfinite(r) else f"{r:.1g}"
+
+        trained = len(self.val_accuracy)
+        grads = (f"||dL/dW|| per layer, first / last hidden:\nat initialisation {ratio(self.ratio_init)}"
+                 + (f", after epoch {trained} {ratio(self.ratio)}" if trained else ""))
+        if self.history.diverged:
+            return grads, "diverged: lower the learning rate", "#b2182b"
+        if self.training is not None:
+            epoch, epochs = self.training
+            if not trained:
+                return grads, f"epoch 0/{epochs}: the network at initialisation", "black"
+            return grads, f"epoch {epoch}/{epochs}, training: validation accuracy {self.val_accuracy[-1]:.2f}", "black"
+        return grads, f"{self.cfg['variant']}: validation accuracy {self.val_accuracy[-1]:.2f}", "black"
+
+    def norm_limits(self):
+        """A log axis from the decade below the smallest positive norm to the decade above the largest."""
+        values = np.concatenate([_positive(self.norms_init), _positive(self.norms)])
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return 1e-3, 1.0
+        low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+        return 10.0 ** low, 10.0 ** max(high, low + 1)
+
+    def draw_on(self, fig):
+        ax_g, ax_c = fig.subplots(1, 2)
+        layers = np.arange(1, len(self.norms) + 1)
+        colour = COLOURS[self.cfg["variant"]]
+        ax_g.plot(layers, _positive(self.norms_init), color="grey", ls="--", lw=1.2, marker=".",
+                  label="at initialisation")
+        if len(self.val_accuracy):
+            ax_g.plot(layers, _positive(self.norms), color=colour, lw=1.8, marker="o", ms=3,
+                      label=f"after epoch {len(self.val_accuracy)}")
+        ax_g.set_yscale("log")
+        ax_g.set_ylim(*self.norm_limits())
+        ax_g.yaxis.set_major_locator(LogLocator(numticks=8))
+        ax_g.yaxis.set_minor_formatter(NullFormatter())
+        ax_g.set_xlim(0.5, len(layers) + 0.5)
+        ax_g.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+        ax_g.set_xlabel(f"Dense layer (1 = first, {len(layers)} = output)")
+        ax_g.set_ylabel("gradient norm ||dL/dW||")
+        ax_g.legend(frameon=False, fontsize=9, loc="lower right")
+        grads_title, curves_title, title_colour = self.titles()
+        ax_g.set_title(grads_title, fontsize=10, y=1.0)
+
+        epochs = np.arange(1, len(self.val_accuracy) + 1)
+        if len(epochs):
+            ax_c.plot(epochs, self.train_accuracy, color=colour, marker="o", ms=3, label="training")
+            ax_c.plot(epochs, self.val_accuracy, color=colour, ls="--", marker="s", ms=3, label="validation")
+        ax_c.axhline(0.1, color="grey", ls=":", lw=1)
+        ax_c.text(self.cfg["epochs"] + 0.4, 0.12, "chance (10 %)", ha="right", va="bottom", fontsize=9, color="grey")
+        ax_c.set_xlim(0.6, self.cfg["epochs"] + 0.4)
+        ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax_c.set_ylim(0, 1.02)
+        ax_c.set_xlabel("epoch")
+        ax_c.set_ylabel("accuracy")
+        if len(epochs):
+            ax_c.legend(frameon=False, fontsize=9, loc="upper left")
+        ax_c.set_title(curves_title, fontsize=10, color=title_colour, y=1.0)
