@@ -31,6 +31,8 @@ APPS = [  # file, explorer class, title, what to try
      "Draw a digit with the mouse or a finger: two networks read it and show where they looked."),
     ("small", "SmallModelsExplorer", "Small data, small models (lesson 13)",
      "Distil, prune and quantise; watch accuracy against size."),
+    ("deepnets", "DeepNetExplorer", "Normalisation and residual connections (lesson 14)",
+     "Make a network 20 layers deep; add batch norm or residual connections and watch every layer's gradient."),
     ("sequences", "SequenceExplorer", "Sequences and recurrent networks (lesson 15)",
      "Make a recurrent network remember a symbol: change the cell, the length and clipping; sample text at a temperature."),
 ]
