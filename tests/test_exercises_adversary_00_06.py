@@ -1515,7 +1515,7 @@ SAYS = {'ad_betas_hard_coded': ('`w_new` is not right (beta_1 = 0.8, beta_2 = 0.
              'Every entry of your dW2 is 6 times the expected one, and this case has n = 6 samples.'),
  'tl_output_slope': ('`dW1` is not right (n = 6 samples, 2 inputs, 3 hidden units).',
                      "Your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the "
-                     'cross-entropy it cancels, and dL/dz2 = (a2 - y) / n.'),
+                     'cross-entropy that factor cancels.'),
  'tl_slope_of_z': ('`dW1` is not right (n = 6 samples, 2 inputs, 3 hidden units).',
                    "Your hidden layer's delta uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))."),
  'tl_tanh_twice': ('`dW1` is not right (n = 6 samples, 2 inputs, 3 hidden units).',

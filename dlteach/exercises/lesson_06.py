@@ -124,8 +124,8 @@ def _two_layer_diagnose(args, expected, got):
     if np.allclose(got[2], a1.T @ (a2 - y)) and n > 1:
         return f"every entry of your dW2 is {n} times the expected one, and this case has n = {n} samples."
     if np.allclose(got[2], a1.T @ ((a2 - y) * a2 * (1 - a2) / n)):
-        return ("your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the cross-entropy it "
-                "cancels, and dL/dz2 = (a2 - y) / n.")
+        return ("your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the cross-entropy "
+                "that factor cancels.")
     if np.allclose(got[2], expected[2]) and np.shape(got[0]) == W1.shape:
         back = (a2 - y) / n @ W2.T  # dL/da1
         wrong = {"skips tanh's slope": back, "uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))":
