@@ -204,3 +204,15 @@ def test_try_this_every_optimizer_at_its_best_rate_leaves_the_saddle(steps):
     ex = OptimizerExplorer(surface="saddle", rates="each its best", steps=steps)
     floor = ex.problem.f(np.array(ex.problem.minimum))
     assert max(ex.final.values()) - floor < 1e-2 and not any(ex.diverged.values())
+
+
+@pytest.mark.parametrize("lr", [0.3, 0.5, 1.0])
+def test_try_this_on_the_ravine_a_large_shared_rate_throws_out_sgd_and_momentum_but_not_rmsprop_and_adam(lr):
+    ex = OptimizerExplorer(surface="ravine", learning_rate=lr)
+    assert [n for n, bad in ex.diverged.items() if bad] == ["sgd", "momentum", "nesterov"]
+
+
+@pytest.mark.parametrize("surface,lr", [("ravine", 0.05), ("rosenbrock", 0.01), ("saddle", 0.3)])
+def test_try_this_momentum_0_is_sgd(surface, lr):
+    ex = OptimizerExplorer(surface=surface, learning_rate=lr, momentum=0.0)
+    np.testing.assert_array_equal(ex.paths["momentum"], ex.paths["sgd"])

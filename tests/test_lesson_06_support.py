@@ -86,3 +86,22 @@ def test_try_this_4_the_two_paths_have_opposite_signs_while_a_is_between_0_and_y
         assert paths["a-y"] < 0 < paths["a²"]
     if flip * 1.5 + 0.05 <= 1.0:
         assert np.sign(small.gradients()["w1"]) == np.sign(base.gradients()["w1"]) != np.sign(large.gradients()["w1"])
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("lam", [0.0, 0.5])
+def test_try_this_1_to_3_hold_at_other_settings(activation, lam):
+    rng = np.random.default_rng(11)
+    for _ in range(5):
+        x2, w1, w2, b = (float(v) for v in rng.uniform(-2, 2, 4).round(1))
+        # 1. x1 = 0: dL/dw1 is exactly 0
+        assert BackpropExplorer(x1=0.0, x2=x2, w1=w1, w2=w2, b=b, activation=activation, lam=lam).gradients()["w1"] == 0
+        # 2. swapping x1 and w1 swaps their gradients
+        x1 = round(float(rng.uniform(-2, 2)), 1)
+        g = BackpropExplorer(x1=x1, x2=x2, w1=w1, w2=w2, b=b, activation=activation, lam=lam).gradients()
+        swapped = BackpropExplorer(x1=w1, x2=x2, w1=x1, w2=w2, b=b, activation=activation, lam=lam).gradients()
+        assert swapped["w1"] == pytest.approx(g["x1"], abs=1e-14) and swapped["x1"] == pytest.approx(g["w1"], abs=1e-14)
+    # 3. an inactive ReLU (z < 0) passes nothing back, whatever the loss
+    for b in (-3.0, -1.5):
+        dead = BackpropExplorer(activation="relu", b=b, lam=lam)
+        assert dead.nodes["z"].data < 0 and all(v == 0 for v in dead.gradients().values())
