@@ -320,7 +320,7 @@ def student(hidden: int = 16, T: float | None = None, seed: int = 1):
     return Sequential([*logits.layers, Temperature(T)], loss="categorical_crossentropy_from_logits")
 
 
-TEACHERS = ("all labels", "same labels", "same labels + unlabelled")
+TEACHERS = ("all labels", "same labels", "same + unlabelled")
 
 
 def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, seed: int = 0,
@@ -331,7 +331,7 @@ def distill(fraction: float = 0.07, temperature: float = 4.0, hidden: int = 16, 
     labels, one from a teacher's soft targets at `temperature`. The teacher (TEACHERS) is either
     'all labels': digits_teacher(seed), trained on all 1,437 training labels (the student then gets,
     through the teacher, labels the hard-label student never sees); 'same labels': a 64-256-10 MLP
-    trained on the student's n labels only; or 'same labels + unlabelled': that teacher, whose soft
+    trained on the student's n labels only; or 'same + unlabelled': that teacher, whose soft
     targets the student learns on all 1,437 training images (the other ones without their labels).
     Adam at DISTILLATION_SETTINGS' rates (chosen on validation digits for 100 labels), about 15,000
     image presentations for each (20 to 150 epochs of the n images; the same count of presentations
@@ -365,9 +365,9 @@ def _distill(fraction, temperature, hidden, seed, student_seed, teacher="all lab
     else:
         model, teacher_labels = _same_label_teacher(fraction, seed, student_seed, hard_accuracy), n
     X_soft, soft_epochs = X_train[idx], epochs
-    if teacher == "same labels + unlabelled":  # as many presentations, spread over all the images
+    if teacher == "same + unlabelled":  # as many presentations, spread over all the images
         X_soft, soft_epochs = X_train, max(1, int(round(epochs * n / len(X_train))))
-    rate = DISTILLATION_SETTINGS["soft + unlabelled" if teacher == "same labels + unlabelled" else "soft"]
+    rate = DISTILLATION_SETTINGS["soft + unlabelled" if teacher == "same + unlabelled" else "soft"]
     teacher_accuracy = accuracy(model, X_test, Y_test)
     soft = student(hidden, T=temperature, seed=student_seed + 1)
     with _one_blas_thread():

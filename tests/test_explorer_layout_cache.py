@@ -18,7 +18,7 @@ MOVES = {
     "DigitsExplorer": [("hidden", 32), ("learning_rate", 0.3), ("epochs", 12)],
     "OverfitExplorer": [("hidden", 32), ("early_stopping", "on"), ("n_train", 200)],
     "SmallModelsExplorer": [("temperature", 10.0), ("sparsity", 0.5), ("bits", 8), ("fraction", 0.5),
-                            ("teacher", "same labels + unlabelled"), ("teacher", "all labels")],
+                            ("teacher", "same + unlabelled"), ("teacher", "all labels")],
 }
 
 

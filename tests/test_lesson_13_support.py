@@ -106,7 +106,7 @@ def test_transfer_settings_are_the_validation_search():
 
 # ---------------------------------------------------------------- distill()'s teachers, the explorer's try-this
 @pytest.mark.parametrize("teacher, labels", [("all labels", 1437), ("same labels", 100),
-                                             ("same labels + unlabelled", 100)])
+                                             ("same + unlabelled", 100)])
 def test_distill_says_what_the_teacher_was_trained_on(teacher, labels):
     run = ex.distill(0.07, 8.0, teacher=teacher)
     assert run["n_train"] == 100 and run["teacher_labels"] == labels
@@ -143,7 +143,7 @@ def test_explorer_draws_the_teacher_it_distilled():
     assert e.bar_texts()[2].startswith("teacher on 100 labels")
     e.set(teacher="all labels")
     assert e.teacher_labels == 1437 and e.bar_texts()[2].startswith("teacher on 1,437 labels")
-    e.set(teacher="same labels + unlabelled")
+    e.set(teacher="same + unlabelled")
     assert e.student_label() == "students: 100 labels, + 1,337 unlabelled"
 
 

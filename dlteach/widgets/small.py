@@ -42,7 +42,7 @@ class SmallModelsExplorer(TrainingExplorer):
 
     PARAMS = {
         "fraction": Param(0.07, 0.02, 1.0, step=0.01, label="data fraction"),
-        "teacher": Param("same labels", choices=TEACHERS, label="teacher trained on"),
+        "teacher": Param("same labels", choices=TEACHERS),  # what the teacher was trained on
         "temperature": Param(8.0, 1.0, 10.0, step=0.5),  # DISTILLATION_SETTINGS' T for the same-label teacher
         "sparsity": Param(0.8, 0.0, 0.95, step=0.05),
         "bits": Param(4, 2, 32, label="weight bits"),
@@ -97,7 +97,7 @@ class SmallModelsExplorer(TrainingExplorer):
 
     def student_label(self):
         """What the students learn from: n labelled images, and the unlabelled ones when distilled on them."""
-        if self.cfg["teacher"] == "same labels + unlabelled":
+        if self.cfg["teacher"] == "same + unlabelled":
             return f"students: {self.n_train} labels, + {n_training_images() - self.n_train:,} unlabelled"
         return f"students 64-16-10 on {self.n_train} labels"
 
