@@ -126,3 +126,16 @@ def test_the_new_methods_leave_the_model_alone_and_name_bad_arguments():
         gradient_x_input(model, X, 4)
     with pytest.raises(ValueError, match="X contains 1 NaN"):
         smoothgrad(model, np.array([[np.nan, 0, 0, 0, 0, 0]]), 0)
+
+
+def test_explain_explorer_maps_have_colour_bars_that_follow_them():
+    ex = dt.widgets.ExplainExplorer(image=2)
+    for settings in ({}, {"target": 5, "patch": 3}):
+        ex.set(**settings)
+        fig = ex.draw()
+        bars = fig.axes[6:]  # after the six panels: one bar per map
+        maps = [ex.saliency, ex.occlusion_pixels, *ex.unit_maps]
+        assert len(bars) == len(maps) == 5
+        for bar, m in zip(bars, maps):
+            lim = np.abs(m).max()
+            assert bar.get_ylim() == pytest.approx((-lim, lim))

@@ -49,6 +49,20 @@ def test_conv_explorer_pools_after_the_relu():
     assert np.array_equal(ex.pooled, expected) and ex.pooled.min() >= 0
 
 
+def test_conv_explorer_move_aliases_odd_moves_only():
+    ex = dt.widgets.ConvExplorer(kernel="blur", image=3)
+    unmoved_image, unmoved = ex.image.copy(), ex.pooled.copy()
+    ex.set(move=2)
+    assert np.array_equal(ex.image[:, 2:], unmoved_image[:, :6]) and not ex.image[:, :2].any()  # zeros come in
+    assert np.array_equal(ex.pooled[:, 1:3], unmoved[:, 0:2])  # a 2-pixel move moves the pooled map one cell
+    ex.set(move=1)
+    assert np.array_equal(ex.image[:, 1:], unmoved_image[:, :7])
+    assert not np.allclose(ex.pooled[:, 1:3], unmoved[:, 0:2]) and not np.allclose(ex.pooled, unmoved)
+    assert "moved 1 right" in ex.draw().axes[0].get_title()
+    bar = ex.draw().axes[-1]  # the colour bar of z and the pooled map follows their range
+    assert bar.get_ylim() == pytest.approx((-np.abs(ex.feature_map).max(), np.abs(ex.feature_map).max()))
+
+
 # ---------------------------------------------------------------- lesson 12
 @pytest.fixture(scope="module")
 def mlp():

@@ -1,9 +1,12 @@
 """Lesson 11 explorer: one convolution kernel applied to a digit by hand: choose the kernel, its
 centre value, strides and padding; see the feature map z, and relu(z) max-pooled 2x2, the order of
-a CNN layer (a max over signed values would keep the largest and drop the strong negative ones)."""
+a CNN layer (a max over signed values would keep the largest and drop the strong negative ones).
+`move` moves the digit right by 1 or 2 pixels: a 2-pixel move moves the pooled map by one cell, a
+1-pixel move falls between its cells and changes it (aliasing)."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..experiments import KERNELS, apply_kernel, max_pool
@@ -13,7 +16,9 @@ from .inplace import text_size_layout_key
 class ConvExplorer(Explorer):
     """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
     `strides` and `padding`; shows the feature map z (the cross-correlation, signed) and the
-    2x2 max-pooling of a = relu(z), as in Conv2D(activation="relu") followed by MaxPooling2D."""
+    2x2 max-pooling of a = relu(z), as in Conv2D(activation="relu") followed by MaxPooling2D.
+    `move` (0-2) moves the digit right first: zeros come in on the left, and the ink pushed past
+    the right edge is lost. One colour bar gives the values of z and of the pooled map."""
 
     PARAMS = {
         "kernel": Param("vertical edge", choices=tuple(KERNELS)),
@@ -21,6 +26,7 @@ class ConvExplorer(Explorer):
         "strides": Param(1, 1, 3, label="strides"),
         "padding": Param("same", choices=("same", "valid")),
         "image": Param(0, 0, 19, label="digit #"),
+        "move": Param(0, 0, 2, label="move right (px)"),
     }
     FIGSIZE = (10, 2.9)
     LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
@@ -34,7 +40,9 @@ class ConvExplorer(Explorer):
         c = self.cfg
         self.kernel_values = KERNELS[c["kernel"]].copy()
         self.kernel_values[1, 1] += c["centre"]
-        self.image = self.images[c["image"]]
+        image = self.images[c["image"]]
+        # moved right by `move` pixels: zeros come in on the left, the rightmost columns drop out
+        self.image = np.pad(image, ((0, 0), (c["move"], 0)))[:, :image.shape[1]]
         self.feature_map = apply_kernel(self.image, self.kernel_values, c["strides"], c["padding"])
         self.activated = np.maximum(self.feature_map, 0.0)  # the layer's ReLU comes before the pooling
         self.pooled = max_pool(self.activated, 2)  # None when the map is too small to pool
@@ -50,6 +58,14 @@ class ConvExplorer(Explorer):
             self._images.append(axes[3].imshow(self.pooled, cmap=plots.DIVERGING))
         else:
             axes[3].text(0.5, 0.5, "too small to pool", ha="center", va="center", transform=axes[3].transAxes)
+        # one bar for z and the pooled map (the same colour scale): blue positive, orange negative
+        bar = fig.colorbar(self._images[2], ax=axes[2:], shrink=0.85, pad=0.02, aspect=15)
+        bar.set_label("value of z", fontsize=9)
+        bar.ax.tick_params(labelsize=8)
+        # the ticks matplotlib picks for this bar whatever its length: the layout depends on the range
+        # only through the tick labels (text_size_layout_key's `ticked`)
+        bar.locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+        self._bar_axes = bar.ax
         for ax in axes:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
@@ -66,7 +82,7 @@ class ConvExplorer(Explorer):
         return True
 
     def layout_cache_key(self, fig):
-        return text_size_layout_key(fig)  # the menus change only pictures and titles
+        return text_size_layout_key(fig, ticked=(self._bar_axes,))  # the menus change only pictures and titles
 
     def _show(self):
         """Put the current pictures, kernel values and titles into the artists draw_on made."""
@@ -88,7 +104,8 @@ class ConvExplorer(Explorer):
             text.set_text(f"{v:.2g}")
             text.set_color("white" if abs(v) > 0.6 * lim else "black")  # readable on the dark cells too
         fh, fw = self.feature_map.shape
-        titles = [f"input: a {self.labels[c['image']]} (8x8)", f"kernel: {c['kernel']}",
+        moved = f", moved {c['move']} right" if c["move"] else ""
+        titles = [f"input: a {self.labels[c['image']]} (8x8){moved}", f"kernel: {c['kernel']}",
                   f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})",
                   "relu, then max-pool 2x2" if self.pooled is None
                   else f"relu, then max-pool 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}"]

@@ -4,6 +4,7 @@ one test image and a chosen class."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import plots
 from ..core import occlusion, occlusion_pixels, saliency
@@ -14,7 +15,9 @@ from .inplace import text_size_layout_key
 
 class ExplainExplorer(Explorer):
     """Lesson 12: saliency, occlusion and the hidden activations of the digits model
-    (experiments.digits_model, a private copy) for one test image and class (-1: the predicted one)."""
+    (experiments.digits_model, a private copy) for one test image and class (-1: the predicted one).
+    Each map has its own colour bar (blue positive, orange negative): a saliency in logit units per
+    unit of ink, an occlusion drop in probability, a unit's input weights."""
 
     PARAMS = {
         "image": Param(0, 0, 359, label="test image #"),
@@ -45,6 +48,14 @@ class ExplainExplorer(Explorer):
         axes = fig.subplots(2, 3).ravel()  # top: the image and its two maps; bottom: the three top hidden units
         self._images = [axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")]
         self._images += [ax.imshow(np.zeros((8, 8)), cmap=plots.DIVERGING) for ax in axes[1:]]
+        self._bar_axes = []
+        for im in self._images[1:]:
+            bar = fig.colorbar(im, ax=im.axes, shrink=0.85, pad=0.03, aspect=15)
+            bar.ax.tick_params(labelsize=8)
+            # ticks chosen whatever the bar's length: the layout depends on the range only through the
+            # tick labels (text_size_layout_key's `ticked`)
+            bar.locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10])
+            self._bar_axes.append(bar.ax)
         for ax in axes[:3]:
             ax.set_xlabel("column")
             ax.set_ylabel("row")
@@ -58,7 +69,7 @@ class ExplainExplorer(Explorer):
         return True
 
     def layout_cache_key(self, fig):
-        return text_size_layout_key(fig)  # new numbers in the titles and labels: the same layout
+        return text_size_layout_key(fig, ticked=tuple(self._bar_axes))  # new numbers in titles: the same layout
 
     def _show(self):
         """Put the current image, maps, unit patterns and their titles into the artists draw_on made."""
