@@ -4,6 +4,7 @@ Each exercise's cases (the place for its edge cases), reference, diagnoses and t
 CodeExercise entries that code.py collects."""
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -179,43 +180,40 @@ def _adam_diagnose(args, expected, got):
     return None
 
 
-def _optimizer_twin(kind: str):
-    """Iterate the learner's step on a fixed gradient sequence and compare with the Keras optimizer."""
+def _optimizer_twin(kind: str, func) -> str:
+    """Iterate the learner's step on a fixed gradient sequence and compare with the Keras optimizer (a module
+    function, bound to its kind in EXERCISES, so that it is looked up at each check)."""
+    import keras
+    import tensorflow as tf
 
-    def twin(func) -> str:
-        import keras
-        import tensorflow as tf
-
-        rng = np.random.default_rng(2)
-        grads = rng.normal(size=(8, 3))
-        w0 = rng.normal(size=3)
+    rng = np.random.default_rng(2)
+    grads = rng.normal(size=(8, 3))
+    w0 = rng.normal(size=3)
+    if kind == "momentum":
+        opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)
+    else:
+        opt = keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+    var = tf.Variable(w0.copy(), dtype=tf.float64)
+    keras_path = []
+    for g in grads:
+        opt.apply_gradients([(tf.constant(g), var)])
+        keras_path.append(var.numpy().copy())
+    w, m, v = w0.copy(), np.zeros(3), np.zeros(3)
+    mine = []
+    for t, g in enumerate(grads, start=1):
         if kind == "momentum":
-            opt = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)
+            w, m = func(w=w, m=m, g=g.copy(), learning_rate=0.05, momentum=0.9)
         else:
-            opt = keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
-        var = tf.Variable(w0.copy(), dtype=tf.float64)
-        keras_path = []
-        for g in grads:
-            opt.apply_gradients([(tf.constant(g), var)])
-            keras_path.append(var.numpy().copy())
-        w, m, v = w0.copy(), np.zeros(3), np.zeros(3)
-        mine = []
-        for t, g in enumerate(grads, start=1):
-            if kind == "momentum":
-                w, m = func(w=w, m=m, g=g.copy(), learning_rate=0.05, momentum=0.9)
-            else:
-                w, m, v = func(w=w, m=m, v=v, g=g.copy(), t=t, learning_rate=0.01, beta_1=0.9, beta_2=0.999,
-                               epsilon=1e-7)
-            mine.append(np.asarray(w, dtype=float).copy())
-        err = rel_error(np.array(mine), np.array(keras_path))
-        tol = 1e-7 if kind == "momentum" else 1e-5  # Keras passes momentum and betas through float32
-        if not err < tol:
-            raise Mismatch(f"One step is right, but 8 steps in a row differ from keras.optimizers."
-                           f"{type(opt).__name__} on the same gradients (relative difference {err:.3g}): "
-                           "does your function keep its state only in the returned values?")
-        return f"8 steps agree with keras.optimizers.{type(opt).__name__} {bound(err)}."
-
-    return twin
+            w, m, v = func(w=w, m=m, v=v, g=g.copy(), t=t, learning_rate=0.01, beta_1=0.9, beta_2=0.999,
+                           epsilon=1e-7)
+        mine.append(np.asarray(w, dtype=float).copy())
+    err = rel_error(np.array(mine), np.array(keras_path))
+    tol = 1e-7 if kind == "momentum" else 1e-5  # Keras passes momentum and betas through float32
+    if not err < tol:
+        raise Mismatch(f"One step is right, but 8 steps in a row differ from keras.optimizers."
+                       f"{type(opt).__name__} on the same gradients (relative difference {err:.3g}): "
+                       "does your function keep its state only in the returned values?")
+    return f"8 steps agree with keras.optimizers.{type(opt).__name__} {bound(err)}."
 
 
 EXERCISES = [
@@ -229,7 +227,7 @@ EXERCISES = [
                      "the learning rate times g; w then moves by the new m.",
                      "New m: momentum times m minus learning rate times g. New w: w plus the new m. Return both "
                      "as new arrays, leaving the inputs unchanged."),
-                 good="", diagnose=_momentum_diagnose, twin=_optimizer_twin("momentum"), rtol=1e-6, atol=1e-8),
+                 good="", diagnose=_momentum_diagnose, twin=functools.partial(_optimizer_twin, "momentum"), rtol=1e-6, atol=1e-8),
     CodeExercise("05.adam_step", "adam_step",
                  ("w", "m", "v", "g", "t", "learning_rate", "beta_1", "beta_2", "epsilon"),
                  lambda rng: _state_cases(rng, True), _adam_ref, outputs=("w_new", "m_new", "v_new"),
@@ -243,5 +241,5 @@ EXERCISES = [
                      "Update m with weight (1 - beta_1) on g and v with weight (1 - beta_2) on g²; compute alpha_t "
                      "from t; the new w is w minus alpha_t times m / (sqrt(v) + epsilon), with the new m and v; "
                      "return all three."),
-                 good="", diagnose=_adam_diagnose, twin=_optimizer_twin("adam"), rtol=1e-7, atol=1e-12),
+                 good="", diagnose=_adam_diagnose, twin=functools.partial(_optimizer_twin, "adam"), rtol=1e-7, atol=1e-12),
 ]
