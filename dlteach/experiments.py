@@ -799,8 +799,9 @@ __all__ += ["digits_on_canvas", "random_shifts"]
 
 # --- the digit drawer: lesson 09's MLP and lesson 11's CNN, kept between sessions -----------------
 def _cnn_layers(seed: int) -> Sequential:
-    """Lesson 11's CNN in the from-scratch engine: conv 16 (3x3, same, ReLU), max-pool 2,
-    conv 32 (3x3, same, ReLU), flatten, dense 10 softmax; input (n, 8, 8, 1)."""
+    """The digit drawer's CNN in the from-scratch engine (lesson 11's layers on the 8x8 digits, ending in
+    Flatten + Dense instead of lesson 11's global max-pooling; lesson 12 explains it): conv 16 (3x3,
+    same, ReLU), max-pool 2, conv 32 (3x3, same, ReLU), flatten, dense 10 softmax; input (n, 8, 8, 1)."""
     return Sequential([Conv2D(1, 16, 3, padding="same", activation="relu", seed=seed, name="conv1"),
                        MaxPool2D(2, name="pool"),
                        Conv2D(16, 32, 3, padding="same", activation="relu", seed=seed + 1, name="conv2"),
@@ -837,7 +838,7 @@ def _load_or_train(model: Sequential, name: str, train) -> Sequential:
 
 
 def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
-    """Lesson 11's training: the Keras twin of `model`, Keras's own fit (float32, Adam 2e-3,
+    """The digit drawer CNN's training: the Keras twin of `model`, Keras's own fit (float32, Adam 2e-3,
     shuffled batches of 32); the trained weights are copied back into `model`."""
     from .keras_twin import keras_fit  # noqa: PLC0415 (TensorFlow only when the CNN must be trained)
 
@@ -854,7 +855,8 @@ def _digits_cnn(epochs: int, seed: int):
 
 
 def digits_cnn(epochs: int = 15, seed: int = 0) -> Sequential:
-    """Lesson 11's Keras CNN trained with Keras (Adam 2e-3, batch 32, `epochs` epochs) on
+    """The digit drawer's CNN (see _cnn_layers: lesson 11's layers ending in Flatten + Dense, the CNN
+    lesson 12 explains) trained with Keras (Adam 2e-3, batch 32, `epochs` epochs) on
     data.load_digits(seed=seed)'s training images, returned as the same network in the
     from-scratch engine (input (n, 8, 8, 1)), so that it predicts and explains itself without
     TensorFlow. Trained once (10-30 s with the TensorFlow import), then loaded from
