@@ -9,6 +9,7 @@ inputs, tolerances and messages are tested without TensorFlow. Only
 test_the_alternative_answer_passes_with_real_tensorflow imports TensorFlow.
 """
 import dataclasses
+import hashlib
 import re
 import sys
 import types
@@ -1049,6 +1050,29 @@ def test_the_alternative_answer_passes_with_real_tensorflow(name, capsys):
     assert capsys.readouterr().out.startswith(f"Correct! {PASSED[name]} cases passed.")
 
 
+def _per_case(name, fn):
+    """The diagnosis line of every case (seed 0) in which fn fails, the generic 'largest difference' shortened."""
+    ex = CODE_EXERCISES[name]
+    lines = []
+    for case in ex.make_cases(np.random.default_rng(0)):
+        alone = dataclasses.replace(ex, make_cases=lambda rng, case=case: [case], twin=None, extra=None)
+        ok, message, _ = run(alone, fn)
+        if not ok:
+            last = message.splitlines()[-1].strip()
+            lines.append("largest difference" if last.startswith("largest difference") else last)
+    return lines
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_every_failing_case_gets_its_pinned_diagnosis(name):
+    """Not only the first failing case: in every case a wrong answer fails, the message is the pinned one
+    (pinned as the number of failing cases and a digest of their lines, printed below when they differ)."""
+    for fn in WRONG[name]:
+        lines = _per_case(name, fn)
+        digest = hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
+        assert (len(lines), digest) == PER_CASE[fn.__name__], (fn.__name__, lines)
+
+
 def _digest(values) -> float:
     """One number that changes when any value, its position or the order of the values changes."""
     total = 0.0
@@ -1138,9 +1162,10 @@ def test_a_diagnosis_is_never_a_guess(quiet):
 
 def test_the_adam_case_compares_with_the_exercise_formula_in_float64():
     """The instructors' adam_step follows the exercise's formula exactly; dlteach's Adam.step casts the betas
-    through float32 (as Keras), which moved w_new by up to 1e-5 of a step and failed it on 6 of 100 seeds."""
+    through float32 (as Keras), which moved w_new by up to 1e-5 of a step and failed it on 6 of 100 seeds
+    (4, 25, 35, 41, 55, 66)."""
     ex = _without_twin("05.adam_step")
-    assert all(run(ex, solutions.adam_step, seed)[0] for seed in range(100))
+    assert all(run(ex, solutions.adam_step, seed)[0] for seed in range(30))  # it failed seeds 4 and 25
     assert ex.rtol == 1e-7
 
 
@@ -1944,3 +1969,128 @@ TWIN_INPUTS = {'01.neuron_forward': -1.860394,
  '05.momentum_step': -14.973942,
  '06.dense_backward': 75.610642,
  '06.two_layer_backward': 3.162005}
+PER_CASE = {'ad_betas_hard_coded': (2, '0d24c568f963'),
+ 'ad_betas_swapped': (9, '97e299b460d8'),
+ 'ad_correction_without_root': (9, '504102385e0b'),
+ 'ad_defaults_hard_coded': (9, 'ff28f7c27bb7'),
+ 'ad_eps_hard_coded': (1, '5af423221cf3'),
+ 'ad_eps_inside': (9, 'ca73fae211e6'),
+ 'ad_hat_stored': (9, '4f554e07b06c'),
+ 'ad_no_correction': (9, 'f2492ccd52f0'),
+ 'ad_no_sqrt': (9, 'b72df744e4ac'),
+ 'ad_old_moments': (9, '08a59457e40e'),
+ 'ad_paper_same_eps': (6, 'da80f6914c88'),
+ 'ad_t_plus_one': (9, 'cadcf94f0182'),
+ 'bce_clipped': (2, '70ef4f3e869b'),
+ 'bce_grad_of_minus_z': (7, '1536e9ec2bc0'),
+ 'bce_labels_swapped': (8, '374dcf67e997'),
+ 'bce_naive': (2, '965c0228e999'),
+ 'bce_no_abs': (1, 'ee1524fad588'),
+ 'bce_no_max': (6, '8c6aa8258936'),
+ 'bce_no_n': (7, 'ed02030c02a3'),
+ 'bce_not_averaged': (7, 'a32bb0744215'),
+ 'bce_summed': (7, '2a7cd1e9604d'),
+ 'bce_uphill': (8, 'b71755cfcd8c'),
+ 'db_dW_transposed': (6, '4d63815575a4'),
+ 'db_dx_from_grad_a': (7, '4cc35e12ddce'),
+ 'db_dx_without_T': (6, '098af9a8e1d0'),
+ 'db_mean': (5, '9affda7cd1ac'),
+ 'db_no_slope': (7, '811dcdea5585'),
+ 'db_sigmoid_slope': (7, 'b5334e05e000'),
+ 'db_slope_of_z': (7, '3dd53cc4a102'),
+ 'db_tanh_as_slope': (7, '692c8fb34c1c'),
+ 'db_without_b': (7, 'eb4441d554db'),
+ 'eb_exp_everywhere': (8, '693ec53f9fd4'),
+ 'eb_in_place': (8, '77cde09843cb'),
+ 'eb_mask_times_exp': (1, 'af9dd97302a4'),
+ 'eb_no_grad': (8, '4ce16b8f0372'),
+ 'eb_relu_slope': (8, '2515c46dee66'),
+ 'eb_selu': (9, '7df5e7572241'),
+ 'eb_value_as_slope': (8, 'b6880b731644'),
+ 'eb_zero_at_zero': (3, 'fa39fbd4fc7c'),
+ 'gs_divided_by_d': (5, '6dc80e2cf7eb'),
+ 'gs_in_place': (6, '82e76623fb28'),
+ 'gs_no_transpose': (6, '2a9113ccdaea'),
+ 'gs_no_two': (6, '6eba54664ba3'),
+ 'gs_returns_gradient': (6, '2350381033b0'),
+ 'gs_scalar_gradient': (6, '95c2ce6be2b9'),
+ 'gs_summed': (5, '02d637d0bc7d'),
+ 'gs_uphill': (6, '75e1a752eeb6'),
+ 'me_array_split': (3, 'ddde1c3d41ff'),
+ 'me_by_n': (6, '47d81b2b5dfb'),
+ 'me_drop_last': (4, 'bd0d2be9e72d'),
+ 'me_full_data': (6, '9c05d1d4ae93'),
+ 'me_in_place': (7, '00834b117e27'),
+ 'me_last_by_B': (4, 'c51ddd2578bc'),
+ 'me_off_by_one': (7, 'bd953c347dc4'),
+ 'me_one_averaged_step': (6, '072cf07f6153'),
+ 'me_reversed': (6, 'bc3f13661511'),
+ 'me_shuffled': (6, '95c2ce6be2b9'),
+ 'me_stale': (6, 'e5c87b174a03'),
+ 'me_stop_before_last': (3, '7cd622bec1e4'),
+ 'me_sum': (7, 'e3f9dfff9c59'),
+ 'me_uphill': (7, 'b6739dc6bbb9'),
+ 'mo_ema': (9, '6b208c83b8a5'),
+ 'mo_fixed_lr': (4, '5e635ac7860f'),
+ 'mo_fixed_mu': (4, '88d095609c0b'),
+ 'mo_in_place': (9, 'd0028b071681'),
+ 'mo_nesterov': (9, '116cda4c2e4a'),
+ 'mo_no_memory': (8, '9b146388d04b'),
+ 'mo_old_m': (9, '78c4aec0190e'),
+ 'mo_roles_swapped': (9, 'ab7f7d8708ba'),
+ 'mo_sign': (8, 'c6190a583406'),
+ 'mo_textbook': (9, '2224f7a76485'),
+ 'nf_activation_of_inputs': (8, 'b2d77d50dfed'),
+ 'nf_bias_outside': (7, '8515728152fb'),
+ 'nf_bias_subtracted': (7, '69b2a11288b6'),
+ 'nf_column': (8, '5b05f44c1d0a'),
+ 'nf_no_bias': (7, '8b0b66a2b22b'),
+ 'nf_returns_z': (8, '62cb5e8a3525'),
+ 'nf_sign': (8, '1001b31f63ef'),
+ 'nf_tanh': (8, 'e4b4f6547bbf'),
+ 'nf_threshold': (8, 'f94e521b628a'),
+ 'nf_unstable': (1, '59bb11a21e5b'),
+ 'pu_always': (6, 'a797229f2efd'),
+ 'pu_bias_without_eta': (6, '504ce08c1bcc'),
+ 'pu_geq': (3, '696be3bba7b1'),
+ 'pu_in_place': (6, '2ade14241abc'),
+ 'pu_no_bias': (6, '2c652f3a22ea'),
+ 'pu_no_eta': (6, '2552a882df82'),
+ 'pu_prediction_without_b': (4, 'b1bb293157d4'),
+ 'pu_sigmoid': (11, 'a4e0e416f4d7'),
+ 'pu_sign': (6, 'a0b58ac0060b'),
+ 'pu_sign_prediction': (2, '8b88cf32befa'),
+ 'rb_activation': (8, '9aec9f873afb'),
+ 'rb_clip': (7, 'a92134f891e0'),
+ 'rb_epsilon': (1, 'bb6e3109eed0'),
+ 'rb_geq': (3, '7e1fcd49e5e7'),
+ 'rb_in_place': (8, '361bee8ddb22'),
+ 'rb_mask_of_grad': (8, '7ef7c26c5840'),
+ 'rb_no_grad': (7, '0a23ee292bee'),
+ 'rb_sign': (8, 'b2d77d50dfed'),
+ 'sb_activation': (9, 'dfff31571547'),
+ 'sb_divided_by_n': (8, 'd812060ea2e8'),
+ 'sb_in_place': (9, 'b1593f3a5a16'),
+ 'sb_no_grad': (8, '0214ecf21818'),
+ 'sb_slope_of_z': (9, '4889dfb49df6'),
+ 'sb_tanh_slope': (9, 'c954f5a5c9e8'),
+ 'sb_unstable': (1, 'af9dd97302a4'),
+ 'std_all_data': (7, '5c47e4e3abe8'),
+ 'std_in_place': (8, 'b77e75605053'),
+ 'std_min_max': (8, 'b2d77d50dfed'),
+ 'std_one_mean_for_all': (7, '04d55cb5a84d'),
+ 'std_one_pass': (1, '010be49423b2'),
+ 'std_own_statistics': (7, '5cd0bce875c0'),
+ 'std_row_statistics': (8, 'cc2d30feec43'),
+ 'std_sample_std': (8, '647af5c6c842'),
+ 'std_train_mean_own_std': (7, '2685e1fcc5de'),
+ 'std_variance': (8, 'bd0a21da9811'),
+ 'tl_a1_as_slope': (6, '644b44505338'),
+ 'tl_bias_mean': (5, 'fe4fec4064c6'),
+ 'tl_dW2_from_X': (6, '3aedc0d019bf'),
+ 'tl_no_hidden_slope': (6, '46a21a785c18'),
+ 'tl_no_n': (5, 'aab1f2bcb3ed'),
+ 'tl_output_slope': (6, '86e2ff3a6322'),
+ 'tl_slope_of_z': (6, 'b920336de680'),
+ 'tl_tanh_twice': (6, '2b0329d32c9a'),
+ 'tl_y_raveled': (5, '6d497e238792')}
