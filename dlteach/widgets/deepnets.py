@@ -16,9 +16,13 @@ HEALTHY = 10.0  # lesson 08's criterion: within a factor of 10 from the first la
 COLOURS = {"plain": plots.ORANGE, "batch norm": "#1b9e77", "residual": "#7570b3", "both": plots.BLUE}
 
 
-def _positive(values) -> np.ndarray:
+def _shown(values):
+    """(layer, value) of the layers 1, 2, ... whose value a log axis can show (positive and finite): a
+    gradient of exactly 0 or an overflow is left out rather than drawn as a gap."""
     values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values) & (values > 0), values, np.nan)
+    layers = np.arange(1, len(values) + 1)
+    shown = np.isfinite(values) & (values > 0)
+    return layers[shown], values[shown]
 
 
 def spread_ratio(norms) -> float:
@@ -45,6 +49,7 @@ class DeepNetExplorer(TrainingExplorer):
         "epochs": Param(4, 1, 12),
     }
     FIGSIZE = (10, 3.9)
+    LAYOUT_CACHE = True  # the layout of an earlier drawing with the same limits and title lines is replayed
 
     def update(self):
         c = self.cfg
@@ -75,11 +80,11 @@ class DeepNetExplorer(TrainingExplorer):
     def titles(self):
         """(the gradients' title, the curves' title, the curves' title colour)."""
         def ratio(r):
-            return "0 (no gradient)" if not np.isfinite(r) else f"{r:.1g}"
+            return "no gradient" if not np.isfinite(r) else f"{r:.1g}"
 
         trained = len(self.val_accuracy)
-        grads = (f"||dL/dW|| per layer, first / last hidden:\nat initialisation {ratio(self.ratio_init)}"
-                 + (f", after epoch {trained} {ratio(self.ratio)}" if trained else ""))
+        grads = (f"||dL/dW|| per layer; first / last hidden layer:\n{ratio(self.ratio_init)} at initialisation"
+                 + (f", {ratio(self.ratio)} after epoch {trained}" if trained else ""))
         if self.history.diverged:
             return grads, "diverged: lower the learning rate", "#b2182b"
         if self.training is not None:
@@ -91,45 +96,60 @@ class DeepNetExplorer(TrainingExplorer):
 
     def norm_limits(self):
         """A log axis from the decade below the smallest positive norm to the decade above the largest."""
-        values = np.concatenate([_positive(self.norms_init), _positive(self.norms)])
-        values = values[np.isfinite(values)]
+        values = np.concatenate([_shown(self.norms_init)[1], _shown(self.norms)[1]])
         if not len(values):
             return 1e-3, 1.0
         low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
         return 10.0 ** low, 10.0 ** max(high, low + 1)
 
     def draw_on(self, fig):
+        # Every line is made even before the first epoch (empty then): a refresh updates them in place.
         ax_g, ax_c = fig.subplots(1, 2)
-        layers = np.arange(1, len(self.norms) + 1)
-        colour = COLOURS[self.cfg["variant"]]
-        ax_g.plot(layers, _positive(self.norms_init), color="grey", ls="--", lw=1.2, marker=".",
-                  label="at initialisation")
-        if len(self.val_accuracy):
-            ax_g.plot(layers, _positive(self.norms), color=colour, lw=1.8, marker="o", ms=3,
-                      label=f"after epoch {len(self.val_accuracy)}")
+        ax_g.plot([], [], color="grey", ls="--", lw=1.2, marker=".", label="at initialisation")
+        ax_g.plot([], [], lw=1.8, marker="o", ms=3)
         ax_g.set_yscale("log")
-        ax_g.set_ylim(*self.norm_limits())
         ax_g.yaxis.set_major_locator(LogLocator(numticks=8))
         ax_g.yaxis.set_minor_formatter(NullFormatter())
-        ax_g.set_xlim(0.5, len(layers) + 0.5)
         ax_g.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-        ax_g.set_xlabel(f"Dense layer (1 = first, {len(layers)} = output)")
         ax_g.set_ylabel("gradient norm ||dL/dW||")
-        ax_g.legend(frameon=False, fontsize=9, loc="lower right")
-        grads_title, curves_title, title_colour = self.titles()
-        ax_g.set_title(grads_title, fontsize=10, y=1.0)
-
-        epochs = np.arange(1, len(self.val_accuracy) + 1)
-        if len(epochs):
-            ax_c.plot(epochs, self.train_accuracy, color=colour, marker="o", ms=3, label="training")
-            ax_c.plot(epochs, self.val_accuracy, color=colour, ls="--", marker="s", ms=3, label="validation")
+        ax_c.plot([], [], marker="o", ms=3, label="training")
+        ax_c.plot([], [], ls="--", marker="s", ms=3, label="validation")
         ax_c.axhline(0.1, color="grey", ls=":", lw=1)
-        ax_c.text(self.cfg["epochs"] + 0.4, 0.12, "chance (10 %)", ha="right", va="bottom", fontsize=9, color="grey")
-        ax_c.set_xlim(0.6, self.cfg["epochs"] + 0.4)
+        ax_c.text(0, 0.12, "chance (10 %)", ha="right", va="bottom", fontsize=9, color="grey").set_in_layout(False)
         ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax_c.set_ylim(0, 1.02)
         ax_c.set_xlabel("epoch")
         ax_c.set_ylabel("accuracy")
-        if len(epochs):
-            ax_c.legend(frameon=False, fontsize=9, loc="upper left")
+        self.refresh(fig)
+
+    def refresh(self, fig):
+        # The same artists with new data, colours, legends, limits and titles.
+        ax_g, ax_c = fig.axes
+        trained = len(self.val_accuracy) > 0
+        colour = COLOURS[self.cfg["variant"]]
+        init, now = ax_g.lines
+        train, val, _ = ax_c.lines
+        init.set_data(*_shown(self.norms_init))
+        now.set_data(*(_shown(self.norms) if trained else ([], [])))
+        now.set_label(f"after epoch {len(self.val_accuracy)}" if trained else "_untrained")
+        epochs = np.arange(1, len(self.val_accuracy) + 1)
+        train.set_data(epochs, self.train_accuracy)
+        val.set_data(epochs, self.val_accuracy)
+        for line in (now, train, val):
+            line.set_color(colour)
+        # legends inside the axes, kept out of the layout; made again, as their handles copy the lines' colours
+        ax_g.legend(frameon=False, fontsize=9, loc="lower right").set_in_layout(False)
+        if trained:
+            ax_c.legend(frameon=False, fontsize=9, loc="upper left").set_in_layout(False)
+        elif ax_c.get_legend() is not None:
+            ax_c.get_legend().remove()
+        ax_c.texts[0].set_x(self.cfg["epochs"] + 0.4)
+        n = len(self.norms)
+        ax_g.set_ylim(*self.norm_limits())
+        ax_g.set_xlim(0.5, n + 0.5)
+        ax_g.set_xlabel(f"Dense layer (1 = first, {n} = output)")
+        ax_c.set_xlim(0.6, self.cfg["epochs"] + 0.4)
+        grads_title, curves_title, title_colour = self.titles()
+        ax_g.set_title(grads_title, fontsize=10, y=1.0)
         ax_c.set_title(curves_title, fontsize=10, color=title_colour, y=1.0)
+        return True
