@@ -249,7 +249,8 @@ def _walk_back(rnn, dh_T) -> np.ndarray:
 def zen_text() -> str:
     """The Zen of Python (PEP 20), read from the standard library's `this` module without running it
     (importing `this` prints it): the module keeps it ROT13-encoded in its string `s`. 856 characters."""
-    source = open(importlib.util.find_spec("this").origin, encoding="utf-8").read()
+    with open(importlib.util.find_spec("this").origin, encoding="utf-8") as file:
+        source = file.read()
     return codecs.decode(re.search(r's = """(.*?)"""', source, re.S).group(1), "rot13")
 
 

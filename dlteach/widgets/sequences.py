@@ -4,7 +4,7 @@ of the Zen of Python sampled at a temperature."""
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .. import plots
 from ..experiments import _one_blas_thread
@@ -13,7 +13,7 @@ from ..sequences import MEMORY_SYMBOLS, char_model, generate, known_word_fractio
 from .base import Param, TrainingExplorer
 
 PROMPT = "Beautiful is better"
-N_CHARS = 140
+N_CHARS = 110
 TEMPERATURES = tuple(round(0.1 * k, 1) for k in range(1, 21))  # the slider's values: sampled together, once
 CLIP = 1.0
 _SAMPLES = {}  # temperature -> generated text (seed 0), filled on first use
@@ -106,6 +106,11 @@ class SequenceExplorer(TrainingExplorer):
                 f"character LSTM trained on the Zen of Python, temperature {c['temperature']:.1f}: "
                 f"{self.known:.0%} of its words are the Zen's")
 
+    def step_ticks(self):
+        T = self.cfg["T"]
+        every = 1 if T <= 8 else 2 if T <= 14 else 3
+        return np.arange(every, T + 1, every)
+
     def through_limits(self):
         return _decades(np.concatenate([self.grads_init, self.grads_end]))
 
@@ -132,8 +137,7 @@ class SequenceExplorer(TrainingExplorer):
         ax_g.plot(steps, self.grads_end, color=plots.ORANGE, marker="o", ms=3, label="trained")
         ax_g.set_yscale("log")
         ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
-        every = 1 if self.cfg["T"] <= 8 else 2 if self.cfg["T"] <= 14 else 3
-        ax_g.set_xticks(np.arange(every, self.cfg["T"] + 1, every))
+        ax_g.set_xticks(self.step_ticks())
         ax_g.set_ylim(*self.through_limits())
         ax_g.set_xlabel("step t")
         ax_g.set_ylabel("||dL/dh_t||")
@@ -147,22 +151,23 @@ class SequenceExplorer(TrainingExplorer):
         ax_n.set_xlabel("training step")
         ax_n.set_ylabel("global gradient norm")
         ax_n.set_title(t_norm, fontsize=10, y=1.0)
-        for ax in (ax_g, ax_n):  # decades as plain numbers, no minor labels (2x10^-1 ... crowd a short axis)
-            ax.yaxis.set_major_locator(LogLocator(numticks=8))
+        for ax in (ax_g, ax_n):  # decades as plain numbers, no minor ticks (labels crowd a short axis, and
+            ax.yaxis.set_major_locator(LogLocator(numticks=8))  # making their ticks is most of a drawing)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.yaxis.set_minor_formatter(NullFormatter())
+            ax.yaxis.set_minor_locator(NullLocator())
         plots.text_panel(ax_t, self.text, width=100, title=t_text, fontsize=9)
 
     def refresh(self, fig):
         ax_a, ax_g, ax_n, ax_t = fig.axes
-        if len(ax_g.get_lines()[0].get_xdata()) != self.cfg["T"]:
-            return False  # another length: other ticks on the step axis, drawn anew
         t_acc, t_through, t_norm, t_text = self.titles()
         ax_a.get_lines()[0].set_data(np.arange(1, len(self.accuracy) + 1), self.accuracy)
         ax_a.set_title(t_acc, fontsize=10, y=1.0)
         init, end = ax_g.get_lines()
-        init.set_ydata(self.grads_init)
-        end.set_ydata(self.grads_end)
+        steps = np.arange(1, self.cfg["T"] + 1)
+        init.set_data(steps, self.grads_init)
+        end.set_data(steps, self.grads_end)
+        ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
+        ax_g.set_xticks(self.step_ticks())
         ax_g.set_ylim(*self.through_limits())
         ax_g.set_title(t_through, fontsize=10, y=1.0)
         norm, clip = ax_n.get_lines()
