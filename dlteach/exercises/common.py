@@ -27,6 +27,9 @@ def tf_twin(label: str, make, reference, tol: float = 1e-12):
         ref = reference(tf, keras, **{k: np.copy(v) for k, v in args.items()})
         mine = func(**{k: np.copy(v) for k, v in args.items()})
         refs, mines = (ref, mine) if isinstance(ref, tuple) else ((ref,), (mine,))
+        if not all(np.all(np.isfinite(np.asarray(m, dtype=float))) for m in mines):
+            raise Mismatch(f"Your result agrees with the cases but holds NaN or inf on the inputs compared with "
+                           f"{label}: look for exp of a large number or log of 0.")
         err = max(rel_error(np.asarray(m, dtype=float).reshape(np.shape(r)), np.asarray(r, dtype=float))
                   for m, r in zip(mines, refs))
         if not err < tol:

@@ -28,11 +28,16 @@ def _softmax_ce_twin_args(rng):
 
 def _softmax_ce_cases(rng):
     cases = []
-    for n, k in ((4, 3), (6, 10), (1, 2)):
+    for n, k in ((4, 3), (6, 10), (1, 2), (5, 4), (3, 7), (8, 2)):
         labels = rng.integers(0, k, n)
-        cases.append(Case({"z": rng.normal(0, 2, (n, k)), "Y": np.eye(k)[labels]}, f"{n} samples, {k} classes"))
+        cases.append(Case({"z": rng.normal(0, 2, (n, k)), "Y": np.eye(k)[labels]},
+                          "one sample" if n == 1 else f"{n} samples, {k} classes"))
     z = np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 999.0]])
     cases.append(Case({"z": z, "Y": np.eye(3)[[0, 2]]}, "logits of size 1000"))
+    cases.append(Case({"z": np.array([[1000.0, 0.0], [-1000.0, -999.0]]), "Y": np.eye(2)},
+                      "rows of very different scale: the second row's largest logit is -999, not 1000"))
+    cases.append(Case({"z": np.array([[0.0, 1000.0, 3.0], [2.0, -1.0, 0.5]]), "Y": np.eye(3)[[0, 0]]},
+                      "a confident mistake: the true class is 1000 below the largest logit"))
     return cases
 
 
@@ -42,40 +47,98 @@ def _softmax_ce_ref(z, Y):
 
 def _softmax_ce_diagnose(args, expected, got):
     z, Y = args["z"], args["Y"]
-    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == z.shape:
-        if np.allclose(np.asarray(got[1], dtype=float), softmax(z) - Y):
-            n = len(z)
-            if n > 1:
-                return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} rows."
+    n, k = z.shape
+    loss, grad = expected
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return None
+    g_loss, g_grad = got
+    if np.size(g_loss) == 1 and np.isfinite(float(np.asarray(g_loss))) and loss > 0 and n > 1 \
+            and np.isclose(float(np.asarray(g_loss)), n * loss):
+        return f"your loss is {n} times the expected one, and this case has n = {n} rows: a sum, not the mean."
+    if np.size(g_loss) == 1 and loss > 0 and np.isclose(float(np.asarray(g_loss)), loss / k):
+        return f"your loss is {k} times smaller than expected: a mean over all {n} x {k} entries, not over the rows."
+    if np.size(g_loss) == 1 and loss > 0 and np.isclose(float(np.asarray(g_loss)), loss / np.log(10)):
+        return "your loss is the expected one divided by ln 10 = 2.303: a base-10 logarithm; cross-entropy uses ln."
+    if np.shape(g_grad) == z.shape:
+        g_grad = np.asarray(g_grad, dtype=float)
+        p = softmax(z)
+        if n > 1 and np.allclose(g_grad, p - Y):
+            return f"every entry of your dL_dz is {n} times the expected one, and this case has n = {n} rows."
+        if np.allclose(g_grad, p / n):
+            return ("every row of your dL_dz sums to 1/n, like p / n: the expected rows sum to 0, because Y is "
+                    "subtracted.")
+        columns = np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0)
+        if n > 1 and not np.allclose(columns, p) and np.allclose(g_grad, (columns - Y) / n):
+            return ("your dL_dz comes from probabilities that sum to 1 down each column (over the samples); a "
+                    "softmax sums to 1 along each row (over the classes).")
     return None
+
+
+# (n, d, k, epochs, batch_size, learning rate, what the case is for)
+_TRAIN_SETTINGS = ((6, 3, 4, 1, 6, 0.5, "one epoch of one full batch"),
+                   (10, 3, 3, 3, 4, 0.5, "3 epochs of batches of 4, 4 and 2: a new order every epoch"),
+                   (7, 2, 2, 2, 3, 1.0, "2 epochs of batches of 3, 3 and 1: the last batch holds one sample"),
+                   (5, 4, 3, 2, 1, 0.3, "batch_size = 1: one step per sample, 2 epochs"),
+                   (12, 3, 4, 4, 5, 0.5, "4 epochs of batches of 5, 5 and 2"),
+                   (8, 2, 3, 3, 4, 0.8, "3 epochs of two batches of 4"))
 
 
 def _train_softmax_cases(rng):
     cases = []
-    for n, d, k, epochs in ((6, 3, 4, 1), (10, 5, 3, 3), (4, 2, 2, 2)):
+    for n, d, k, epochs, batch_size, lr, note in _TRAIN_SETTINGS:
         cases.append(Case({"X": rng.normal(size=(n, d)), "Y": np.eye(k)[rng.integers(0, k, n)],
-                           "learning_rate": 0.5, "epochs": epochs, "batch_size": n, "seed": 0},
-                          f"{n} samples, {k} classes, {epochs} epoch(s) of one full batch (the order does not matter)"))
+                           "learning_rate": lr, "epochs": epochs, "batch_size": batch_size,
+                           "seed": int(rng.integers(1, 1000))}, note))
     return cases
 
 
-def _train_softmax_ref(X, Y, learning_rate, epochs, batch_size, seed):
+def _softmax_loop(X, Y, learning_rate, epochs, batch_size, seed, order="new", drop_last=False):
+    """The exercise's loop; `order` ('new' every epoch, 'same' every epoch, 'none': 0, 1, 2, ...) and
+    drop_last give the loops of the typical mistakes, for the diagnoses."""
     W, b = np.zeros((X.shape[1], Y.shape[1])), np.zeros(Y.shape[1])
+    n = len(X)
     rng = np.random.default_rng(seed)
+    first = np.random.default_rng(seed).permutation(n)
+    stop = n - batch_size + 1 if drop_last else n
     for _ in range(epochs):
-        order = rng.permutation(len(X))
-        for i in range(0, len(X), batch_size):
-            idx = order[i:i + batch_size]
+        perm = {"new": rng.permutation(n) if order == "new" else None, "same": first, "none": np.arange(n)}[order]
+        for i in range(0, stop, batch_size):
+            idx = perm[i:i + batch_size]
             _, dL_dz = categorical_crossentropy(Y[idx], X[idx] @ W + b, from_logits=True)
             W, b = W - learning_rate * X[idx].T @ dL_dz, b - learning_rate * dL_dz.sum(axis=0)
     return W, b
 
 
+def _train_softmax_ref(X, Y, learning_rate, epochs, batch_size, seed):
+    return _softmax_loop(X, Y, learning_rate, epochs, batch_size, seed)
+
+
 def _train_softmax_diagnose(args, expected, got):
     W_ref, b_ref = expected
-    if isinstance(got, (tuple, list)) and len(got) == 2 and np.shape(got[1]) == b_ref.shape:
-        if np.allclose(np.asarray(got[1], dtype=float), 0.0) and not np.allclose(b_ref, 0.0):
-            return "your b is still all zeros: the bias never moved."
+    if not isinstance(got, (tuple, list)) or len(got) != 2 or np.shape(got[0]) != W_ref.shape \
+            or np.shape(got[1]) != b_ref.shape:
+        return None
+    W, b = np.asarray(got[0], dtype=float), np.asarray(got[1], dtype=float)
+    if np.allclose(b, 0.0) and not np.allclose(b_ref, 0.0):
+        return "your b is still all zeros: the bias never moved."
+    n, B, epochs = len(args["X"]), args["batch_size"], args["epochs"]
+
+    def gives(**change):
+        W_alt, b_alt = _softmax_loop(**{**args, **change})
+        return not np.allclose(W_alt, W_ref) and np.allclose(W, W_alt) and np.allclose(b, b_alt)
+
+    if gives(order="none"):
+        return "your W and b are what visiting the samples in their stored order (0, 1, 2, ...) gives: no shuffling."
+    if epochs > 1 and gives(order="same"):
+        return (f"your W and b are what visiting the samples in the same order in all {epochs} epochs gives; the "
+                "exercise visits them in a new order every epoch, drawn from one generator.")
+    if n % B and gives(drop_last=True):
+        return (f"your W and b are what a loop gives that leaves out the last, smaller batch of each epoch (here "
+                f"{n % B} of the {n} samples).")
+    if B < n and gives(batch_size=n):
+        return f"your W and b are what one step per epoch on all {n} samples gives, not one step per batch of {B}."
+    if args["seed"] != 0 and gives(seed=0):
+        return f"your W and b are what seed 0 gives; this case has seed = {args['seed']}."
     return None
 
 

@@ -16,8 +16,11 @@ def _conv_twin_args(rng):
 
 
 def _conv_cases(rng):
+    sizes = (((5, 5), (3, 3)), ((6, 4), (2, 3)), ((3, 3), (3, 3)), ((4, 7), (3, 2)), ((6, 6), (1, 1)),
+             ((2, 8), (2, 5)), ((7, 3), (4, 1)))
+    notes = {(3, 3, 3, 3): ": the kernel covers the image, one output", (6, 6, 1, 1): ": a scaled copy"}
     cases = [Case({"image": rng.normal(size=(h, w)), "kernel": rng.normal(size=(kh, kw))}, f"{h}x{w} image, "
-                  f"{kh}x{kw} kernel") for (h, w), (kh, kw) in (((5, 5), (3, 3)), ((6, 4), (2, 3)), ((3, 3), (3, 3)))]
+                  f"{kh}x{kw} kernel" + notes.get((h, w, kh, kw), "")) for (h, w), (kh, kw) in sizes]
     edge = np.zeros((5, 6))
     edge[:, 3:] = 1.0
     cases.append(Case({"image": edge, "kernel": np.array([[1.0, 0.0, -1.0]] * 3)}, "a vertical edge, Sobel-like kernel"))
@@ -34,6 +37,20 @@ def _conv_diagnose(args, expected, got):
     if np.shape(got) == flipped.shape and np.allclose(got, flipped) and not np.allclose(flipped, expected):
         return ("your map is the one of the kernel flipped in both directions (the convolution of mathematics); "
                 "Keras's Conv2D and this lesson do not flip it.")
+    if np.shape(got) != expected.shape or expected.size < 2:
+        return None
+    got = np.asarray(got, dtype=float)
+    if expected.shape[0] == expected.shape[1] and np.allclose(got, expected.T) and not np.allclose(got, expected):
+        return "your map is the expected one transposed: its rows are the expected columns."
+    wrong = ~np.isclose(got, expected)
+    rows, cols = np.flatnonzero(wrong.any(axis=1)), np.flatnonzero(wrong.any(axis=0))
+    if len(rows) == 1 and rows[0] == len(got) - 1 and np.allclose(got[-1], 0) and len(got) > 1:
+        return "your map is right except its last row, which is all zeros: the last window position is missing."
+    if len(cols) == 1 and cols[0] == got.shape[1] - 1 and np.allclose(got[:, -1], 0) and got.shape[1] > 1:
+        return "your map is right except its last column, which is all zeros: the last window position is missing."
+    if np.allclose(got[~wrong], expected[~wrong]) and np.allclose(got[wrong], 0) and wrong.sum() > 1 \
+            and not wrong.all():
+        return f"your map is right where it is not 0, but {int(wrong.sum())} of its {got.size} entries are 0."
     return None
 
 
@@ -44,14 +61,25 @@ def _tf_conv(tf, keras, image, kernel):
 
 
 def _maxpool_twin_args(rng):
-    return {"x": rng.normal(size=(6, 8)), "grad_out": rng.normal(size=(3, 4))}
+    x = rng.normal(size=(6, 8))
+    x[:2, :2] = 0.0  # one window of tied zeros, as after a ReLU
+    return {"x": x, "grad_out": rng.normal(size=(3, 4))}
 
 
 def _maxpool_cases(rng):
     cases = [Case({"x": rng.normal(size=(h, w)), "grad_out": rng.normal(size=(h // 2, w // 2))}, f"a {h}x{w} map")
-             for h, w in ((4, 4), (6, 4), (2, 2), (8, 6))]
+             for h, w in ((4, 4), (6, 4), (2, 2), (8, 6), (2, 10), (6, 6))]
     x = np.arange(16.0).reshape(4, 4)[::-1]  # every window's maximum in its top-left corner
     cases.append(Case({"x": x, "grad_out": np.array([[1.0, 2.0], [3.0, 4.0]])}, "maxima in the top-left corners"))
+    cases.append(Case({"x": -np.abs(rng.normal(size=(4, 6))) - 0.1, "grad_out": rng.normal(size=(2, 3))},
+                      "every value negative: each window's maximum is its value closest to 0"))
+    ties = np.array([[1.0, 1.0, 0.0, 5.0],      # windows: [[1, 1], [0, 1]], [[0, 5], [5, 0]],
+                     [0.0, 1.0, 5.0, 0.0],      # [[0, 0], [0, 0]] (a ReLU's zeros) and [[-2, -1], [-1, -3]]
+                     [0.0, 0.0, -2.0, -1.0],
+                     [0.0, 0.0, -1.0, -3.0]])
+    cases.append(Case({"x": ties, "grad_out": np.array([[1.0, 2.0], [3.0, 4.0]])},
+                      "tied maxima: only the first in reading order (left to right, then top to bottom) gets "
+                      "grad_out"))
     return cases
 
 
@@ -70,6 +98,27 @@ def _maxpool_diagnose(args, expected, got):
     if np.shape(got) == spread.shape and np.allclose(got, spread / 4):
         return ("your dx spreads a quarter of grad_out[i, j] to every position of its window: average-pooling's "
                 "backward pass.")
+    x = args["x"]
+    if np.shape(got) != x.shape:
+        return None
+    def by_window(a):  # (H, W) -> one row of 4 per window, in reading order
+        return np.asarray(a, dtype=float).reshape(x.shape[0] // 2, 2, x.shape[1] // 2, 2).transpose(0, 2, 1, 3) \
+            .reshape(-1, 4)
+
+    windows = by_window(x)
+    for where, picks in (("minimum", windows.argmin(axis=1)), ("top-left corner", np.zeros(len(windows), int)),
+                         ("entry largest in size |x|", np.abs(windows).argmax(axis=1))):
+        hot = np.eye(4)[picks] * args["grad_out"].reshape(-1, 1)
+        dx = hot.reshape(x.shape[0] // 2, x.shape[1] // 2, 2, 2).transpose(0, 2, 1, 3).reshape(x.shape)
+        if np.allclose(got, dx) and not np.allclose(dx, expected):
+            return f"your dx sends grad_out[i, j] to each window's {where}, not to its maximum."
+    maxima = windows == windows.max(axis=1, keepdims=True)
+    mine, g = by_window(got), args["grad_out"].reshape(-1, 1)
+    wrong = (~np.isclose(mine, by_window(expected))).any(axis=1)
+    at_maxima = np.all(np.isclose(mine, 0) | (maxima & np.isclose(mine, g)), axis=1)
+    if wrong.any() and np.all(maxima[wrong].sum(axis=1) > 1) and np.all(at_maxima[wrong]):
+        return (f"in the {int(wrong.sum())} window(s) with tied maxima your dx gives grad_out[i, j] to another of the "
+                "maxima, or to several: only the first in reading order gets it, the others 0.")
     return None
 
 

@@ -20,10 +20,16 @@ def _saliency_twin_args(rng):
 
 def _saliency_cases(rng):
     cases = []
-    for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10)):
+    for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10), (3, 7, 5), (2, 1, 4), (9, 4, 6)):
         cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
-                          f"{d} inputs, {h} hidden tanh units, {k} classes"))
+                          f"{d} inputs, {h} hidden tanh unit{'s' * (h > 1)}, {k} classes"))
+    cases.append(Case({"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
+                       "W2": rng.normal(size=(4, 4)), "b2": rng.normal(size=4), "c": 3},
+                      "5 inputs, 4 hidden units and 4 classes: W2 is square, c = 3, the last class"))
+    cases.append(Case({"x": rng.normal(size=4), "W1": rng.normal(size=(4, 3)), "b1": np.array([30.0, -30.0, 0.0]),
+                       "W2": rng.normal(size=(3, 2)), "b2": rng.normal(size=2), "c": 0},
+                      "two saturated hidden units (b1 = +-30): only the third passes a gradient"))
     return cases
 
 
@@ -44,6 +50,21 @@ def _saliency_diagnose(args, expected, got):
     relu_mask = args["W1"] @ (args["W2"][:, args["c"]] * (args["x"] @ args["W1"] + args["b1"] > 0))
     if np.shape(got) == relu_mask.shape and np.allclose(got, relu_mask):
         return "your result is the ReLU network's saliency (a 0/1 mask); this hidden layer is tanh."
+    h = np.tanh(args["x"] @ args["W1"] + args["b1"])
+    for slope, what in ((h, "h itself, the tanh's value"), (1 - h, "1 - h")):
+        wrong = args["W1"] @ (args["W2"][:, args["c"]] * slope)
+        if np.shape(got) == wrong.shape and np.allclose(got, wrong):
+            return f"your result weights each hidden unit by {what}, where tanh's slope 1 - h² belongs."
+    for wrong, what in ((args["W1"] @ (args["W2"][:, args["c"]] * (1 - np.tanh(args["x"] @ args["W1"]) ** 2)),
+                         "the hidden layer without its bias b1"),
+                        (args["W1"] @ (args["W2"].sum(axis=1) * (1 - h**2)), "the sum of all the logits, not of z_c")):
+        if np.shape(got) == wrong.shape and np.allclose(got, wrong) and not np.allclose(wrong, expected):
+            return f"your result is the saliency of {what}."
+    W2 = args["W2"]
+    if W2.shape[0] == W2.shape[1]:
+        row = args["W1"] @ (W2[args["c"]] * (1 - h**2))
+        if np.shape(got) == row.shape and np.allclose(got, row) and not np.allclose(row, expected):
+            return "your result uses row c of W2; the logit z_c is made by its column c."
     return None
 
 
@@ -59,7 +80,7 @@ def _tf_saliency(tf, keras, x, W1, b1, W2, b2, c):
 EXERCISES = [
     CodeExercise("12.saliency", "saliency", ("x", "W1", "b1", "W2", "b2", "c"), _saliency_cases, _saliency_ref,
                  ladder=Ladder(
-                     "Saliency is a class template",
+                     "For this MLP, saliency is a class template",
                      "Check the shape (d,), like x, then the values: is the pattern right but weighted wrongly "
                      "per hidden unit (a slope), or mixed across classes?",
                      "Backpropagate from z_c alone: through column c of W2 to the hidden units, through tanh's "

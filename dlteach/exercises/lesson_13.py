@@ -17,8 +17,11 @@ from .runner import Case, CodeExercise, Mismatch
 
 def _soft_targets_cases(rng):
     cases = [Case({"logits": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
-             for (n, k), T in (((3, 4), 1.0), ((2, 10), 4.0), ((5, 3), 0.5))]
+             for (n, k), T in (((3, 4), 1.0), ((2, 10), 4.0), ((5, 3), 0.5), ((1, 5), 2.0), ((4, 2), 10.0),
+                               ((6, 6), 3.0))]
     cases.append(Case({"logits": np.array([[1600.0, 0.0, -1600.0]]), "T": 2.0}, "logits of size 1600"))
+    cases.append(Case({"logits": np.array([[1600.0, 0.0], [-1600.0, -1601.0]]), "T": 2.0},
+                      "rows of very different scale: the second row's largest logit is -1600, not 1600"))
     return cases
 
 
@@ -28,19 +31,27 @@ def _soft_targets_ref(logits, T):
 
 def _soft_targets_diagnose(args, expected, got):
     logits, T = args["logits"], args["T"]
-    if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits * T)):
+    if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits * T)) \
+            and not np.allclose(got, expected):
         return f"your rows equal the softmax of the logits times T = {T:g}, not divided by it."
     if np.shape(got) == np.shape(logits) and np.all(np.isfinite(got)) \
             and not np.allclose(np.sum(got, axis=1), 1.0):
         return "your rows do not sum to 1: they are not probabilities."
+    if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits)) \
+            and not np.allclose(got, expected):
+        return f"your rows equal the softmax of the logits themselves, as at T = 1; this case has T = {T:g}."
     return None
 
 
 def _distill_cases(rng):
     return [Case({"z_student": rng.normal(0, 2, (n, k)), "z_teacher": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
-            for (n, k), T in (((4, 3), 1.0), ((3, 10), 4.0), ((5, 5), 2.5))] + [
+            for (n, k), T in (((4, 3), 1.0), ((3, 10), 4.0), ((5, 5), 2.5), ((1, 4), 2.0), ((6, 2), 0.5),
+                              ((2, 7), 8.0))] + [
         Case({"z_student": np.array([[800.0, 0.0, -800.0]]), "z_teacher": np.array([[0.0, 900.0, 0.0]]), "T": 2.0},
-             "logits of size 900")]
+             "logits of size 900"),
+        Case({"z_student": np.array([[800.0, 0.0, -800.0], [-900.0, -905.0, -899.0]]),
+              "z_teacher": np.array([[0.0, 900.0, 0.0], [-1000.0, -1001.0, -999.0]]), "T": 2.0},
+             "rows of very different scale: the second rows' largest logits are -899 and -999")]
 
 
 def _distill_ref(z_student, z_teacher, T):
@@ -55,9 +66,28 @@ def _distill_ref(z_student, z_teacher, T):
 def _distill_diagnose(args, expected, got):
     if not isinstance(got, tuple) or len(got) != 2:
         return None
-    grad_no_T = expected[1] * args["T"]
-    if np.shape(got[1]) == np.shape(grad_no_T) and np.allclose(got[1], grad_no_T) and args["T"] != 1:
-        return f"every entry of your dL_dz_student is T = {args['T']:g} times the expected one."
+    T, (loss, grad) = args["T"], expected
+    if np.shape(got[1]) == np.shape(grad) and np.allclose(got[1], grad * T) and T != 1:
+        return f"every entry of your dL_dz_student is T = {T:g} times the expected one."
+    if np.size(got[0]) != 1 or not np.isfinite(float(np.asarray(got[0]))):
+        return None
+    g_loss = float(np.asarray(got[0]))
+    p = softmax(args["z_teacher"] / T)
+    entropy = float(-np.sum(p * np.log(np.where(p > 0, p, 1.0))) / len(p))
+    if T != 1 and np.isclose(g_loss, T**2 * loss) and not np.isclose(loss, 0):
+        return f"your loss is T² = {T**2:g} times the expected one: Hinton's factor belongs where the losses are added."
+    n, k = args["z_student"].shape
+    if k > 1 and np.isclose(g_loss, loss / k) and not np.isclose(loss, 0):
+        return f"your loss is {k} times smaller than expected: a mean over all {n} x {k} entries, not over the rows."
+    for zs, zt, T_s, what in ((args["z_student"], args["z_teacher"], 1.0, "the student's logits not divided by T"),
+                              (args["z_teacher"], args["z_student"], T, "the student's and the teacher's logits "
+                                                                        "swapped")):
+        alt = categorical_crossentropy(softmax(zt / T), zs / T_s, from_logits=True)[0]
+        if not np.isclose(alt, loss) and np.isclose(g_loss, alt):
+            return f"your loss is what {what} gives."
+    if entropy > 1e-6 and np.isclose(g_loss, loss - entropy):
+        return ("your loss is the expected one minus the teacher's entropy: the KL divergence; this loss is the "
+                "cross-entropy -sum p log q (the two have the same gradient).")
     return None
 
 
@@ -72,6 +102,9 @@ def _distill_twin(func) -> str:
         loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf.nn.softmax(zt / T), logits=z / T))
     ref = (float(loss), tape.gradient(loss, z).numpy())
     mine = func(z_student=zs.copy(), z_teacher=zt.copy(), T=T)
+    if not (np.isfinite(float(mine[0])) and np.all(np.isfinite(np.asarray(mine[1], dtype=float)))):
+        raise Mismatch("Your result agrees with the cases but holds NaN or inf on the inputs compared with "
+                       "tf.GradientTape: look for exp of a large number or log of 0.")
     err = max(abs(float(mine[0]) - ref[0]) / abs(ref[0]), rel_error(np.asarray(mine[1], dtype=float), ref[1]))
     if not err < 1e-12:
         raise Mismatch(f"Your result agrees with the cases but not with tf.GradientTape: relative difference {err:.3g}.")
@@ -80,8 +113,11 @@ def _distill_twin(func) -> str:
 
 def _quantize_cases(rng):
     cases = [Case({"W": rng.normal(0, s, shape), "bits": b}, f"{b} bits")
-             for shape, s, b in (((5, 4), 1.0, 8), ((6, 3), 0.1, 4), ((4, 4), 2.0, 2), ((3, 7), 0.5, 3))]
+             for shape, s, b in (((5, 4), 1.0, 8), ((6, 3), 0.1, 4), ((4, 4), 2.0, 2), ((3, 7), 0.5, 3),
+                                 ((2, 9), 3.0, 5), ((8, 2), 0.02, 6), ((1, 6), 1.0, 16))]
     cases.append(Case({"W": np.array([[0.6, -1.0], [0.26, 0.0]]), "bits": 2}, "2 bits: levels -1, 0, 1"))
+    cases.append(Case({"W": np.array([[0.5, -2.0], [1.2, 0.1]]), "bits": 3},
+                      "3 bits; the largest |W| is a negative weight, -2"))
     return cases
 
 
@@ -103,10 +139,21 @@ def _quantize_diagnose(args, expected, got):
     if np.isclose(float(np.asarray(got[1])), np.abs(args["W"]).max() / levels_full):
         return (f"your scale is max|W| / {levels_full}: {levels_full} levels, all the codes of {int(args['bits'])} "
                 "bits, with none kept for the sign.")
+    levels = 2 ** (int(args["bits"]) - 1) - 1
+    divisor = np.abs(args["W"]).max() / float(np.asarray(got[1])) if float(np.asarray(got[1])) else 0.0
+    if divisor > 0.5 and np.isclose(divisor, round(divisor)) and round(divisor) != levels:
+        return (f"your scale is max|W| / {round(divisor)}; {int(args['bits'])} bits give 2^({int(args['bits'])} - 1) "
+                f"- 1 = {levels} levels on each side of 0.")
+    if args["W"].max() < np.abs(args["W"]).max() and np.isclose(float(np.asarray(got[1])), args["W"].max() / levels):
+        return (f"your scale is the largest W divided by {levels}; here the largest |W| is a negative weight, "
+                f"{args['W'].min():g}.")
     q = np.asarray(got[0], dtype=float)
     if np.shape(q) == np.shape(expected[0]) and np.allclose(q, np.trunc(args["W"] / expected[1])) \
             and not np.allclose(q, expected[0]):
         return "your q is W / scale cut towards 0, not rounded to the nearest level."
+    if np.shape(q) == np.shape(expected[0]) and np.allclose(q, expected[0]) and np.shape(got[2]) == q.shape \
+            and np.allclose(np.asarray(got[2], dtype=float), q) and not np.allclose(q, expected[2]):
+        return "your W_hat equals q: the integer codes, not mapped back to the scale of the weights."
     return None
 
 

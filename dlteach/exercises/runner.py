@@ -60,6 +60,7 @@ class CodeExercise:
     extra: Callable | None = None  # like twin, but pure NumPy (e.g. a numerical gradient check)
     returns: str = "array"  # for a single output: "array" or "number"
     kinds: tuple = field(default_factory=tuple)  # per-output "array" / "number" when outputs is given
+    totals: dict = field(default_factory=dict)  # a number output -> what adds up into it, for an array returned
 
 
 class Mismatch(Exception):
@@ -123,6 +124,10 @@ def call(ex: CodeExercise, func, args: dict):
                            "with your code and run the cell again.") from None
     except Exception as err:  # the learner's bug, shown as theirs
         message = describe_exception(err, ex.func_name)
+        if isinstance(err, TypeError) and str(err).startswith(f"{getattr(func, '__qualname__', '')}() ") and (
+                "unexpected keyword argument" in str(err) or "required positional argument" in str(err)):
+            message += (f"\n  The checker passes the inputs by name: keep the parameter names of the stub, "
+                        f"{ex.func_name}({', '.join(ex.params)}).")
         if isinstance(err, ValueError) and ("matmul" in str(err) or "shape" in str(err)):
             shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in args.items() if isinstance(v, np.ndarray))
             message += f"\n  The shapes do not fit together; the inputs have shapes {shapes}."
@@ -143,8 +148,8 @@ def _as_number(value, label: str, ex: CodeExercise):
     if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise Mismatch(f"{label} should be a number, got {type(value).__name__}: {value!r}.")
     if arr.size != 1:
-        raise Mismatch(f"{label} should be one number, got an array of shape {arr.shape}: the formula adds up (or "
-                       "averages) its terms into one.")
+        total = ex.totals.get(label.strip("`"), "the formula adds up (or averages) its terms into one")
+        raise Mismatch(f"{label} should be one number, got an array of shape {arr.shape}: {total}.")
     return float(arr.reshape(()))
 
 
