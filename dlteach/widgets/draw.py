@@ -1,5 +1,6 @@
-"""Draw a digit and watch two trained networks read it: the from-scratch MLP of lesson 09 and the
-Keras CNN of lesson 11 give their class probabilities after every stroke, beside the saliency of
+"""Draw a digit and watch two trained networks read it: the from-scratch MLP of lesson 09 and a CNN
+trained with Keras (lesson 11's layers ending in Flatten + Dense, experiments.digits_cnn, the CNN
+lesson 12 explains) give their class probabilities after every stroke, beside the saliency of
 the drawing (lesson 12: which pixels would raise the winning class's score).
 
     dd = DigitDrawer()            # trains (or loads) the two models: a few seconds the first time
