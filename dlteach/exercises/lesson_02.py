@@ -41,13 +41,8 @@ def _activation_cases(rng):
 def _first_match(got, expected, known) -> str | None:
     """The message of the first (wrong result, message) in `known` that the learner's result equals, where
     that wrong result differs from the expected one in this case."""
-    if np.shape(got) != np.shape(expected):
-        return None
-    values = np.asarray(got, dtype=float)
     for wrong, message in known:
-        with np.errstate(all="ignore"):
-            wrong = np.asarray(wrong, dtype=float)
-        if np.allclose(values, wrong) and not np.allclose(wrong, expected):
+        if np.allclose(got, wrong) and not np.allclose(wrong, expected):
             return message
     return None
 

@@ -90,8 +90,6 @@ def _matches(got, wrong, expected, rtol) -> bool:
 
 def _momentum_diagnose(args, expected, got):
     w, m, g, lr, mu = (args[k] for k in ("w", "m", "g", "learning_rate", "momentum"))
-    if not (isinstance(got, (tuple, list)) and len(got) == 2):
-        return None
     m_new = mu * m - lr * g
     known = [
         ((None, mu * m + g), "your m_new is the textbook velocity mu m + g; in Keras's form, the one the exercise asks "
@@ -140,8 +138,6 @@ def _adam_variant(args, lr=None, b1=None, b2=None, eps=None, t_shift=0, correct=
 
 
 def _adam_diagnose(args, expected, got):
-    if not (isinstance(got, (tuple, list)) and len(got) == 3):
-        return None
     t, b1, b2 = args["t"], args["beta_1"], args["beta_2"]
     right = _adam_variant(args)
     known = [
@@ -206,7 +202,7 @@ def _optimizer_twin(kind: str, func) -> str:
         else:
             w, m, v = func(w=w, m=m, v=v, g=g.copy(), t=t, learning_rate=0.01, beta_1=0.9, beta_2=0.999,
                            epsilon=1e-7)
-        mine.append(np.asarray(w, dtype=float).copy())
+        mine.append(np.array(w))
     err = rel_error(np.array(mine), np.array(keras_path))
     tol = 1e-7 if kind == "momentum" else 1e-5  # Keras passes momentum and betas through float32
     if not err < tol:

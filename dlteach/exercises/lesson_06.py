@@ -35,8 +35,6 @@ def _dense_ref(x, W, b, grad_a):
 
 def _dense_diagnose(args, expected, got):
     x, W, b, grad_a = args["x"], args["W"], args["b"], args["grad_a"]
-    if not (isinstance(got, (tuple, list)) and len(got) == 3):
-        return None
     z = x @ W + b
     a = np.tanh(z)
 
@@ -88,7 +86,7 @@ def _dense_twin(func) -> str:
         loss = tf.reduce_sum(a * grad_a)  # dL/da = grad_a
     ref = [g.numpy() for g in tape.gradient(loss, [Wv, bv, xv])]
     mine = func(x=x.copy(), W=W.copy(), b=b.copy(), grad_a=grad_a.copy())
-    err = max(rel_error(np.asarray(m, dtype=float), r) for m, r in zip(mine, ref))
+    err = max(rel_error(m, r) for m, r in zip(mine, ref))
     if not err < 1e-12:
         raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
     return f"tf.GradientTape {bound(err)}."
@@ -116,8 +114,6 @@ def _two_layer_ref(X, y, W1, b1, W2, b2):
 
 def _two_layer_diagnose(args, expected, got):
     X, y, W1, b1, W2, b2 = (args[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
-    if not (isinstance(got, (tuple, list)) and len(got) == 4 and np.shape(got[2]) == W2.shape):
-        return None
     a1 = np.tanh(X @ W1 + b1)
     a2 = sigmoid(a1 @ W2 + b2)
     n = len(X)
@@ -148,7 +144,7 @@ def _two_layer_gradcheck(func) -> str:
     X, y = rng.normal(size=(7, 3)), rng.integers(0, 2, (7, 1)).astype(float)
     params = [rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 1)), rng.normal(size=1)]
     mine = func(**dict(zip(("X", "y", "W1", "b1", "W2", "b2"), [X.copy(), y.copy(), *[p.copy() for p in params]])))
-    err = max(rel_error(np.asarray(m, dtype=float).reshape(p.shape),
+    err = max(rel_error(np.reshape(m, p.shape),
                         numerical_gradient(lambda: _two_layer_loss(X, y, *params), p))
               for m, p in zip(mine, params))
     if not err < 1e-7:
@@ -169,7 +165,7 @@ def _two_layer_twin(func) -> str:
         loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y), logits=z2))
     ref = [g.numpy() for g in tape.gradient(loss, variables)]
     mine = func(**dict(zip(("X", "y", "W1", "b1", "W2", "b2"), [X.copy(), y.copy(), *[p.copy() for p in params]])))
-    err = max(rel_error(np.asarray(m, dtype=float).reshape(r.shape), r) for m, r in zip(mine, ref))
+    err = max(rel_error(np.reshape(m, r.shape), r) for m, r in zip(mine, ref))
     if not err < 1e-12:
         raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
     return f"tf.GradientTape {bound(err)}."
