@@ -56,7 +56,7 @@ class SequenceExplorer(TrainingExplorer):
         "clipping": Param("off", choices=("off", "clipnorm 1")),
         "temperature": Param(0.5, 0.1, 2.0, step=0.1),
     }
-    FIGSIZE = (10, 4.9)
+    FIGSIZE = (10, 4.6)
     LAYOUT_CACHE = True
 
     def update(self):
@@ -118,7 +118,7 @@ class SequenceExplorer(TrainingExplorer):
         return _decades(np.r_[self.grad_norm, 2 * CLIP])  # the threshold's line inside the frame
 
     def draw_on(self, fig):
-        grid = fig.add_gridspec(2, 3, height_ratios=(3.0, 0.75))
+        grid = fig.add_gridspec(2, 3, height_ratios=(3.0, 0.55))
         ax_a, ax_g, ax_n = (fig.add_subplot(grid[0, i]) for i in range(3))
         ax_t = fig.add_subplot(grid[1, :])
         t_acc, t_through, t_norm, t_text = self.titles()
