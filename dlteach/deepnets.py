@@ -140,7 +140,9 @@ def _deep_run(variant, depth, width, activation, learning_rate, epochs, seed, mo
                       batch_size=64, validation_data=(X_val, Y_val), seed=seed, verbose=0,
                       callbacks=[norms, *_progress_callbacks(epochs, norms=norms.norms)])
     history.history["grad_norms"] = [n.copy() for n in norms.norms]
-    return model, history
+    # Kept: the weights (moving statistics included) and the history, not the model, whose layers still hold
+    # the last batch's activations and deltas (a few MB per run, 20 times its weights).
+    return model.get_weights(), history
 
 
 def deep_run(variant: str = "plain", depth: int = 20, width: int = 16, activation: str = "sigmoid",
@@ -159,7 +161,10 @@ def deep_run(variant: str = "plain", depth: int = 20, width: int = 16, activatio
            check_int(epochs, "epochs", low=1), check_int(seed, "seed", low=0),
            float(check_fraction(momentum, "momentum")))
     with _reporting(progress):
-        return copy.deepcopy(_deep_run(*key))
+        weights, history = _deep_run(*key)
+    model = deep_mlp(key[0], key[1], key[2], key[3], key[6], key[7])
+    model.set_weights(weights)
+    return model, copy.deepcopy(history)
 
 
 def deep_scores(model) -> dict:
@@ -167,7 +172,8 @@ def deep_scores(model) -> dict:
     normalisation uses its moving statistics): {"test_accuracy", "test_correct"} with one True/False
     per test image, for paired comparisons on the same images."""
     _, _, X_test, _, _, y_test = digits_split(0)
-    correct = np.argmax(model.predict(X_test), axis=1) == y_test
+    probabilities = copy.deepcopy(model).predict(X_test)  # a copy keeps the test batch's activations, not the model
+    correct = np.argmax(probabilities, axis=1) == y_test
     return {"test_accuracy": float(np.mean(correct)), "test_correct": correct}
 
 
