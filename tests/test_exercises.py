@@ -437,8 +437,9 @@ def test_generic_diagnoses_only_where_true(capsys):
     assert "times the expected" not in out and "Right in this case: `w_new`; not right: `b_new`." in out
     assert check("01.perceptron_update", WRONG_CODE["01.perceptron_update"][2]) is False  # y_hat = [z >= 0]
     out = capsys.readouterr().out
-    assert "z = 0 exactly" in out and "At z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly " \
-        "greater) it is 0, so this point is misclassified and the weights must move." in out
+    assert "z = 0 exactly" in out and "At z = 0 exactly your w and b did not move, as if your prediction were " \
+        "1; with y_hat = [z > 0] (strictly greater) it is 0, so this point is misclassified and the weights must " \
+        "move." in out
     assert "loop that never ran" not in out and "another variable" not in out
     assert check("01.neuron_forward", lambda X, w, b: (X @ w + b > 0).astype(float)) is False
     out = capsys.readouterr().out

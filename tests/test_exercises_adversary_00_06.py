@@ -1445,8 +1445,8 @@ SAYS = {'ad_betas_hard_coded': ('`w_new` is not right (beta_1 = 0.8, beta_2 = 0.
  'pu_bias_without_eta': ('`b_new` is not right (a misclassified point with y = 1).',
                          'Right in this case: `w_new`; not right: `b_new`.'),
  'pu_geq': ('`w_new` is not right (z = 0 exactly, where y_hat = [z > 0] = 0).',
-            'At z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly greater) it is 0, so this point '
-            'is misclassified and the weights must move.'),
+            'At z = 0 exactly your w and b did not move, as if your prediction were 1; with y_hat = [z > 0] '
+            '(strictly greater) it is 0, so this point is misclassified and the weights must move.'),
  'pu_in_place': ('perceptron_update() changed its input `w` in place (e.g. `w -= ...` or `w[...] = ...`). The '
                  'caller still needs the old value: build a new array instead, e.g. `w_new = w - ...`.',
                  'Not yet. perceptron_update() changed its input `w` in place (e.g. `w -= ...` or `w[...] = ...`). '
@@ -2052,7 +2052,7 @@ PER_CASE = {'ad_betas_hard_coded': (2, '0d24c568f963'),
  'nf_unstable': (1, '59bb11a21e5b'),
  'pu_always': (6, 'a797229f2efd'),
  'pu_bias_without_eta': (6, '504ce08c1bcc'),
- 'pu_geq': (3, '696be3bba7b1'),
+ 'pu_geq': (3, 'be94758a0d9a'),
  'pu_in_place': (6, '2ade14241abc'),
  'pu_no_bias': (6, '2c652f3a22ea'),
  'pu_no_eta': (6, '2552a882df82'),

@@ -97,11 +97,11 @@ def _perceptron_diagnose(args, expected, got):
 
     y_hat = float(z > 0)
     if z == 0 and y != y_hat and moved(0.0):
-        return ("at z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly greater) it is 0, so this "
-                "point is misclassified and the weights must move.")
+        return ("at z = 0 exactly your w and b did not move, as if your prediction were 1; with y_hat = [z > 0] "
+                "(strictly greater) it is 0, so this point is misclassified and the weights must move.")
     if z == 0 and y == y_hat and moved(-eta):
-        return ("at z = 0 exactly your prediction is 1; with y_hat = [z > 0] (strictly greater) it is 0, which is "
-                "right here, so nothing should change.")
+        return ("at z = 0 exactly your w and b moved as if your prediction were 1; with y_hat = [z > 0] "
+                "(strictly greater) it is 0, which is right here, so nothing should change.")
     if y == y_hat and moved(eta * (2 * y - 1)):
         return (f"this point is classified correctly (z = {z:.4g}, y_hat = y = {y:g}), yet your w and b moved: "
                 "the rule changes nothing when the prediction is right.")
