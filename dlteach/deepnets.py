@@ -110,23 +110,26 @@ def _all_layers(model) -> list:
 
 
 class _GradientNorms(Callback):
-    """history["grad_norms"]: the gradient norms per layer at initialisation and after every epoch,
-    on the first GRADIENT_BATCH training images; the progress function (explorer frames) gets
-    epoch 0 (initialisation) as well."""
+    """history["grad_norms"]: the gradient norms per layer at initialisation and at the end of training, on
+    the first GRADIENT_BATCH training images. While a progress function listens (an explorer's frames), also
+    after every epoch, reported as progress(..., norms=[at initialisation, now]); epoch 0 is initialisation."""
 
     def __init__(self, X, Y, epochs):
         self.X, self.Y, self.epochs, self.norms = X, Y, epochs, []
         self.report = _PROGRESS.get()
 
     def on_train_begin(self, model, history):
-        self.norms.append(gradient_norms(model, self.X, self.Y))
-        history.history["grad_norms"] = self.norms
+        self.norms[:] = [gradient_norms(model, self.X, self.Y)]
         if self.report is not None:
             self.report(0, self.epochs, model, history, norms=self.norms)
 
     def on_epoch_end(self, epoch, logs, model, history):
-        self.norms.append(gradient_norms(model, self.X, self.Y))
-        history.history["grad_norms"] = self.norms
+        if self.report is not None or epoch == self.epochs:
+            self.norms[1:] = [gradient_norms(model, self.X, self.Y)]
+
+    def on_train_end(self, model, history):
+        if len(self.norms) == 1 or history.stopped:  # stopped early (divergence): the weights kept
+            self.norms[1:] = [gradient_norms(model, self.X, self.Y)]
 
 
 @lru_cache(maxsize=128)
@@ -139,7 +142,7 @@ def _deep_run(variant, depth, width, activation, learning_rate, epochs, seed, mo
         history = fit(model, X_train, Y_train, get_optimizer("adam", learning_rate=learning_rate), epochs=epochs,
                       batch_size=64, validation_data=(X_val, Y_val), seed=seed, verbose=0,
                       callbacks=[norms, *_progress_callbacks(epochs, norms=norms.norms)])
-    history.history["grad_norms"] = [n.copy() for n in norms.norms]
+    history.history["grad_norms"] = [n.copy() for n in norms.norms]  # [at initialisation, at the end]
     # Kept: the weights (moving statistics included) and the history, not the model, whose layers still hold
     # the last batch's activations and deltas (a few MB per run, 20 times its weights).
     return model.get_weights(), history
@@ -150,12 +153,12 @@ def deep_run(variant: str = "plain", depth: int = 20, width: int = 16, activatio
     """deep_mlp(variant, depth, width, activation, seed, momentum) trained with Adam(learning_rate),
     batches of 64, on digits_split(0)'s 1,149 training images, validated after each epoch on its 288
     validation images; seed draws the initial weights and the batch order. Returns (model, history):
-    history has loss, accuracy, val_loss, val_accuracy per epoch and grad_norms, the gradient norm
-    of every Dense layer (first to last) at initialisation and after each epoch (gradient_norms on
+    history has loss, accuracy, val_loss, val_accuracy per epoch and grad_norms, the gradient norms
+    of every Dense layer (first to last) at initialisation and at the end (two arrays; gradient_norms on
     the first 256 training images). A diverging rate ends in history.diverged with the last good
     weights. Cached per process (fresh copies). progress: None, or a function called as
-    progress(epoch, epochs, model, history, norms=...) at initialisation (epoch 0) and after every
-    epoch of a run not cached yet."""
+    progress(epoch, epochs, model, history, norms=[at initialisation, now]) at initialisation (epoch 0)
+    and after every epoch of a run not cached yet."""
     key = (_variant(variant), check_int(depth, "depth", low=1, high=60), check_int(width, "width", low=1, high=256),
            _activation(activation), float(check_positive(learning_rate, "learning_rate")),
            check_int(epochs, "epochs", low=1), check_int(seed, "seed", low=0),

@@ -74,8 +74,12 @@ def test_deep_run_history_progress_and_cache():
     calls = []
     model, history = experiments.deep_run("both", depth=3, epochs=2, seed=7,
                                           progress=lambda e, n, m, h, norms: calls.append((e, n, len(norms))))
-    assert calls == [(0, 2, 1), (1, 2, 2), (2, 2, 3)]  # initialisation, then every epoch
-    assert len(history["grad_norms"]) == 3 and len(history["val_accuracy"]) == 2
+    assert calls == [(0, 2, 1), (1, 2, 2), (2, 2, 2)]  # initialisation, then every epoch: [at initialisation, now]
+    assert len(history["grad_norms"]) == 2 and len(history["val_accuracy"]) == 2
+    model_copy = experiments.deep_mlp("both", depth=3, seed=7)
+    model_copy.set_weights(model.get_weights())
+    X, Y = _batch(256)
+    assert np.array_equal(history["grad_norms"][1], experiments.gradient_norms(model_copy, X, Y))  # the end's
     again, _ = experiments.deep_run("both", depth=3, epochs=2, seed=7, progress=lambda *a, **k: calls.append(a))
     assert len(calls) == 3  # cached: trains nothing, reports nothing
     again.layers[0].W[...] = 0  # a fresh copy: changing it changes no other caller's model
