@@ -46,8 +46,8 @@ class SequenceExplorer(TrainingExplorer):
     """Lesson 15: memory_run(cell, T, learning rate, clipping) on the marked-symbol task (seed 0): the
     validation accuracy per epoch, ||dL/dh_t|| over the steps at initialisation and after training, the
     gradient's norm at every training step (before clipping, with the clipping threshold); below, the
-    character LSTM's text at the chosen temperature. Runs are cached; in the widget a run is drawn while
-    it trains ("step 40/96"), a frame about every 90 ms."""
+    character LSTM's text at the chosen temperature (read to one decimal). Runs are cached; in the widget a
+    run is drawn while it trains ("step 40/96"), a frame about every 90 ms."""
 
     PARAMS = {
         "cell": Param("LSTM", choices=("SimpleRNN", "LSTM", "GRU")),
@@ -58,6 +58,13 @@ class SequenceExplorer(TrainingExplorer):
     }
     FIGSIZE = (10, 4.6)
     LAYOUT_CACHE = True
+
+    def _set(self, settings: dict):
+        # The temperature is read to one decimal, the slider's step: the texts of all those temperatures are
+        # generated together once, so a move answers with a lookup (another value would generate its own).
+        if isinstance(settings.get("temperature"), (int, float)) and not isinstance(settings["temperature"], bool):
+            settings = {**settings, "temperature": round(float(settings["temperature"]), 1)}
+        return super()._set(settings)
 
     def update(self):
         c = self.cfg
