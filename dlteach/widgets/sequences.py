@@ -113,7 +113,7 @@ class SequenceExplorer(TrainingExplorer):
                 f"character LSTM trained on the Zen of Python, temperature {c['temperature']:.1f}: "
                 f"{self.known:.0%} of its words are the Zen's")
 
-    def step_ticks(self):
+    def _step_ticks(self):
         T = self.cfg["T"]
         every = 1 if T <= 8 else 2 if T <= 14 else 3
         return np.arange(every, T + 1, every)
@@ -144,7 +144,7 @@ class SequenceExplorer(TrainingExplorer):
         ax_g.plot(steps, self.grads_end, color=plots.ORANGE, marker="o", ms=3, label="trained")
         ax_g.set_yscale("log")
         ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
-        ax_g.set_xticks(self.step_ticks())
+        ax_g.set_xticks(self._step_ticks())
         ax_g.set_ylim(*self.through_limits())
         ax_g.set_xlabel("step t")
         ax_g.set_ylabel("||dL/dh_t||")
@@ -174,7 +174,7 @@ class SequenceExplorer(TrainingExplorer):
         init.set_data(steps, self.grads_init)
         end.set_data(steps, self.grads_end)
         ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
-        ax_g.set_xticks(self.step_ticks())
+        ax_g.set_xticks(self._step_ticks())
         ax_g.set_ylim(*self.through_limits())
         ax_g.set_title(t_through, fontsize=10, y=1.0)
         norm, clip = ax_n.get_lines()
