@@ -200,3 +200,29 @@ def test_a_replayed_layout_equals_a_fresh_drawing():
             fresh.LAYOUT_CACHE = False
             assert np.array_equal(pixels(ex.png()), pixels(fresh.png())), (setting, v)
     assert replayed >= len(moves)
+
+
+# --- the exercises: correct answers written differently from dlteach.solutions pass ------------------
+def _bn_backward_staged(x, gamma, epsilon, g):
+    """CS231n's staged chain rule (through var and mu), not the compact formula of the lesson."""
+    m = x.shape[0]
+    xmu = x - x.mean(0)
+    ivar = 1 / np.sqrt((xmu ** 2).mean(0) + epsilon)
+    dxhat = g * gamma
+    dvar = np.sum(dxhat * xmu, 0) * -0.5 * ivar ** 3
+    dmu = np.sum(-dxhat * ivar, 0) + dvar * np.mean(-2 * xmu, 0)
+    return dxhat * ivar + dvar * 2 * xmu / m + dmu / m, (g * xmu * ivar).sum(0), g.sum(0)
+
+
+@pytest.mark.parametrize("name, answer", [
+    ("14.batchnorm_forward", lambda x, gamma, beta, epsilon:
+        gamma * (x - np.mean(x, axis=0)) / np.sqrt(np.var(x, axis=0) + epsilon) + beta),
+    ("14.batchnorm_backward", _bn_backward_staged),
+    ("14.residual_backward", lambda x, W, g: (g + np.einsum("nk,jk->nj", g, W) * np.where(x > 0, 1.0, 0.0),
+                                              np.einsum("nj,nk->jk", np.clip(x, 0, None), g), np.sum(g, axis=0))),
+])
+def test_a_correct_answer_written_differently_passes(name, answer, capsys):
+    from dlteach.exercises import check
+
+    assert all(check(name, answer, seed=seed) for seed in (0, 1, 2))
+    assert capsys.readouterr().out.count("Correct!") == 3
