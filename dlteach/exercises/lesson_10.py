@@ -65,7 +65,8 @@ def _l2_diagnose(args, expected, got):
     if np.size(got[0]) == 1:
         penalty = float(np.asarray(got[0]))
         if np.isclose(penalty, 0.5 * l2 * np.sum(W**2)):
-            return "your penalty is half the expected one (and Keras's L2 penalty has no 1/2)."
+            return "your penalty is half the expected one (and Keras's L2 penalty has no 1/2)" + (
+                "; or it is the mean over the 2 weights, not their sum." if W.size == 2 else ".")
         if W.size > 1 and np.isclose(penalty, l2 * np.mean(W**2)):
             return (f"your penalty is {W.size} times smaller than expected, and W has {W.size} entries: a mean, not "
                     "the sum over the weights.")
