@@ -28,7 +28,7 @@ from . import data
 from .core import (ActivationLayer, BatchNormalization, Callback, Dense, Residual, Sequential, fit,
                    get_optimizer)
 from .core._checks import check_fraction, check_int, check_positive
-from .experiments import _one_blas_thread, _progress_callbacks, _reporting, _PROGRESS, digits_split
+from .runs import _PROGRESS, _one_blas_thread, _progress_callbacks, _reporting, digits_split
 
 __all__ = ["DEEP_VARIANTS", "deep_mlp", "gradient_norms", "deep_run", "deep_scores", "deep_search"]
 

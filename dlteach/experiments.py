@@ -14,8 +14,6 @@ per process and cached, but every call returns a deep copy: a caller that change
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import copy
 import os
 import zipfile
@@ -29,6 +27,7 @@ from . import data
 from .core import (MLP, Callback, Conv2D, Dense, EarlyStopping, Flatten, MaxPool2D, Sequential, Temperature, accuracy, fit,
                    prune, quantize, soft_targets, weight_bytes)
 from .core._checks import as_float_array, check_fraction, check_int, check_positive
+from .runs import _digits_split, _one_blas_thread, _progress_callbacks, _reporting, digits_split  # noqa: F401 (re-exported)
 
 __all__ = ["layer_statistics", "DataLoss", "moons_split", "moons_test", "overfit_run", "overfit_scores", "kfold",
            "cross_validate", "accuracy_interval", "digits_split", "train_digits",
@@ -59,22 +58,6 @@ def layer_statistics(depth: int, width: int, activation: str, init: str, n: int 
 
 
 # --- lesson 10: overfitting and regularisation ---------------------------------------------------
-_THREADPOOLS = []  # threadpoolctl's controller, made once: making one reads the loaded libraries (~2 ms)
-
-
-def _one_blas_thread():
-    """The lessons' matrices are small (at most a few hundred rows): one BLAS thread is faster than
-    two that fight over the cores (measured on a busy 2-core machine: 1.4 s instead of 15 s for one
-    overfit_run). A no-op where threadpoolctl (a scikit-learn dependency) is missing."""
-    try:
-        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    if not _THREADPOOLS:
-        _THREADPOOLS.append(ThreadpoolController())
-    return _THREADPOOLS[0].limit(limits=1, user_api="blas")
-
-
 class DataLoss(Callback):
     """Records the loss WITHOUT the L2 penalty on train and validation data after each epoch, so
     that runs with different L2 can be compared (Keras's val_loss includes the penalty)."""
@@ -105,38 +88,6 @@ def moons_test(n: int = 1000, seed: int = 0):
     n = check_int(n, "n", low=4)
     seed = check_int(seed, "seed", low=0)
     return data.make_dataset("moons", n=n, noise=0.3, seed=np.random.default_rng([seed, 1]))
-
-
-# Progress of a run, for the explorers' widgets (they draw a partly trained network while it trains):
-# progress(epoch, epochs, model, history, **extra) is called after every epoch of the runs below, and
-# may raise to abandon a run (an abandoned run is not cached). A context variable, not an argument:
-# the cached runs are keyed by their settings alone, and a cached run trains nothing, so calls nothing.
-_PROGRESS = contextvars.ContextVar("progress", default=None)
-
-
-class _Progress(Callback):
-    def __init__(self, epochs, extra):
-        self.report, self.epochs, self.extra = _PROGRESS.get(), epochs, extra
-
-    def on_epoch_end(self, epoch, logs, model, history):
-        self.report(epoch, self.epochs, model, history, **self.extra)
-
-
-def _progress_callbacks(epochs, **extra) -> list:
-    """[a callback that reports each epoch] while a progress function is set, else []."""
-    return [] if _PROGRESS.get() is None else [_Progress(epochs, extra)]
-
-
-@contextlib.contextmanager
-def _reporting(progress):
-    """Report the epochs of the runs started inside to `progress` (None: to nobody)."""
-    if progress is not None and not callable(progress):
-        raise TypeError(f"progress must be a function or None, got {progress!r}.")
-    token = _PROGRESS.set(progress)
-    try:
-        yield
-    finally:
-        _PROGRESS.reset(token)
 
 
 def _train_overfit(X, y, X_val, y_val, hidden, l2, dropout, early_stopping, augment, epochs, seed,
@@ -237,19 +188,6 @@ def accuracy_interval(accuracy: float, n: int, confidence: float = 0.95) -> tupl
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return float(max(0.0, centre - half)), float(min(1.0, centre + half))
-
-
-@lru_cache(maxsize=4)
-def _digits_split(seed):
-    X_rest, X_test, y_rest, y_test = data.load_digits(seed=seed)
-    X_train, X_val, y_train, y_val = data.train_test_split(X_rest, y_rest, test_size=0.2, seed=seed + 1)
-    return X_train, X_val, X_test, y_train, y_val, y_test
-
-
-def digits_split(seed: int = 0):
-    """8x8 digits, pixels in [0, 1]: (X_train, X_val, X_test, y_train, y_val, y_test) of
-    1149 / 288 / 360 images; the test part is data.load_digits(seed=seed)'s. Fresh copies."""
-    return tuple(a.copy() for a in _digits_split(seed))
 
 
 @lru_cache(maxsize=64)

@@ -36,3 +36,26 @@ def test_the_explorer_base_and_the_playground_leave_matplotlib_internals_to_fast
         for internal in ("copy_from_bbox", "restore_region", "_set_position", "TextCachingCanvas(", "Figure(",
                          "draw_artist", "set_animated"):
             assert internal not in source, (name, internal)
+
+
+def test_no_top_level_module_of_dlteach_imports_one_that_imports_it_back():
+    """dlteach/*.py: experiments.py re-exports the runs of deepnets.py and sequences.py, so those import what
+    they share from runs.py, never from experiments.py (a cycle works only while the names happen to be
+    defined before the import line)."""
+    package = WIDGETS.parent
+    modules = {p.stem for p in package.glob("*.py")} - {"__init__"}
+
+    def imported(path):  # module-level `from .x import` and `from . import x` only (function-level is lazy)
+        found = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {a.name for a in node.names} if node.module is None else {node.module.split(".")[0]}
+        return found & modules
+
+    graph = {name: imported(package / f"{name}.py") - {name} for name in modules}
+
+    def reaches(start, goal, seen=()):
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, (*seen, nxt))) for nxt in graph[start])
+
+    cycles = sorted(name for name in graph if reaches(name, name))
+    assert not cycles, f"import cycles through {cycles}: {({n: sorted(graph[n]) for n in cycles})}"

@@ -20,7 +20,8 @@ Derivation (one feature column x_1..x_m):
 For BatchNormalization gamma is one number per column, so it comes out of the means:
     dx = gamma / (m sigma) * (m g - sum(g) - x_hat * sum(g * x_hat))
 The two subtracted terms are why normalising is not a constant rescaling: the gradient has no
-component along "move the whole column" (sum dx = 0) nor along x_hat (sum dx * x_hat = 0).
+component along "move the whole column" (sum dx = 0 exactly) and, up to eps, none along x_hat
+(sum dx * x_hat = gamma sum(g x_hat) eps / (sigma (var + eps)), zero only as eps -> 0: sum x_hat^2 = m var / (var + eps)).
 At inference BatchNormalization uses fixed moving statistics, so mu and sigma do not depend on x:
     dx = gamma * g / sigma.
 """
