@@ -30,6 +30,8 @@ def _neuron_cases(rng):
     cases.append(Case({"X": rng.normal(size=(5, 3)), "w": rng.normal(size=3), "b": 0.0}, "b = 0"))
     cases.append(Case({"X": np.array([[1.0, -2.0], [0.0, 0.0], [400.0, 300.0], [-400.0, -300.0]]),
                        "w": np.array([2.0, 1.0]), "b": -1.0}, "large z: z = 1099 and z = -1101"))
+    cases.append(Case({"X": rng.normal(size=(3, 3)), "w": rng.normal(size=3), "b": float(rng.normal())},
+                      "a square batch, where X.T @ w runs too"))
     return cases
 
 
@@ -48,6 +50,9 @@ def _neuron_diagnose(args, expected, got):
              (sigmoid(-z), "your result equals 1 - sigmoid(z) = sigmoid(-z): the sign in the exponent is flipped."),
              (np.tanh(z), "your result equals tanh(z), which lies between -1 and 1; the neuron's activation here is "
                           "the sigmoid.")]
+    if X.shape[0] == X.shape[1]:
+        known.append((sigmoid(X.T @ w + b), "your result equals sigmoid(X.T w + b): on a square batch a transposed X "
+                                            "raises no error, but it weights the columns, not the rows (samples)."))
     for wrong, message in known:
         if np.allclose(values, wrong) and not np.allclose(wrong, expected):
             return message

@@ -240,11 +240,22 @@ def _and_neuron(answer) -> Verdict:
         raise TypeError(f"answer should be three numbers (w1, w2, b), got {answer!r}.")
     w1, w2, b = (_number(v)[0] for v in answer)
     v = np.array([w1, w2, b])
-    if np.linalg.norm(v) > 0 and abs(v @ SHOWN_AND) / (np.linalg.norm(v) * np.linalg.norm(SHOWN_AND)) > 1 - 1e-9:
+    cosine = v @ SHOWN_AND / (np.linalg.norm(v) * np.linalg.norm(SHOWN_AND)) if np.linalg.norm(v) > 0 else 0.0
+    if cosine > 1 - 1e-9:
         return Verdict(False, "That is the line the lesson shows, (1, 1, -1.5) (scaling all three numbers by the "
                               "same factor gives the same line). Find a different line: tilt it (w1 != w2) or move it.")
+    if cosine < -(1 - 1e-9):
+        return Verdict(False, "That is the lesson's line with every sign flipped: the same line, but its positive "
+                              "side (a > 0.5) now holds (0, 0), (0, 1) and (1, 0), the other three points (that is "
+                              "NAND). Keep (1, 1) on the positive side.")
     X, y = logic_data("AND")
-    a = get_activation("sigmoid")(X @ np.array([w1, w2]) + b)
+    z = X @ np.array([w1, w2]) + b
+    on_line = [f"({x1:g}, {x2:g})" for (x1, x2), z_i in zip(X, z) if abs(z_i) <= 1e-12 * max(1.0, np.abs(v).max())]
+    if on_line:
+        return Verdict(False, f"{' and '.join(on_line)} {'lies' if len(on_line) == 1 else 'lie'} exactly on the "
+                              "line: z = 0 and a = 0.5, undecided. The exercise asks for a line that passes through "
+                              "none of the four points.")
+    a = get_activation("sigmoid")(z)
     wrong = [f"({x1:g}, {x2:g}) gets a = {p:.2f}" for (x1, x2), p, t in zip(X, a, y) if (p > 0.5) != (t == 1)]
     if not wrong:
         return Verdict(True, "Only (1, 1) gets z = w1 + w2 + b > 0.")
@@ -536,7 +547,7 @@ WORDS = {
                         "memorise best",
                "test": "a test accuracy used to choose stops being an honest estimate of the final model"}),
     "01.xor_one_neuron": Word(
-        ("no", "false", "impossible", "0"), ("yes", "no"),
+        ("no", "no.", "n", "false", "impossible", "0"), ("yes", "no"),
         "No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden layer.",
         Ladder("Why XOR is impossible, and what fixes it",
                "Try to draw one straight line with (0, 1) and (1, 0) on one side and (0, 0), (1, 1) on the other.",
@@ -603,7 +614,7 @@ CUSTOM = {
         "Check z = w1 x1 + w2 x2 + b at each of the four points: only (1, 1) may be positive.",
         "The line z = 0 must leave (1, 1) alone on its positive side: b negative enough that (0, 1) and (1, 0) "
         "stay negative, but w1 + w2 + b > 0.",
-        "Pick w1 and w2 (unequal ones tilt the line), then a bias b between -(w1 + w2) and -max(w1, w2).")),
+        "Pick w1 and w2 (unequal ones tilt the line), then a bias b strictly between -(w1 + w2) and -max(w1, w2).")),
 }
 
 QUIZZES = {**NUMERIC, **WORDS, **CUSTOM}
