@@ -45,7 +45,7 @@ $(COLAB_STAMP): pyproject.toml constraints-colab.txt
 test-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
 	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
-	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --results $(RESULTS)/colab-lessons.json; \
+	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --results $(RESULTS)/colab-lessons.json; \
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 
 # A third environment at the lowest versions pyproject.toml declares (constraints-lowest.txt: NumPy 2.0,
@@ -62,7 +62,7 @@ $(LOWEST_STAMP): pyproject.toml constraints-lowest.txt
 test-lowest: $(LOWEST_STAMP)
 	@mkdir -p $(RESULTS)
 	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/lowest-unit.xml; unit=$$?; \
-	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --results $(RESULTS)/lowest-lessons.json; \
+	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --results $(RESULTS)/lowest-lessons.json; \
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 
 # Rewrite constraints-lowest.txt (after raising a minimum in pyproject.toml): uv's lowest-direct resolution,

@@ -1,6 +1,6 @@
 """Execute lessons top to bottom in a fresh kernel of THIS Python environment.
 
-    python scripts/execute_notebooks.py [--check] [--results FILE.json] [notebooks/07_playground.ipynb ...]
+    python scripts/execute_notebooks.py [--check] [--jobs N] [--results FILE.json] [notebooks/07_playground.ipynb ...]
 
 Without --check each lesson is stored back with its outputs (what `make notebooks` runs). Widget state
 (metadata.widgets, tens of KB, not compared by nbval) is stripped afterwards; store_widget_state=False is
@@ -11,6 +11,8 @@ class, and a zero in nbgrader). TensorFlow's logging variables are removed from 
 first, so this also proves that `import dlteach` silences TensorFlow by itself, as it must outside `make`
 (conda, Binder, JupyterHub, Colab). Prints each lesson's run time and the kernel's peak memory.
 --results writes the counts as JSON (what make test's summary reads: scripts/test_summary.py).
+--jobs N runs N lessons at once, each in its own process and kernel (default 1). A lesson's kernel is mostly
+one busy Python thread, so two at once on two cores take about half the time; each prints its time when done.
 
 Kernels talk to this process over IPC sockets in a private temporary folder, not TCP on localhost: no
 port is opened, and the kernel does not log "running over TCP without encryption" for every lesson.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ProcessPoolExecutor
 import sys
 import tempfile
 import time
@@ -80,28 +83,41 @@ def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
     return elapsed, peak_gb, stderr_of(nb)
 
 
+def run_one(path: Path, check: bool) -> list[str]:
+    """Execute one lesson, print its line, and return its failures (a cell that raised, stderr)."""
+    try:
+        elapsed, peak_gb, stderr = execute(path, store=not check)
+    except Exception as err:  # a cell raised: report the lesson and go on with the others
+        print(f"{path}: FAILED", flush=True)
+        return [f"{path}: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}"]
+    memory = f", peak memory {peak_gb:.2f} GB" if check else ""
+    print(f"{path}: {elapsed:.1f} s{memory}", flush=True)
+    return [f"{path}: stderr in {line}" for line in stderr]
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     results = None
     if "--results" in argv:
         at = argv.index("--results")
         results, argv = Path(argv[at + 1]), argv[:at] + argv[at + 2:]
+    jobs = 1
+    if "--jobs" in argv:
+        at = argv.index("--jobs")
+        jobs, argv = int(argv[at + 1]), argv[:at] + argv[at + 2:]
     paths = [Path(p) for p in argv if p != "--check"] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
     use_this_environment()
     if check:
         for name in QUIET_VARIABLES:
             os.environ.pop(name, None)
     failures = []
-    for path in paths:
-        try:
-            elapsed, peak_gb, stderr = execute(path, store=not check)
-        except Exception as err:  # a cell raised: report the lesson and go on with the others
-            failures.append(f"{path}: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}")
-            print(f"{path}: FAILED", flush=True)
-            continue
-        memory = f", peak memory {peak_gb:.2f} GB" if check else ""
-        print(f"{path}: {elapsed:.1f} s{memory}", flush=True)
-        failures += [f"{path}: stderr in {line}" for line in stderr]
+    if jobs > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(run_one, paths, [check] * len(paths)))
+    else:
+        outcomes = [run_one(path, check) for path in paths]
+    for lines in outcomes:
+        failures += lines
     if failures:
         print("\n".join(["", "Lessons that failed:", *failures]), file=sys.stderr)
     failed = len({f.split(":", 1)[0] for f in failures})

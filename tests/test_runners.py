@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,7 +49,8 @@ def test_all_passed_exits_0(tmp_path):
     assert run.returncode == 0 and run.stdout.strip().endswith("total: 43 passed, 0 failed")
 
 
-def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path):
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one at a time", "two at once"])
+def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path, jobs):
     """One small notebook through execute_notebooks.py --check: it passes, its counts reach --results,
     and the kernel runs over IPC, so it does not log 'running over TCP without encryption'."""
     good, bad = tmp_path / "00_good.ipynb", tmp_path / "01_bad.ipynb"
@@ -58,7 +60,7 @@ def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path):
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, path)
     results = tmp_path / "lessons.json"
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"), "--check", "--results",
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"), "--check", *jobs, "--results",
                           str(results), str(good), str(bad)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.strip().splitlines()[-1] == "lessons: 1 passed, 1 failed"
