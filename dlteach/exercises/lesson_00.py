@@ -24,6 +24,10 @@ def _standardize_cases(rng):
     X_train = rng.normal([2.0, -1.0], [3.0, 0.5], (6, 2))
     cases.append(Case({"X_train": X_train, "X": X_train.copy()},
                       "X is X_train itself: every column comes out with mean 0 and std 1"))
+    X_train = rng.normal([3.0, -20.0], [2.0, 8.0], (250, 2))
+    X_train[150:] += [4.0, 30.0]          # the later rows differ: statistics of only some rows are off
+    cases.append(Case({"X_train": X_train, "X": rng.normal([5.0, 0.0], [3.0, 20.0], (6, 2))},
+                      "250 training rows, the last 100 unlike the first: the mean and std of every row"))
     return cases
 
 
@@ -54,6 +58,14 @@ def _standardize_diagnose(args, expected, got):
     for wrong, message in known:
         if np.allclose(got, wrong, rtol=1e-9) and not np.allclose(wrong, expected):
             return message
+    sd = X_train.std(axis=0)
+    for eps in (1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2):
+        for wrong in ((X - mu) / (sd + eps), (X - mu) / np.sqrt(sd**2 + eps), (X - mu) / np.maximum(sd, eps)):
+            off = np.abs(wrong - expected).max()  # the epsilon's own effect; the answer must sit much closer to it
+            if off > 0 and np.abs(got - wrong).max() < 1e-3 * off and np.allclose(got, wrong, rtol=1e-9):
+                return (f"your std has a small constant added (about {eps:g}), a guard against a constant column. This "
+                        "exercise asks for the plain np.std: on a column whose std is 0.001 the guard already moves "
+                        "the result by more than the checker's tolerance.")
     return None
 
 

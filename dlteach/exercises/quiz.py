@@ -534,7 +534,8 @@ NUMERIC = {
 
 WORDS = {
     "00.choose_with": Word(
-        ("validation", "val", "validation set"), ("train", "validation", "test"),
+        ("validation", "val", "validation set", "the validation set", "validation data", "the validation data"),
+        ("train", "validation", "test"),
         "Choose settings on the validation set; the test set only reports the final result.",
         Ladder("3–4. Train, and validate after every epoch",
                "Ask which number must still be honest after every choice is made, and which data the weights "
@@ -543,9 +544,11 @@ WORDS = {
                "no choice has seen.",
                "Training data fits the weights, one set chooses among settings, one reports once at the end: "
                "answer with the set whose job is choosing."),
-        known={"train": "the weights were fitted to the training set, so its accuracy favours the settings that "
-                        "memorise best",
-               "test": "a test accuracy used to choose stops being an honest estimate of the final model"}),
+        known={**dict.fromkeys(("train", "training", "training set", "the training set", "train set"),
+                               "the weights were fitted to the training set, so its accuracy favours the settings "
+                               "that memorise best"),
+               **dict.fromkeys(("test", "test set", "the test set"),
+                               "a test accuracy used to choose stops being an honest estimate of the final model")}),
     "01.xor_one_neuron": Word(
         ("no", "no.", "n", "false", "impossible", "0"), ("yes", "no"),
         "No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden layer.",
