@@ -20,7 +20,7 @@ QUIZ = {
     "03.bce_value": 0.10536,
     "03.bce_confident_wrong": 4.6052,
     "04.largest_stable_lr": 0.04,
-    "04.updates_per_epoch": 10,
+    "04.updates_per_epoch": 4,
     "04.predict_lr_0.1": "oscillates",
     "05.adam_first_step": 0.01,
     "05.momentum_speedup": 10,

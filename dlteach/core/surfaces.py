@@ -375,8 +375,10 @@ class LinearRegression:
         return lambda w, t: self.grad(w, rng.choice(len(self.x), batch_size, replace=False))
 
     def grad(self, w, idx=None):
-        """dL/d(w, b) on the samples idx (all when None): the mini-batch gradient."""
+        """dL/d(w, b) on the samples idx (all when None): the mini-batch gradient. Like `f`, it takes
+        w of shape (..., 2); idx of shape (..., B) gives each leading index its own batch."""
         x = self.x if idx is None else self.x[idx]
         y = self.y if idx is None else self.y[idx]
-        r = w[0] * x + w[1] - y
-        return np.array([2 * np.mean(r * x), 2 * np.mean(r)])
+        w = np.asarray(w, dtype=np.float64)
+        r = w[..., 0, None] * x + w[..., 1, None] - y
+        return np.stack([2 * np.mean(r * x, axis=-1), 2 * np.mean(r, axis=-1)], axis=-1)

@@ -337,13 +337,19 @@ NUMERIC = {
                1.0: "that is the bound of the w1 direction; the steeper w2 direction sets a smaller one",
                0.02: "at that rate the factor on w2 is 0; gradient descent still converges somewhat above it"}),
     "04.updates_per_epoch": Numeric(
-        10.0, "exact", "100 samples in mini-batches of 10: 10 updates per epoch, each on a noisier gradient than "
-                       "the full batch's single update.",
+        4.0, "exact", "100 samples in batches of 32: three full batches (96 samples) and a last one of 4, so 4 "
+                      "updates per epoch (ceil(100 / 32)); the last one rests on only 4 samples.",
         Ladder("Batch, mini-batch, stochastic",
-               "Count the batches one pass over the 100 samples is cut into.",
-               "One update per mini-batch, and an epoch visits every sample once.",
-               "Divide the number of samples by the batch size (rounding up when it does not divide)."),
-        known={1.0: "1 update per epoch is full-batch gradient descent", 100.0: "100 updates is batch size 1"}),
+               "Count the batches one pass over the 100 samples is cut into: every sample is visited once.",
+               "One update per batch. 32 does not divide 100: what happens to the samples left over after the "
+               "full batches?",
+               "The leftover samples form one last, smaller batch, and it gets its own update: divide 100 by 32 "
+               "and round up."),
+        known={1.0: "1 update per epoch is full-batch gradient descent", 100.0: "100 updates is batch size 1",
+               3.0: "that counts the full batches only: the 4 samples left over form a last, smaller batch, which "
+                    "Keras keeps and steps on",
+               3.125: "an update count is a whole number: the leftover samples form one more, smaller batch",
+               32.0: "that is the batch size, not the number of batches"}),
     "05.adam_first_step": Numeric(
         0.01, "2 significant digits", "Adam's first step is lr * g / |g| = lr in every coordinate, whatever the "
                                       "size of the gradient.",
@@ -561,14 +567,15 @@ WORDS = {
         known={"yes": "name the line: which (w1, w2, b) puts the two diagonals on different sides?",
                "true": "name the line: which (w1, w2, b) puts the two diagonals on different sides?"}),
     "04.predict_lr_0.1": Word(
-        ("oscillates", "oscillate", "bounces", "flips"), ("converges", "oscillates", "diverges"),
+        ("oscillates", "oscillate", "oscillating", "bounces", "flips"), ("converges", "oscillates", "diverges"),
         "w2 <- (1 - 0.04 x 50) w2 = -w2: it flips sign every step and never shrinks, while w1 slowly converges.",
         Ladder("The formula, derived",
                "Write one step along w2 alone at this rate and look at the factor that multiplies w2.",
                "A step multiplies w2 by (1 - lr x 50): inside (-1, 1) it shrinks w2, outside it grows it, and its "
                "sign says whether w2 keeps or flips its sign.",
                "Compute 1 - 0.04 x 50 and apply it to w2 = 1 three times."),
-        known={"converges": "w1 converges, but the question is about w2: look at |w2| in the printed steps",
+        known={"converges": "the question is about w2, not w1 (which does converge): look at |w2| in the printed "
+                            "steps",
                "diverges": "look at |w2| in the printed steps: does it grow?"}),
     "06.predict_saturated": Word(
         ("smaller", "decreases", "vanishes"), ("larger", "smaller"),
