@@ -15,6 +15,24 @@ from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
 
+def _low_precision(expected, got):
+    """A right answer kept in float32 (or rounded): right to about 1e-7 but not to the checker's float64 precision,
+    while the printed expected and received values look the same."""
+    try:
+        errs = [rel_error(np.asarray(g, dtype=np.float64), e) for g, e in zip(got, expected)]
+    except (ValueError, TypeError):
+        return None
+    if len(errs) != len(expected) or not max(errs) < 1e-4:
+        return None
+    if all(np.allclose(np.asarray(g, dtype=np.float64), e, rtol=1e-7, atol=1e-10) for g, e in zip(got, expected)):
+        return None  # right to the checker's precision: nothing to diagnose
+    if any(getattr(g, "dtype", None) == np.float32 for g in got):
+        return (f"your gradients are float32 arrays, right only to about {max(errs):.0e} (relative error): compute "
+                "in float64, NumPy's default (no np.float32, no .astype(np.float32)).")
+    return (f"your gradients are right only to about {max(errs):.0e} (relative error): something rounds them or "
+            "computes in low precision; the checker asks for float64's precision.")
+
+
 def _dense_cases(rng):
     cases = []
     for n, d, k in ((4, 3, 2), (5, 2, 3), (1, 4, 1), (3, 3, 3), (10, 1, 4), (2, 5, 5)):
@@ -35,6 +53,9 @@ def _dense_ref(x, W, b, grad_a):
 
 def _dense_diagnose(args, expected, got):
     x, W, b, grad_a = args["x"], args["W"], args["b"], args["grad_a"]
+    low = _low_precision(expected, got)
+    if low:
+        return low
     z = x @ W + b
     a = np.tanh(z)
 
@@ -114,6 +135,9 @@ def _two_layer_ref(X, y, W1, b1, W2, b2):
 
 def _two_layer_diagnose(args, expected, got):
     X, y, W1, b1, W2, b2 = (args[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
+    low = _low_precision(expected, got)
+    if low:
+        return low
     a1 = np.tanh(X @ W1 + b1)
     a2 = sigmoid(a1 @ W2 + b2)
     n = len(X)

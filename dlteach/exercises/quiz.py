@@ -578,14 +578,15 @@ WORDS = {
                             "steps",
                "diverges": "look at |w2| in the printed steps: does it grow?"}),
     "06.predict_saturated": Word(
-        ("smaller", "decreases", "vanishes"), ("larger", "smaller"),
+        ("smaller", "decreases", "vanishes", "shrinks", "lower"), ("larger", "smaller"),
         "With b = -6, z = -4.9 and a = -0.9999: the prediction is as wrong as it can be (L = 4), yet tanh'(z) = "
         "1 - a² = 2e-4 makes dL/dw1 about 100 times smaller: a saturated neuron barely learns.",
         Ladder("The intuition: one neuron as a graph",
                "dL/dw1 is a product of factors along the graph: find the one that changes most when b goes to -6.",
                "dL/dw1 contains tanh'(z) = 1 - tanh(z)², which is tiny when |z| is large: a saturated neuron.",
                "Compute z = w.x + b with b = -6, then 1 - tanh(z)², and compare its change with dL/da's."),
-        known={"larger": "that follows dL/da only (the error grows); dL/dw1 has other factors too"}),
+        known={w: "that follows dL/da only (the error grows); dL/dw1 has other factors too"
+               for w in ("larger", "bigger", "increases", "grows", "higher")}),
     "07.xor_two_in_practice": Word(
         ("no", "false"), ("yes", "no"),
         "Two tanh neurons can draw the two lines, but gradient descent rarely finds them on the Playground's "
