@@ -103,6 +103,10 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+# A coarser answer is never made right by writing zeros after it: 0.20 is the number 0.2.
+_PAD_NOTE = "Adding zeros does not change the number: work out the next digit."
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -172,8 +176,9 @@ class Numeric:
         if asked is not None and decimals < asked:
             if kind == "significant":
                 have = decimals + math.floor(math.log10(abs(x))) + 1
-                return f"give {self.precision} (yours has {_plural(max(have, 1), 'significant digit')})."
-            return f"give {self.precision} (yours has {_plural(decimals, 'decimal')})."
+                return (f"give {self.precision} (yours has {_plural(max(have, 1), 'significant digit')}). "
+                        f"{_PAD_NOTE}")
+            return f"give {self.precision} (yours has {_plural(decimals, 'decimal')}). {_PAD_NOTE}"
         return f"round to {self.precision}: to the nearest, not cut off."
 
     def __call__(self, answer) -> Verdict:
@@ -306,7 +311,9 @@ NUMERIC = {
                "ReLU is max(0, z): for every z < 0 it is the constant 0.",
                "A constant function has the same slope everywhere; read it off at z = -3."),
         known={1.0: "1 is ReLU's slope for z > 0; the question is about z = -3",
-               -3.0: "that is z itself, not the slope"}),
+               -3.0: "that is z itself, not the slope",
+               0.01: "that is a leaky ReLU's slope below zero (0.01 in many libraries); the question is about ReLU",
+               0.2: "that is a leaky ReLU's slope below zero (Keras's default); the question is about ReLU"}),
     "03.bce_value": Numeric(
         float(-np.log(0.9)), "2 significant digits", "L = -log 0.9 = 0.105.",
         Ladder("The formulas, derived",
