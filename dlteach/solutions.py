@@ -40,7 +40,7 @@ QUIZ = {
     "12.constant_pixel": 0,
     "13.int8_bytes": 10000,
     "13.soft_target": 0.7311,
-    "14.batch_of_one": 0.5,
+    "14.batch_of_one": 2.5,
     "14.moving_start": 0.83,
     "15.simple_rnn_params": 620,
     "15.lstm_params": 2480,

@@ -493,14 +493,22 @@ NUMERIC = {
         known={float(np.exp(2) / (np.exp(2) + 1)): "that is the softmax at T = 1: divide the logits by T first",
                float(np.exp(4) / (np.exp(4) + 1)): "that multiplies the logits by T; divide them by T"}),
     "14.batch_of_one": Numeric(
-        0.5, "exact", "With one sample, mu = x and the variance is 0, so x_hat = 0 and y = gamma x 0 + beta = beta = 0.5, "
-                      "whatever x is.",
+        2.0 * (3.0 - 1.0) / np.sqrt(4.0 + 1e-3) + 0.5, "2 decimals",
+        "At inference mu and sigma are the moving statistics: x_hat = (3 - 1) / sqrt(4.001) = 0.9998 and "
+        "y = 2 x 0.9998 + 0.5 = 2.50, and a batch of one is no problem. In training mode the same sample alone "
+        "would give beta = 0.5, whatever x is.",
         Ladder("Training versus inference",
-               "Compute the batch's mean first: what is x - mu when the batch has one sample?",
-               "The mean of one number is that number, so x_hat = 0 (epsilon keeps the division finite).",
-               "y = gamma x x_hat + beta with x_hat = 0."),
-        known={2.0: "that is gamma: it multiplies x_hat, which is 0 here", 3.0: "that is x itself",
-               6.5: "that is gamma x + beta: the layer normalises x first"}),
+               "At inference the layer does not look at the batch: which mean and variance does it normalise with?",
+               "The moving statistics replace the batch's: mu = 1 and sigma = sqrt(4 + epsilon), about 2; gamma and "
+               "beta are applied as in training.",
+               "x_hat = (x - moving mean) / sqrt(moving variance + epsilon), then y = gamma x_hat + beta."),
+        known={0.5: "that is training mode's answer for a batch of one (beta); at inference the moving statistics "
+                    "are used, and the batch does not matter",
+               6.5: "that is gamma x + beta: the layer normalises x first",
+               3.5: "that divides x by sigma without subtracting the moving mean first",
+               1.5: "that divides by the variance, 4, instead of its square root, or leaves out gamma",
+               2.0: "that is gamma x_hat without beta",
+               4.5: "that subtracts the mean but does not divide by sigma = sqrt(4 + epsilon)"}),
     "14.moving_start": Numeric(
         0.99 ** 18, "2 decimals", "0.99^18 = 0.83: after one epoch of 18 steps, 83 % of each moving statistic is "
                                   "still its initial value (mean 0, variance 1).",
