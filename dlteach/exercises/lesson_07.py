@@ -49,6 +49,14 @@ def _forward_ref(X, W1, b1, W2, b2):
 
 def _forward_diagnose(args, expected, got):
     X, W1, b1, W2, b2 = args["X"], args["W1"], args["b1"], args["W2"], args["b2"]
+    if (np.shape(got) == expected.shape and np.allclose(got, expected, rtol=1e-4, atol=1e-6)
+            and not np.allclose(got, expected, rtol=1e-7, atol=1e-10)):  # the runner's tolerance
+        single = getattr(got, "dtype", None) in (np.float32, np.float16)
+        gap = float(np.max(np.abs(np.asarray(got, dtype=float) - expected)))
+        return (f"your numbers are close (largest difference {gap:.1g}) but the checker asks for NumPy's float64 "
+                "precision: "
+                + ("your result is " + str(got.dtype) + "; leave out the conversion to it."
+                   if single else "a conversion to float32 somewhere, or a small added constant (an epsilon)?"))
     linear_hidden = sigmoid((X @ W1 + b1) @ W2 + b2)
     if np.shape(got) == linear_hidden.shape and np.allclose(got, linear_hidden) and not np.allclose(got, expected):
         return "your output equals the network without the hidden layer's tanh: a straight-line boundary."
