@@ -68,7 +68,9 @@ class MemoryRun:
     """A trained memory-task model and what happened on the way.
 
     history: per epoch 'loss' (training, mean over its batches), 'val_loss', 'val_accuracy';
-    grad_norm: per step, the global norm of the gradient BEFORE clipping (what clipnorm looks at);
+    grad_norm: per step, the largest norm of one weight's gradient (W, U, b, ...) BEFORE clipping: what clipnorm
+    looks at, since it clips each gradient whose own norm passes the threshold (global_clipnorm would look at
+    the norm of all of them together);
     grads_init / grads_end: ||dL/dh_t|| for t = 1..T on the first 128 validation sequences, at
     initialisation and after training (state_gradients); data: (X, y, X_val, y_val)."""
 
@@ -85,8 +87,9 @@ class MemoryRun:
         return self.history["val_accuracy"][-1]
 
 
-def _global_norm(params) -> float:
-    return float(np.sqrt(sum(np.sum(np.square(np.asarray(g))) for _, _, g in params)))
+def _largest_norm(params) -> float:
+    """max over the weights of ||gradient||: a step is clipped by clipnorm c exactly when this passes c."""
+    return float(max(np.sqrt(np.sum(np.square(np.asarray(g)))) for _, _, g in params))
 
 
 GRADIENT_SEQUENCES = 128  # validation sequences the gradients through time are measured on
@@ -109,7 +112,7 @@ def _memory_run(cell, T, learning_rate, clipnorm, seed, epochs, n_train, units, 
         for idx in epoch_batches(len(X), batch_size, seed, epoch):
             loss, _ = model.loss_and_grads(X[idx], y[idx])
             params = model.trainable_params()
-            grad_norm.append(_global_norm(params))
+            grad_norm.append(_largest_norm(params))
             opt.step(params)
             losses.append(loss)
             if report is not None:  # after every step: the explorer draws a frame when one is due

@@ -44,9 +44,13 @@ def _forward_ref(x, W, U, b):
 
 def _forward_diagnose(args, expected, got):
     x, W, U, b = (args[k] for k in ("x", "W", "U", "b"))
+    single = np.asarray(got).dtype == np.float32
     got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
         return None
+    if single and np.allclose(got, expected, rtol=1e-4, atol=1e-5):
+        return ("your states are right to about 7 digits only: they were computed in float32. Keep NumPy's "
+                "float64 (no astype(np.float32), no dtype=np.float32).")
     T = x.shape[1]
     if np.allclose(got[:, 0], expected[:, 0]) and T > 1 and not np.allclose(got, expected):
         if np.allclose(got, np.tanh(x @ W + b)):
@@ -173,6 +177,9 @@ def _lstm_diagnose(args, expected, got):
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
         return None
     h_exp, c_exp = expected
+    if all(np.shape(g) == h_exp.shape for g in got) and np.allclose(np.asarray(got[0], dtype=float), c_exp) \
+            and np.allclose(np.asarray(got[1], dtype=float), h_exp) and not np.allclose(h_exp, c_exp):
+        return "your h and c are right but swapped: return them in the order (h, c)."
     c_got = np.asarray(got[1], dtype=float)
     if c_got.shape == c_exp.shape and np.allclose(c_got, c_exp) and np.shape(got[0]) == h_exp.shape:
         s = args["x_t"] @ args["W"] + args["h_prev"] @ args["U"] + args["b"]
@@ -240,7 +247,7 @@ EXERCISES = [
                      "Gates: LSTM and GRU",
                      "Is c wrong, or only h? Check the case whose forget gate is shut in one unit and open in "
                      "the other: it shows what your c does with c_prev.",
-                     "The 4 units columns of s = x_t W + h_prev U + b are, in Keras's order, the input gate, the "
+                     "The 4 blocks of `units` columns of s = x_t W + h_prev U + b are, in Keras's order, the input gate, the "
                      "forget gate, the candidate and the output gate; the gates go through the sigmoid, the "
                      "candidate through tanh. The cell keeps f times the old cell and adds i times the "
                      "candidate; the state is the output gate times the squashed cell.",

@@ -550,7 +550,9 @@ NUMERIC = {
                "Compute 0.8 to the power 20 and give 2 significant digits."),
         known={16.0: "that multiplies 0.8 by 20; the factors multiply each other: raise to the power",
                0.2 ** 20: "that is 0.2 to the power 20; the factor per step is 0.8",
-               0.8: "that is one step's factor; there are 20 steps"}),
+               0.8: "that is one step's factor; there are 20 steps",
+               0.8 ** 19: "that is 19 factors; going 20 steps back multiplies by 0.8 twenty times",
+               0.8 ** 21: "that is 21 factors; going 20 steps back multiplies by 0.8 twenty times"}),
 }
 
 WORDS = {
@@ -615,7 +617,9 @@ WORDS = {
                "Compare the best of the five two-neuron seeds with 95 %."),
         known={"yes": "look at the two-neuron row of the measurement: does any seed reach 95 %?"}),
     "15.temperature_zero": Word(
-        ("greedy", "argmax", "most likely", "most probable"), ("greedy", "uniform"),
+        ("greedy", "argmax", "max", "maximum", "most likely", "most probable", "the most likely",
+         "the most likely character", "most likely character", "the most probable character", "deterministic"),
+        ("greedy", "uniform"),
         "softmax(z / T) puts all its probability on the largest logit as T goes to 0: sampling becomes greedy (the "
         "argmax), and a greedy character model repeats itself.",
         Ladder("A character model and its temperature",

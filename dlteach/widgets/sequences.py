@@ -45,7 +45,8 @@ def _decades(values, floor: float = 1e-12):
 class SequenceExplorer(TrainingExplorer):
     """Lesson 15: memory_run(cell, T, learning rate, clipping) on the marked-symbol task (seed 0): the
     validation accuracy per epoch, ||dL/dh_t|| over the steps at initialisation and after training, the
-    gradient's norm at every training step (before clipping, with the clipping threshold); below, the
+    largest norm of one weight's gradient at every training step (before clipping: what clipnorm compares with
+    its threshold, drawn as a line); below, the
     character LSTM's text at the chosen temperature (read to one decimal). Runs are cached; in the widget a
     run is drawn while it trains ("step 40/96"), a frame about every 90 ms."""
 
@@ -109,7 +110,7 @@ class SequenceExplorer(TrainingExplorer):
                 else "no clipping")
         return (f"{head}{c['cell']}, T = {c['T']}\nvalidation accuracy {acc}",
                 f"gradient reaching each state\nh_1 gets {reach} of h_T's",
-                f"gradient norm at each step\n{clip}",
+                f"largest gradient norm at each step\n{clip}",
                 f"character LSTM trained on the Zen of Python, temperature {c['temperature']:.1f}: "
                 f"{self.known:.0%} of its words are the Zen's")
 
@@ -156,7 +157,7 @@ class SequenceExplorer(TrainingExplorer):
         ax_n.set_xlim(0, self.steps + 1)
         ax_n.set_ylim(*self.norm_limits())
         ax_n.set_xlabel("training step")
-        ax_n.set_ylabel("global gradient norm")
+        ax_n.set_ylabel("largest ||gradient|| of a weight")
         ax_n.set_title(t_norm, fontsize=10, y=1.0)
         for ax in (ax_g, ax_n):  # decades as plain numbers, no minor ticks (labels crowd a short axis, and
             ax.yaxis.set_major_locator(LogLocator(numticks=8))  # making their ticks is most of a drawing)
