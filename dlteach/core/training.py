@@ -105,6 +105,16 @@ class EarlyStopping(Callback):
                 model.set_weights(self.best_weights)
                 history.message += " Best weights restored."
 
+    def on_train_end(self, model, history):
+        """As Keras 3 does: the best weights are put back at the end of training too, when the patience
+        never ran out (or another callback stopped it); not after a divergence, whose message says which
+        weights were kept."""
+        if history.stopped in (None, "callback") and self.restore_best_weights and self.best_weights is not None:
+            model.set_weights(self.best_weights)
+            history.message = history.message or (
+                f"{self.monitor} never went {self.patience} epochs without improving; best {self.best:.4f} at "
+                f"epoch {self.best_epoch}. Best weights restored.")
+
 
 def is_divergent(loss: float, initial_loss: float, factor: float = 1e4) -> bool:
     """NaN/inf, or more than `factor` times the loss before training."""

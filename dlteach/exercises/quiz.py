@@ -185,14 +185,14 @@ class Numeric:
         x, decimals, percent = _number(answer)
         if self.passes(x):
             return Verdict(True, self.good)
+        near = [(abs(x - wrong), what) for wrong, what in self.known.items()  # a known mistake before a rounding
+                if abs(x - wrong) <= max(self.half_unit(), 5e-4 * abs(wrong)) * (1 + 1e-9)]
+        if near:  # before the percentage: 6 for a gradient of 0.06 is 2 w without lambda, not 6 %
+            return Verdict(False, _sentence(min(near)[1]))
         if not percent and 0 < abs(self.value) <= 1 and 1 < abs(x) <= 100 and (
                 self.passes(x / 100) or self._close(x / 100, None if decimals is None else decimals + 2)):
             return Verdict(False, f"{answer!r} looks like a percentage: give the fraction, a number between 0 and 1 "
                                   f"(to {self.precision}).", attempted=False)
-        near = [(abs(x - wrong), what) for wrong, what in self.known.items()  # a known mistake before a rounding
-                if abs(x - wrong) <= max(self.half_unit(), 5e-4 * abs(wrong)) * (1 + 1e-9)]
-        if near:
-            return Verdict(False, _sentence(min(near)[1]))
         if self._close(x, decimals):
             return Verdict(False, f"Close, but {self._precision_note(x, decimals)}", attempted=False)
         if self.value and np.sign(x) == -np.sign(self.value) and not self.magnitude:
@@ -431,7 +431,10 @@ NUMERIC = {
                "square's 2.",
                "Multiply 2 x lambda x w with lambda = 0.01 and w = 3."),
         known={0.03: "that is lambda w: the derivative of w² is 2w",
-               0.09: "that is the penalty lambda w² itself, not its gradient"}),
+               0.09: "that is the penalty lambda w² itself, not its gradient",
+               6.0: "that is 2 w, the slope of w² alone: the penalty is lambda w², so its slope has lambda in it too",
+               -0.06: "that is minus the gradient, the direction a step moves w; the gradient itself is positive at "
+                      "w = 3, where the penalty grows with w"}),
     "10.dropout_scale": Numeric(
         2.0, "exact", "Keras scales the units it keeps so that the expected activation is unchanged: inference "
                       "needs no correction.",

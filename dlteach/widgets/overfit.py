@@ -67,6 +67,9 @@ class OverfitExplorer(TrainingExplorer):
         if self.history.stopped == "early_stopping":
             return boundary, (f"stopped at epoch {len(self.history.epoch)}, weights of epoch {self.best_epoch} "
                               f"kept:\ngap {self.gap:.2f}")
+        if self.cfg["early_stopping"] == "on" and self.history.stopped is None:  # the best weights, put back at the end
+            return boundary, (f"all {len(self.history.epoch)} epochs run, the best epoch's weights kept:\n"
+                              f"gap {self.gap:.2f}")
         return boundary, f"gap at the end {self.gap:.2f}\nbest validation at epoch {self.best_epoch}"
 
     def hold_epoch_axis(self, ax):
