@@ -49,7 +49,7 @@ test-colab: $(COLAB_STAMP)
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 
 # A third environment at the lowest versions pyproject.toml declares (constraints-lowest.txt: NumPy 2.0,
-# matplotlib 3.8.4, scikit-learn 1.4.2, SciPy 1.13, Keras 3.13.0, TensorFlow 2.20, ipywidgets 7.7.0, ...):
+# matplotlib 3.8.4, scikit-learn 1.4.2, SciPy 1.13, Keras 3.13.1, TensorFlow 2.20, ipywidgets 7.7.0, ...):
 # the same unit tests and every lesson executed once, as with Colab's.
 LOWEST_VENV  := .venv-lowest
 LOWEST_STAMP := $(LOWEST_VENV)/.installed

@@ -14,10 +14,3 @@ DEFAULTS = {
 for _name, _value in DEFAULTS.items():
     os.environ.setdefault(_name, _value)
 
-# Keras 3.13 asks hasattr(np, "object") when it is imported; NumPy 2.0 (the lowest we declare) answers
-# with a FutureWarning that a notebook shows as a red box in the cell that imports Keras. It says nothing
-# about the learner's code, so it is silenced by its exact text and only when Keras's own modules raise it.
-import warnings  # noqa: E402
-
-warnings.filterwarnings("ignore", message="In the future `np.object` will be defined", category=FutureWarning,
-                        module="keras")
