@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Each test run leaves its counts here (JUnit XML, the lessons' JSON); make test's last lines sum them up.
 RESULTS := .cache/test-results
-UNIT_OTHER := -n 2 --dist loadfile -q tests -m "not browser" --ignore=tests/test_lab.py --ignore=tests/test_nbgrader.py
+UNIT_OTHER := -n 2 --dist loadfile -q tests -m "not browser and not sweep" --ignore=tests/test_lab.py --ignore=tests/test_nbgrader.py
 
 # A second environment with Google Colab's versions (TensorFlow 2.20, Keras 3.13, ipywidgets 7.7.1,
 # NumPy 2.1): the unit tests and every lesson executed, without the strict output comparison.

@@ -44,3 +44,33 @@ def pytest_make_collect_report(collector):
     if _ci() and report.skipped and _is_browser(report.nodeid, report.longrepr):
         report.outcome = "failed"
         report.longrepr = f"CI=true: the browser test must run, but its module was skipped: {report.longrepr}"
+
+
+# Tests that re-run a lesson's experiment over seeds or settings to prove one of its claims ("holds on five
+# seeds", "the setting chosen on validation data"). They are NumPy arithmetic on the engine, the same whatever
+# matplotlib, ipywidgets or Keras is installed, and the lessons, executed in every environment, check the same
+# claims. The pinned run has them; the Colab and lowest runs deselect them (-m "not sweep" in the Makefile),
+# which is a fifth of each of those runs. A name here that no test has any more is an error, not a silent no-op.
+SWEEPS = {
+    "test_distillation_settings_are_the_validation_search", "test_transfer_settings_are_the_validation_search",
+    "test_try_this_the_all_label_teachers_gain_is_its_labels_over_seeds",
+    "test_try_this_the_same_label_teacher_gains_little_at_other_fractions",
+    "test_shift_verdicts_hold_at_every_rate_seed_by_seed",
+    "test_depth_does_not_beat_width_at_a_matched_size_once_each_has_its_own_learning_rate",
+    "test_a_spiral_needs_depth", "test_l2_tames_overfitting",
+    "test_lesson_09_try_this_holds_on_five_seeds", "test_lesson_10_try_this_holds_on_five_seeds",
+    "test_try_this_1_shallow_sigmoid_learns_deep_does_not_on_every_seed",
+    "test_try_this_2_residual_relu_goes_nowhere_at_any_rate", "test_try_this_3_both_relu_trains_on_every_seed",
+    "test_try_this_outcomes_hold_on_other_seeds", "test_lesson_07_trained_state_is_converged_on_every_seed",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    found = set()
+    for item in items:
+        if getattr(item, "originalname", None) in SWEEPS:
+            item.add_marker(pytest.mark.sweep)
+            found.add(item.originalname)
+    whole_suite = any(os.path.basename(str(a).rstrip("/")) == "tests" for a in config.args)
+    if whole_suite and not config.option.keyword and found != SWEEPS:
+        raise pytest.UsageError(f"tests/conftest.py SWEEPS names tests that do not exist: {sorted(SWEEPS - found)}")
