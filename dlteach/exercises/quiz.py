@@ -469,10 +469,11 @@ NUMERIC = {
                "Saliency is the derivative of the score with respect to one input: differentiate z by x2.",
                "For a linear model the derivative with respect to an input is that input's weight, sign included.",
                "Read the coefficient of x2 in z = 2 x1 - 3 x2 + 1, with its sign."),
-        known={2.0: "that is x1's coefficient"}),
+        known={2.0: "that is x1's coefficient",
+               1.0: "that is the constant term +1, which does not change with x2"}),
     "12.constant_pixel": Numeric(
         0.0, "exact", "Shuffling a column that is always 0 changes nothing: its permutation importance is exactly 0 "
-                      "(the border pixels of the digits).",
+                      "(in these test digits 7 pixels are blank in every image, 6 of them in the left column).",
         Ladder("Permutation importance of every pixel",
                "Think about what shuffling that pixel's column does to the inputs the model sees.",
                "Permutation importance is the score lost when a column is shuffled; if the inputs do not change, "
