@@ -5,6 +5,8 @@ Everything listed in `__all__` is also reachable as `dlteach.<name>`; the submod
 the public surface is a decision (tests/test_public_api.py checks that it stays complete).
 """
 from .activations import ACTIVATIONS, Activation, derivative, get_activation, softmax_jacobian
+from .attention import (MultiHeadAttention, PositionEmbedding, causal_mask, scaled_dot_product_attention,
+                        scaled_dot_product_attention_backward, sine_position_encoding)
 from .autograd import Value, neuron_graph
 from .compress import Temperature, prune, quantize, soft_targets, storage_bytes, weight_bytes
 from .conv import Conv2D, Flatten, MaxPool2D
@@ -32,6 +34,8 @@ __all__ = [
     "Sequential", "MLP", "Layer", "Dense", "Dropout", "Conv2D", "MaxPool2D", "Flatten", "Temperature",
     "BatchNormalization", "LayerNormalization", "ActivationLayer", "Residual",
     "Embedding", "SimpleRNN", "LSTM", "GRU", "TimeDistributed",
+    "MultiHeadAttention", "PositionEmbedding", "scaled_dot_product_attention",
+    "scaled_dot_product_attention_backward", "causal_mask", "sine_position_encoding",
     # activations, losses, initialisers, regularisers
     "ACTIVATIONS", "Activation", "get_activation", "derivative", "softmax_jacobian",
     "LOSSES", "Loss", "get_loss", "mse", "binary_crossentropy", "categorical_crossentropy",
