@@ -28,6 +28,7 @@ from .schedules import cosine_decay, exponential_decay, piecewise_constant_decay
 from .surfaces import SURFACES, LinearRegression, Surface, descend, get_surface, learning_rate_sweep
 from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
                        epoch_batches, fit, is_divergent)
+from .vae import VAE, Sampling, gaussian_kl
 
 __all__ = [
     # models and layers
@@ -36,6 +37,7 @@ __all__ = [
     "Embedding", "SimpleRNN", "LSTM", "GRU", "TimeDistributed",
     "MultiHeadAttention", "PositionEmbedding", "scaled_dot_product_attention",
     "scaled_dot_product_attention_backward", "causal_mask", "sine_position_encoding",
+    "Sampling", "VAE", "gaussian_kl",
     # activations, losses, initialisers, regularisers
     "ACTIVATIONS", "Activation", "get_activation", "derivative", "softmax_jacobian",
     "LOSSES", "Loss", "get_loss", "mse", "binary_crossentropy", "categorical_crossentropy",
