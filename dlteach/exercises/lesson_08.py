@@ -18,6 +18,25 @@ def _other_seed(func, name, W, n_in, n_out):
                        "`rng` it is given (a generator of its own, or a fixed seed, makes every layer the same).")
 
 
+def _independent(W, name):
+    """Every weight its own draw: no unit (column) a copy of another, no input (row) repeated, no order between
+    neighbours (sorted draws). An independent draw's neighbour correlation is about 1/sqrt(size): 0.003 here."""
+    if W.shape[1] > 1 and np.all(W == W[:, :1]):
+        raise Mismatch(f"Every column of your {name}() weights is the same: every unit starts as a copy of the first, "
+                       "and gradient descent keeps them copies (the lesson's symmetry section). Draw every weight on "
+                       "its own.")
+    if W.shape[0] > 1 and np.all(W == W[:1, :]):
+        raise Mismatch(f"Every row of your {name}() weights is the same: each unit gives all its inputs one weight. "
+                       "Draw every weight on its own.")
+    for axis, what in ((1, "in a row"), (0, "in a column")):
+        a, b = np.moveaxis(W, axis, -1)[..., :-1].ravel(), np.moveaxis(W, axis, -1)[..., 1:].ravel()
+        r = float(np.corrcoef(a, b)[0, 1])
+        if abs(r) > 10 / np.sqrt(W.size):
+            raise Mismatch(f"Neighbouring weights {what} are correlated (r = {r:.2f}; independent draws give about 0): "
+                           "the weights are not drawn independently (sorted, accumulated or repeated?). Draw every "
+                           "weight on its own.")
+
+
 def _glorot_checks(func) -> str:
     """A random answer cannot be compared value by value: check its shape, its bound, its mean, variance
     and shape of distribution on a large draw, and that it draws from the generator it is given."""
@@ -37,6 +56,7 @@ def _glorot_checks(func) -> str:
         raise Mismatch("Two calls with generators of the same seed gave different weights: your function does not "
                        "draw only from the `rng` it is given, so a seed cannot make training reproducible.")
     _other_seed(func, "glorot_uniform", W, n_in, n_out)
+    _independent(W, "glorot_uniform")
     var, sd = float(W.var()), limit / np.sqrt(3)
     if np.abs(W).max() > limit * (1 + 1e-12):
         raise Mismatch(f"Some weights lie outside [-limit, limit] with limit = sqrt(6 / (n_in + n_out)) = {limit:.4f} "
@@ -73,13 +93,18 @@ def _he_checks(func) -> str:
     _other_seed(func, "he_normal", a, 50, 20)
     for n_in, n_out in ((500, 600), (500, 100)):  # same fan-in, different fan-out: the same variance
         W = np.asarray(func(n_in=n_in, n_out=n_out, rng=np.random.default_rng(2)), dtype=float)
+        _independent(W, "he_normal")
         target = 2.0 / n_in
         var = float(W.var())
         if abs(W.mean()) > 5 * np.sqrt(target / W.size):
             raise Mismatch(f"The weights' mean is {W.mean():.4f}, not 0.")
         if abs(var / target - 1) > 0.03:
+            times = f"{var / target:.2f}" if var >= 0.01 * target else f"{var / target:.2g}"
+            squared = abs(var / target**2 - 1) < 0.03
             raise Mismatch(f"For ({n_in}, {n_out}) the variance should be 2 / n_in = {target:.3g}; yours is "
-                           f"{var:.3g} ({var / target:.2f} times).")
+                           f"{var:.3g} ({times} times)."
+                           + (" That is the target variance squared: your standard deviation is the variance."
+                              if squared else ""))
         inner = float(np.mean(np.abs(W) < np.sqrt(target)))
         if inner < 0.615:  # 68 % for a normal, 65 % for Keras's truncated one, 58 % for a uniform
             raise Mismatch(f"Only {inner:.0%} of the weights lie within one standard deviation of 0; a normal "
