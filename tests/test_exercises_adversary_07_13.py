@@ -1733,9 +1733,10 @@ SAYS = {'cv_flipped': ('Your result is not right (5x5 image, 3x3 kernel).',
                 'there (a uniform one 58 %): yours are not normal.',
                 'Not yet. Only 58% of the weights lie within one standard deviation of 0; a normal distribution '
                 'puts 68 % there (a uniform one 58 %): yours are not normal.'),
- 'he_variance_as_std': ('For (500, 600) the variance should be 2 / n_in = 0.004; yours is 1.6e-05 (0.00 times).',
-                        'Not yet. For (500, 600) the variance should be 2 / n_in = 0.004; yours is 1.6e-05 (0.00 '
-                        'times).'),
+ 'he_variance_as_std': ('For (500, 600) the variance should be 2 / n_in = 0.004; yours is 1.6e-05 (0.004 times). '
+                        'That is the target variance squared: your standard deviation is the variance.',
+                        'Not yet. For (500, 600) the variance should be 2 / n_in = 0.004; yours is 1.6e-05 (0.004 '
+                        'times). That is the target variance squared: your standard deviation is the variance.'),
  'l2_grad_without_l2': ('`dW` is not right (W of shape (3, 4), l2 = 0.01).',
                         'Your dW is 2 W, without the factor l2 = 0.01.'),
  'l2_half': ('`penalty` is not right (W of shape (3, 4), l2 = 0.01).',
