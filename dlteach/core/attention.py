@@ -133,6 +133,7 @@ class MultiHeadAttention(Layer):
         dQ_h, dK_h, dV_h = scaled_dot_product_attention_backward(dO_h, ...)   (the module docstring)
         dWq_h = x^T dQ_h, dbq_h = sum dQ_h (and so for k, v),  dx = dQ Wq^T + dK Wk^T + dV Wv^T
     where the products and sums run over the samples and positions (np.einsum writes the axes out).
+    dbk is 0: bk adds q.bk to every score of a query's row, a shift the softmax removes (Keras's is 0 too).
     """
 
     def __init__(self, d_model: int, num_heads: int, key_dim: int, value_dim: int | None = None,
