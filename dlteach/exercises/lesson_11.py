@@ -24,6 +24,8 @@ def _conv_cases(rng):
     edge = np.zeros((5, 6))
     edge[:, 3:] = 1.0
     cases.append(Case({"image": edge, "kernel": np.array([[1.0, 0.0, -1.0]] * 3)}, "a vertical edge, Sobel-like kernel"))
+    cases.append(Case({"image": np.arange(16).reshape(4, 4), "kernel": np.array([[0.5, -0.25], [0.1, 1.0]])},
+                      "an image of whole numbers (integers, like np.arange(16)), a kernel of fractions"))
     return cases
 
 
@@ -39,6 +41,10 @@ def _conv_diagnose(args, expected, got):
                 "Keras's Conv2D and this lesson do not flip it.")
     if np.shape(got) != expected.shape or expected.size < 2:
         return None
+    if np.issubdtype(np.asarray(got).dtype, np.integer) or (np.allclose(got, np.trunc(expected))
+                                                            and not np.allclose(expected, np.trunc(expected))):
+        return ("your map holds whole numbers where the sums have fractions: it has the image's integer type, and "
+                "storing each sum in it cut off the part after the decimal point.")
     got = np.asarray(got, dtype=float)
     if expected.shape[0] == expected.shape[1] and np.allclose(got, expected.T) and not np.allclose(got, expected):
         return "your map is the expected one transposed: its rows are the expected columns."
