@@ -8,6 +8,7 @@ Toy sets live in the square [-6, 6]^2, like the Playground's. Classification lab
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -261,11 +262,21 @@ def load_digits(test_size: float = 0.2, seed=0):
     """scikit-learn's 8x8 handwritten digits (1,797 images, bundled, offline), pixels scaled to
     [0, 1]: returns (X_train, X_test, y_train, y_test) with X rows of 64 pixels and integer labels;
     test_size and seed as in train_test_split (0.2: 1,437 training and 360 test images)."""
+    X, target = _digits_arrays()
+    return train_test_split(X, target, test_size=test_size, seed=seed)  # indexing copies: the cache stays intact
+
+
+@lru_cache(maxsize=1)
+def _digits_arrays():
+    """The 1,797 images (pixels / 16) and labels, read once per process (scikit-learn unpacks a CSV
+    each time, 30 ms; lesson 13 asks for the digits 68 times). Read-only."""
     from sklearn.datasets import load_digits as _sk_digits  # noqa: PLC0415 (keeps `import dlteach` light)
 
     digits = _sk_digits()
-    X = digits.data / 16.0
-    return train_test_split(X, digits.target, test_size=test_size, seed=seed)
+    X, target = digits.data / 16.0, digits.target
+    X.setflags(write=False)
+    target.setflags(write=False)
+    return X, target
 
 
 def mnist_path() -> Path:

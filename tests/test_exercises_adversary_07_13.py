@@ -1129,7 +1129,8 @@ def _stand_ins(off=0.0):
         tanh=lambda x: _Tensor(np.tanh(_lift(x).value), ((_lift(x), lambda g, v=_lift(x).value: g / np.cosh(v) ** 2),)),
         reduce_mean=reduce_mean, reduce_sum=lambda x: _reduce(x, False),
         nn=types.SimpleNamespace(softmax_cross_entropy_with_logits=_softmax_ce_logits, conv2d=read_out(_conv2d),
-                                 softmax=lambda z: _Tensor(_rows_softmax(np.asarray(z, dtype=float)))))
+                                 softmax=lambda z: Off(_rows_softmax(
+                                     z.value if isinstance(z, _Tensor) else np.asarray(z, dtype=float)))))
     keras = types.SimpleNamespace(Sequential=sequential, Input=lambda shape, dtype=None: ("input", shape, dtype),
                                   layers=types.SimpleNamespace(Dense=_Dense, MaxPooling2D=_MaxPooling2D),
                                   regularizers=types.SimpleNamespace(L2=lambda l2: (lambda W: type(
@@ -2201,11 +2202,15 @@ TWIN_SAYS = {'07.forward': ('The same network in Keras agrees exactly.',
  '13.distillation_loss': ('tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree to < 1e-15.',
                           'tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree to < 1e-12.',
                           'Your result agrees with the cases but not with tf.GradientTape: relative difference '
-                          '4e-12.')}
+                          '4e-12.'),
+ '13.soft_targets': ('tf.nn.softmax agrees to < 1e-14.',
+                     'tf.nn.softmax agrees to < 1e-12.',
+                     'Your result agrees with the cases but not with tf.nn.softmax: relative difference 2e-12.')}
 TWIN_INPUTS = {'07.forward': -10.997828,
  '09.softmax_ce': 524.434618,
  '10.l2_penalty': -1.193595,
  '11.conv2d': -58.013369,
  '11.maxpool_backward': 5.083915,
  '12.saliency': 1.932172,
- '13.distillation_loss': 9.139354}
+ '13.distillation_loss': 9.139354,
+ '13.soft_targets': 1300.013107}

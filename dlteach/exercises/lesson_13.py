@@ -10,7 +10,7 @@ from ..core.activations import softmax
 from ..core.gradcheck import rel_error
 from ..core.layers import Dense
 from ..core.losses import categorical_crossentropy
-from .common import bound
+from .common import bound, tf_twin
 from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
@@ -41,6 +41,13 @@ def _soft_targets_diagnose(args, expected, got):
             and not np.allclose(got, expected):
         return f"your rows equal the softmax of the logits themselves, as at T = 1; this case has T = {T:g}."
     return None
+
+
+def _soft_targets_twin_args(rng):
+    """Rows of a few units and one row near 900 (a global maximum would underflow the others)."""
+    logits = rng.normal(0, 3, (5, 7))
+    logits[2] += 900.0
+    return {"logits": logits, "T": 2.5}
 
 
 def _distill_cases(rng):
@@ -168,7 +175,9 @@ EXERCISES = [
                      "Divide the logits by T; subtract each row's maximum; exponentiate; divide each row by its "
                      "sum."),
                  good="A larger T flattens the teacher's probabilities and shows how it ranks the wrong classes.",
-                 diagnose=_soft_targets_diagnose),
+                 diagnose=_soft_targets_diagnose,
+                 twin=tf_twin("tf.nn.softmax", _soft_targets_twin_args,
+                              lambda tf, keras, logits, T: tf.nn.softmax(tf.constant(logits) / T).numpy())),
     CodeExercise("13.distillation_loss", "distillation_loss", ("z_student", "z_teacher", "T"), _distill_cases,
                  _distill_ref, outputs=("loss", "dL_dz_student"), kinds=("number", "array"),
                  ladder=Ladder(

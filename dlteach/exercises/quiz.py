@@ -486,7 +486,8 @@ NUMERIC = {
                "How many bits does one int8 weight take, and how many bits make a byte?",
                "int8 is 8 bits, one byte, per weight (float32 takes 4 bytes).",
                "Multiply the number of weights by the bytes per weight."),
-        known={40000.0: "that is float32's size, 4 bytes per weight", 80000.0: "that counts bits, not bytes"}),
+        known={40000.0: "that is float32's size, 4 bytes per weight", 80000.0: "that counts bits, not bytes",
+               10004.0: "that adds one float32 scale; the question asks for the weights themselves"}),
     "13.soft_target": Numeric(
         float(np.exp(1) / (np.exp(1) + 1)), "2 decimals", "softmax([2, 0] / 2) = softmax([1, 0]): p = e / (e + 1) = "
                                                          "0.731, softer than softmax([2, 0]) = 0.881.",
