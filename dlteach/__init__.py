@@ -27,7 +27,7 @@ from . import core, data, experiments
 from .core import *  # noqa: F403 (core.__all__ is written out: the engine's public names)
 from .lesson import ClaimError, Spread, expect, show_source, spread
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = ("plots", "widgets", "keras_twin", "exercises", "stats")  # heavy (matplotlib, ipywidgets, TensorFlow, scipy)
 

@@ -60,3 +60,13 @@ def test_lesson_imports_dlteach_before_tensorflow(path):
     first_tf = re.search(r"^\s*(import (tensorflow|keras)|from (tensorflow|keras))", code, re.M)
     assert first_dlteach is not None
     assert first_tf is None or first_dlteach.start() < first_tf.start()
+
+
+def test_the_badges_name_the_release_pyproject_declares():
+    """A lesson opened from its badge installs the tag REF; that release must be the package version
+    pyproject.toml states (0.1.0 in pyproject beside v0.2.0 in every badge was a review finding)."""
+    import tomllib  # noqa: PLC0415
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert header.REF == f"v{version}", (header.REF, version)
+    import dlteach  # noqa: PLC0415
+    assert dlteach.__version__ == version
