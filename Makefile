@@ -42,9 +42,14 @@ $(COLAB_STAMP): pyproject.toml constraints-colab.txt
 	$(COLAB_VENV)/bin/python -m pip install -q -c constraints-colab.txt -e ".[test]"
 	touch $(COLAB_STAMP)
 
+# Colab's matplotlib is the pinned one (3.11.2), so the pixel-equality tests of the drawing speed-ups, which
+# compare two ways of drawing with one matplotlib, would repeat the pinned run's (a quarter of this run's time).
+COLAB_SAME_AS_PINNED := --ignore=tests/test_explorer_refresh.py --ignore=tests/test_explorer_layout_cache.py \
+  --ignore=tests/test_fastagg.py
+
 test-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
-	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
+	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
 	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --results $(RESULTS)/colab-lessons.json; \
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 

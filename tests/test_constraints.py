@@ -53,3 +53,11 @@ def test_the_lowest_set_is_at_every_declared_minimum():
                 if have[:len(minimum)] != minimum:
                     above.append(f"{r.name}: {spec} but the lowest set has {pinned[normal(r.name)]}")
     assert not above, above
+
+
+def test_colab_skips_only_the_drawing_tests_its_pinned_matplotlib_already_ran():
+    """make test-colab leaves out the pixel-equality tests of the drawing speed-ups (COLAB_SAME_AS_PINNED in the
+    Makefile) because Colab's matplotlib is the pinned one; the day they differ, those tests must run there."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "COLAB_SAME_AS_PINNED" in makefile
+    assert pins("constraints-colab.txt")["matplotlib"] == pins("constraints.txt")["matplotlib"]
