@@ -21,7 +21,7 @@ QUIZ = {
     "03.bce_confident_wrong": 4.6052,
     "04.largest_stable_lr": 0.04,
     "04.updates_per_epoch": 4,
-    "04.predict_lr_0.1": "oscillates",
+    "04.predict_at_bound": "oscillates",
     "05.adam_first_step": 0.01,
     "05.momentum_speedup": 10,
     "06.predict_saturated": "smaller",

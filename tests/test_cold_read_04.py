@@ -39,11 +39,20 @@ def test_updates_per_epoch_wrong_answers(answer, message):
 
 
 def test_predict_oscillating_accepted_and_converges_message_reads_right():
-    ok, text = _run("04.predict_lr_0.1", "oscillating")
+    ok, text = _run("04.predict_at_bound", "oscillating")
     assert ok is True, text
-    ok, text = _run("04.predict_lr_0.1", "converges")
+    ok, text = _run("04.predict_at_bound", "converges")
     assert ok is False
     assert "W1" not in text and "about w2, not w1" in text
+    assert "coefficient of 25 w2², for its curvature" in text   # 1/25 = 2/50: the cancelling path, caught here
+
+
+def test_largest_stable_lr_success_names_the_curvature():
+    # For c w² the bound 2/(2c) is 1/c, so "curvature = coefficient" with "bound = 1/curvature" also gives 0.04
+    # (for every c: no choice of numbers separates them); the success message says the curvature is 50.
+    assert all(abs(2 / (2 * c) - 1 / c) < 1e-15 for c in (25.0, 30.0, 12.5))
+    ok, text = _run("04.largest_stable_lr", 0.04)
+    assert ok is True and "the curvature itself is 50, not 25" in text, text
 
 
 def test_regression_grad_broadcasts_like_f():

@@ -13,7 +13,7 @@ WRONG_QUIZ = {
     "00.choose_with": "test", "00.workflow_order": "ABCDE", "01.z_change": 0.5,
     "01.and_neuron": (2, 2, -3), "01.xor_one_neuron": "yes", "02.sigmoid_max_slope": 1,
     "02.relu_slope_negative": 1, "03.bce_value": 0.9, "03.bce_confident_wrong": 0.01,
-    "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_lr_0.1": "converges",
+    "04.largest_stable_lr": 0.2, "04.updates_per_epoch": 1, "04.predict_at_bound": "converges",
     "05.adam_first_step": 0.1, "05.momentum_speedup": 9, "06.predict_saturated": "larger",
     "07.parameters": 33, "07.xor_hidden": 1, "07.xor_two_in_practice": "yes",
     "08.glorot_limit": 0.0707, "08.sigmoid_factor": 0.25, "09.precision": 0.8, "09.recall": 0.889,

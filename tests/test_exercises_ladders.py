@@ -109,7 +109,7 @@ def _later(name):
 
 SPOILERS = {  # what a success message must not give away about a later code exercise
     "10.dropout_forward": ["1 / (1 - rate)", "1/(1 - rate)", "1/(1-rate)"],
-    "04.predict_lr_0.1": ["flips sign", "oscillat"],
+    "04.predict_at_bound": ["flips sign", "oscillat"],
     "07.xor_two_in_practice": ["in practice", "3-4 neurons"],
     "13.distillation_loss": ["(n T)", "/ T"],
 }

@@ -47,8 +47,8 @@ def test_precision_of_examples_and_refusals():
     assert precision_of("02.sigmoid_max_slope") == "2 decimals"
     assert precision_of("08.sigmoid_factor") == "2 significant digits"
     assert precision_of("11.conv_params") == "exact"
-    with pytest.raises(ValueError, match="'04.predict_lr_0.1' is not a numeric quiz. Numeric quizzes: 01.z_change"):
-        precision_of("04.predict_lr_0.1")
+    with pytest.raises(ValueError, match="'04.predict_at_bound' is not a numeric quiz. Numeric quizzes: 01.z_change"):
+        precision_of("04.predict_at_bound")
 
 
 @pytest.mark.parametrize("name", sorted(NUMERIC))

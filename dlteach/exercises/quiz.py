@@ -333,8 +333,9 @@ NUMERIC = {
                0.01: "that is the probability of the true class, not its loss"}),
     "04.largest_stable_lr": Numeric(
         0.04, "2 significant digits",
-        "L = w1² + 25 w2² has curvatures 2 (along w1) and 50 (along w2); w2 <- (1 - 50 lr) w2 shrinks only while "
-        "|1 - 50 lr| < 1, so lr < 2/50 = 0.04.",
+        "L = w1² + 25 w2² has curvatures 2 (along w1) and 50 (along w2), the second derivatives; w2 <- (1 - 50 lr) w2 "
+        "shrinks only while |1 - 50 lr| < 1, so lr < 2/50 = 0.04. (The same number is 1/25, one over the coefficient, "
+        "because the curvature of c w² is 2c; but the curvature itself is 50, not 25.)",
         Ladder("The formula, derived",
                "The bound comes from the steeper of the two directions: find each term's curvature first.",
                "Each coordinate is its own quadratic: a step multiplies it by (1 - lr x curvature), and it shrinks "
@@ -588,7 +589,7 @@ WORDS = {
                "class 0; add the first two and compare with the sum of the last two."),
         known={"yes": "name the line: which (w1, w2, b) puts the two diagonals on different sides?",
                "true": "name the line: which (w1, w2, b) puts the two diagonals on different sides?"}),
-    "04.predict_lr_0.1": Word(
+    "04.predict_at_bound": Word(
         ("oscillates", "oscillate", "oscillating", "bounces", "flips"), ("converges", "oscillates", "diverges"),
         "w2 <- (1 - 0.04 x 50) w2 = -w2: it flips sign every step and never shrinks, while w1 slowly converges.",
         Ladder("The formula, derived",
@@ -597,7 +598,8 @@ WORDS = {
                "sign says whether w2 keeps or flips its sign.",
                "Compute 1 - 0.04 x 50 and apply it to w2 = 1 three times."),
         known={"converges": "the question is about w2, not w1 (which does converge): look at |w2| in the printed "
-                            "steps",
+                            "steps. If you expected w2 to drop to 0 in one step, you took 25, the coefficient of "
+                            "25 w2², for its curvature: the curvature is the second derivative",
                "diverges": "look at |w2| in the printed steps: does it grow?"}),
     "06.predict_saturated": Word(
         ("smaller", "decreases", "vanishes", "shrinks", "lower"), ("larger", "smaller"),
