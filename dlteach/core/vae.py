@@ -33,6 +33,7 @@ from ._checks import as_float_array, as_generator, check_positive, check_positiv
 from .activations import get_activation, sigmoid
 from .layers import Dense, Layer, _check_name
 from .losses import Loss
+from .network import Sequential
 
 
 def _pair(inputs, name):
@@ -174,24 +175,9 @@ class VAE:
     def weights(self):
         return [w for layer in self.layers for w in layer.weights()]
 
-    def get_weights(self):
-        return [value.copy() for _, value in self.weights()]
-
-    def set_weights(self, weights):
-        params = self.weights()
-        if len(weights) != len(params):
-            raise ValueError(f"expected {len(params)} arrays, got {len(weights)}.")
-        for (name, value), w in zip(params, weights):
-            w = np.asarray(w, dtype=np.float64)
-            if w.shape != value.shape:
-                raise ValueError(f"{name} has shape {value.shape}, got an array of shape {w.shape}.")
-            value[...] = w
-
-    def count_params(self) -> int:
-        return sum(value.size for _, value in self.weights())
-
-    def penalty(self) -> float:
-        return sum(layer.penalty() for layer in self.layers)
+    # Sequential's weight bookkeeping, which needs only weights() and layers (one copy of the rules).
+    get_weights, set_weights = Sequential.get_weights, Sequential.set_weights
+    count_params, penalty = Sequential.count_params, Sequential.penalty
 
     # --- forward -------------------------------------------------------------------------------
     def _check_X(self, X):
