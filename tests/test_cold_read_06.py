@@ -72,21 +72,14 @@ def two_layer_y_broadcast(X, y, W1, b1, W2, b2):  # a2 (n, 1) minus y (n,): an (
     ("06.dense_backward", dense_float32, "float32 arrays, right only to about 1e-07"),
     ("06.dense_backward", dense_rounded, "something rounds them"),
     ("06.two_layer_backward", two_layer_float32, "float32 arrays, right only to about"),
-])
-def test_a_low_precision_answer_is_told_why(key, func, words):
-    ok, message, attempted = run(CODE_EXERCISES[key], func)
-    assert not ok and attempted
-    assert words in message, message
-
-
-@pytest.mark.parametrize("key, func, words", [
     ("06.dense_backward", dense_outer_of_sums, "not right: `dW`"),
     ("06.dense_backward", dense_db_first_row, "not right: `db`"),
     ("06.dense_backward", dense_grad_a_in_place, "changed its input `grad_a` in place"),
     ("06.two_layer_backward", two_layer_divided_by_inputs, "3 times the expected one"),
     ("06.two_layer_backward", two_layer_y_broadcast, "not right: `dW1`, `db1`, `dW2`"),
 ])
-def test_the_cold_reads_wrong_answers_are_rejected(key, func, words):
+def test_the_cold_reads_wrong_answers_are_rejected_and_told_why(key, func, words):
+    """Low-precision answers (float32, rounded) and the reader's wrong answers: each rejected, with its diagnosis."""
     ok, message, attempted = run(CODE_EXERCISES[key], func)
     assert not ok and attempted
     assert words in message, message
