@@ -83,8 +83,10 @@ def markdown_blocks(text: str) -> list[str]:
 
 
 def _python_lines(source: str) -> str:
-    """IPython magics (%pip, !ls) commented out so the tokenizer reads the cell; same line numbers."""
-    return "\n".join("#" + line if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+    """IPython magics (%pip, !ls) become `pass  #%pip ...` so the tokenizer and the parser read the cell (a magic
+    can be the only line of an `if` block, as in the Colab install cell); same line numbers."""
+    return "\n".join(line[:len(line) - len(line.lstrip())] + "pass  #" + line.lstrip()
+                     if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
 
 
 def code_messages(source: str) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:

@@ -107,6 +107,8 @@ def test_a_translation_that_changes_code_is_refused():
     assert "differs" in tl.same_code(english, 'x = 2\nprint("你好，世界", x)')
     assert "differs" in tl.same_code(english, 'x = 1\nprint("你好" + "世界", x)')
     assert "parse" in tl.same_code(english, 'x = 1\nprint("你好，世界, x)')
+    install = '# install it\nif "google.colab" in sys.modules:\n    %pip install -q dlteach'  # a magic alone in a block
+    assert tl.same_code(install, install.replace("install it", "安装它")) is None
 
 
 def test_every_translated_lesson_is_complete_and_built():
