@@ -26,6 +26,7 @@ from .regularizers import L1L2
 from .residual import ActivationLayer, Residual
 from .schedules import cosine_decay, exponential_decay, piecewise_constant_decay
 from .surfaces import SURFACES, LinearRegression, Surface, descend, get_surface, learning_rate_sweep
+from .transformer import SequenceDense, SinePositionEncoding, Transformer, TransformerBlock
 from .training import (Callback, EarlyStopping, History, ProgressPrinter, accuracy, batches, divergence_message,
                        epoch_batches, fit, is_divergent)
 from .vae import VAE, Sampling, gaussian_kl
@@ -37,6 +38,7 @@ __all__ = [
     "Embedding", "SimpleRNN", "LSTM", "GRU", "TimeDistributed",
     "MultiHeadAttention", "PositionEmbedding", "scaled_dot_product_attention",
     "scaled_dot_product_attention_backward", "causal_mask", "sine_position_encoding",
+    "SequenceDense", "SinePositionEncoding", "TransformerBlock", "Transformer",
     "Sampling", "VAE", "gaussian_kl",
     # activations, losses, initialisers, regularisers
     "ACTIVATIONS", "Activation", "get_activation", "derivative", "softmax_jacobian",
