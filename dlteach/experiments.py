@@ -32,7 +32,8 @@ from .runs import _digits_split, _one_blas_thread, _progress_callbacks, _reporti
 __all__ = ["layer_statistics", "DataLoss", "moons_split", "moons_test", "overfit_run", "overfit_scores", "kfold",
            "cross_validate", "accuracy_interval", "digits_split", "train_digits",
            "digits_model", "digits_teacher", "student", "distill", "compressed_accuracy", "KERNELS",
-           "apply_kernel", "max_pool", "digits_mlp", "digits_cnn", "cache_path"]
+           "apply_kernel", "max_pool", "digits_mlp", "digits_cnn", "cache_path",
+           "load_or_train"]
 
 
 # --- lesson 08: depth and initialisation ---------------------------------------------------------
@@ -753,8 +754,12 @@ def cache_path(name: str) -> Path:
     return Path(os.environ.get("DLTEACH_CACHE", Path.home() / ".cache" / "dlteach")) / f"{name}.npz"
 
 
-def _load_or_train(model: Sequential, name: str, train) -> Sequential:
-    """Set `model`'s weights from cache_path(name), or call train(model) and store its weights."""
+def load_or_train(model, name: str, train):
+    """Set `model`'s weights from cache_path(name), or call train(model) and store its weights; return model.
+
+    `model` is anything with get_weights()/set_weights(): a dt.Sequential or a built Keras model. The name is the
+    cache's only key: a model trained by another recipe needs another name (a file of another architecture is
+    not loaded: the model is trained again). Delete the file to train again."""
     path = cache_path(name)
     try:
         with np.load(path) as f:
@@ -788,7 +793,7 @@ def _train_cnn_with_keras(model: Sequential, epochs: int, seed: int):
 
 @lru_cache(maxsize=2)
 def _digits_cnn(epochs: int, seed: int):
-    return _load_or_train(_cnn_layers(seed), f"digits_cnn_v1_e{epochs}_s{seed}",
+    return load_or_train(_cnn_layers(seed), f"digits_cnn_v1_e{epochs}_s{seed}",
                           lambda m: _train_cnn_with_keras(m, epochs, seed))
 
 
@@ -807,7 +812,7 @@ def _digits_mlp(seed: int):
     def train(model):
         model.set_weights(digits_model(seed)[0].get_weights())
 
-    return _load_or_train(MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed),
+    return load_or_train(MLP([64, 64, 10], "relu", "softmax", "categorical_crossentropy", seed=seed),
                           f"digits_mlp_s{seed}", train)
 
 
@@ -839,3 +844,12 @@ __all__ += ["marked_symbol_data", "memory_model", "memory_run", "MemoryRun", "me
 from .deepnets import DEEP_VARIANTS, deep_mlp, deep_run, deep_scores, deep_search, gradient_norms  # noqa: E402
 
 __all__ += ["DEEP_VARIANTS", "deep_mlp", "gradient_norms", "deep_run", "deep_scores", "deep_search"]
+
+# --- lesson 16: attention and the transformer (in dlteach.attention_runs) ----------------------------------
+from .attention_runs import (REVERSE_LENGTH, REVERSE_SETTINGS, REVERSE_SYMBOLS, SEP,  # noqa: E402
+                             answer_accuracy, answer_correct, attend, format_sequence, reverse_data,
+                             reverse_model, reverse_split, reverse_test, score_statistics)
+
+__all__ += ["REVERSE_SYMBOLS", "REVERSE_LENGTH", "SEP", "REVERSE_SETTINGS", "reverse_data", "reverse_split",
+            "reverse_test", "reverse_model", "answer_accuracy", "answer_correct", "attend", "score_statistics",
+            "format_sequence"]

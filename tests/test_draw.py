@@ -206,12 +206,12 @@ def test_trained_weights_are_cached_and_a_broken_file_is_retrained(tmp_path, mon
         model.set_weights([w + 1.0 for w in model.get_weights()])
 
     draw.cache_path("tiny").write_bytes(b"not a zip file")  # e.g. a run killed while writing
-    trained = draw._load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
-    loaded = draw._load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
+    trained = draw.load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
+    loaded = draw.load_or_train(dt.MLP([2, 3, 1], seed=0), "tiny", train)
     assert len(calls) == 1 and list(tmp_path.iterdir()) == [draw.cache_path("tiny")]  # no temporary file left
     for a, b in zip(trained.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
-    other = draw._load_or_train(dt.MLP([2, 4, 1], seed=0), "tiny", train)  # another architecture: retrained
+    other = draw.load_or_train(dt.MLP([2, 4, 1], seed=0), "tiny", train)  # another architecture: retrained
     assert len(calls) == 2 and other.get_weights()[0].shape == (2, 4)
 
 
