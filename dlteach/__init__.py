@@ -14,6 +14,7 @@ Layers (imports only point down):
     dlteach.core         the from-scratch NumPy engine; every public name is also dlteach.<name>
     dlteach.lesson       expect (a claim of the text, checked), show_source, spread over seeds
     dlteach.stats        comparisons: Wilson intervals, paired classifiers (exact McNemar), paired seeds
+    dlteach.i18n         the language of messages and figures: set_language("zh_CN"), gettext, the Chinese font
 
 `import dlteach` is light: it imports NumPy, the engine, `data` and `experiments`, never
 TensorFlow, matplotlib or ipywidgets. `dt.plots`, `dt.widgets`, `dt.keras_twin`,
@@ -26,13 +27,14 @@ import importlib
 from . import core, data, experiments
 from .core import *  # noqa: F403 (core.__all__ is written out: the engine's public names)
 from .lesson import ClaimError, Spread, expect, show_source, spread
+from .i18n import get_language, set_language
 
 __version__ = "0.2.0"
 
 _LAZY = ("plots", "widgets", "keras_twin", "exercises", "stats")  # heavy (matplotlib, ipywidgets, TensorFlow, scipy)
 
-__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "hint", "data", "experiments",
-           *_LAZY]
+__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "hint", "set_language",
+           "get_language", "data", "experiments", *_LAZY]
 
 
 def hint(exercise: str) -> None:

@@ -12,6 +12,10 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
+from .i18n import use_figure_font
+
+use_figure_font()  # figures in Chinese get the Chinese font as a fallback (dt.set_language, or the locale)
+
 __all__ = ["blitted_png", "ORANGE", "BLUE", "GREEN", "GREY", "CLASS_COLOURS", "DIVERGING", "BACKGROUND",
            "grid", "decision_boundary", "class_map", "scatter_points", "loss_curves", "layer_positions",
            "network_diagram", "update_network", "loss_surface", "path", "activation_plot", "confusion_matrix",

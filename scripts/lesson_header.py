@@ -1,5 +1,5 @@
 """Give every lesson the same first lines: an "Open in Colab" badge and a cell that installs dlteach
-only when the lesson runs in Google Colab (elsewhere it does nothing).
+only when the lesson runs in Google Colab (elsewhere it does nothing) and says the lesson's language.
 
     python scripts/lesson_header.py [--ref v0.2.0]      # rewrite the headers of the sources, lessons/*.md
     make notebooks                                       # then build the notebooks from them
@@ -27,11 +27,15 @@ def badge(path: Path, ref: str = REF) -> str:
     return f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})"
 
 
-def install_source(ref: str = REF) -> str:
+def install_source(ref: str = REF, language: str = "en") -> str:
+    """The install cell; its last line says the lesson's language (scripts/translate_lessons.py writes the
+    translated lesson's there), which dlteach speaks and draws in: checkers' messages, explorers, figures' fonts."""
     return ("# Only in Google Colab: install dlteach (Colab already has TensorFlow, Keras and ipywidgets).\n"
             "import sys\n"
             "if \"google.colab\" in sys.modules:\n"
-            f"    %pip install -q --no-deps \"dlteach @ git+https://github.com/{REPO}@{ref}\"")
+            f"    %pip install -q --no-deps \"dlteach @ git+https://github.com/{REPO}@{ref}\"\n"
+            "import dlteach\n"
+            f"dlteach.set_language(\"{language}\")  # the language of dlteach's messages and figures in this lesson")
 
 
 def apply(nb, path: Path, ref: str = REF) -> None:

@@ -38,6 +38,7 @@ LANGUAGES = {"zh_CN": "简体中文"}
 WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.DOTALL)
 BADGE = "colab-badge.svg"
+SET_LANGUAGE = re.compile(r'(\bset_language\()"en"\)')
 
 
 def is_message(block: str) -> bool:
@@ -48,6 +49,13 @@ def is_message(block: str) -> bool:
 def localised_badge(block: str, language: str) -> str:
     """The Colab badge of a translated lesson opens the translated notebook."""
     return re.sub(r"(/blob/[^/]+/notebooks/)(?!" + language + r"/)", r"\g<1>" + language + "/", block)
+
+
+def localised_language(code: str, language: str) -> str:
+    """The lesson's language, said in its first code cell (scripts/lesson_header.py), becomes the translation's:
+    dlteach then speaks and draws in it (messages, explorers, the Chinese font of figures). A string constant:
+    the code stays the English lesson's (same_code)."""
+    return SET_LANGUAGE.sub(rf'\g<1>"{language}")', code)
 
 
 def catalogue_path(source: Path, language: str) -> Path:
@@ -198,7 +206,7 @@ def translated_notebook(source: Path, language: str):
             cell.source = "\n\n".join(catalogue.get(b).string if is_message(b) else localised_badge(b, language)
                                       for b in markdown_blocks(cell.source))
         elif cell.cell_type == "code":
-            cell.source = _translate_code(cell.source, catalogue)
+            cell.source = localised_language(_translate_code(cell.source, catalogue), language)
     return nb
 
 

@@ -101,6 +101,20 @@ def test_a_changed_english_sentence_fails_until_retranslated(lesson):
     assert len(found) == 1 and "fuzzy" in found[0]
 
 
+def test_a_translated_lesson_says_its_language(lesson):
+    """The header's dlteach.set_language("en") (scripts/lesson_header.py) becomes "zh_CN": Chinese messages,
+    explorers and figures' font, with the code still the English lesson's."""
+    text = lesson.read_text(encoding="utf-8").replace("import numpy as np\n",
+                                                      'import numpy as np\ndlteach.set_language("en")\n', 1)
+    lesson.write_text(text, encoding="utf-8")
+    tl.extract(lesson, "zh_CN")
+    _translate(lesson, ZH)
+    code = next(c for c in tl.translated_notebook(lesson, "zh_CN").cells if c.cell_type == "code").source
+    assert 'dlteach.set_language("zh_CN")' in code and '"en"' not in code
+    english = next(c for c in jupytext.read(lesson, fmt="md:myst").cells if c.cell_type == "code").source
+    assert tl.same_code(english, code) is None
+
+
 def test_a_translation_that_changes_code_is_refused():
     english = 'x = 1\nprint("hello world", x)  # say hello to the world'
     assert tl.same_code(english, 'x = 1\nprint("你好，世界", x)  # 向世界问好') is None

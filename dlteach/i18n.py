@@ -1,0 +1,99 @@
+"""The language of what dlteach says and draws: English (the default) or Simplified Chinese.
+
+    dt.set_language("zh_CN")   # the checkers' verdicts and hints, the explorers' labels, figures' Chinese text
+    dt.set_language("en")      # back to English
+    dt.set_language()          # the locale's: Chinese when LANGUAGE, LC_ALL, LC_MESSAGES or LANG says zh
+
+Messages go through standard gettext: `_("...")` marks a message in the package's code, Babel extracts them
+into dlteach/locale/zh_CN/LC_MESSAGES/dlteach.po, and the build compiles that into dlteach.mo (setup.py).
+A message without a translation is shown in English. Programmer-facing errors (a ValueError naming a bad
+parameter) stay English: they are searched for, and pinned by tests.
+
+Figures: in Chinese, matplotlib's font family becomes [DejaVu Sans (the usual sans-serif), Noto Sans SC
+dlteach], a cut of Noto Sans CJK SC shipped in dlteach/fonts (SIL OFL 1.1; scripts/make_font.py). matplotlib
+>= 3.6 looks each glyph up in the list in order, so Latin text is drawn by DejaVu Sans exactly as in English
+and only the characters DejaVu lacks come from the Chinese font. No network and no system font is needed,
+in Colab neither.
+
+A lesson says its language in its first code cell (scripts/lesson_header.py): the English lessons call
+`dlteach.set_language("en")` and the translated ones, built by scripts/translate_lessons.py, "zh_CN".
+"""
+from __future__ import annotations
+
+import gettext
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["LANGUAGES", "set_language", "get_language", "gettext_", "ngettext_", "use_figure_font"]
+
+LANGUAGES = ("en", "zh_CN")
+DOMAIN = "dlteach"
+HERE = Path(__file__).resolve().parent
+LOCALE_DIR = HERE / "locale"
+FONT = HERE / "fonts" / "NotoSansSC-dlteach.otf"
+FONT_FAMILY = "Noto Sans SC dlteach"
+
+_state = {"language": None, "translation": gettext.NullTranslations(), "font_added": False}
+
+
+def language_from_environment() -> str:
+    """'zh_CN' when the first of LANGUAGE, LC_ALL, LC_MESSAGES, LANG that is set (gettext's order) starts
+    with zh, else 'en'. DLTEACH_LANGUAGE, when set, wins (tests and classrooms pin it)."""
+    chosen = os.environ.get("DLTEACH_LANGUAGE")
+    if chosen:
+        return chosen if chosen in LANGUAGES else "en"
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh_CN" if value.split(":")[0].lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(language: str | None = None) -> None:
+    """Speak and draw in `language` ("en" or "zh_CN"; None: the locale's); get_language() tells which is set.
+    Returns None, so that a lesson's first cell, which calls it last, prints nothing."""
+    if language is None:
+        language = language_from_environment()
+    if language not in LANGUAGES:
+        raise ValueError(f"set_language: language must be one of {', '.join(map(repr, LANGUAGES))}, "
+                         f"got {language!r}.")
+    _state["language"] = language
+    _state["translation"] = (gettext.NullTranslations() if language == "en" else
+                             gettext.translation(DOMAIN, LOCALE_DIR, [language], fallback=True))
+    if language != "en" or "matplotlib" in sys.modules:  # English needs no matplotlib; Chinese figures do
+        use_figure_font()
+
+
+def get_language() -> str:
+    """The language in use ("en" or "zh_CN"); the locale's until set_language is called."""
+    if _state["language"] is None:
+        set_language(None)
+    return _state["language"]
+
+
+def gettext_(message: str) -> str:
+    """`message` in the language in use (English when it has no translation). Imported as `_`."""
+    get_language()
+    return _state["translation"].gettext(message)
+
+
+def ngettext_(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for `n`, in the language in use."""
+    get_language()
+    return _state["translation"].ngettext(singular, plural, n)
+
+
+def use_figure_font() -> None:
+    """matplotlib's font family for the language in use: the Chinese font appended as a fallback after
+    the usual families in Chinese, removed in English (English figures stay exactly as they were)."""
+    import matplotlib as mpl  # noqa: PLC0415 (only figures need it)
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    family = [f for f in mpl.rcParams["font.family"] if f != FONT_FAMILY]
+    if get_language() != "en":
+        if not _state["font_added"]:
+            font_manager.fontManager.addfont(str(FONT))
+            _state["font_added"] = True
+        family.append(FONT_FAMILY)
+    mpl.rcParams["font.family"] = family
