@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab app test test-fast test-colab test-lowest constraints constraints-lowest bench browser env clean notebooks sources assignments
+.PHONY: lab app test test-fast test-colab test-lowest constraints constraints-lowest bench browser env clean notebooks translations sources assignments
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -124,6 +124,12 @@ test-fast: $(STAMP)
 LESSON ?=
 notebooks: $(STAMP)
 	$(PY) scripts/lessons.py build $(LESSON)
+
+# The translated lessons (notebooks/zh_CN/) from the English sources and lessons/zh_CN/*.po, executed and stored:
+# every lesson that has a catalogue, or `make translations LESSON=07`. A missing or stale translation stops the
+# build, naming the lesson and the message (scripts/translate_lessons.py; `... extract NN` updates a catalogue).
+translations: $(STAMP)
+	$(PY) scripts/translate_lessons.py build $(LESSON)
 
 # The other direction, for a notebook edited outside JupyterLab's jupytext pairing: write its source.
 sources: $(STAMP)

@@ -2,6 +2,8 @@
 
     python scripts/execute_notebooks.py [--check] [--jobs N] [--results FILE.json] [notebooks/07_playground.ipynb ...]
 
+Without paths: every lesson, the translated ones too (notebooks/zh_CN/*.ipynb).
+
 Without --check each lesson is stored back with its outputs (what `make notebooks` runs). Widget state
 (metadata.widgets, tens of KB, not compared by nbval) is stripped afterwards; store_widget_state=False is
 not used because it crashes nbclient 0.11 on interactive cells.
@@ -83,6 +85,11 @@ def execute(path: Path, store: bool = True) -> tuple[float, float, list[str]]:
     return elapsed, peak_gb, stderr_of(nb)
 
 
+def lessons() -> list[Path]:
+    """Every lesson: the English ones, then the translated ones (notebooks/zh_CN/, ...) that exist."""
+    return sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(Path("notebooks").glob("*/[0-9][0-9]_*.ipynb"))
+
+
 def run_one(path: Path, check: bool) -> list[str]:
     """Execute one lesson, print its line, and return its failures (a cell that raised, stderr)."""
     try:
@@ -105,7 +112,7 @@ def main(argv: list[str]) -> int:
     if "--jobs" in argv:
         at = argv.index("--jobs")
         jobs, argv = int(argv[at + 1]), argv[:at] + argv[at + 2:]
-    paths = [Path(p) for p in argv if p != "--check"] or sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [Path(p) for p in argv if p != "--check"] or lessons()
     use_this_environment()
     if check:
         for name in QUIET_VARIABLES:
