@@ -46,6 +46,8 @@ QUIZ = {
     "15.lstm_params": 2480,
     "15.vanishing_factor": 0.012,
     "15.temperature_zero": "greedy",
+    "17.kl_value": 2.5,
+    "17.kl_wide": 0.81,
 }
 
 
@@ -294,6 +296,21 @@ def residual_backward(x, W, g):
     return dx, dW, db
 
 
+def reparameterize(mu, log_var, eps, g):
+    sigma = np.exp(0.5 * log_var)                        # the standard deviation, always positive
+    z = mu + sigma * eps
+    d_mu = g                                             # dz/dmu = 1
+    d_log_var = g * eps * 0.5 * sigma                    # dz/dlog_var = eps dsigma/dlog_var = eps sigma / 2
+    return z, d_mu, d_log_var
+
+
+def gaussian_kl(mu, log_var):
+    kl = -0.5 * np.sum(1 + log_var - mu**2 - np.exp(log_var), axis=1)   # one number per sample
+    d_mu = mu
+    d_log_var = 0.5 * (np.exp(log_var) - 1)
+    return kl, d_mu, d_log_var
+
+
 CODE = {
     "00.standardize": standardize,
     "01.neuron_forward": neuron_forward,
@@ -327,4 +344,6 @@ CODE = {
     "15.rnn_forward": rnn_forward,
     "15.rnn_backward": rnn_backward,
     "15.lstm_step": lstm_step,
+    "17.reparameterize": reparameterize,
+    "17.gaussian_kl": gaussian_kl,
 }

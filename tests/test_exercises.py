@@ -8,6 +8,7 @@ import pytest
 
 from dlteach import solutions
 from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check, reset_hints
+from wrong_answers_17 import WRONG_CODE_17, WRONG_QUIZ_17
 
 WRONG_QUIZ = {
     "00.choose_with": "test", "00.workflow_order": "ABCDE", "01.z_change": 0.5,
@@ -248,6 +249,8 @@ WRONG_CODE = {
         lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, order="fiog"),
     ],
 }
+WRONG_CODE.update(WRONG_CODE_17)
+WRONG_QUIZ.update(WRONG_QUIZ_17)
 
 
 def _rnn_forward(x, W, U, b, squash=True, carry=True, shift=False, h0=0.0):

@@ -559,6 +559,28 @@ NUMERIC = {
                0.8: "that is one step's factor; there are 20 steps",
                0.8 ** 19: "that is 19 factors; going 20 steps back multiplies by 0.8 twenty times",
                0.8 ** 21: "that is 21 factors; going 20 steps back multiplies by 0.8 twenty times"}),
+    "17.kl_value": Numeric(
+        2.5, "2 decimals", "-0.5 [(1 + 0 - 1 - 1) + (1 + 0 - 4 - 1)] = -0.5 (-1 - 4) = 2.5: with sigma = 1 only the "
+                           "means cost, mu^2 / 2 each.",
+        Ladder("The formula, derived",
+               "Write the KL's term for each of the two latent numbers and add them.",
+               "With log_var = 0, sigma^2 = 1 and the terms 1 + log_var - exp(log_var) cancel: only -mu^2 is left "
+               "inside the bracket.",
+               "KL = 0.5 (1^2 + (-2)^2)."),
+        known={5.0: "that leaves out the factor 1/2", 1.5: "that is 0.5 (1 - 2): mu is squared, so the sign goes",
+               -2.5: "a KL divergence is never negative: check the sign in front of the sum",
+               0.5: "that counts the first latent number only; the KL adds both"}),
+    "17.kl_wide": Numeric(
+        0.5 * (3.0 - np.log(4.0)), "2 decimals", "log_var = log 4: KL = -0.5 (1 + log 4 - 0 - 4) = 0.5 (3 - log 4) = "
+                                                 "0.81. Too wide a q costs as well as too narrow a one.",
+        Ladder("The formula, derived",
+               "Turn sigma = 2 into log_var first: the formula is written with log_var.",
+               "log_var is the log of the variance, sigma^2 = 4, so log_var = log 4 and exp(log_var) = 4.",
+               "KL = -0.5 (1 + log 4 - 0^2 - 4), with the natural log."),
+        known={0.5 * (3.0 - np.log(2.0)): "that uses log sigma for log_var; log_var is the log of sigma^2 = 4",
+               0.0: "mu = 0 is not enough: the KL is 0 only when sigma = 1 too",
+               0.5 * (1.0 - np.log(2.0)): "that takes sigma^2 = 2; sigma = 2, so sigma^2 = 4",
+               3.0 - np.log(4.0): "that leaves out the factor 1/2"}),
 }
 
 WORDS = {

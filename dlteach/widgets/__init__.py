@@ -20,6 +20,7 @@ from .descent import GradientDescentExplorer, OptimizerExplorer
 from .digits import DigitsExplorer
 from .draw import DigitDrawer
 from .explain import ExplainExplorer
+from .latent import LatentExplorer
 from .losses import LossExplorer
 from .neuron import NeuronExplorer
 from .overfit import OverfitExplorer
@@ -43,6 +44,7 @@ __all__ = [
     "SmallModelsExplorer",        # 13
     "DeepNetExplorer",            # 14
     "SequenceExplorer",           # 15
+    "LatentExplorer",             # 17
     "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
     "Explorer", "Param", "TrainingExplorer",  # to write a new explorer
 ]
