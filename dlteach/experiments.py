@@ -848,8 +848,8 @@ __all__ += ["DEEP_VARIANTS", "deep_mlp", "gradient_norms", "deep_run", "deep_sco
 # --- lesson 16: attention and the transformer (in dlteach.attention_runs) ----------------------------------
 from .attention_runs import (REVERSE_LENGTH, REVERSE_SETTINGS, REVERSE_SYMBOLS, SEP,  # noqa: E402
                              answer_accuracy, answer_correct, attend, format_sequence, reverse_data,
-                             reverse_model, reverse_split, reverse_test, score_statistics)
+                             position_loss, reverse_model, reverse_split, reverse_test, score_statistics)
 
 __all__ += ["REVERSE_SYMBOLS", "REVERSE_LENGTH", "SEP", "REVERSE_SETTINGS", "reverse_data", "reverse_split",
             "reverse_test", "reverse_model", "answer_accuracy", "answer_correct", "attend", "score_statistics",
-            "format_sequence"]
+            "format_sequence", "position_loss"]

@@ -46,6 +46,9 @@ QUIZ = {
     "15.lstm_params": 2480,
     "15.vanishing_factor": 0.012,
     "15.temperature_zero": "greedy",
+    "16.score_std": 8,
+    "16.mha_params": 1088,
+    "16.swap_without_positions": "swap",
     "17.kl_value": 2.5,
     "17.kl_wide": 0.81,
 }
@@ -311,6 +314,27 @@ def gaussian_kl(mu, log_var):
     return kl, d_mu, d_log_var
 
 
+def causal_attention(q, k, v):
+    T, d_k = q.shape[-2], q.shape[-1]
+    s = q @ np.swapaxes(k, -1, -2) / np.sqrt(d_k)         # (n, T, T): every query against every key
+    later = np.arange(T)[None, :] > np.arange(T)[:, None]  # key after query: not visible
+    s = np.where(later, -np.inf, s)
+    e = np.exp(s - s.max(axis=-1, keepdims=True))          # the row's largest visible score is finite
+    a = e / e.sum(axis=-1, keepdims=True)                  # weights over the keys, each row sums to 1
+    return a @ v
+
+
+def split_heads(x, num_heads):
+    n, T, d_model = x.shape
+    x = x.reshape(n, T, num_heads, d_model // num_heads)  # head h owns features h*d_k .. (h+1)*d_k - 1
+    return x.transpose(0, 2, 1, 3)                         # (n, heads, T, d_k): the heads become a batch axis
+
+
+def merge_heads(heads):
+    n, H, T, d_k = heads.shape
+    return heads.transpose(0, 2, 1, 3).reshape(n, T, H * d_k)
+
+
 CODE = {
     "00.standardize": standardize,
     "01.neuron_forward": neuron_forward,
@@ -344,6 +368,9 @@ CODE = {
     "15.rnn_forward": rnn_forward,
     "15.rnn_backward": rnn_backward,
     "15.lstm_step": lstm_step,
+    "16.causal_attention": causal_attention,
+    "16.split_heads": split_heads,
+    "16.merge_heads": merge_heads,
     "17.reparameterize": reparameterize,
     "17.gaussian_kl": gaussian_kl,
 }

@@ -8,6 +8,7 @@ import pytest
 
 from dlteach import solutions
 from dlteach.exercises import CODE_EXERCISES, EXERCISES, QUIZZES, assert_check, check, reset_hints
+from wrong_answers_16 import WRONG_CODE_16, WRONG_QUIZ_16
 from wrong_answers_17 import WRONG_CODE_17, WRONG_QUIZ_17
 
 WRONG_QUIZ = {
@@ -249,6 +250,8 @@ WRONG_CODE = {
         lambda x_t, h_prev, c_prev, W, U, b: _lstm(x_t, h_prev, c_prev, W, U, b, order="fiog"),
     ],
 }
+WRONG_CODE.update(WRONG_CODE_16)
+WRONG_QUIZ.update(WRONG_QUIZ_16)
 WRONG_CODE.update(WRONG_CODE_17)
 WRONG_QUIZ.update(WRONG_QUIZ_17)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from . import (lesson_00, lesson_01, lesson_02, lesson_03, lesson_04, lesson_05, lesson_06, lesson_07, lesson_08,
                lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14, lesson_15)
+from . import lesson_16
 from . import lesson_17
 
 LESSONS = (lesson_00, lesson_01, lesson_02, lesson_03, lesson_04, lesson_05, lesson_06, lesson_07, lesson_08,
-           lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14, lesson_15, lesson_17)
+           lesson_09, lesson_10, lesson_11, lesson_12, lesson_13, lesson_14, lesson_15, lesson_16, lesson_17)
 
 CODE_EXERCISES = {ex.id: ex for lesson in LESSONS for ex in lesson.EXERCISES}

@@ -559,6 +559,30 @@ NUMERIC = {
                0.8: "that is one step's factor; there are 20 steps",
                0.8 ** 19: "that is 19 factors; going 20 steps back multiplies by 0.8 twenty times",
                0.8 ** 21: "that is 21 factors; going 20 steps back multiplies by 0.8 twenty times"}),
+    "16.score_std": Numeric(
+        8.0, "2 significant digits", "q.k is a sum of 64 products of independent unit-variance numbers: variance 64, "
+                                     "standard deviation sqrt(64) = 8. Dividing by sqrt(d_k) brings it back to 1.",
+        Ladder("Why divide by sqrt(d_k)",
+               "Each product q_i k_i has mean 0 and variance 1; the score adds d_k of them.",
+               "Variances of independent terms add: the score's variance is d_k, its standard deviation the "
+               "square root of that.",
+               "Take the square root of 64."),
+        known={64.0: "that is the variance; the standard deviation is its square root",
+               1.0: "that is the standard deviation AFTER dividing by sqrt(d_k); the question asks before",
+               0.125: "that is 1/sqrt(64), the scale; the question asks for the scores' spread before scaling"}),
+    "16.mha_params": Numeric(
+        1088.0, "exact", "Wq, Wk, Wv are (16, 2, 8) each, 256 weights, plus a bias (2, 8) each: 3 x 272 = 816; Wo is "
+                         "(2, 8, 16), 256, plus bo (16): 272. In all 1,088, the same as four Dense(16, 16) layers.",
+        Ladder("Several heads",
+               "List the layer's eight weights with their shapes in Keras's layout: three input kernels with their "
+               "biases, one output kernel with its bias.",
+               "Each input kernel is (d_model, heads, key_dim) with a bias (heads, key_dim); the output kernel is "
+               "(heads, key_dim, d_model) with a bias (d_model).",
+               "3 x (16 x 2 x 8 + 2 x 8) + (2 x 8 x 16 + 16)."),
+        known={1024.0: "that leaves out the four biases (3 x 16 + 16 = 64)",
+               816.0: "that leaves out the output kernel and its bias",
+               544.0: "that counts one head; the kernels hold both heads (2 x 8 columns)",
+               2112.0: "that gives each head a key_dim of 16; here key_dim = d_model / heads = 8"}),
     "17.kl_value": Numeric(
         2.5, "2 decimals", "-0.5 [(1 + 0 - 1 - 1) + (1 + 0 - 4 - 1)] = -0.5 (-1 - 4) = 2.5: with sigma = 1 only the "
                            "means cost, mu^2 / 2 each.",
@@ -657,6 +681,19 @@ WORDS = {
                "lead grows without bound.",
                "Compare exp(z_max / T) with exp(z_other / T) as T shrinks: the ratio goes to infinity."),
         known={"uniform": "that is the limit of a LARGE temperature: z / T goes to 0 for every character"}),
+    "16.swap_without_positions": Word(
+        ("swap", "swapped", "they swap", "swaps", "exchange", "exchanged", "permuted", "permute"),
+        ("swap", "change"),
+        "Without a position code and without a mask, attention sees a set: swapping two inputs swaps their two "
+        "outputs and leaves every other output exactly as it was. That is why the model needs positions.",
+        Ladder("Where is each token? Positions",
+               "Write the output at position t as a sum over the keys: does any term depend on WHERE a key is?",
+               "The scores, the softmax and the weighted mean all run over the keys as a set; a query's own output "
+               "depends on its own vector, not on its index.",
+               "Follow the output of the token that moved: same vector, same keys as a set, so the same output, now "
+               "at its new place."),
+        known={"change": "write position t's output as a sum over the keys: nothing in it depends on where a key "
+                         "sits, so the outputs are the same numbers, only moved"}),
 }
 
 CUSTOM = {

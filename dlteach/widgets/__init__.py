@@ -13,6 +13,7 @@ canvas), never TensorFlow: the Keras parts import it when used.
 from .activations import ActivationExplorer
 from .backprop import BackpropExplorer
 from .base import Explorer, Param, TrainingExplorer
+from .attention import AttentionExplorer
 from .conv import ConvExplorer
 from .deepnets import DeepNetExplorer
 from .depth import DepthExplorer
@@ -44,6 +45,7 @@ __all__ = [
     "SmallModelsExplorer",        # 13
     "DeepNetExplorer",            # 14
     "SequenceExplorer",           # 15
+    "AttentionExplorer",          # 16
     "LatentExplorer",             # 17
     "DigitDrawer",                # 09/11/12: draw a digit, the models classify and explain it
     "Explorer", "Param", "TrainingExplorer",  # to write a new explorer
