@@ -853,3 +853,10 @@ from .attention_runs import (REVERSE_LENGTH, REVERSE_SETTINGS, REVERSE_SYMBOLS, 
 __all__ += ["REVERSE_SYMBOLS", "REVERSE_LENGTH", "SEP", "REVERSE_SETTINGS", "reverse_data", "reverse_split",
             "reverse_test", "reverse_model", "answer_accuracy", "answer_correct", "attend", "score_statistics",
             "format_sequence", "position_loss"]
+
+# --- lesson 17: autoencoders and VAEs of the digits (in dlteach.generative) -----------------------------------
+from .generative import (VAE_BETAS, ae_run, autoencoder, autoencoder_scores, decode_codes,  # noqa: E402
+                         encode_images, interpolate_codes, nearest_distance, reconstruction_error, vae_run)
+
+__all__ += ["VAE_BETAS", "autoencoder", "ae_run", "vae_run", "encode_images", "decode_codes", "reconstruction_error",
+            "autoencoder_scores", "nearest_distance", "interpolate_codes"]

@@ -3,13 +3,14 @@ through a 2-D code so that the code space can be drawn (no drawing here).
 
     model, history = ae_run(seed=0)          # a Sequential: 64 -> 32 -> 2 -> 32 -> 64 (sigmoid), X as its own target
     vae, history = vae_run(beta=1.0, seed=0)  # core.VAE(64, [32], 2, beta): history["val_reconstruction"], ["val_kl"]
-    codes = encode(vae, X)                   # the codes (the VAE's mu) of some images, shape (n, 2)
-    images = decode(vae, codes)              # pixel probabilities (n, 64)
+    codes = encode_images(vae, X)                   # the codes (the VAE's mu) of some images, shape (n, 2)
+    images = decode_codes(vae, codes)              # pixel probabilities (n, 64)
 
 Every run trains on digits_split(0)'s 1,149 training images with Adam (batches of 64, LEARNING_RATE, EPOCHS
 epochs) and scores on its 288 validation and 360 test images. A run's weights and history are kept in
 experiments.cache_path() (like the digit drawer's networks: $DLTEACH_CACHE), so that a later session loads them in
 milliseconds; with no cache the run trains (about 1.5 s of CPU). Cached per process too (fresh copies).
+Re-exported by dlteach.experiments (a lesson says dt.experiments.vae_run), as deepnets.py and sequences.py are.
 """
 from __future__ import annotations
 
@@ -23,18 +24,17 @@ import numpy as np
 from .core import VAE, Callback, Dense, Sequential, fit, get_optimizer
 from .core._checks import as_float_array, check_int, check_positive
 from .core.vae import _bce_sum_from_logits
-from .experiments import cache_path
 from .runs import _one_blas_thread, digits_split
 
-__all__ = ["HIDDEN", "LATENT", "EPOCHS", "LEARNING_RATE", "BETAS", "autoencoder", "ae_run", "vae_run", "encode",
-           "decode", "reconstruction_error", "scores", "nearest_distance", "interpolate"]
+__all__ = ["VAE_BETAS", "autoencoder", "ae_run", "vae_run", "encode_images", "decode_codes", "reconstruction_error",
+           "autoencoder_scores", "nearest_distance", "interpolate_codes"]
 
 HIDDEN = (32,)          # the hidden widths of the encoder (the decoder mirrors them)
 LATENT = 2              # numbers per code: a plane that can be drawn
 EPOCHS = 50
 LEARNING_RATE = 5e-3
 BATCH_SIZE = 64
-BETAS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)  # the KL weights the lesson and its explorer train
+VAE_BETAS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)  # the KL weights the lesson and its explorer train
 CACHE_VERSION = 1       # bump when a run's recipe changes: older cached runs are then not read
 
 
@@ -64,7 +64,7 @@ def _check_model(model):
     return model
 
 
-def encode(model, X) -> np.ndarray:
+def encode_images(model, X) -> np.ndarray:
     """The codes of the images X (n, 64): the VAE's mu (the centre of q(z|x)), or the autoencoder's bottleneck."""
     model = _check_model(model)
     X = as_float_array(X, "X", ndim=2)
@@ -76,7 +76,7 @@ def encode(model, X) -> np.ndarray:
     return h
 
 
-def decode(model, z) -> np.ndarray:
+def decode_codes(model, z) -> np.ndarray:
     """The decoder's pixel probabilities (n, 64) for codes z (n, latent)."""
     model = _check_model(model)
     z = as_float_array(z, "z", ndim=2)
@@ -95,7 +95,7 @@ def reconstruction_error(model, X) -> np.ndarray:
     """Per image: binary cross-entropy summed over the 64 pixels between X and its reconstruction from its code
     (the VAE's z = mu: no noise), computed from the logits as in training."""
     X = as_float_array(X, "X", ndim=2)
-    decode(model, encode(model, X))
+    decode_codes(model, encode_images(model, X))
     logits = (model.decoder[-1] if _is_vae(model) else model.layers[-1]).z
     per_pixel = np.maximum(logits, 0) - logits * X + np.log1p(np.exp(-np.abs(logits)))
     return per_pixel.sum(axis=1)
@@ -138,6 +138,8 @@ def _load(path, n_weights):
 
 def _train(model, name, val_parts):
     """(weights, history dict) of `model` trained by the lesson's recipe, from the cache when it is there."""
+    from .experiments import cache_path  # noqa: PLC0415 (experiments re-exports this module's runs)
+
     path = cache_path(f"{name}_v{CACHE_VERSION}_e{EPOCHS}_lr{LEARNING_RATE:g}")
     found = _load(path, len(model.get_weights()))
     if found is not None and all(w.shape == v.shape for w, v in zip(found[0], model.get_weights())):
@@ -188,7 +190,7 @@ def vae_run(beta: float = 1.0, latent: int = LATENT, seed: int = 0):
     return vae, copy.deepcopy(history)
 
 
-def scores(model) -> dict:
+def autoencoder_scores(model) -> dict:
     """On digits_split(0)'s 360 test images at z = mu: {"reconstruction": mean summed BCE per image, "kl": mean
     KL per image (a VAE; NaN for an autoencoder), "reconstruction_each": one number per image (for pairing)}."""
     _, _, X_test, *_ = digits_split(0)
@@ -211,10 +213,10 @@ def nearest_distance(images, reference=None) -> np.ndarray:
     return np.sqrt(np.maximum(squared.min(axis=1), 0.0))
 
 
-def interpolate(model, x_a, x_b, steps: int = 8) -> np.ndarray:
+def interpolate_codes(model, x_a, x_b, steps: int = 8) -> np.ndarray:
     """The decoded images along the straight line from x_a's code to x_b's (steps images, the ends included)."""
     steps = check_int(steps, "steps", low=2, high=100)
-    codes = encode(model, np.vstack([as_float_array(x_a, "x_a").reshape(1, -1),
+    codes = encode_images(model, np.vstack([as_float_array(x_a, "x_a").reshape(1, -1),
                                      as_float_array(x_b, "x_b").reshape(1, -1)]))
     t = np.linspace(0.0, 1.0, steps)[:, None]
-    return decode(model, (1 - t) * codes[0] + t * codes[1])
+    return decode_codes(model, (1 - t) * codes[0] + t * codes[1])

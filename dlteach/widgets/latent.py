@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import generative
 from ..runs import digits_split
-from .base import Explorer, Param
+from .base import Explorer, Param, layout_key
 
 LIMIT = 4.0     # the sliders' range, -LIMIT to LIMIT: about 4 standard deviations of the prior N(0, 1)
 VIEW = 4.3      # the map's axes, a little beyond the sliders
@@ -27,7 +27,7 @@ class LatentExplorer(Explorer):
     PARAMS = {
         "z1": Param(0.0, -LIMIT, LIMIT, step=0.05, label="z1"),
         "z2": Param(0.0, -LIMIT, LIMIT, step=0.05, label="z2"),
-        "beta": Param(1.0, choices=generative.BETAS, label="beta (KL weight)"),
+        "beta": Param(1.0, choices=generative.VAE_BETAS, label="beta (KL weight)"),
     }
     FIGSIZE = (10, 4.4)
     LAYOUT_CACHE = True
@@ -41,13 +41,13 @@ class LatentExplorer(Explorer):
         c = self.cfg
         if c["beta"] != self._beta:  # a new VAE: its codes and scores (a setting seen before is a cache lookup)
             self.model, _ = generative.vae_run(c["beta"], seed=0)
-            scores = generative.scores(self.model)
+            scores = generative.autoencoder_scores(self.model)
             self.reconstruction, self.kl = scores["reconstruction"], scores["kl"]
-            self.codes = generative.encode(self.model, digits_split(0)[2])
+            self.codes = generative.encode_images(self.model, digits_split(0)[2])
             self.outside = int(np.sum(np.any(np.abs(self.codes) > VIEW, axis=1)))
             self._beta = c["beta"]
         self.z = np.array([[c["z1"], c["z2"]]])
-        self.image = generative.decode(self.model, self.z).reshape(8, 8)
+        self.image = generative.decode_codes(self.model, self.z).reshape(8, 8)
 
     def draw_on(self, fig):
         ax_map, ax_img = fig.subplots(1, 2, width_ratios=[1.5, 1])
@@ -74,6 +74,7 @@ class LatentExplorer(Explorer):
         ax_img.set_xticks([])
         ax_img.set_yticks([])
         ax_img.set_xlabel("8 x 8 pixels (black = 1)")
+        ax_img.set_ylabel("the decoder's digit")
         self._show()
 
     def refresh(self, fig):
@@ -96,6 +97,4 @@ class LatentExplorer(Explorer):
 
     def layout_cache_key(self, fig):
         # the titles get new numbers at every move; counted by their lines, an earlier layout is replayed
-        from .base import layout_key  # noqa: PLC0415
-
         return layout_key(fig, label_lines=True)
