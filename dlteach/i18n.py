@@ -25,7 +25,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "gettext_", "ngettext_", "use_figure_font"]
+__all__ = ["LANGUAGES", "set_language", "get_language", "gettext_", "ngettext_", "N_", "use_figure_font"]
 
 LANGUAGES = ("en", "zh_CN")
 DOMAIN = "dlteach"
@@ -74,8 +74,15 @@ def get_language() -> str:
 
 def gettext_(message: str) -> str:
     """`message` in the language in use (English when it has no translation). Imported as `_`."""
+    if not message:  # gettext("") is the catalogue's header
+        return message
     get_language()
     return _state["translation"].gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for extraction where it is defined; it is translated where shown, with _(message)."""
+    return message
 
 
 def ngettext_(singular: str, plural: str, n: int) -> str:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import gettext_ as _
+
 __all__ = ["ClaimError", "expect", "show_source", "source", "Spread", "spread"]
 
 
@@ -41,8 +43,9 @@ def expect(condition, claim: str, detail: str = "") -> None:
                         f"{type(condition).__name__}. Use all(...), any(...) or a comparison.")
     suffix = f" ({detail})" if detail else ""
     if not condition:
-        raise ClaimError(f"The lesson says: {claim!r}, but the numbers above do not show it{suffix}. "
-                         "If you changed a setting, this is expected; otherwise please report it.")
+        raise ClaimError(_("The lesson says: {claim!r}, but the numbers above do not show it{detail}. "
+                           "If you changed a setting, this is expected; otherwise please report it.")
+                         .format(claim=claim, detail=suffix))
     print(f"✓ {claim}{suffix}")
 
 

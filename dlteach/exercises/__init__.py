@@ -17,6 +17,7 @@ instructors' solutions live in dlteach.solutions, which nothing here imports.
 from __future__ import annotations
 
 from . import hints
+from ..i18n import gettext_ as _
 from .code import CODE_EXERCISES
 from .quiz import QUIZZES, Verdict, precision_of
 from .runner import Case, CodeExercise, run
@@ -45,16 +46,16 @@ def _verdict(exercise: str, answer, seed: int, rung: int | None = None) -> tuple
     _known(exercise)
     if exercise in CODE_EXERCISES:
         ok, message, attempted = run(CODE_EXERCISES[exercise], answer, seed)
-        message = ("Correct! " if ok else "Not yet. ") + message
+        message = (_("Correct! ") if ok else _("Not yet. ")) + message
     elif answer is None:
-        ok, message, attempted = False, "No answer yet: replace None with your answer and run the cell again.", False
+        ok, message, attempted = False, _("No answer yet: replace None with your answer and run the cell again."), False
     else:
         try:
             verdict = QUIZZES[exercise](answer)
         except (TypeError, ValueError) as err:
-            verdict = Verdict(False, f"Could not read the answer: {err}", attempted=False)
+            verdict = Verdict(False, _("Could not read the answer: {error}").format(error=err), attempted=False)
         ok, attempted = verdict.ok, verdict.attempted
-        message = ("Correct! " if ok else "Not yet. ") + verdict.text
+        message = (_("Correct! ") if ok else _("Not yet. ")) + verdict.text
     if ok:
         if rung is None:
             hints.solved(exercise)
@@ -95,7 +96,7 @@ def hint(exercise: str) -> None:
     _known(exercise)
     k = hints.climb(exercise)
     text = hints.line(exercise, ladder(exercise), k)
-    print(text if k < hints.RUNGS else text + " (That is the last hint.)")
+    print(text if k < hints.RUNGS else text + _(" (That is the last hint.)"))
 
 
 def reset_hints(exercise: str | None = None) -> None:

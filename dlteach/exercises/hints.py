@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import gettext_ as _
+
 RUNGS = 3
 _reached: dict[str, int] = {}
 
@@ -28,9 +30,11 @@ class Ladder:
     recipe: str  # rung 3: the steps in words (formulas, not the reference code)
 
     def rung(self, k: int) -> str:
+        """Rung k in the language in use (dt.set_language): an exercise's own text shows translated once its
+        catalogue has it (scripts/messages.py extract adds every ladder's text), else in English."""
         if k == 1:
-            return f"{self.look} See '{self.where}' in this lesson."
-        return self.recipe if k >= RUNGS else self.idea
+            return _("{look} See '{where}' in this lesson.").format(look=_(self.look), where=_(self.where))
+        return _(self.recipe) if k >= RUNGS else _(self.idea)
 
 
 def climb(exercise: str) -> int:
@@ -59,5 +63,5 @@ def reset(exercise: str | None = None) -> None:
 
 def line(exercise: str, ladder: Ladder, k: int) -> str:
     """'Hint k of 3: ...', with how to get the next one while there is one."""
-    more = f' More: dt.hint("{exercise}").' if k < RUNGS else ""
-    return f"Hint {k} of {RUNGS}: {ladder.rung(k)}{more}"
+    more = _(' More: dt.hint("{exercise}").').format(exercise=exercise) if k < RUNGS else ""
+    return _("Hint {k} of {n}: {hint}").format(k=k, n=RUNGS, hint=ladder.rung(k)) + more

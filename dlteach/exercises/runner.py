@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from .hints import Ladder
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../dlteach
@@ -106,8 +107,9 @@ def describe_exception(err: BaseException, func_name: str) -> str:
     where = ""
     if frame is not None:
         line = frame.line or linecache.getline(frame.filename, frame.lineno).strip()
-        where = f"\n  at line {frame.lineno} of your cell" + (f":\n    {line}" if line else ".")
-    return f"Your {func_name}() raised {type(err).__name__}: {err}{where}"
+        where = _("\n  at line {line} of your cell").format(line=frame.lineno) + (f":\n    {line}" if line else ".")
+    return _("Your {function}() raised {error}: {message}").format(function=func_name, error=type(err).__name__,
+                                                                  message=err) + where
 
 
 # ---------------------------------------------------------------- calling the learner's function
@@ -120,23 +122,23 @@ def call(ex: CodeExercise, func, args: dict):
             warnings.simplefilter("ignore")  # e.g. overflow in exp: nothing may reach stderr (nbgrader)
             got = func(**copies)
     except NotImplementedError:
-        raise NotAttempted(f"{ex.func_name}() is not written yet: replace `raise NotImplementedError()` "
-                           "with your code and run the cell again.") from None
+        raise NotAttempted(_("{function}() is not written yet: replace `raise NotImplementedError()` "
+                             "with your code and run the cell again.").format(function=ex.func_name)) from None
     except Exception as err:  # the learner's bug, shown as theirs
         message = describe_exception(err, ex.func_name)
         if isinstance(err, TypeError) and str(err).startswith(f"{getattr(func, '__qualname__', '')}() ") and (
                 "unexpected keyword argument" in str(err) or "required positional argument" in str(err)):
-            message += (f"\n  The checker passes the inputs by name: keep the parameter names of the stub, "
-                        f"{ex.func_name}({', '.join(ex.params)}).")
+            message += _("\n  The checker passes the inputs by name: keep the parameter names of the stub, "
+                         "{signature}.").format(signature=f"{ex.func_name}({', '.join(ex.params)})")
         if isinstance(err, ValueError) and ("matmul" in str(err) or "shape" in str(err)):
             shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in args.items() if isinstance(v, np.ndarray))
-            message += f"\n  The shapes do not fit together; the inputs have shapes {shapes}."
+            message += _("\n  The shapes do not fit together; the inputs have shapes {shapes}.").format(shapes=shapes)
         raise LearnerError(message) from None
     for name, original in args.items():
         if isinstance(original, np.ndarray) and not np.array_equal(copies[name], original, equal_nan=True):
-            raise Mismatch(f"{ex.func_name}() changed its input `{name}` in place (e.g. `{name} -= ...` or "
-                           f"`{name}[...] = ...`). The caller still needs the old value: build a new array "
-                           f"instead, e.g. `{name}_new = {name} - ...`.")
+            raise Mismatch(_("{function}() changed its input `{name}` in place (e.g. `{name} -= ...` or "
+                             "`{name}[...] = ...`). The caller still needs the old value: build a new array "
+                             "instead, e.g. `{name}_new = {name} - ...`.").format(function=ex.func_name, name=name))
     return got
 
 
@@ -177,11 +179,12 @@ def _as_array(value, label: str, expected: np.ndarray):
 def _split_outputs(ex: CodeExercise, got, expected):
     """Pair up the received and expected outputs as [(label, kind, got, expected)]."""
     if not ex.outputs:
-        return [("Your result", ex.returns, got, expected)]
+        return [(N_("Your result"), ex.returns, got, expected)]
     k = len(ex.outputs)
     names = ", ".join(ex.outputs)
     if got is None:
-        raise NotAttempted(f"{ex.func_name}() returned None; it should return {k} values: return {names}")
+        raise NotAttempted(_("{function}() returned None; it should return {k} values: return {names}")
+                           .format(function=ex.func_name, k=k, names=names))
     if not isinstance(got, (tuple, list)) or len(got) != k:
         what = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
         raise Mismatch(f"{ex.func_name}() should return {k} values ({names}), got {what}. "
@@ -193,7 +196,7 @@ def _split_outputs(ex: CodeExercise, got, expected):
 def compare(ex: CodeExercise, case: Case, got, expected) -> None:
     """Raise Mismatch with a full explanation at the first output that differs."""
     if got is None and not ex.outputs:
-        raise NotAttempted(f"{ex.func_name}() returned None. Did you forget `return`?")
+        raise NotAttempted(_("{function}() returned None. Did you forget `return`?").format(function=ex.func_name))
     pairs = _split_outputs(ex, got, expected)
     for label, kind, g, e in pairs:
         if kind == "number":
@@ -205,20 +208,23 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
         if not np.all(np.isfinite(g_arr)):
             bad = "NaN" if np.isnan(g_arr).any() else "inf"
             wanted = show(e_arr if e_arr.ndim else float(e_arr))
-            raise Mismatch(_with_case(case, f"{label} contains {bad} (expected {wanted})."
-                           " Something overflowed or divided 0 by 0: look for exp of a large number or "
-                           "log of 0, and rewrite that step in a stable form."))
+            raise Mismatch(_with_case(case, _("{label} contains {bad} (expected {wanted}). Something overflowed or "
+                                              "divided 0 by 0: look for exp of a large number or log of 0, and "
+                                              "rewrite that step in a stable form.")
+                                      .format(label=_(label), bad=bad, wanted=wanted)))
         if not np.allclose(g_arr, e_arr, rtol=ex.rtol, atol=ex.atol):
             diff = np.abs(g_arr - e_arr)
-            lines = [f"{label} is not right{' (' + case.note + ')' if case.note else ''}.",
-                     "  inputs:"]
+            lines = [_("{label} is not right{note}.").format(label=_(label),
+                                                             note=f" ({case.note})" if case.note else ""),
+                     _("  inputs:")]
             lines += [f"    {name} = {show(value, ' ' * (7 + len(name)))}" for name, value in case.args.items()]
             exp_text = show(e_arr, " " * 12) if e_arr.ndim else show(float(e_arr))
             got_text = show(g_arr, " " * 12) if g_arr.ndim else show(float(g_arr))
-            lines += [f"  expected: {exp_text}", f"  received: {got_text}"]
+            lines += [_("  expected: {value}").format(value=exp_text), _("  received: {value}").format(value=got_text)]
             if e_arr.ndim:
                 i = np.unravel_index(np.argmax(diff), diff.shape)
-                lines.append(f"  largest difference {diff[i]:.3g} at index {tuple(int(j) for j in i)}")
+                lines.append(_("  largest difference {difference} at index {index}")
+                             .format(difference=f"{diff[i]:.3g}", index=tuple(int(j) for j in i)))
             status = _others(pairs, label, ex)
             if status:
                 lines.append("  " + status)
@@ -231,7 +237,8 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
 def _with_case(case: Case, message: str) -> str:
     inputs = ", ".join(f"{k} = {show(v)}" for k, v in case.args.items()
                        if not isinstance(v, np.ndarray) or v.size <= 6)
-    return message + (f"\n  case: {case.note}" if case.note else "") + (f"\n  inputs: {inputs}" if inputs else "")
+    return (message + (_("\n  case: {note}").format(note=case.note) if case.note else "")
+            + (_("\n  inputs: {inputs}").format(inputs=inputs) if inputs else ""))
 
 
 def _others(pairs, label, ex) -> str:
@@ -251,8 +258,8 @@ def _others(pairs, label, ex) -> str:
             ok = False
         (right if ok else wrong).append(other)
     if not right:
-        return "None of " + ", ".join(wrong) + " is right in this case."
-    return f"Right in this case: {', '.join(right)}; not right: {', '.join(wrong)}."
+        return _("None of {outputs} is right in this case.").format(outputs=", ".join(wrong))
+    return _("Right in this case: {right}; not right: {wrong}.").format(right=", ".join(right), wrong=", ".join(wrong))
 
 
 def _diagnose(ex, case, got, expected, g_arr, e_arr, label) -> str:
@@ -266,22 +273,24 @@ def _diagnose(ex, case, got, expected, g_arr, e_arr, label) -> str:
             specific = None
         if specific:
             return specific[0].upper() + specific[1:]
-    name = "result" if label == "Your result" else label.strip("`")
+    name = N_("result") if label == "Your result" else label.strip("`")
     for arg, value in case.args.items():
         if (isinstance(value, np.ndarray) and value.shape == g_arr.shape and np.array_equal(value, g_arr)
                 and not np.allclose(value, e_arr)):
-            return f"Your {name} is the input `{arg}` unchanged, but in this case it should change."
+            return _("Your {name} is the input `{arg}` unchanged, but in this case it should change.").format(
+                name=_(name), arg=arg)
     nonzero = np.abs(e_arr) > 1e-12
     if not nonzero.any():
         return ""
     if not np.any(g_arr):
-        return f"Your {name} is all zeros."
+        return _("Your {name} is all zeros.").format(name=_(name))
     if np.allclose(g_arr, -e_arr, rtol=1e-6, atol=1e-12):
-        return f"Every entry of your {name} has the expected size and the opposite sign."
+        return _("Every entry of your {name} has the expected size and the opposite sign.").format(name=_(name))
     if e_arr.size >= 2 and np.count_nonzero(nonzero) >= 2 and np.all(np.abs(g_arr[~nonzero]) <= 1e-12):
         ratio = g_arr[nonzero] / e_arr[nonzero]
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6) and not np.isclose(ratio.flat[0], 1.0):
-            return f"Every entry of your {name} is {ratio.flat[0]:.4g} times the expected one."
+            return _("Every entry of your {name} is {ratio} times the expected one.").format(
+                name=_(name), ratio=f"{ratio.flat[0]:.4g}")
     return ""
 
 
@@ -291,10 +300,11 @@ def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str, bool]:
     """Check func on every case; return (ok, message, attempted). attempted is False when there is
     nothing to judge yet (no function, an untouched stub, None returned): no hint rung follows."""
     if func is None:
-        return False, (f"No function yet: write {ex.func_name}({', '.join(ex.params)}) in the cell above and "
-                       "run it, then run this check again."), False
+        return False, _("No function yet: write {signature} in the cell above and run it, then run this check "
+                        "again.").format(signature=f"{ex.func_name}({', '.join(ex.params)})"), False
     if not callable(func):
-        return False, f"Pass the function itself, {ex.func_name}, not {type(func).__name__} {func!r}.", False
+        return False, _("Pass the function itself, {function}, not {kind} {value!r}.").format(
+            function=ex.func_name, kind=type(func).__name__, value=func), False
     cases = ex.make_cases(np.random.default_rng(seed)) if ex.reference is not None else []
 
     def learner(**args):  # for the twins: the same protection as the cases
@@ -314,7 +324,8 @@ def run(ex: CodeExercise, func, seed: int = 0) -> tuple[bool, str, bool]:
     except (LearnerError, Mismatch) as err:
         return False, str(err), True
     except Exception as err:  # a result so unusual that comparing it failed: still a verdict, not a traceback
-        return False, f"Could not compare your result with the expected one ({type(err).__name__}: {err}).", True
-    good = " ".join(part for part in (ex.good, *extras) if part)
-    passed = f"{len(cases)} cases passed. " if cases else ""
+        return False, _("Could not compare your result with the expected one ({error}: {message}).").format(
+            error=type(err).__name__, message=err), True
+    good = " ".join(_(part) for part in (ex.good, *extras) if part)
+    passed = _("{n} cases passed. ").format(n=len(cases)) if cases else ""
     return True, f"{passed}{good}".rstrip(), True

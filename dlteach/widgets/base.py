@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import plots
+from ..i18n import gettext_ as _
 from . import fastagg
 from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to live)
 
@@ -113,7 +114,7 @@ def carry_picture(ui, image, name: str = "explorer"):
     PNG instead of the text "VBox(children=(HBox(...". The picture is the figure as it was when the
     cell's output was made. Works with ipywidgets 8 (_repr_mimebundle_) and 7.7 (_ipython_display_)."""
     def bundle(**kwargs):
-        data = {"text/plain": f"{name} (a live widget: run the notebook to use its controls)",
+        data = {"text/plain": _("{name} (a live widget: run the notebook to use its controls)").format(name=name),
                 WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ui.model_id}}
         if image.value:
             data["image/png"] = base64.b64encode(image.value).decode("ascii")
@@ -143,7 +144,7 @@ BUSY_HTML = ("<style>.dlteach-busy .widget-image {{opacity: 0.4}} "
              "@keyframes dlteach-spin {{to {{transform: rotate(360deg)}}}}</style>"
              "<span class='dlteach-busy-note' style='color:#555'><span style='display:inline-block; width:9px; "
              "height:9px; margin-right:6px; border:2px solid #888; border-top-color:transparent; border-radius:50%; "
-             "animation:dlteach-spin 0.8s linear infinite'></span>computing… ({what})</span>")
+             "animation:dlteach-spin 0.8s linear infinite'></span>{computing}</span>")
 
 
 @contextlib.contextmanager
@@ -159,7 +160,7 @@ def busy_while(label, box=None, what: str = "", after: float | None = None):
             if state["done"]:
                 return
             state["shown"] = True
-            label.value = BUSY_HTML.format(what=what or "please wait")
+            label.value = BUSY_HTML.format(computing=_("computing… ({what})").format(what=what or _("please wait")))
             if box is not None:
                 box.add_class("dlteach-busy")
 
@@ -355,7 +356,7 @@ class Explorer:
 
         controls = {}
         for name, p in self.PARAMS.items():
-            label = p.label or name.replace("_", " ")
+            label = _(p.label or name.replace("_", " "))  # the language in use (dt.set_language)
             value = self.cfg[name]
             if p.choices is not None:
                 w = W.Dropdown(options=list(p.choices), value=value, description=label)
