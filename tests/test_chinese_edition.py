@@ -78,3 +78,12 @@ def test_a_changed_english_sentence_of_a_real_lesson_fails_naming_it(tmp_path):
     assert repr(changed[:60])[:-1] in found[0]  # the message as the translator finds it in the catalogue
     with pytest.raises(ValueError, match=source.stem):
         tl.translated_notebook(copy, "zh_CN")
+
+
+def test_the_chinese_readme_lists_every_chinese_lesson_with_its_badge():
+    readme = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    for path in CHINESE:
+        row = next((line for line in readme.splitlines() if f"](notebooks/zh_CN/{path.name})" in line), None)
+        assert row is not None, f"README.zh-CN.md has no row for {path.name}"
+        assert f"/blob/{header.REF}/notebooks/zh_CN/{path.name})" in row, f"{path.name}: no Colab badge"
+    assert "[简体中文](README.zh-CN.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
