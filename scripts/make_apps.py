@@ -35,6 +35,9 @@ APPS = [  # file, explorer class, title, what to try
      "Make a network 20 layers deep; add batch norm or residual connections and watch every layer's gradient."),
     ("sequences", "SequenceExplorer", "Sequences and recurrent networks (lesson 15)",
      "Make a recurrent network remember a symbol: change the cell, the length and clipping; sample text at a temperature."),
+    ("attention", "AttentionExplorer", "Attention and the transformer (lesson 16)",
+     "Look inside a transformer that reverses digits: each head's attention map; take out the scale, the mask or "
+     "the positions."),
     ("autoencoders", "LatentExplorer", "Autoencoders and generative models (lesson 17)",
      "Walk a VAE's 2-D code space and watch the decoder draw; change beta and watch the codes spread or collapse."),
 ]

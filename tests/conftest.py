@@ -63,6 +63,7 @@ SWEEPS = {
     "test_try_this_2_residual_relu_goes_nowhere_at_any_rate", "test_try_this_3_both_relu_trains_on_every_seed",
     "test_try_this_outcomes_hold_on_other_seeds", "test_lesson_07_trained_state_is_converged_on_every_seed",
     "test_lesson_17_try_this_holds_on_five_seeds",
+    "test_lesson_16_try_this_holds_on_five_seeds",
 }
 
 
