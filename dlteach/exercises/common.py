@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.gradcheck import rel_error
+from ..core.gradcheck import rel_error as _rel_error
 from .runner import Mismatch
+
+
+def rel_error(a, b) -> float:
+    """core.gradcheck.rel_error, but inf when either side holds NaN or inf: the core's reads NaN as agreement
+    (0, "agrees exactly"), which would pass a learner's gradient check or twin on a NaN result."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
+    return _rel_error(a, b)
 
 
 def bound(err: float) -> str:

@@ -7,9 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.activations import sigmoid
-from ..core.gradcheck import rel_error
 from ..core.losses import binary_crossentropy
-from .common import bound
+from .common import bound, rel_error
 from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 

@@ -9,9 +9,8 @@ import itertools
 
 import numpy as np
 
-from ..core.gradcheck import rel_error
 from ..core.optimizers import Adam, SGD
-from .common import bound
+from .common import bound, rel_error
 from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.activations import sigmoid
-from ..core.gradcheck import numerical_gradient, rel_error
+from ..core.gradcheck import numerical_gradient
 from ..core.layers import Dense
 from ..core.network import MLP
-from .common import bound
+from .common import bound, rel_error
 from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.activations import softmax
-from ..core.gradcheck import rel_error
 from ..core.layers import Dense
 from ..core.losses import categorical_crossentropy
-from .common import bound, tf_twin
+from .common import bound, rel_error, tf_twin
 from .hints import Ladder
 from .runner import Case, CodeExercise, Mismatch
 
