@@ -50,7 +50,8 @@ COLAB_SAME_AS_PINNED := --ignore=tests/test_explorer_refresh.py --ignore=tests/t
 test-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
 	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
-	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --results $(RESULTS)/colab-lessons.json; \
+	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
+	  --results $(RESULTS)/colab-lessons.json; \
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 
 # A third environment at the lowest versions pyproject.toml declares (constraints-lowest.txt: NumPy 2.0,
@@ -67,7 +68,8 @@ $(LOWEST_STAMP): pyproject.toml constraints-lowest.txt
 test-lowest: $(LOWEST_STAMP)
 	@mkdir -p $(RESULTS)
 	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/lowest-unit.xml; unit=$$?; \
-	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --results $(RESULTS)/lowest-lessons.json; \
+	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
+	  --results $(RESULTS)/lowest-lessons.json; \
 	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
 
 # Rewrite constraints-lowest.txt (after raising a minimum in pyproject.toml): uv's lowest-direct resolution,
@@ -108,9 +110,13 @@ browser:
 # versions, then the same unit tests and every lesson with Colab's versions and with the lowest ones.
 # Each part runs whatever the one before did; the last lines count each part's results
 # (scripts/test_summary.py), and make test fails if any part failed or did not run.
-test: $(STAMP) $(COLAB_STAMP) $(LOWEST_STAMP) browser
+# The Colab and lowest environments install (downloads and unpacking, mostly waiting) while the pinned tests
+# run, not before them; an install that fails is shown here and tried again by its test target.
+test: $(STAMP) browser
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	-$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml
+	-$(MAKE) --no-print-directory $(COLAB_STAMP) $(LOWEST_STAMP) >$(RESULTS)/install.log 2>&1 & install=$$!; \
+	$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml; \
+	wait $$install || { echo "Installing the Colab or lowest environment failed:"; cat $(RESULTS)/install.log; }
 	-$(MAKE) --no-print-directory test-colab
 	-$(MAKE) --no-print-directory test-lowest
 	@$(PY) scripts/test_summary.py $(RESULTS)

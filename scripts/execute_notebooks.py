@@ -15,6 +15,10 @@ first, so this also proves that `import dlteach` silences TensorFlow by itself, 
 --results writes the counts as JSON (what make test's summary reads: scripts/test_summary.py).
 --jobs N runs N lessons at once, each in its own process and kernel (default 1). A lesson's kernel is mostly
 one busy Python thread, so two at once on two cores take about half the time; each prints its time when done.
+--longest-first FILE starts the lessons that took longest in an earlier run first (FILE: the --results JSON of
+that run, which holds each lesson's seconds, or the JUnit XML of the strict nbval run, its cells' times summed),
+lessons FILE does not know before them: in alphabetical order a long lesson drawn last leaves the other job idle
+while it runs. A FILE that is missing or unreadable changes nothing (a fresh clone's first run).
 
 Kernels talk to this process over IPC sockets in a private temporary folder, not TCP on localhost: no
 port is opened, and the kernel does not log "running over TCP without encryption" for every lesson.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 import sys
 import tempfile
@@ -90,16 +95,38 @@ def lessons() -> list[Path]:
     return sorted(Path("notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(Path("notebooks").glob("*/[0-9][0-9]_*.ipynb"))
 
 
-def run_one(path: Path, check: bool) -> list[str]:
-    """Execute one lesson, print its line, and return its failures (a cell that raised, stderr)."""
+def earlier_seconds(source: Path) -> dict[str, float]:
+    """Each lesson's seconds in an earlier run: a --results JSON, or nbval's JUnit XML (cell times summed)."""
+    try:
+        if source.suffix == ".xml":
+            seconds: dict[str, float] = {}
+            for case in ET.parse(source).getroot().iter("testcase"):
+                notebook = case.get("classname", "")  # notebooks.zh_CN.07_playground.ipynb for nbval's cells
+                if notebook.endswith(".ipynb"):
+                    path = notebook[:-len(".ipynb")].replace(".", "/") + ".ipynb"
+                    seconds[path] = seconds.get(path, 0.0) + float(case.get("time", 0))
+            return seconds
+        return {str(path): float(s) for path, s in json.loads(source.read_text()).get("seconds", {}).items()}
+    except (OSError, ValueError, ET.ParseError, AttributeError):
+        return {}
+
+
+def longest_first(paths: list[Path], seconds: dict[str, float]) -> list[Path]:
+    """Lessons by their earlier time, longest first; those without one first of all, in their order."""
+    return sorted(paths, key=lambda path: -seconds.get(path.as_posix(), float("inf")))
+
+
+def run_one(path: Path, check: bool) -> tuple[list[str], float]:
+    """Execute one lesson, print its line; return its failures (a cell that raised, stderr) and its seconds."""
+    started = time.perf_counter()
     try:
         elapsed, peak_gb, stderr = execute(path, store=not check)
     except Exception as err:  # a cell raised: report the lesson and go on with the others
         print(f"{path}: FAILED", flush=True)
-        return [f"{path}: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}"]
+        return [f"{path}: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}"], time.perf_counter() - started
     memory = f", peak memory {peak_gb:.2f} GB" if check else ""
     print(f"{path}: {elapsed:.1f} s{memory}", flush=True)
-    return [f"{path}: stderr in {line}" for line in stderr]
+    return [f"{path}: stderr in {line}" for line in stderr], elapsed
 
 
 def main(argv: list[str]) -> int:
@@ -112,7 +139,13 @@ def main(argv: list[str]) -> int:
     if "--jobs" in argv:
         at = argv.index("--jobs")
         jobs, argv = int(argv[at + 1]), argv[:at] + argv[at + 2:]
+    order = None
+    if "--longest-first" in argv:
+        at = argv.index("--longest-first")
+        order, argv = Path(argv[at + 1]), argv[:at] + argv[at + 2:]
     paths = [Path(p) for p in argv if p != "--check"] or lessons()
+    if order is not None:
+        paths = longest_first(paths, earlier_seconds(order))
     use_this_environment()
     if check:
         for name in QUIET_VARIABLES:
@@ -123,7 +156,7 @@ def main(argv: list[str]) -> int:
             outcomes = list(pool.map(run_one, paths, [check] * len(paths)))
     else:
         outcomes = [run_one(path, check) for path in paths]
-    for lines in outcomes:
+    for lines, _ in outcomes:
         failures += lines
     if failures:
         print("\n".join(["", "Lessons that failed:", *failures]), file=sys.stderr)
@@ -131,7 +164,9 @@ def main(argv: list[str]) -> int:
     print(f"lessons: {len(paths) - failed} passed, {failed} failed")
     if results is not None:
         results.parent.mkdir(parents=True, exist_ok=True)
-        results.write_text(json.dumps({"passed": len(paths) - failed, "failed": failed, "failures": failures}))
+        seconds = {path.as_posix(): round(s, 1) for path, (_, s) in zip(paths, outcomes)}
+        results.write_text(json.dumps({"passed": len(paths) - failed, "failed": failed, "failures": failures,
+                                       "seconds": seconds}))
     return 1 if failures else 0
 
 
