@@ -4,6 +4,7 @@ out at inference (the 1/sqrt(d_k) scale, the causal mask, the position code)."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Rectangle
 
 from ..attention_runs import REVERSE_LENGTH, TOKENS, answer_correct, attend, reverse_model, reverse_test
 from ..runs import _one_blas_thread
@@ -65,7 +66,7 @@ class AttentionExplorer(Explorer):
 
     # --- what is drawn --------------------------------------------------------------------------------
     def labels(self):
-        return [f"{t} {TOKENS[v]}" for t, v in enumerate(self.tokens)]
+        return [f"{t}: {TOKENS[v]}" for t, v in enumerate(self.tokens)]
 
     def titles(self):
         c = self.cfg
@@ -95,13 +96,15 @@ class AttentionExplorer(Explorer):
         ax_m.set_xlabel("key: position it looks at")
         ax_m.set_ylabel("query: position that looks")
         ax_m.set_title(t_map, fontsize=10, y=1.0)
+        L = REVERSE_LENGTH  # the answer rows, outlined: they make the predictions the right panel reads
+        ax_m.add_patch(Rectangle((-0.5, L - 0.5), T, L, fill=False, edgecolor="#e08214", lw=1.5))
         fig.colorbar(image, ax=ax_m, shrink=0.8, label="weight")
         ax_t.set_axis_off()
         ax_t.set_title(t_text, fontsize=10, y=1.0)
         ax_t.text(0.0, 0.8, self.answer_text(), family="monospace", fontsize=11, va="top",
                   transform=ax_t.transAxes).set_in_layout(False)
-        ax_t.text(0.0, 0.25, "Rows 5-9 make the answers: position t predicts\nthe id at t + 1 (row 5, the '|', "
-                  "predicts the\nfirst reversed digit).", fontsize=9, va="top", color="dimgrey",
+        ax_t.text(0.0, 0.25, "Rows 5-9 (outlined) make the answers: position t\npredicts the id at t + 1 (row 5, "
+                  "the '|', predicts\nthe first reversed digit).", fontsize=9, va="top", color="dimgrey",
                   transform=ax_t.transAxes).set_in_layout(False)
 
     def refresh(self, fig):
