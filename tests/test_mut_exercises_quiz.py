@@ -4,6 +4,7 @@ the workflow order, and the arithmetic a numeric answer may be written in (what 
 and why), each through check() with the first line of what the learner sees pinned."""
 import warnings
 
+import numpy as np
 import pytest
 
 from dlteach.exercises import check, reset_hints
@@ -148,3 +149,44 @@ ARITHMETIC = [
 @pytest.mark.parametrize("answer,ok,first_line", ARITHMETIC, ids=[repr(a[0]) for a in ARITHMETIC])
 def test_a_numeric_answer_is_read_as_arithmetic_or_refused_with_the_reason(answer, ok, first_line, capsys):
     assert _says("03.bce_value", answer, capsys) == (ok, first_line)
+
+
+WORD = [
+    (" NO ", True, "Correct! No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden "
+                   "layer.", 0),
+    (0, True, "Correct! No line puts (0,1), (1,0) on one side and (0,0), (1,1) on the other: XOR needs a hidden "
+              "layer.", 0),
+    ("yes", False, "Not yet. Name the line: which (w1, w2, b) puts the two diagonals on different sides?", 1),
+    ("maybe", False, "Not yet. Answer with one of 'yes', 'no'.", 0),
+    (3, False, "Not yet. Answer with one of 'yes', 'no'.", 0),
+    ([1], False, "Not yet. Could not read the answer: answer should be one word, 'yes' or 'no', got [1].", 0),
+    (2.5, False, "Not yet. Could not read the answer: answer should be one word, 'yes' or 'no', got 2.5.", 0),
+]
+
+
+@pytest.mark.parametrize("answer,ok,first_line,rung", WORD, ids=[repr(a[0]) for a in WORD])
+def test_a_word_answer_is_read_or_the_choices_are_named_without_a_hint(answer, ok, first_line, rung, capsys):
+    from dlteach.exercises import hints
+
+    assert _says("01.xor_one_neuron", answer, capsys) == (ok, first_line)
+    assert hints.reached("01.xor_one_neuron") == rung
+
+
+def test_assert_check_uses_the_seed_it_is_given():
+    """Its message shows the inputs of the seed's cases: the same as check's with that seed, not seed 0's."""
+    from dlteach.exercises import assert_check
+
+    def wrong(z, grad_a):
+        return grad_a / (1 + np.exp(-z))
+
+    messages = {}
+    for seed in (0, 3):
+        reset_hints()
+        with pytest.raises(AssertionError) as raised:
+            assert_check("02.sigmoid_backward", wrong, seed=seed)
+        messages[seed] = str(raised.value)
+        reset_hints()
+        with pytest.raises(AssertionError) as same:
+            check("02.sigmoid_backward", wrong, seed=seed, raise_on_fail=True)
+        assert str(same.value) == messages[seed]
+    assert messages[0] != messages[3] and "z = [" in messages[3]
