@@ -176,3 +176,37 @@ def test_quizzes():
     assert check("16.mha_params", 1088) and not check("16.mha_params", 1024)
     assert check("16.swap_without_positions", "swap") and not check("16.swap_without_positions", "change")
     assert dt.exercises.precision_of("16.score_std") == "2 significant digits"
+
+
+def _loop_attention(q, k, v):
+    """A correct answer written differently from the reference: one query at a time, its visible keys only."""
+    n, T, d = q.shape
+    out = np.zeros((n, T, v.shape[-1]))
+    for i in range(n):
+        for t in range(T):
+            s = q[i, t] @ k[i, :t + 1].T / np.sqrt(d)
+            w = np.exp(s - s.max())
+            out[i, t] = (w / w.sum()) @ v[i, :t + 1]
+    return out
+
+
+def _masked_1e9(q, k, v):
+    T = q.shape[-2]
+    s = q @ np.swapaxes(k, 1, 2) / np.sqrt(q.shape[-1])
+    s = np.where(np.tril(np.ones((T, T))) == 1, s, -1e9)  # Keras's masked score
+    e = np.exp(s - s.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True) @ v
+
+
+@pytest.mark.parametrize("name,answer", [
+    ("16.causal_attention", _loop_attention), ("16.causal_attention", _masked_1e9),
+    ("16.split_heads", lambda x, num_heads: np.stack(np.split(x, num_heads, axis=-1), axis=1)),
+    ("16.merge_heads", lambda heads: np.concatenate(list(np.moveaxis(heads, 1, 0)), axis=-1))])
+def test_right_answers_written_differently_pass(name, answer):
+    assert check(name, answer) is True
+
+
+def test_float32_attention_is_told_so(capsys):
+    f32 = lambda q, k, v: _loop_attention(*(a.astype(np.float32) for a in (q, k, v))).astype(np.float32)  # noqa: E731
+    assert check("16.causal_attention", f32) is False
+    assert "float32" in capsys.readouterr().out

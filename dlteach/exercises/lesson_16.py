@@ -46,9 +46,13 @@ def _variant(q, k, v, mask="causal", scale=None, axis=-1):
 
 def _attention_diagnose(args, expected, got):
     q, k, v = (args[name] for name in ("q", "k", "v"))
+    single = np.asarray(got).dtype == np.float32
     got = np.asarray(got, dtype=float)
     if got.shape != expected.shape:
         return None
+    if single and np.allclose(got, expected, rtol=1e-4, atol=1e-5):
+        return ("your outputs are right to about 7 digits only: they were computed in float32. Keep NumPy's "
+                "float64 (no astype(np.float32), no dtype=np.float32).")
     d = q.shape[-1]
     close = lambda other: np.allclose(got, other, rtol=1e-7, atol=1e-10)  # noqa: E731
     if q.shape[-2] > 1 and close(_variant(q, k, v, mask=None)):
