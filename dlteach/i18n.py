@@ -91,6 +91,19 @@ def ngettext_(singular: str, plural: str, n: int) -> str:
     return _state["translation"].ngettext(singular, plural, n)
 
 
+def _add_font(manager) -> None:
+    """The Chinese font, registered under every weight: only Regular is shipped, so bold Chinese (a title,
+    weight="bold") is drawn with the regular glyphs instead of matplotlib warning "findfont: Failed to find
+    font weight bold for Noto Sans SC dlteach" once per figure. Latin text keeps DejaVu Sans' weights."""
+    import dataclasses  # noqa: PLC0415
+
+    manager.addfont(str(FONT))
+    regular = [e for e in manager.ttflist if e.fname == str(FONT)]
+    for weight in range(100, 1000, 100):
+        manager.ttflist += [dataclasses.replace(e, weight=weight) for e in regular if e.weight != weight]
+    manager._findfont_cached.cache_clear()  # as addfont does: a lookup made before must not stay cached
+
+
 def use_figure_font() -> None:
     """matplotlib's font family for the language in use: the Chinese font appended as a fallback after
     the usual families in Chinese, removed in English (English figures stay exactly as they were)."""
@@ -100,7 +113,7 @@ def use_figure_font() -> None:
     family = [f for f in mpl.rcParams["font.family"] if f != FONT_FAMILY]
     if get_language() != "en":
         if not _state["font_added"]:
-            font_manager.fontManager.addfont(str(FONT))
+            _add_font(font_manager.fontManager)
             _state["font_added"] = True
         family.append(FONT_FAMILY)
     mpl.rcParams["font.family"] = family

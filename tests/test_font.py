@@ -2,6 +2,7 @@
 of every Chinese catalogue can be drawn, Chinese text draws without a missing glyph, and English text draws the
 same pixels with the Chinese fallback as without it."""
 import importlib.util
+import logging
 import re
 import warnings
 
@@ -95,6 +96,21 @@ def test_chinese_text_draws_without_a_missing_glyph(chinese):
     with pytest.warns(UserWarning, match="missing from font"):  # the check can fail: English has no Chinese
         i18n.set_language("en")
         _draw("训练损失")
+
+
+def test_bold_chinese_draws_the_regular_glyphs_and_logs_nothing(chinese, caplog):
+    """Only Regular is shipped: bold Chinese (a title) falls back to it silently, not with matplotlib's
+    "findfont: Failed to find font weight bold for Noto Sans SC dlteach" in a red stderr box."""
+    from matplotlib import font_manager as fm
+    fm.fontManager._findfont_cached.cache_clear()  # a lookup cached by another test must not hide the warning
+    with caplog.at_level("DEBUG", logger="matplotlib.font_manager"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bold = _draw("训练损失与验证损失", weight="bold", fontsize=14)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], [r.getMessage() for r in caplog.records]
+    assert np.array_equal(bold, _draw("训练损失与验证损失", fontsize=14))  # the regular glyphs, not boxes
+    assert (bold[..., :3] < 128).any()
+    path = fm.findfont(fm.FontProperties(family=i18n.FONT_FAMILY, weight="bold"), fallback_to_default=False)
+    assert path == str(i18n.FONT)
 
 
 def test_english_text_draws_the_same_pixels_with_the_chinese_fallback():
