@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import generative
-from ..runs import digits_split
+from ..runs import _one_blas_thread, digits_split
 from .base import Explorer, Param, layout_key
 
 LIMIT = 4.0     # the sliders' range, -LIMIT to LIMIT: about 4 standard deviations of the prior N(0, 1)
@@ -34,20 +34,23 @@ class LatentExplorer(Explorer):
 
     def __init__(self, **settings):
         self.labels = digits_split(0)[5]
-        self._beta = None
+        self._beta, self._seen = None, {}  # beta -> (model, reconstruction, kl, codes, outside)
         super().__init__(**settings)
 
     def update(self):
         c = self.cfg
-        if c["beta"] != self._beta:  # a new VAE: its codes and scores (a setting seen before is a cache lookup)
-            self.model, _ = generative.vae_run(c["beta"], seed=0)
-            scores = generative.autoencoder_scores(self.model)
-            self.reconstruction, self.kl = scores["reconstruction"], scores["kl"]
-            self.codes = generative.encode_images(self.model, digits_split(0)[2])
-            self.outside = int(np.sum(np.any(np.abs(self.codes) > VIEW, axis=1)))
-            self._beta = c["beta"]
-        self.z = np.array([[c["z1"], c["z2"]]])
-        self.image = generative.decode_codes(self.model, self.z).reshape(8, 8)
+        with _one_blas_thread():  # small matrices: two BLAS threads fighting over a busy machine take 100 times longer
+            if c["beta"] != self._beta:  # another VAE: its codes and scores, computed once per beta
+                if c["beta"] not in self._seen:
+                    model, _ = generative.vae_run(c["beta"], seed=0)
+                    scores = generative.autoencoder_scores(model)
+                    codes = generative.encode_images(model, digits_split(0)[2])
+                    self._seen[c["beta"]] = (model, scores["reconstruction"], scores["kl"], codes,
+                                             int(np.sum(np.any(np.abs(codes) > VIEW, axis=1))))
+                self.model, self.reconstruction, self.kl, self.codes, self.outside = self._seen[c["beta"]]
+                self._beta = c["beta"]
+            self.z = np.array([[c["z1"], c["z2"]]])
+            self.image = generative.decode_codes(self.model, self.z).reshape(8, 8)
 
     def draw_on(self, fig):
         ax_map, ax_img = fig.subplots(1, 2, width_ratios=[1.5, 1])
