@@ -72,7 +72,9 @@ def test_dense_messages_word_for_word():
     assert text(lambda: Dense(2, 0)) == "Dense units must be an integer >= 1, got 0."
     assert text(lambda: Dense(10**5, 10**4)) == ("Dense(100000, 10000) would have 1,000,000,000 weights (8.0 GB); "
                                                 "the limit here is 100,000,000. Check the sizes.")
-    Dense(10**4, 10**4)  # exactly the limit is allowed
+    # exactly the limit is allowed (the size is checked before the weights are drawn; zeros, not 10**8
+    # uniform draws, keep this test fast)
+    assert Dense(10**4, 10**4, init=lambda n_in, units, seed: np.zeros((n_in, units))).W.shape == (10**4, 10**4)
 
 
 def test_the_base_layer():
