@@ -150,8 +150,15 @@ def test_the_widget_answers_a_slider_with_a_new_picture():
     before = ui.image.value
     ui.controls["z1"].value = 2.0
     assert ex.cfg["z1"] == 2.0 and ui.image.value != before and ui.message.value == ""
-    ui.controls["beta"].value = 0.25
-    assert ex.cfg["beta"] == 0.25 and ex.model.beta == 0.25
+    import ipywidgets as W
+
+    beta = ui.controls["beta"]
+    assert isinstance(beta, W.SelectionSlider) and beta in ui.children[0].children  # a slider, shown
+    assert list(beta.options) == list(generative.VAE_BETAS) and beta.value == 1.0
+    beta.value = 0.25
+    assert ex.cfg["beta"] == 0.25 and ex.model.beta == 0.25 and ui.message.value == ""
+    beta.value = 4.0
+    assert ex.cfg["beta"] == 4.0 and "beta 4" in ex.figure.axes[0].get_title()
 
 
 # --- the lesson's "try this", on every seed ---------------------------------------------------------------

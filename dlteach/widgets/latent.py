@@ -52,6 +52,22 @@ class LatentExplorer(Explorer):
             self.z = np.array([[c["z1"], c["z2"]]])
             self.image = generative.decode_codes(self.model, self.z).reshape(8, 8)
 
+    def widget(self):
+        """The base widget with beta on a slider over VAE_BETAS instead of a menu (the menu, linked to it, stays
+        the control the explorer listens to); released, not dragged: a beta not trained yet takes a second."""
+        import ipywidgets as W  # noqa: PLC0415
+
+        ui = super().widget()
+        menu = ui.controls["beta"]
+        slider = W.SelectionSlider(options=list(menu.options), value=menu.value, description=menu.description,
+                                   continuous_update=False, layout=menu.layout,
+                                   style={"description_width": menu.style.description_width})
+        W.link((slider, "value"), (menu, "value"))
+        row = ui.children[0]
+        row.children = tuple(slider if control is menu else control for control in row.children)
+        ui.controls["beta"] = slider
+        return ui
+
     def draw_on(self, fig):
         ax_map, ax_img = fig.subplots(1, 2, width_ratios=[1.5, 1])
         t = np.linspace(0, 2 * np.pi, 200)
