@@ -65,7 +65,7 @@ def reverse_test():
 
 def _forget(model, X):
     """Run X's first sequence through the model, so that the activations its layers keep for a backward pass
-    are one sequence's, not a whole test set's (ten models x 1000 sequences kept would be 250 MB)."""
+    are one sequence's, not a whole test set's (five models x 1000 sequences kept 250 MB)."""
     model._forward(model._check_X(X[:1]))
 
 
