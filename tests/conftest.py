@@ -67,7 +67,38 @@ SWEEPS = {
 }
 
 
+# Load balance of `pytest -n 2 --dist loadfile` (make test): a file runs whole on one worker, and files are handed
+# out in collection order, so the longest go first and the short ones fill in at the end (pytest-xdist 3.2+ would
+# otherwise order files by their number of tests, which put the few-test, pixel-comparing files last, one worker
+# idle for a minute). The lessons (nbval's notebooks, make test's pinned run) first of all, then these files by
+# their CPU-seconds in the pinned unit run (December 2026; an order hint only, a file not named counts 0.15 s a test).
+FILE_SECONDS = {
+    "test_descent_explorers.py": 90, "test_keras_twin.py": 54, "test_explorer_layout_cache.py": 51,
+    "test_explorers.py": 39, "test_fastagg.py": 38, "test_explorer_refresh.py": 38, "test_playground.py": 34,
+    "test_lessons_06_08.py": 22, "test_lesson_15.py": 17, "test_pairings.py": 16, "test_lesson_14.py": 15,
+    "test_recurrent.py": 13, "test_cold_read_08.py": 12, "test_clipnorm.py": 10, "test_normalization.py": 10,
+}
+
+
+def pytest_configure(config):
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist 3.2+; 3.0 keeps the collection order anyway
+        config.option.loadscopereorder = False
+
+
+def _longest_files_first(items):
+    counts = {}
+    for item in items:
+        counts[item.path] = counts.get(item.path, 0) + 1
+
+    def cost(path):
+        return float("inf") if path.suffix == ".ipynb" else FILE_SECONDS.get(path.name, 0.15 * counts[path])
+
+    items[:] = sorted(items, key=lambda item: -cost(item.path))  # stable: a file's tests keep their order
+
+
 def pytest_collection_modifyitems(config, items):
+    if getattr(config.option, "dist", "no") in ("loadfile", "loadscope"):
+        _longest_files_first(items)
     found = set()
     for item in items:
         if getattr(item, "originalname", None) in SWEEPS:
