@@ -6,10 +6,16 @@
     python scripts/translate_lessons.py check                         # exit 1 if a translation is missing/stale
 
 What is translated (one message each): every block of a markdown cell (the text between blank lines; a
-``$$`` formula or a fenced block stays one block), and in code cells every comment and every string literal
-that reads as words (two words of letters separated by a space). Everything else is the English code, so a
-translated code cell differs from the English one only in comments and string constants (tested by
-parsing both). A string that must stay as it is (a preset's name, a legend position) is translated as itself.
+``$$`` formula or a fenced block stays one block, its closing ``$$`` alone or ending a line), every comment of
+two words, and every string literal a reader may see. The rule for strings, in one sentence: a string literal
+(f-strings included) whose text outside its {fields} has a word of two letters is a message, unless it is
+code: a dict key, a subscript, an operand of a comparison, the value of a keyword that takes a setting
+(loc=, cmap=, dtype=, activation=, ... CODE_KEYWORDS), or one word without spaces (such as "relu") passed to
+a function that does not show it (not print, a label, a title, dt.expect ...: SHOWN_CALLS, SHOWN_KEYWORDS).
+The rule errs towards extracting: a value the rule cannot tell from prose (a colour in a list, a preset's
+name) is translated as itself, and the executed build fails if a value was translated. Everything else is the
+English code, so a translated code cell differs from the English one only in comments and string constants
+(tested by parsing both); a translated f-string keeps the same {fields}, in any order (Chinese word order).
 
 `extract` merges: a message whose English text changed keeps its old translation marked fuzzy (a translator
 checks it); a message no longer used becomes obsolete. `build` refuses a lesson with a message that has no
@@ -36,6 +42,19 @@ SOURCES = ROOT / "lessons"
 FORMAT = "md:myst"
 LANGUAGES = {"zh_CN": "简体中文"}
 WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
+WORD = re.compile(r"[A-Za-z]{2,}")
+IDENTIFIER = re.compile(r"[\w.:\-]+")  # "relu", "05.adam_step", "tab:blue", "float64": a value, not prose
+# keywords whose value is a setting, whatever it looks like ("upper center", "round,pad=0.1")
+CODE_KEYWORDS = {"loc", "fmt", "cmap", "dtype", "activation", "output_activation", "loss", "optimizer", "padding",
+                 "kind", "layout", "color", "c", "colors", "facecolor", "edgecolor", "mec", "mfc", "marker", "ls",
+                 "linestyle", "ha", "va", "bbox_inches", "boxstyle", "aspect", "origin", "indexing", "monitor",
+                 "mode", "metrics", "interpolation", "weight", "family", "style", "dataset", "surface", "init"}
+# calls and keywords that show their strings to the reader: even one word there is a message
+SHOWN_CALLS = {"print", "expect", "sentence", "set_xlabel", "set_ylabel", "set_title", "suptitle", "title",
+               "xlabel", "ylabel", "text", "annotate", "legend", "set_label", "set_text", "set_xticklabels",
+               "set_yticklabels", "Markdown", "HTML", "display", "write", "format"}
+SHOWN_KEYWORDS = {"label", "labels", "title", "xlabel", "ylabel", "detail", "header", "text", "s", "claim",
+                  "name_a", "name_b", "what", "on", "description", "caption", "message"}
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.DOTALL)
 BADGE = "colab-badge.svg"
 SET_LANGUAGE = re.compile(r'(\bset_language\()"en"\)')
@@ -83,8 +102,9 @@ def markdown_blocks(text: str) -> list[str]:
         if fence is None and (stripped.startswith("```") or stripped == "$$" or
                               (stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")))):
             fence = "```" if stripped.startswith("```") else "$$"
-        elif fence is not None and stripped.startswith(fence) and len(current) > 1:
-            fence = None
+        elif fence is not None and len(current) > 1 and (stripped.startswith(fence) if fence == "```"
+                                                           else stripped.endswith("$$")):
+            fence = None  # a formula's closing $$ may end a line of it: "\\text{CCE} = ... a_{ik}.$$"
     if current:
         blocks.append("\n".join(current))
     return blocks
@@ -97,20 +117,76 @@ def _python_lines(source: str) -> str:
                      if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
 
 
+def _literal_text(literal: str) -> str:
+    """The text a string literal shows outside its {fields} ("" for bytes or what does not parse alone)."""
+    try:
+        node = ast.parse(literal.strip(), mode="eval").body
+    except SyntaxError:
+        return ""
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def _is_code(node, parents) -> bool:
+    """Whether the string `node` stands where Python uses it as a value (see the rule in the docstring)."""
+    text = node.value if isinstance(node, ast.Constant) else None
+    child, parent = node, parents.get(node)
+    while isinstance(parent, (ast.Tuple, ast.List, ast.Set)):  # ("relu", "tanh") counts as where it stands
+        child, parent = parent, parents.get(parent)
+    if isinstance(parent, ast.Dict):
+        return any(child is k for k in parent.keys)
+    if isinstance(parent, ast.Subscript):
+        return child is parent.slice
+    if isinstance(parent, ast.Compare):
+        return True
+    one_word = text is not None and IDENTIFIER.fullmatch(text) is not None
+    if isinstance(parent, ast.keyword):
+        return parent.arg in CODE_KEYWORDS or (parent.arg not in SHOWN_KEYWORDS and one_word)
+    if isinstance(parent, ast.Call) and child is not parent.func:
+        func = parent.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        return name not in SHOWN_CALLS and one_word
+    return False
+
+
+def _code_strings(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) in tokenize's (row, column) of the outermost string literals that are code."""
+    lines = source.split("\n")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def column(row, offset):  # ast counts UTF-8 bytes, tokenize characters
+        return len(lines[row - 1].encode()[:offset].decode(errors="ignore"))
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str)) \
+                and not isinstance(parents.get(node), (ast.JoinedStr, ast.FormattedValue)) and _is_code(node, parents):
+            found.append(((node.lineno, column(node.lineno, node.col_offset)),
+                          (node.end_lineno, column(node.end_lineno, node.end_col_offset))))
+    return found
+
+
 def code_messages(source: str) -> list[tuple[tuple[int, int], tuple[int, int], str, str]]:
     """(start, end, kind, text) of each translatable comment and string literal of a code cell.
 
     For a comment the text is what follows '# '; for a string it is the literal as written (quotes and prefix
     included), so a translation keeps the same kind of literal and the same {fields} of an f-string."""
     found = []
-    tokens = tokenize.generate_tokens(io.StringIO(_python_lines(source) + "\n").readline)
+    python = _python_lines(source)
+    code = _code_strings(python)
+    tokens = tokenize.generate_tokens(io.StringIO(python + "\n").readline)
     for tok in tokens:
         if tok.type == tokenize.COMMENT:
             text = tok.string.lstrip("#").strip()
             magic = source.split("\n")[tok.start[0] - 1].lstrip().startswith(("%", "!"))
             if text and not magic and WORDS.search(text):
                 found.append((tok.start, tok.end, "comment", text))
-        elif tok.type == tokenize.STRING and WORDS.search(tok.string):
+        elif tok.type == tokenize.STRING and WORD.search(_literal_text(tok.string)) \
+                and not any(start <= tok.start and tok.end <= end for start, end in code):
             found.append((tok.start, tok.end, "string", tok.string))
     return found
 
@@ -211,13 +287,18 @@ def translated_notebook(source: Path, language: str):
 
 
 def same_code(english: str, translated: str) -> str | None:
-    """None when the two cells differ only in comments and string constants; else what differs."""
+    """None when the two cells differ only in comments and string constants; else what differs. A translated
+    f-string may put its {fields} in another order (Chinese word order), but keeps the same ones."""
+    class Shape(ast.NodeTransformer):
+        def visit_JoinedStr(self, node):  # its fields, in a canonical order, with their conversions and specs
+            fields = sorted(ast.dump(v) for v in node.values if isinstance(v, ast.FormattedValue))
+            return ast.Constant(value="<f-string " + " | ".join(fields) + ">")
+
+        def visit_Constant(self, node):
+            return ast.Constant(value="<string>") if isinstance(node.value, str) else node
+
     def shape(src):
-        tree = ast.parse(_python_lines(src))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                node.value = "<string>"
-        return ast.dump(tree, include_attributes=False)
+        return ast.dump(Shape().visit(ast.parse(_python_lines(src))), include_attributes=False)
     try:
         return None if shape(english) == shape(translated) else "the code differs (not only strings and comments)"
     except SyntaxError as err:

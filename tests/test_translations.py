@@ -39,7 +39,6 @@ ZH = {
     "# 98 · A tiny lesson": "# 98 · 一个小课",
     "## Why it matters\nA neuron draws one straight line.\nIt cannot separate XOR.": "## 为什么重要\n一个神经元画一条直线。\n它不能分开异或。",
     "The same network, trained again": "同一个网络，再训练一次",
-    '"upper center"': '"upper center"',  # a legend position: kept as it is
     'f"training loss {loss:.3f} after {3} epochs"': 'f"训练损失 {loss:.3f}，{3} 轮之后"',
 }
 
@@ -64,7 +63,7 @@ def _translate(source, table):
 
 def test_messages_are_prose_comments_and_worded_strings(lesson):
     found = [text for text, _ in tl.messages(jupytext.read(lesson, fmt="md:myst"))]
-    assert found == list(ZH)  # not the badge, the formula, "circle", the code, or the magic line's string
+    assert found == list(ZH)  # not the badge, the formula, "circle", loc=, the code, or the magic line's string
 
 
 def test_a_translated_lesson_is_built_from_source_and_catalogue(lesson):
@@ -113,6 +112,41 @@ def test_a_translated_lesson_says_its_language(lesson):
     assert 'dlteach.set_language("zh_CN")' in code and '"en"' not in code
     english = next(c for c in jupytext.read(lesson, fmt="md:myst").cells if c.cell_type == "code").source
     assert tl.same_code(english, code) is None
+
+
+def test_every_string_a_reader_sees_is_a_message_and_code_is_not():
+    cell = (
+        'ax.plot(x, y, "o-", label="train", color="tab:blue")\n'
+        'ax.set_xlabel("epoch"); ax.legend(loc="upper right"); ax.set_title("ravine, 60 steps" + f"{n:d}")\n'
+        'print(f"layer {l}: {ratio:.2f}", history["val loss"][-1], {"ravine": " (stochastic)"})\n'
+        'for data, name in [(train, "validation"), (test, "B = 100, 3 steps")]:\n'
+        '    model = MLP([2, 3], "relu", loss="binary_crossentropy", dtype="float64")\n'
+        '    if kind == "relu" or kind in ("sigmoid", "soft sign"):\n'
+        '        dt.check("05.adam_step")\n'
+        '        dt.expect(ok, "loss", detail=f"{a:.3f} to {b:.3f}")\n')
+    found = [text for _, _, kind, text in tl.code_messages(cell) if kind == "string"]
+    assert found == ['"train"', '"epoch"', '"ravine, 60 steps"', 'f"layer {l}: {ratio:.2f}"', '" (stochastic)"',
+                     '"validation"', '"B = 100, 3 steps"', '"loss"', 'f"{a:.3f} to {b:.3f}"']
+    # not: no letter word ("o-", f"{n:d}"), a setting (color=, loc=, loss=, dtype=), a subscript or dict key,
+    # one word given to a function that does not show it ("relu", "05.adam_step"), a comparison's operands
+
+
+def test_a_translated_f_string_may_reorder_its_fields_but_not_change_them():
+    english = 'print(f"train {len(X)}, validation {m:.3f} points")'
+    assert tl.same_code(english, 'print(f"验证集{m:.3f}个点，训练集{len(X)}个点")') is None  # Chinese word order
+    assert "differs" in tl.same_code(english, 'print(f"验证集{m:.2f}个点，训练集{len(X)}个点")')  # another format
+    assert "differs" in tl.same_code(english, 'print(f"验证集{m + 1:.3f}个点，训练集{len(X)}个点")')
+    assert "differs" in tl.same_code(english, 'print(f"验证集{m:.3f}个点")')  # a field dropped
+    assert "differs" in tl.same_code(english, 'print(f"{m:.3f} {m:.3f}，训练集{len(X)}")')  # one twice
+    assert "differs" in tl.same_code(english, 'print("验证集和训练集")')  # no longer an f-string
+
+
+def test_a_formula_closing_at_the_end_of_a_line_ends_its_block():
+    text = ("For $n$ samples:\n$$\\text{MSE} = \\frac1n \\sum_i e_i^2, \\qquad\n\\text{CCE} = -\\sum_k y_k.$$\n\n"
+            "Both average.\n\n$$\na = b\n$$\n\nAfter, $$x$$ inline.\n\n```\n$$ not a formula\n\ncode\n```")
+    assert tl.markdown_blocks(text) == [
+        "For $n$ samples:\n$$\\text{MSE} = \\frac1n \\sum_i e_i^2, \\qquad\n\\text{CCE} = -\\sum_k y_k.$$",
+        "Both average.", "$$\na = b\n$$", "After, $$x$$ inline.", "```\n$$ not a formula\n\ncode\n```"]
 
 
 def test_a_translation_that_changes_code_is_refused():
