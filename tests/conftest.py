@@ -77,6 +77,7 @@ FILE_SECONDS = {
     "test_explorer_layout_cache.py": 53, "test_explorers.py": 39, "test_fastagg.py": 38, "test_playground.py": 34,
     "test_progressive_widget.py": 26, "test_optimizers_keras.py": 22, "test_lessons_06_08.py": 22,
     "test_lesson_15.py": 17, "test_pairings.py": 16, "test_lesson_14.py": 15, "test_export.py": 15,
+    "test_autoencoder.py": 15, "test_lesson_17.py": 9,
     "test_recurrent.py": 13, "test_cold_read_08.py": 12, "test_static_picture.py": 11, "test_clipnorm.py": 10,
     "test_normalization.py": 10,
 }
