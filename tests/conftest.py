@@ -69,9 +69,10 @@ SWEEPS = {
 
 # Load balance of `pytest -n 2 --dist loadfile` (make test): a file runs whole on one worker, and files are handed
 # out in collection order, so the longest go first and the short ones fill in at the end (pytest-xdist 3.2+ would
-# otherwise order files by their number of tests, which put the few-test, pixel-comparing files last, one worker
-# idle for a minute). The lessons (nbval's notebooks, make test's pinned run) first of all, then these files by
-# their CPU-seconds in the pinned unit run (December 2026; an order hint only, a file not named counts 0.15 s a test).
+# otherwise order files by their number of tests, which hands out the few-test pixel-comparing files, 50-100
+# CPU-seconds each, near the end; 3.0, the lowest set's, keeps the alphabetical order). The lessons (nbval's
+# notebooks, make test's pinned run) first of all, then these files by their CPU-seconds in the pinned unit run
+# (December 2026; an order hint only, a file not named counts 0.15 s a test).
 FILE_SECONDS = {
     "test_explorer_refresh.py": 101, "test_descent_explorers.py": 90, "test_keras_twin.py": 54,
     "test_explorer_layout_cache.py": 53, "test_explorers.py": 39, "test_fastagg.py": 38, "test_playground.py": 34,
@@ -93,8 +94,8 @@ def _longest_files_first(items):
     for item in items:
         counts[item.path] = counts.get(item.path, 0) + 1
 
-    def cost(path):
-        return float("inf") if path.suffix == ".ipynb" else FILE_SECONDS.get(path.name, 0.15 * counts[path])
+    def cost(path):  # a lesson: 10**6 and its number of cells (more cells, longer, as a rule)
+        return 10**6 + counts[path] if path.suffix == ".ipynb" else FILE_SECONDS.get(path.name, 0.15 * counts[path])
 
     items[:] = sorted(items, key=lambda item: -cost(item.path))  # stable: a file's tests keep their order
 
