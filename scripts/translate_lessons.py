@@ -291,7 +291,9 @@ def same_code(english: str, translated: str) -> str | None:
     f-string may put its {fields} in another order (Chinese word order), but keeps the same ones."""
     class Shape(ast.NodeTransformer):
         def visit_JoinedStr(self, node):  # its fields, in a canonical order, with their conversions and specs
-            fields = sorted(ast.dump(v) for v in node.values if isinstance(v, ast.FormattedValue))
+            fields = sorted(f"{ast.dump(self.visit(v.value))} !{v.conversion} :"  # a string inside a field is
+                            f"{ast.dump(v.format_spec) if v.format_spec else ''}"  # text, as elsewhere
+                            for v in node.values if isinstance(v, ast.FormattedValue))
             return ast.Constant(value="<f-string " + " | ".join(fields) + ">")
 
         def visit_Constant(self, node):

@@ -139,6 +139,10 @@ def test_a_translated_f_string_may_reorder_its_fields_but_not_change_them():
     assert "differs" in tl.same_code(english, 'print(f"验证集{m:.3f}个点")')  # a field dropped
     assert "differs" in tl.same_code(english, 'print(f"{m:.3f} {m:.3f}，训练集{len(X)}")')  # one twice
     assert "differs" in tl.same_code(english, 'print("验证集和训练集")')  # no longer an f-string
+    nested = """print(f"largest {'below 1e-5' if d < 1e-5 else f'{d:.1g}'} in columns 2-4")"""
+    assert tl.same_code(nested, """print(f"第2-4列最大 {'低于1e-5' if d < 1e-5 else f'{d:.1g}'}")""") is None
+    assert "differs" in tl.same_code(nested, """print(f"第2-4列最大 {'低于1e-5' if d < 1e-6 else f'{d:.1g}'}")""")
+    assert "differs" in tl.same_code(nested, """print(f"第2-4列最大 {'低于1e-5' if d < 1e-5 else f'{d:.2g}'}")""")
 
 
 def test_a_formula_closing_at_the_end_of_a_line_ends_its_block():
