@@ -132,7 +132,7 @@ EXERCISES = [
                      "exp(log_var / 2); each gradient is g times how much z moves with that input.",
                      "sigma = exp(log_var / 2); z = mu + sigma eps; d_mu = g; d_log_var = g times eps times the "
                      "derivative of sigma with respect to log_var, which is sigma / 2."),
-                 good="With eps = 0 nothing reached log_var: the noise is what lets the variance learn.",
+                 good="With eps = 0 nothing reached log_var: the reconstruction reaches the variance only through the noise.",
                  diagnose=_reparameterize_diagnose,
                  twin=tf_twin("tf.GradientTape on mu + exp(0.5 log_var) eps",
                               lambda rng: {"mu": rng.normal(size=(5, 3)), "log_var": rng.normal(size=(5, 3)),
