@@ -593,7 +593,9 @@ NUMERIC = {
                "KL = 0.5 (1^2 + (-2)^2)."),
         known={5.0: "that leaves out the factor 1/2", 1.5: "that is 0.5 (1 - 2): mu is squared, so the sign goes",
                -2.5: "a KL divergence is never negative: check the sign in front of the sum",
-               0.5: "that counts the first latent number only; the KL adds both"}),
+               0.5: "that counts the first latent number only; the KL adds both",
+               2.0: "that counts the second latent number only; the KL adds both",
+               3.0: "that is not the answer rounded: work out each latent number's term exactly"}),
     "17.kl_wide": Numeric(
         0.5 * (3.0 - np.log(4.0)), "2 decimals", "log_var = log 4: KL = -0.5 (1 + log 4 - 0 - 4) = 0.5 (3 - log 4) = "
                                                  "0.81. Too wide a q costs as well as too narrow a one.",
