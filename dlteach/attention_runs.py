@@ -145,24 +145,26 @@ def reverse_model(positions: str = "learned", seed: int = 0) -> Transformer:
     return copy.deepcopy(_reverse_model(positions, check_int(seed, "seed", low=0)))
 
 
-def attend(model: Transformer, X, scaled: bool = True, causal: bool = True, positions: bool = True):
+def attend(model: Transformer, X, scaled: bool = True, causal: bool = True, positions: bool = True,
+           heads=None):
     """The model's forward pass with a part switched off, for looking inside (no training):
     scaled=False   scores q.k without the 1/sqrt(key_dim);  causal=False: every position sees every other
     positions=False  the position code is not added
+    heads          None (all), or the (layer, head) pairs whose outputs are kept; the others' are zeroed
     Returns (logits (n, T, V), [attention weights (n, H, T, T) per block])."""
     X = model._check_X(X)
     with _one_blas_thread():
-        result = _attend(model, X, scaled, causal, positions)
+        result = _attend(model, X, scaled, causal, positions, None if heads is None else set(heads))
         _forget(model, X)
     return result
 
 
-def _attend(model, X, scaled, causal, positions):
+def _attend(model, X, scaled, causal, positions, heads=None):
     h = model.embedding.forward(X)
     if positions and model.position is not None:
         h = model.position.forward(h)
     maps = []
-    for block in model.blocks:
+    for layer, block in enumerate(model.blocks):
         mha = block.attention
         u = block.norm1.forward(h)
         Q = np.einsum("ntd,dhk->nhtk", u, mha.Wq) + mha.bq[:, None]
@@ -170,6 +172,8 @@ def _attend(model, X, scaled, causal, positions):
         V = np.einsum("ntd,dhk->nhtk", u, mha.Wv) + mha.bv[:, None]
         O, A = scaled_dot_product_attention(Q, K, V, use_causal_mask=causal, scale=None if scaled else 1.0)
         maps.append(A)
+        if heads is not None:  # an ablation: the heads not kept add nothing to the residual stream
+            O = O * np.array([(layer, i) in heads for i in range(O.shape[1])], float)[:, None, None]
         h = h + np.einsum("nhtv,hvd->ntd", O, mha.Wo) + mha.bo
         h = block.mlp_block.forward(h)
     return model.head.forward(model.final_norm.forward(h)), maps
@@ -180,7 +184,8 @@ def score_statistics(d_k: int, scaled: bool = True, T: int = 10, n: int = 500, s
     sees after a layer norm): the scores' standard deviation, the mean largest weight of a row, and the mean
     norm of the gradient that reaches the scores, ||ds||, for a random unit-variance upstream gradient g of
     the output (values unit-variance too; n rows of T keys). With scaled=False the scores grow like sqrt(d_k), the softmax
-    saturates (largest weight -> 1) and ds = a (da - sum a da) -> 0."""
+    saturates (largest weight -> 1) and ds = a (da - sum a da) -> 0. Also: grad_others, the mean |ds| on the
+    keys that are not their row's largest weight, and grad_q, the mean ||dq|| (dq = c ds k)."""
     d_k = check_int(d_k, "d_k", low=1)
     rng = np.random.default_rng(seed)
     q, k, v = rng.standard_normal((n, T, d_k)), rng.standard_normal((n, T, d_k)), rng.standard_normal((n, T, 4))
@@ -191,8 +196,11 @@ def score_statistics(d_k: int, scaled: bool = True, T: int = 10, n: int = 500, s
         g = rng.standard_normal(out.shape)
         da = g @ np.swapaxes(v, 1, 2)
         ds = a * (da - (a * da).sum(-1, keepdims=True))
+        dq = c * ds @ k
+    others = a < a.max(-1, keepdims=True)
     return {"score_std": float(s.std()), "max_weight": float(a.max(-1).mean()),
-            "grad_norm": float(np.linalg.norm(ds, axis=(1, 2)).mean())}
+            "grad_norm": float(np.linalg.norm(ds, axis=(1, 2)).mean()),
+            "grad_others": float(np.abs(ds[others]).mean()), "grad_q": float(np.linalg.norm(dq, axis=(1, 2)).mean())}
 
 
 TOKENS = "012345|"

@@ -47,7 +47,7 @@ QUIZ = {
     "15.vanishing_factor": 0.012,
     "15.temperature_zero": "greedy",
     "16.score_std": 8,
-    "16.mha_params": 1088,
+    "16.mha_params": 1212,
     "16.swap_without_positions": "swap",
     "17.kl_value": 2.5,
     "17.kl_wide": 0.81,

@@ -173,7 +173,7 @@ def test_head_mistakes_are_named(name, i, words, capsys):
 
 def test_quizzes():
     assert check("16.score_std", 8) and check("16.score_std", 8.0) and not check("16.score_std", 64)
-    assert check("16.mha_params", 1088) and not check("16.mha_params", 1024)
+    assert check("16.mha_params", 1212) and not check("16.mha_params", 1024)
     assert check("16.swap_without_positions", "swap") and not check("16.swap_without_positions", "change")
     assert dt.exercises.precision_of("16.score_std") == "2 significant digits"
 

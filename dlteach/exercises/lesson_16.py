@@ -53,6 +53,9 @@ def _attention_diagnose(args, expected, got):
     if single and np.allclose(got, expected, rtol=1e-4, atol=1e-5):
         return ("your outputs are right to about 7 digits only: they were computed in float32. Keep NumPy's "
                 "float64 (no astype(np.float32), no dtype=np.float32).")
+    if np.allclose(got, expected, rtol=1e-5, atol=1e-6):  # float32 somewhere inside, the result cast back
+        return ("your outputs are right to about 6 or 7 digits only: a step was computed in float32 (or with a "
+                "rounded constant). Keep NumPy's float64 throughout (no astype(np.float32), no dtype=np.float32).")
     d = q.shape[-1]
     close = lambda other: np.allclose(got, other, rtol=1e-7, atol=1e-10)  # noqa: E731
     if q.shape[-2] > 1 and close(_variant(q, k, v, mask=None)):
@@ -110,8 +113,9 @@ def _split_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if T > 1 and H > 1 and np.allclose(got, x.reshape(n, H, T, d // H)):
-        return ("a plain reshape to (n, heads, T, d_k) mixes positions into heads (it reads the numbers in memory "
-                "order): split the last axis first, then move the heads axis.")
+        return ("a plain reshape to (n, heads, T, d_k) mixes positions into heads: it reads the numbers in memory "
+                "order, where each position's d_model features lie side by side, so your head 0 holds the first "
+                "positions' whole feature vectors, not the first d_k features of every position.")
     if H > 1 and d // H > 1 and np.allclose(got, x.reshape(n, T, d // H, H).transpose(0, 3, 1, 2)):
         return ("your heads take every num_heads-th feature (interleaved); head h owns a block of d_k "
                 "NEIGHBOURING features, h d_k to (h + 1) d_k - 1.")
@@ -136,8 +140,9 @@ def _merge_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if T > 1 and H > 1 and np.allclose(got, heads.reshape(n, T, H * dk)):
-        return ("a plain reshape to (n, T, heads * d_k) mixes heads into positions: move the heads axis next to "
-                "d_k first, then join the two.")
+        return ("a plain reshape to (n, T, heads * d_k) mixes heads into positions: it reads the numbers in memory "
+                "order, head by head, so your position 0 is head 0's first positions rather than every head's "
+                "features at position 0.")
     if H > 1 and dk > 1 and np.allclose(got, heads.transpose(0, 2, 3, 1).reshape(n, T, H * dk)):
         return "your features interleave the heads; head h's d_k features must stay together, block after block."
     return None

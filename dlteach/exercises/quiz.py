@@ -560,29 +560,40 @@ NUMERIC = {
                0.8 ** 19: "that is 19 factors; going 20 steps back multiplies by 0.8 twenty times",
                0.8 ** 21: "that is 21 factors; going 20 steps back multiplies by 0.8 twenty times"}),
     "16.score_std": Numeric(
-        8.0, "2 significant digits", "q.k is a sum of 64 products of independent unit-variance numbers: variance 64, "
-                                     "standard deviation sqrt(64) = 8. Dividing by sqrt(d_k) brings it back to 1.",
+        8.0, "2 significant digits", "Each product q_i k_i of two independent numbers of variance 2 has variance "
+                                     "2 x 2 = 4; q.k adds 16 of them: variance 64, standard deviation 8. Dividing by "
+                                     "sqrt(d_k) = 4 brings it to 2, not 1: the scale assumes unit-variance entries.",
         Ladder("Why divide by sqrt(d_k)",
-               "Each product q_i k_i has mean 0 and variance 1; the score adds d_k of them.",
-               "Variances of independent terms add: the score's variance is d_k, its standard deviation the "
-               "square root of that.",
-               "Take the square root of 64."),
+               "First the variance of one product q_i k_i of two independent mean-0 numbers; then the score adds "
+               "d_k of them.",
+               "The variance of a product of independent mean-0 numbers is the product of their variances; "
+               "variances of independent terms add; the standard deviation is the square root.",
+               "Multiply 2 by 2, multiply by 16, take the square root."),
         known={64.0: "that is the variance; the standard deviation is its square root",
-               1.0: "that is the standard deviation AFTER dividing by sqrt(d_k); the question asks before",
-               0.125: "that is 1/sqrt(64), the scale; the question asks for the scores' spread before scaling"}),
+               4.0: "that is sqrt(16), right for entries of variance 1; here each entry has variance 2",
+               32.0: "that is a variance, and it takes each product's variance as 2; a product of two variance-2 "
+                     "numbers has variance 4",
+               np.sqrt(32): "that takes each product's variance as 2; a product of two independent variance-2 numbers "
+                            "has variance 2 x 2",
+               2.0: "that is the standard deviation AFTER dividing by sqrt(d_k) = 4; the question asks before",
+               1.0: "that would be the scaled score with unit-variance entries; the question asks for the unscaled "
+                    "score with variance-2 entries"}),
     "16.mha_params": Numeric(
-        1088.0, "exact", "Wq, Wk, Wv are (16, 2, 8) each, 256 weights, plus a bias (2, 8) each: 3 x 272 = 816; Wo is "
-                         "(2, 8, 16), 256, plus bo (16): 272. In all 1,088, the same as four Dense(16, 16) layers.",
+        1212.0, "exact", "Wq, Wk, Wv are (24, 3, 4) each, 288 weights, plus a bias (3, 4) each: 3 x 300 = 900; Wo is "
+                         "(3, 4, 24), 288, plus bo (24): 312. In all 1,212: with heads x key_dim = 12 < 24, fewer "
+                         "than four Dense(24, 24) layers (2,400).",
         Ladder("Several heads",
                "List the layer's eight weights with their shapes in Keras's layout: three input kernels with their "
                "biases, one output kernel with its bias.",
                "Each input kernel is (d_model, heads, key_dim) with a bias (heads, key_dim); the output kernel is "
                "(heads, key_dim, d_model) with a bias (d_model).",
-               "3 x (16 x 2 x 8 + 2 x 8) + (2 x 8 x 16 + 16)."),
-        known={1024.0: "that leaves out the four biases (3 x 16 + 16 = 64)",
-               816.0: "that leaves out the output kernel and its bias",
-               544.0: "that counts one head; the kernels hold both heads (2 x 8 columns)",
-               2112.0: "that gives each head a key_dim of 16; here key_dim = d_model / heads = 8"}),
+               "3 x (24 x 3 x 4 + 3 x 4) + (3 x 4 x 24 + 24)."),
+        known={1152.0: "that leaves out the four biases (3 x 12 + 24 = 60)",
+               900.0: "that leaves out the output kernel and its bias",
+               420.0: "that counts one head; the kernels hold all three heads (3 x 4 columns)",
+               2400.0: "that gives the heads 24 / 3 = 8 features each; here key_dim is 4",
+               1164.0: "that leaves out the three input biases (3 x 12)",
+               1188.0: "that leaves out the output bias (24)"}),
     "17.kl_value": Numeric(
         2.5, "2 decimals", "-0.5 [(1 + 0 - 1 - 1) + (1 + 0 - 4 - 1)] = -0.5 (-1 - 4) = 2.5: with sigma = 1 only the "
                            "means cost, mu^2 / 2 each.",
