@@ -68,3 +68,30 @@ def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path, jobs)
     assert "without encryption" not in run.stdout + run.stderr
     counts = json.loads(results.read_text())
     assert (counts["passed"], counts["failed"]) == (1, 1)
+
+
+def test_longest_first_reads_an_earlier_runs_seconds_from_nbvals_junit_or_the_runners_json(tmp_path):
+    """--longest-first: the lessons that took longest start first, those the earlier run does not know before them
+    (in their order); nbval's cells are summed per notebook; a missing or unreadable file changes nothing."""
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    cells = [("notebooks.00_workflow.ipynb", 3.0), ("notebooks.00_workflow.ipynb", 9.0),
+             ("notebooks.zh_CN.01_neuron.ipynb", 10.0), ("tests.test_stats", 99.0)]
+    junit = tmp_path / "pinned.xml"
+    junit.write_text('<testsuites><testsuite name="pytest">' + "".join(
+        f'<testcase classname="{c}" name="Cell {i}" time="{t}" />' for i, (c, t) in enumerate(cells))
+        + "</testsuite></testsuites>")
+    assert runner.earlier_seconds(junit) == {"notebooks/00_workflow.ipynb": 12.0, "notebooks/zh_CN/01_neuron.ipynb": 10.0}
+    earlier = tmp_path / "colab-lessons.json"
+    earlier.write_text(json.dumps({"passed": 3, "failed": 0, "seconds": {"notebooks/00_workflow.ipynb": 12.0,
+                                                                        "notebooks/zh_CN/01_neuron.ipynb": 10.0}}))
+    paths = [Path(p) for p in ("notebooks/zh_CN/01_neuron.ipynb", "notebooks/00_workflow.ipynb",
+                               "notebooks/16_attention.ipynb", "notebooks/17_autoencoders.ipynb")]
+    for source in (junit, earlier):
+        assert runner.longest_first(paths, runner.earlier_seconds(source)) == [paths[2], paths[3], paths[1], paths[0]]
+    for missing_or_bad in (tmp_path / "missing.json", tmp_path):
+        assert runner.earlier_seconds(missing_or_bad) == {}
+        assert runner.longest_first(paths, runner.earlier_seconds(missing_or_bad)) == paths
