@@ -117,6 +117,7 @@ ARITHMETIC = [
     ("+0.105", True, "Correct! L = -log 0.9 = 0.105."),
     ("(0.105)", True, "Correct! L = -log 0.9 = 0.105."),
     ("10.5%", True, "Correct! L = -log 0.9 = 0.105."),
+    ("10%", False, "Not yet. Close, but round to 2 significant digits: to the nearest, not cut off."),
     ("0.1", False, "Not yet. Close, but give 2 significant digits (yours has 1 significant digit). Adding zeros does "
                    "not change the number: work out the next digit."),
     ("1e-1", False, "Not yet. Close, but give 2 significant digits (yours has 1 significant digit). Adding zeros does "

@@ -63,3 +63,5 @@ def test_a_wrong_float32_rnn_is_not_told_it_is_only_a_precision_matter(capsys):
     lines = capsys.readouterr().out.splitlines()
     hint = next(i for i, line in enumerate(lines) if line.startswith("Hint 1 of 3: "))
     assert lines[hint - 1] == "  largest difference 0.0196 at index (2, 2, 0)"
+    expected = lines.index("  expected: [[[-0.12305 -0.11192]")  # the rows below align under the first number
+    assert lines[expected + 1:expected + 3] == ["              [-0.53273 -0.01905]", "              ..."]
