@@ -541,6 +541,11 @@ def test_the_heads_diagnoses_keep_to_their_guards():
     assert m({"heads": heads}, x, x[:, :, :3]) is None
     assert m({"heads": heads}, x, mh_heads_reversed(heads)) is None
     h1 = lesson_16._split_ref(x, 6)
+    # two positions are enough for a plain reshape to mix positions and heads
+    x2 = x[:, :2]
+    h2 = lesson_16._split_ref(x2, 3)
+    assert d({"x": x2, "num_heads": 3}, h2, sh_plain_reshape(x2, 3)).startswith("a plain reshape to (n, heads")
+    assert m({"heads": h2}, x2, mh_plain_reshape(h2)).startswith("a plain reshape to (n, T, heads * d_k)")
     assert m({"heads": h1}, x, mh_interleaved(h1)) is None          # d_k = 1: interleaved is the right order
 
 
