@@ -37,6 +37,7 @@ UNIT_OTHER := -n 2 --dist loadfile -q tests -m "not browser and not sweep" --ign
 COLAB_VENV  := .venv-colab
 COLAB_STAMP := $(COLAB_VENV)/.installed
 $(COLAB_STAMP): pyproject.toml constraints-colab.txt
+	rm -f $@  # gone while (re)installing: tests that run this interpreter look for it
 	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
 	$(COLAB_VENV)/bin/python -m pip install -q --upgrade pip
 	$(COLAB_VENV)/bin/python -m pip install -q -c constraints-colab.txt -e ".[test]"
@@ -68,6 +69,7 @@ test-colab: $(COLAB_STAMP)
 LOWEST_VENV  := .venv-lowest
 LOWEST_STAMP := $(LOWEST_VENV)/.installed
 $(LOWEST_STAMP): pyproject.toml constraints-lowest.txt
+	rm -f $@  # gone while (re)installing: tests that run this interpreter look for it
 	test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
 	$(LOWEST_VENV)/bin/python -m pip install -q --upgrade pip
 	$(LOWEST_VENV)/bin/python -m pip install -q -c constraints-lowest.txt -e ".[test]"
