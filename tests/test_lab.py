@@ -128,6 +128,14 @@ def alive(processes) -> list:
     return left
 
 
+def command_line(process):
+    """The process's command line, or [] for one that has ended (a zombie or gone) since it was listed."""
+    try:
+        return process.cmdline()
+    except (psutil.ZombieProcess, psutil.NoSuchProcess):
+        return []
+
+
 # How `make lab` ends: Ctrl-C and a closed terminal signal the terminal's foreground process group (make
 # and scripts/lab.py); kill and timeout send SIGTERM (timeout to the group, and make passes SIGTERM on to
 # scripts/lab.py, so it arrives twice); `kill -9` or the OOM killer end scripts/lab.py with no chance to
@@ -154,11 +162,13 @@ def test_whatever_ends_make_lab_ends_its_server_and_kernels(ending):
         with urllib.request.urlopen(request, timeout=30) as response:
             kernel_id = json.loads(response.read())["id"]
         make = psutil.Process(lab.pid)
-        processes = [make, *make.children(recursive=True)]   # make, scripts/lab.py, the server, the kernel
-        script = next(p for p in processes if "scripts/lab.py" in " ".join(p.cmdline()))
-        server = next(p for p in processes if f"--IdentityProvider.token={token}" in p.cmdline())
-        kernels = [p for p in processes if any(f"kernel-{kernel_id}.json" in arg for arg in p.cmdline())]
-        assert len(kernels) == 1 and kernels[0] in server.children(), [p.cmdline() for p in processes]
+        # make, scripts/lab.py, the server, the kernel; and perhaps a short-lived helper the server ran, already
+        # ended (a zombie, whose command line cannot be read) or gone: those are left out.
+        processes = [p for p in [make, *make.children(recursive=True)] if command_line(p)]
+        script = next(p for p in processes if "scripts/lab.py" in " ".join(command_line(p)))
+        server = next(p for p in processes if f"--IdentityProvider.token={token}" in command_line(p))
+        kernels = [p for p in processes if any(f"kernel-{kernel_id}.json" in arg for arg in command_line(p))]
+        assert len(kernels) == 1 and kernels[0] in server.children(), [command_line(p) for p in processes]
         # A kernel that answers, not one still importing (the server reports "starting" until a page connects).
         connection_file = next(arg for arg in kernels[0].cmdline() if arg.endswith(f"kernel-{kernel_id}.json"))
         client = BlockingKernelClient(connection_file=connection_file)
@@ -184,7 +194,7 @@ def test_whatever_ends_make_lab_ends_its_server_and_kernels(ending):
         print(f"\n{ending} ({signal.Signals(signum).name} to the {target}): port free after {port_freed:.2f} s, "
               f"make, scripts/lab.py, server and kernel gone after {all_gone:.2f} s")
         assert not port_answers(port), f"JupyterLab still answers on port {port} 20 s after {ending}"
-        assert not left, f"still running 30 s after {ending}: {[p.cmdline() for p in left]}"
+        assert not left, f"still running 30 s after {ending}: {[command_line(p) for p in left]}"
         lab.wait(timeout=5)
     finally:
         if lab.poll() is None:
