@@ -12,8 +12,6 @@ a deep copy, so a caller that changes its model never changes the next caller's.
 from __future__ import annotations
 
 import copy
-import os
-import zipfile
 from functools import lru_cache
 
 import numpy as np
@@ -96,29 +94,10 @@ def answer_accuracy(logits_or_model, X, y) -> float:
     return float(np.mean(answer_correct(logits_or_model, X, y)))
 
 
-def _cache_file(name):
-    from .experiments import cache_path  # noqa: PLC0415 (experiments re-exports this module)
-    return cache_path(name)
-
-
 def _load_or_train(model, name, train):
-    """model's weights from the disk cache, or train(model) and keep them there (as experiments' helper)."""
-    path = _cache_file(name)
-    try:
-        with np.load(path) as f:
-            model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
-        return model
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none yet, or another architecture's
-        pass
-    train(model)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, **{f"w{i}": w for i, w in enumerate(model.get_weights())})
-        os.replace(tmp, path)
-    except OSError:  # a read-only home: keep the model for this process only
-        pass
-    return model
+    """model's weights from the disk cache, or train(model) and keep them there (experiments.load_or_train)."""
+    from .experiments import load_or_train  # noqa: PLC0415 (experiments re-exports this module)
+    return load_or_train(model, name, train)
 
 
 @lru_cache(maxsize=16)

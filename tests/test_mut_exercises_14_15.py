@@ -4,15 +4,15 @@ lessons 00-13: every typical wrong answer fails with its headline and its diagno
 (seed 0), a right answer written differently and the instructors' pass on several seeds with the
 message pinned, the cases are the pinned ones, and the gradient check of rnn_backward refuses a gradient
 that is 0.1 % off. NumPy only: the Keras twins are left out (they run in test_exercises.py)."""
-import dataclasses
 
 import numpy as np
 import pytest
 
-from dlteach import solutions
-from dlteach.exercises import CODE_EXERCISES, check, reset_hints
+from dlteach.exercises import CODE_EXERCISES, check
 from dlteach.exercises.runner import Mismatch, run
-from test_exercises_adversary_00_06 import _digest
+from exercise_tables_support import (_ladders_at_the_bottom, assert_cases_pinned, assert_fails_with,  # noqa: F401
+                                     assert_right_and_instructors_pass, assert_twin_agrees_then_refuses,
+                                     nan_off_the_cases, without_twin)
 from test_exercises_adversary_07_13 import _Tape, _Tensor, _Variable, _lift, _reduce
 
 
@@ -422,44 +422,20 @@ CASES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _ladders_at_the_bottom():
-    reset_hints()
-    yield
-    reset_hints()
-
-
-def _without_twin(name):
-    return dataclasses.replace(CODE_EXERCISES[name], twin=None)
-
-
 @pytest.mark.parametrize("name,wrong", sorted(WRONG, key=lambda k: (k[0], k[1].__name__)),
                          ids=lambda v: getattr(v, "__name__", v))
 def test_a_wrong_answer_fails_with_its_pinned_headline_and_diagnosis(name, wrong, capsys):
-    assert check(name, wrong) is False
-    lines = capsys.readouterr().out.splitlines()
-    hint = next(i for i, line in enumerate(lines) if line.startswith("Hint 1 of 3: "))
-    assert (lines[0], lines[hint - 1].strip()) == ("Not yet. " + WRONG[name, wrong][0], WRONG[name, wrong][1])
-    assert lines[hint].endswith(f'More: dt.hint("{name}").')
+    assert_fails_with(name, wrong, *WRONG[name, wrong], capsys)
 
 
 @pytest.mark.parametrize("name", sorted(RIGHT))
 def test_a_right_answer_written_differently_and_the_instructors_pass(name):
-    ex = _without_twin(name)
-    for seed in range(3):
-        for fn in (RIGHT[name], solutions.CODE[name]):
-            assert run(ex, fn, seed) == (True, PASSED_SAYS[name], True)
+    assert_right_and_instructors_pass(name, RIGHT[name], PASSED_SAYS[name])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_the_cases_are_the_pinned_ones(name):
-    cases = CODE_EXERCISES[name].make_cases(np.random.default_rng(0))
-    shapes = [tuple((k, np.shape(v)) for k, v in case.args.items()) for case in cases]
-    assert ([case.note for case in cases], shapes) == CASES[name][:2]
-    digest = _digest([v for case in cases for v in case.args.values()])
-    assert digest == pytest.approx(CASES[name][2], rel=1e-9, abs=1e-9)
-    other = CODE_EXERCISES[name].make_cases(np.random.default_rng(1))
-    assert _digest([v for case in other for v in case.args.values()]) != pytest.approx(digest)  # the seed is used
+    assert_cases_pinned(name, CASES[name][:2], CASES[name][2])
 
 
 def test_the_edge_cases_hold_what_their_notes_say():
@@ -688,16 +664,8 @@ TWIN_INPUTS = {"14.batchnorm_forward": 23.774585989, "14.batchnorm_backward": 22
 
 @pytest.mark.parametrize("name", sorted(TWIN_SAYS))
 def test_the_twin_agrees_with_a_numpy_stand_in_and_refuses_one_that_is_off(name, stand_in, capsys):
-    agrees, off_a_little, refuses = TWIN_SAYS[name]
-    assert check(name, solutions.CODE[name]) is True
-    assert capsys.readouterr().out == f"Correct! {PASSED_SAYS[name]} {agrees}\n"
-    assert _digest(SEEN) == pytest.approx(TWIN_INPUTS[name], rel=1e-9)
-    stand_in(1e-13)
-    assert check(name, RIGHT[name]) is True
-    assert capsys.readouterr().out == f"Correct! {PASSED_SAYS[name]} {off_a_little}\n"
-    stand_in(4e-10 if name == "15.rnn_backward" else 4e-12)
-    assert check(name, RIGHT[name]) is False
-    assert capsys.readouterr().out.splitlines()[0] == "Not yet. " + refuses
+    assert_twin_agrees_then_refuses(name, TWIN_SAYS[name], PASSED_SAYS[name], RIGHT[name], stand_in, SEEN,
+                                    TWIN_INPUTS[name], capsys, 4e-10 if name == "15.rnn_backward" else 4e-12)
     if name == "15.rnn_backward":
         stand_in(4e-12)
         assert check(name, RIGHT[name]) is True
@@ -706,15 +674,7 @@ def test_the_twin_agrees_with_a_numpy_stand_in_and_refuses_one_that_is_off(name,
 @pytest.mark.parametrize("name", sorted(TWIN_SAYS))
 def test_a_twin_refuses_nan_on_its_own_inputs(name, stand_in, capsys):
     """An answer right on every case but NaN on the twin's inputs fails (it cannot pass the twin)."""
-    known = [c.args for c in CODE_EXERCISES[name].make_cases(np.random.default_rng(0))]
-
-    def answer(**args):
-        out = solutions.CODE[name](**args)
-        if any(all(np.array_equal(args[k], a[k]) for k in args) for a in known):
-            return out
-        return tuple(np.asarray(o) * np.nan for o in out) if isinstance(out, tuple) else np.asarray(out) * np.nan
-
-    assert check(name, answer) is False
+    assert check(name, nan_off_the_cases(name)) is False
     first = capsys.readouterr().out.splitlines()[0]
     if name.startswith("14."):
         assert first == ("Not yet. Your result agrees with the cases but holds NaN or inf on the inputs compared with "
@@ -725,22 +685,11 @@ def test_a_twin_refuses_nan_on_its_own_inputs(name, stand_in, capsys):
         assert first == "Not yet. keras.layers.LSTMCell disagrees with your step: relative difference inf."
 
 
-def _nan_off_the_cases(name):
-    known = [c.args for c in CODE_EXERCISES[name].make_cases(np.random.default_rng(0))]
-
-    def answer(**args):
-        out = solutions.CODE[name](**args)
-        if any(all(np.array_equal(args[k], a[k]) for k in args) for a in known):
-            return out
-        return tuple(np.asarray(o) * np.nan for o in out)
-    return answer
-
-
 @pytest.mark.parametrize("name", ["06.dense_backward", "06.two_layer_backward", "15.rnn_backward"])
 def test_a_gradient_check_refuses_nan_on_its_own_inputs(name):
     """Bug fixed: the core's rel_error reads NaN as 0, so a NaN gradient "agreed exactly" with central
     differences; the checkers' rel_error (exercises/common.py) gives inf."""
-    ok, message, attempted = run(_without_twin(name), _nan_off_the_cases(name))
+    ok, message, attempted = run(without_twin(name), nan_off_the_cases(name))
     assert (ok, attempted) == (False, True)
     assert message == "The gradient check fails: central differences differ from your gradients by inf."
 
