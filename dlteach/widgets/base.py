@@ -15,13 +15,14 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..i18n import gettext_ as _
-from . import fastagg
+from . import access, fastagg
 from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to live)
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
 BUSY_AFTER = 0.3    # s: an update that takes longer shows a busy sign (the limit of feeling immediate)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+READOUT_FORMAT = ".3g"  # every explorer's slider readouts (and what a screen reader hears): 0.01, 0.9, 1.26e+03
 
 
 def arrange(controls):
@@ -50,7 +51,7 @@ def log_slider(value: float, low: float, high: float, step: float = 0.1, **kwarg
     anchor = np.log10(value)
     lo = anchor - np.floor((anchor - np.log10(low)) / step + 1e-9) * step
     hi = anchor + np.floor((np.log10(high) - anchor) / step + 1e-9) * step
-    return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=".3g", **kwargs)
+    return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=READOUT_FORMAT, **kwargs)
 
 
 def control_value(value):
@@ -103,16 +104,43 @@ def figure_image():
     return W.Image(format="png", layout=W.Layout(max_width="100%", height="auto", object_fit="contain"))
 
 
-def carry_picture(ui, image, name: str = "explorer"):
+def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None):
     """Make the widget `ui` display with a static PNG of `image` (its figure's Image widget) beside
-    the live view, and return `ui`.
+    the live view, make it usable by keyboard and screen reader (access.Access: no notebook shortcut
+    inside it, named controls, sliders that announce their readout, focus rings; `ui.access`), and
+    return `ui`.
+
+    The picture's alt text says what it shows now, asked again whenever it changes: `name`, then
+    describe() (the explorer's state: a dict of settings, or words), then what figure() (the
+    matplotlib Figure drawn) shows: its titles, axis labels and legends (access.alt_text).
 
     A display of a widget is a bundle of formats; the frontend picks one. With a kernel, JupyterLab,
     Voila, VS Code and Colab pick the live widget (its renderer ranks first); a notebook opened without
     a kernel (GitHub, nbviewer, nbconvert's HTML, JupyterLab before Run All: outputs read from disk
     are untrusted there, and the widget renderer is not safe for untrusted output) falls back to the
     PNG instead of the text "VBox(children=(HBox(...". The picture is the figure as it was when the
-    cell's output was made. Works with ipywidgets 8 (_repr_mimebundle_) and 7.7 (_ipython_display_)."""
+    cell's output was made. Works with ipywidgets 8 (_repr_mimebundle_) and 7.7 (_ipython_display_).
+
+    The stored picture stays image/png, without the alt text: only text/html could carry it, and
+    that would be one more copy of the PNG or an HTML output that untrusted viewers sanitise."""
+    helper = access.Access()
+
+    def new_alt(change=None):
+        try:
+            state = describe() if describe is not None else ""
+            if isinstance(state, dict):
+                state = access.settings_text(state)
+            helper.alt = access.alt_text(f"{name}, {state}" if state else name, figure() if figure else None)
+        except Exception:  # noqa: BLE001 (words about the picture must never cost the picture)
+            helper.alt = name
+
+    ui.add_class(access.ROOT_CLASS)
+    image.add_class(access.FIGURE_CLASS)
+    new_alt()
+    image.observe(new_alt, names="value")
+    ui.children = (*ui.children, helper)
+    ui.access = helper
+
     def bundle(**kwargs):
         data = {"text/plain": _("{name} (a live widget: run the notebook to use its controls)").format(name=name),
                 WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ui.model_id}}
@@ -366,7 +394,7 @@ class Explorer:
                 w = W.IntSlider(value=value, min=p.low, max=p.high, step=p.step or 1, description=label)
             else:
                 w = W.FloatSlider(value=value, min=p.low, max=p.high, step=p.step or (p.high - p.low) / 100,
-                                  description=label, readout_format=".3g")
+                                  description=label, readout_format=READOUT_FORMAT)
             controls[name] = w
         image = figure_image()
         message = W.HTML()
@@ -413,7 +441,9 @@ class Explorer:
         image.value = self.png()
         ui = W.VBox([arrange(controls.values()), busy, message, image])
         ui.controls, ui.image, ui.message, ui.busy, ui.trainer = controls, image, message, busy, trainer
-        return carry_picture(ui, image, type(self).__name__)
+        labels = {name: w.description for name, w in controls.items()}
+        return carry_picture(ui, image, type(self).__name__, figure=lambda: self.figure,
+                             describe=lambda: {labels[name]: value for name, value in self.cfg.items()})
 
 
 class Abandoned(Exception):

@@ -186,4 +186,5 @@ class DigitDrawer:
         right = W.VBox([status, image], layout=W.Layout(margin="0 0 0 12px", flex="1 1 0", min_width="0"))
         ui = W.HBox([self.canvas, right], layout=W.Layout(flex_flow="row wrap"))
         ui.canvas, ui.status, ui.image = self.canvas, status, image
-        return carry_picture(ui, image, "DigitDrawer")  # a picture where no kernel runs (see carry_picture)
+        return carry_picture(ui, image, "DigitDrawer", describe=lambda: " ".join(self.summary().split()),
+                             figure=lambda: self.figure)  # a picture where no kernel runs (see carry_picture)

@@ -234,4 +234,5 @@ def build(pg):
     buttons.children = (*buttons.children, keras_button)
     ui.children = (*ui.children, keras_code)
     ui.keras_button, ui.keras_code = keras_button, keras_code
-    return carry_picture(ui, image, "Playground")
+    return carry_picture(ui, image, "Playground", describe=lambda: {"epoch": pg.epoch, **pg.cfg},
+                         figure=lambda: pg.figure)

@@ -1,0 +1,193 @@
+"""Keyboard and screen-reader access for the explorers (issue 28), added by base.carry_picture to every
+explorer's root box (CSS class `dlteach-explorer`):
+
+- `Access`, an invisible anywidget whose script, from the root box: sets `data-lm-suppress-shortcuts`
+  on it (Lumino's key-binding matcher stops there, so `x` in a menu picks "XOR" instead of cutting the
+  cell, and arrows move the control, not the notebook's selection); gives every control an accessible
+  name from its visible label (slider handles, menus, fields, toggle and icon buttons: Play's are named
+  by their icon); makes each slider announce what its readout shows (`aria-valuetext`: "0.01", not the
+  exponent "-2"), kept current; puts the `alt` trait on the figure; draws visible focus rings.
+  Where its script cannot run, nothing changes: the explorer works as before.
+- `figure_alt(fig)` and `alt_text(...)`: words for what the figure shows now (its titles, axis labels
+  and legend entries, and the explorer's settings), for the figure's alt text.
+"""
+from __future__ import annotations
+
+import anywidget
+import traitlets
+
+from ..i18n import gettext_ as _
+
+__all__ = ["Access", "ROOT_CLASS", "FIGURE_CLASS", "figure_alt", "alt_text", "settings_text"]
+
+ROOT_CLASS = "dlteach-explorer"   # the explorer's root box: the script works inside it
+FIGURE_CLASS = "dlteach-figure"  # the explorer's figure (its Image widget): gets the alt text
+
+_ESM = r"""
+const ICONS = {"fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat",
+               "fa-repeat": "repeat", "fa-sync": "repeat", "fa-refresh": "reset", "fa-code": "code",
+               "fa-step-forward": "step", "fa-fast-backward": "rewind"};
+const text = (el) => (el ? el.textContent : "").replace(/\s+/g, " ").trim();
+const put = (el, name, value) => {  // only a real change: the observer below would see its own writes
+  if (value === null || value === undefined) return;
+  if (el.getAttribute(name) !== String(value)) el.setAttribute(name, value);
+};
+
+// The visible label of the ipywidget that holds `el` (its description), else its tooltip.
+function labelOf(el) {
+  const w = el.closest(".widget-inline-hbox, .widget-inline-vbox, .widget-hbox, .widget-vbox, .jupyter-widgets");
+  const label = w ? w.querySelector(":scope > .widget-label, :scope > label") : null;
+  return text(label) || (w && w.title) || el.title || "";
+}
+
+function label(root, model) {
+  // slider handles (ipywidgets 8: noUiSlider; 7: jQuery UI): name and the readout's text as the value
+  for (const handle of root.querySelectorAll("[role=slider], .ui-slider-handle")) {
+    const w = handle.closest(".widget-slider, .widget-hslider, .widget-vslider, .widget-inline-hbox");
+    if (!w) continue;
+    put(handle, "aria-label", labelOf(handle) || "slider");
+    const readout = w.querySelector(".widget-readout");
+    const shown = !readout ? "" : readout.tagName === "INPUT" ? readout.value : text(readout);
+    if (shown) put(handle, "aria-valuetext", shown);
+    if (!handle.hasAttribute("tabindex")) handle.setAttribute("tabindex", "0");
+  }
+  // readouts that can be typed into are fields too
+  for (const readout of root.querySelectorAll(".widget-readout[contenteditable]")) {
+    put(readout, "role", "textbox");
+    put(readout, "aria-label", labelOf(readout) + " value");
+  }
+  // menus, lists, fields, check boxes
+  for (const field of root.querySelectorAll("select, input, textarea")) {
+    if (field.type === "file" || field.type === "hidden") continue;
+    const name = labelOf(field);
+    if (name) put(field, "aria-label", name);
+  }
+  // toggle buttons: a named group whose buttons say whether they are on
+  for (const group of root.querySelectorAll(".widget-toggle-buttons")) {
+    put(group, "role", "group");
+    const name = labelOf(group.querySelector("button") || group);
+    if (name) put(group, "aria-label", name);
+    for (const b of group.querySelectorAll("button")) put(b, "aria-pressed", b.classList.contains("mod-active"));
+  }
+  for (const b of root.querySelectorAll(".widget-toggle-button:not(.widget-toggle-buttons *)")) {
+    put(b, "aria-pressed", b.classList.contains("mod-active"));
+  }
+  // buttons: an icon alone is named by what it does
+  for (const b of root.querySelectorAll("button")) {
+    if (text(b)) continue;
+    const icon = b.querySelector("i, .fa");
+    const cls = icon ? [...icon.classList].find((c) => ICONS[c]) : null;
+    put(b, "aria-label", cls ? ICONS[cls] : (b.title || "button"));
+  }
+  // the figure: what it shows now
+  const alt = model.get("alt");
+  for (const img of root.querySelectorAll("img")) {
+    if (img.closest(".dlteach-figure") || img.classList.contains("dlteach-figure") || !img.hasAttribute("alt")) {
+      put(img, "alt", alt);
+    }
+  }
+}
+
+function render({ model, el }) {
+  el.style.display = "none";
+  let root = null, tries = 0, pending = false, observer = null;
+  const relabel = () => {
+    if (pending || !root) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; label(root, model); });
+  };
+  function attach() {  // the box may insert this view before it is in the page: wait for the root
+    root = el.closest(".dlteach-explorer");
+    if (!root) {
+      if (tries++ < 200) setTimeout(attach, 50);
+      return;
+    }
+    root.setAttribute("data-lm-suppress-shortcuts", "true");  // no notebook shortcut inside the explorer
+    label(root, model);
+    observer = new MutationObserver(relabel);
+    observer.observe(root, {childList: true, subtree: true, characterData: true, attributes: true,
+                            attributeFilter: ["class", "src", "title", "aria-valuenow", "value"]});
+  }
+  attach();
+  model.on("change:alt", relabel);
+  return () => { if (observer) observer.disconnect(); model.off("change:alt", relabel); };
+}
+export default { render };
+"""
+
+_CSS = """
+.dlteach-explorer :focus-visible, .dlteach-explorer .noUi-handle:focus,
+.dlteach-explorer .ui-slider-handle:focus {
+  outline: 2px solid #1a4e8a !important; outline-offset: 1px;
+}
+.dlteach-explorer select:focus-visible, .dlteach-explorer input:focus-visible { box-shadow: 0 0 0 1px #fff; }
+"""
+
+
+class Access(anywidget.AnyWidget):
+    """Invisible (display: none): its script labels the controls of the explorer box it sits in and keeps
+    notebook shortcuts out of it (see the module's docstring). alt: the figure's alt text."""
+
+    _esm = _ESM
+    _css = _CSS
+    alt = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        import ipywidgets as W  # noqa: PLC0415
+
+        kwargs.setdefault("layout", W.Layout(display="none", width="0", height="0", margin="0"))
+        super().__init__(**kwargs)
+
+
+def _clean(s: str) -> str:
+    return " ".join(str(s).split())
+
+
+def figure_alt(fig) -> str:
+    """What a matplotlib Figure shows, in words: its super-title, then per axes its title, axis labels
+    and legend entries ("loss; x: epoch; y: loss; legend: train, test"). Empty for no figure."""
+    if fig is None:
+        return ""
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(_clean(suptitle.get_text()))
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        bits = [_clean(t) for t in (ax.get_title(loc="left"), ax.get_title(), ax.get_title(loc="right")) if t.strip()]
+        if ax.get_xlabel().strip():
+            bits.append(_("x: {label}").format(label=_clean(ax.get_xlabel())))
+        if ax.get_ylabel().strip():
+            bits.append(_("y: {label}").format(label=_clean(ax.get_ylabel())))
+        legend = ax.get_legend()
+        if legend is not None:
+            entries = [_clean(t.get_text()) for t in legend.get_texts() if t.get_text().strip()]
+            if entries:
+                bits.append(_("legend: {entries}").format(entries=", ".join(entries)))
+        if bits:
+            parts.append("; ".join(bits))
+    return ". ".join(parts)
+
+
+def settings_text(settings: dict) -> str:
+    """Settings as "learning rate 0.01, optimizer adam": numbers in the readouts' format."""
+    from .base import READOUT_FORMAT  # noqa: PLC0415
+
+    def show(value):
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float):
+            return format(value, READOUT_FORMAT)
+        if isinstance(value, (list, tuple)):
+            return "+".join(map(str, value))
+        return str(value)
+
+    return ", ".join(f"{str(name).replace('_', ' ')} {show(value)}" for name, value in settings.items())
+
+
+def alt_text(head: str, fig=None) -> str:
+    """The alt text of an explorer's picture: "{head}. Figure: {what the figure shows}" (head: the
+    explorer's name and state)."""
+    head, body = head.rstrip(". "), figure_alt(fig)
+    return _("{explorer}. Figure: {figure}").format(explorer=head, figure=body) if body else head

@@ -1,0 +1,110 @@
+"""The explorers' keyboard and screen-reader helper (dlteach/widgets/access.py) without a browser: the words
+of the alt text, that carry_picture adds the helper and keeps the alt text current, the stored picture,
+one readout format, and ipywidgets 7.7 (Colab's). The browser side: tests/test_access_browser.py."""
+import base64
+import subprocess
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+import dlteach as dt
+from dlteach.widgets import access, base
+
+ROOT = Path(__file__).resolve().parents[1]
+COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
+
+
+def test_figure_alt_names_titles_axis_labels_and_legend_entries():
+    fig = Figure()
+    fig.suptitle("after 60 epochs")
+    ax, other = fig.subplots(1, 2)
+    ax.plot([0, 1], label="train")
+    ax.plot([1, 0], label="test")
+    ax.legend()
+    ax.set(title="loss", xlabel="epoch", ylabel="cross-entropy")
+    other.set_title("boundary", loc="left")
+    text = access.figure_alt(fig)
+    assert text == "after 60 epochs. loss; x: epoch; y: cross-entropy; legend: train, test. boundary"
+    assert access.figure_alt(Figure()) == "" and access.figure_alt(None) == ""
+
+
+def test_alt_text_and_settings_in_the_readout_format():
+    assert base.READOUT_FORMAT == ".3g"
+    words = access.settings_text({"learning rate": 10 ** -1.9, "gate": "XOR", "features": ["x1", "x2"], "on": True})
+    assert words == "learning rate 0.0126, gate XOR, features x1+x2, on True"
+    fig = Figure()
+    fig.add_subplot().set_title("test loss 0.007")
+    assert access.alt_text("Playground, epoch 60", fig) == "Playground, epoch 60. Figure: test loss 0.007"
+    assert access.alt_text("Playground", Figure()) == "Playground"
+
+
+def test_sliders_share_one_readout_format():
+    assert base.log_slider(0.01, 1e-4, 1.0).readout_format == base.READOUT_FORMAT
+    ui = dt.widgets.GradientDescentExplorer().widget()
+    floats = [w for w in ui.controls.values() if type(w).__name__ in ("FloatSlider", "FloatLogSlider")]
+    assert floats and all(w.readout_format == base.READOUT_FORMAT for w in floats)
+
+
+def test_every_explorer_widget_carries_the_helper_and_an_alt_text_that_follows_the_picture():
+    ex = dt.widgets.NeuronExplorer()
+    ui = ex.widget()
+    assert access.ROOT_CLASS in ui._dom_classes and access.FIGURE_CLASS in ui.image._dom_classes
+    assert ui.children[-1] is ui.access and isinstance(ui.access, access.Access)
+    assert ui.access.layout.display == "none"  # takes no room
+    before = ui.access.alt
+    assert before.startswith("NeuronExplorer, w1 ") and "Figure: " in before
+    assert access.figure_alt(ex.figure) in before
+    ui.controls["gate"].value = "XOR"
+    assert ui.access.alt != before and "gate XOR" in ui.access.alt
+    assert access.figure_alt(ex.figure) in ui.access.alt  # the figure now, not the one before
+
+
+def test_playground_alt_text_counts_the_epochs():
+    pg = dt.widgets.Playground()
+    ui = pg.widget()
+    assert ui.access.alt.startswith("Playground, epoch 0, dataset ")
+    ui.step_button.click()
+    assert f"epoch {pg.epoch}," in ui.access.alt and pg.epoch > 0
+
+
+def test_a_describer_that_fails_leaves_the_name_and_the_picture():
+    import ipywidgets as W
+
+    image = base.figure_image()
+    image.value = b"\x89PNG fake"
+    ui = base.carry_picture(W.VBox([image]), image, "Broken", describe=lambda: 1 / 0)
+    assert ui.access.alt == "Broken"
+    shown = ui._repr_mimebundle_()
+    assert base64.b64decode(shown["image/png"]) == image.value
+    assert shown[base.WIDGET_VIEW]["model_id"] == ui.model_id
+
+
+def test_the_stored_bundle_is_unchanged_in_kind():
+    """The stored picture stays one image/png (no second copy of the PNG for the alt text)."""
+    ui = dt.widgets.NeuronExplorer().widget()
+    shown = ui._repr_mimebundle_()
+    assert set(shown) == {"text/plain", base.WIDGET_VIEW, "image/png"}
+    assert base64.b64decode(shown["image/png"]) == ui.image.value
+
+
+def test_the_script_suppresses_notebook_shortcuts_and_names_play_buttons():
+    esm = access.Access._esm
+    assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm
+    assert all(f'"{name}"' in esm for name in ("play", "pause", "stop", "repeat"))
+    assert ".dlteach-explorer" in esm and access.ROOT_CLASS == "dlteach-explorer"
+
+
+@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
+                    reason="no installed .venv-colab (make test-colab builds it)")
+def test_the_helper_with_ipywidgets_7_and_anywidget_0_9():
+    code = ("import anywidget, ipywidgets as W; from dlteach.widgets import NeuronExplorer\n"
+            "ui = NeuronExplorer().widget(); d = ui._repr_mimebundle_()\n"
+            "assert 'dlteach-explorer' in ui._dom_classes and ui.children[-1] is ui.access\n"
+            "print(); print(W.__version__, anywidget.__version__, d['image/png'][:8], ui.access.alt[:15])")
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
+                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
+    ipywidgets, anywidget, png, alt = out.stdout.split("\n")[-2].split(" ", 3)
+    assert ipywidgets.startswith("7.") and anywidget.startswith("0.") and png == "iVBORw0K"
+    assert alt == "NeuronExplorer,"

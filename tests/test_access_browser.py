@@ -1,0 +1,188 @@
+"""Every explorer for a keyboard and a screen reader, in JupyterLab in headless Chromium at 1366x768
+(issue 28). One notebook builds every explorer (scripts/make_apps.py's table) and is run once; then:
+
+1. axe-core (the copy bundled by the PyPI package axe-playwright-python: no network at test time) over
+   each explorer's output: no critical and no serious violation. Counts per explorer and rule land in
+   .cache/access/axe.json.
+2. keys only: each control is focused and changed by its keys (sliders: arrows, Home/End/PageUp;
+   menus: arrows and letters; buttons and toggles: Enter/Space), and the notebook's command-mode
+   letters (x, a, b, m, d d) are pressed inside the explorer: the notebook must keep every cell, the
+   control must change, and the explorer's picture must have changed by the end. Report in
+   .cache/access/keys.json; screenshots in .cache/access/.
+"""
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from browser_support import ROOT, chromium_page, jupyterlab, require_chromium, run_all_cells
+
+pytestmark = pytest.mark.browser
+require_chromium()
+
+axe_playwright_python = pytest.importorskip("axe_playwright_python")  # the `test` extra installs it
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+
+spec = importlib.util.spec_from_file_location("make_apps", ROOT / "scripts" / "make_apps.py")
+make_apps = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_apps)
+EXPLORERS = [(name, explorer) for name, explorer, _, _ in make_apps.APPS]
+OUT = ROOT / ".cache" / "access"
+
+CELLS = "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length"
+PICTURE = "(box) => [...box.querySelectorAll('img')].map(i => i.src.length + ':' + i.src.slice(-80)).join('|')"
+AXE_RUN = """async (box) => {
+  const r = await axe.run(box, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                 where: v.nodes.slice(0, 3).map(n => n.html.slice(0, 160))}));
+}"""
+
+# One entry per control, in page order: [kind, css selector of its focusable element, index among them].
+CONTROLS = """(box) => {
+  const found = [];
+  const add = (kind, sel) => box.querySelectorAll(sel).forEach((el, i) => found.push([kind, sel, i]));
+  add('slider', '.widget-slider .noUi-handle, .widget-slider input[type=range]');
+  add('menu', '.widget-dropdown select');
+  add('toggle', '.widget-toggle-buttons .widget-toggle-button');
+  add('multiple', '.widget-select-multiple select');
+  add('checkbox', '.widget-checkbox input');
+  add('button', 'button.widget-button:not(.widget-toggle-button):not(.widget-upload), .widget-play button');
+  return found;
+}"""
+
+# What a control shows now (its readout, its chosen option, which toggle is on, whether it is pressed).
+STATE = """(el) => {
+  const w = el.closest('.widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-select-multiple, '
+                       + '.widget-checkbox, .widget-play') || el;
+  const readout = w.querySelector('.widget-readout');
+  const select = w.querySelector('select');
+  return [readout ? readout.textContent : '', el.getAttribute('aria-valuenow') || '',
+          select ? [...select.selectedOptions].map(o => o.value).join(',') : '',
+          [...w.querySelectorAll('.mod-active')].map(b => b.textContent).join(','),
+          el.checked === undefined ? '' : String(el.checked)].join('#');
+}"""
+
+
+def explorers_notebook(folder):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import dlteach as dt")]
+    nb.cells += [nbformat.v4.new_code_cell(f"dt.widgets.{explorer}().widget()") for _, explorer in EXPLORERS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "explorers.ipynb")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """JupyterLab with every explorer built (Run All), at 1366x768 with the file browser open, axe-core loaded."""
+    folder = tmp_path_factory.mktemp("access")
+    explorers_notebook(folder)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with jupyterlab(folder) as url, chromium_page() as page:
+        run_all_cells(page, url, "explorers.ipynb", timeout_ms=240_000)
+        if not page.locator(".jp-DirListing").is_visible():
+            page.keyboard.press("Control+Shift+F")
+        page.wait_for_timeout(1000)
+        page.add_script_tag(content=AXE_JS.read_text())
+        yield page
+
+
+def boxes(page):
+    outputs = page.locator(".jp-Cell .jp-OutputArea-output")
+    assert outputs.count() == len(EXPLORERS), f"{outputs.count()} outputs for {len(EXPLORERS)} explorers"
+    return {name: outputs.nth(i) for i, (name, _) in enumerate(EXPLORERS)}
+
+
+def idle(page):
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_timeout(150)
+
+
+def test_axe_finds_no_critical_or_serious_violation(page):
+    report, bad = {}, {}
+    for name, box in boxes(page).items():
+        box.scroll_into_view_if_needed()
+        violations = box.evaluate(AXE_RUN)
+        counts = {}
+        for v in violations:
+            counts[v["impact"]] = counts.get(v["impact"], 0) + v["nodes"]
+        report[name] = {"counts": counts, "violations": violations}
+        worst = [v for v in violations if v["impact"] in ("critical", "serious")]
+        if worst:
+            bad[name] = worst
+    (OUT / "axe.json").write_text(json.dumps(report, indent=1))
+    print("\naxe (critical/serious per explorer): " + "; ".join(
+        f"{n} {r['counts'].get('critical', 0)}/{r['counts'].get('serious', 0)}" for n, r in report.items()))
+    assert not bad, json.dumps(bad, indent=1)
+
+
+def keys_for(kind: str, first: bool) -> list[list[str]]:
+    """Key sequences that change a control of this kind (each tried until the control changes), then the
+    notebook's command-mode letters, which must do nothing to the notebook inside an explorer."""
+    change = {"slider": [["ArrowRight"], ["ArrowLeft"]] + ([["End"], ["Home"], ["PageUp"]] if first else []),
+              "menu": [["ArrowDown"], ["ArrowUp"], ["x"]],
+              "multiple": [["ArrowDown"], ["ArrowUp"]],
+              "toggle": [["Enter"], ["Space"]],
+              "checkbox": [["Space"]],
+              "button": [["Enter"]]}[kind]
+    return change
+
+
+SHORTCUTS = [["x"], ["a"], ["b"], ["m"], ["d", "d"], ["z"]]  # cut, insert above/below, to markdown, delete, undo
+
+
+def test_every_explorer_works_by_keys_alone(page):
+    cells = page.evaluate(CELLS)
+    report, problems = {}, {}
+    for name, box in boxes(page).items():
+        box.scroll_into_view_if_needed()
+        idle(page)
+        picture = box.evaluate(PICTURE)
+        done, first_slider = [], True
+        for kind, selector, index in box.evaluate(CONTROLS):
+            el = box.locator(selector).nth(index)
+            if not el.is_visible() or (kind != "slider" and el.is_disabled()):
+                continue
+            label = el.evaluate("e => e.getAttribute('aria-label') || e.title || e.textContent || ''").strip()
+            if kind == "button" and label in ("Keras code",):
+                continue
+            el.focus()
+            before = el.evaluate(STATE)
+            changed = kind == "button"  # a button's effect is on the figure, checked below
+            for seq in keys_for(kind, first_slider and kind == "slider"):
+                for key in seq:
+                    page.keyboard.press(key)
+                idle(page)
+                if not el.is_visible():
+                    break
+                if el.evaluate(STATE) != before:
+                    changed = True
+                    if kind != "slider":
+                        break
+            if kind == "button" and el.get_attribute("title") == "play":   # stop it again: pause
+                el.focus()
+                page.keyboard.press("Enter")
+                idle(page)
+            first_slider = first_slider and kind != "slider"
+            if el.is_visible():
+                el.focus()
+                for seq in SHORTCUTS:
+                    for key in seq:
+                        page.keyboard.press(key)
+                idle(page)
+            now = page.evaluate(CELLS)
+            done.append(f"{kind} '{label[:30]}': {'changed' if changed else 'NOT changed'}, {now} cells")
+            if now != cells:
+                problems.setdefault(name, []).append(f"{kind} '{label}': the notebook went from {cells} to {now} cells")
+                cells = now
+            if not changed:
+                problems.setdefault(name, []).append(f"{kind} '{label}': its keys did not change it")
+        idle(page)
+        if name != "draw" and box.evaluate(PICTURE) == picture:
+            problems.setdefault(name, []).append("the picture did not change")
+        box.screenshot(path=str(OUT / f"{name}-keys.png"))
+        report[name] = done
+    page.screenshot(path=str(OUT / "notebook.png"))
+    (OUT / "keys.json").write_text(json.dumps({"problems": problems, "done": report}, indent=1))
+    assert not problems, json.dumps(problems, indent=1)
