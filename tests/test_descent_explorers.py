@@ -96,14 +96,56 @@ def test_the_loss_axis_is_labelled_only_at_decades(settings):
     assert all("10^{" in t.get_text() for t in ax.get_yticklabels() if t.get_text())
 
 
-@pytest.mark.parametrize("typed", [0.09, 0.105, 0.3, 1.9, 2.1])
-def test_the_learning_rate_slider_keeps_the_rates_the_lesson_asks_for(typed):
-    """The browser snaps a typed value to the slider's grid: the snapped value must read the same."""
-    slider = GradientDescentExplorer().widget().controls["learning_rate"]
-    k = np.round((np.log10(typed) - slider.min) / slider.step)
-    snapped = 10 ** (slider.min + k * slider.step)
-    assert f"{snapped:.3g}" == f"{typed:.3g}" and abs(snapped / typed - 1) < 2e-3
-    assert 10**slider.min <= typed <= 10**slider.max
+@pytest.mark.parametrize("cls", [GradientDescentExplorer, OptimizerExplorer])
+def test_each_press_of_an_arrow_key_moves_the_learning_rate_readout(cls):
+    """A log slider steps 10 times a decade: every grid point reads differently at the readout's ".3g"
+    (a grid of 0.0002 of a decade took 5,000 presses across the range, the readout still for ten), the
+    default is on the grid and reads as itself, and a decade is 10 presses."""
+    slider = cls().widget().controls["learning_rate"]
+    assert slider.readout_format == ".3g" and slider.step == pytest.approx(0.1)
+    presses = int(round((slider.max - slider.min) / slider.step))
+    readouts = [f"{10 ** (slider.min + k * slider.step):.3g}" for k in range(presses + 1)]
+    assert len(set(readouts)) == len(readouts) and presses <= 40
+    assert f"{slider.value:.3g}" in readouts and f"{cls.PARAMS['learning_rate'].default:.3g}" == f"{slider.value:.3g}"
+    # 10 presses make a decade: the readout after 10 presses up is ten times the default's
+    assert readouts[readouts.index(f"{slider.value:.3g}") + 10] == f"{10 * slider.value:.3g}"
+    assert all("0000" not in r for r in readouts)  # no float noise
+
+
+def _greyed(ui):
+    return {n for n in ("learning_rate", "momentum", "rho", "beta_1") if ui.controls[n].disabled}
+
+
+def _tooltip(control):
+    return getattr(control, "tooltip", None) or getattr(control, "description_tooltip", None)
+
+
+def test_the_sliders_an_optimizer_ignores_are_greyed_out_and_say_why():
+    """'each its best' ignores the learning-rate slider; plain SGD ignores momentum, rho and beta_1; 'each
+    fully tuned' ignores them all. What is greyed out says why (its tooltip) and comes back when used."""
+    ui = OptimizerExplorer().widget()
+    assert _greyed(ui) == set()
+    ui.controls["rates"].value = "each its best"
+    assert _greyed(ui) == {"learning_rate"} and "one shared" in _tooltip(ui.controls["learning_rate"])
+    ui.controls["optimizer"].value = "sgd"
+    assert _greyed(ui) == {"learning_rate", "momentum", "rho", "beta_1"}
+    assert "sgd" in _tooltip(ui.controls["momentum"]) and "adam" in _tooltip(ui.controls["beta_1"])
+    ui.controls["optimizer"].value = "adam"
+    assert _greyed(ui) == {"learning_rate", "momentum", "rho"} and not _tooltip(ui.controls["beta_1"])
+    ui.controls["optimizer"].value = "nesterov"
+    assert _greyed(ui) == {"learning_rate", "rho", "beta_1"}
+    ui.controls["rates"].value = "each fully tuned"
+    assert _greyed(ui) == {"learning_rate", "momentum", "rho", "beta_1"}
+    ui.controls["rates"].value = "one shared"
+    ui.controls["optimizer"].value = "all"
+    assert _greyed(ui) == set() and not _tooltip(ui.controls["learning_rate"])
+
+
+def test_the_keras_panels_note_is_readable():
+    """The note on the 'identical' line of the Keras panel is at least 9 pt (it was 8 pt: about 7 px on screen)."""
+    fig = OptimizerExplorer(surface="saddle", steps=20, keras="on").draw()
+    notes = [t for t in fig.axes[2].texts if "identical" in t.get_text()]
+    assert len(notes) == 1 and notes[0].get_fontsize() >= 9
 
 
 def test_fair_race_mode_uses_each_optimizers_best_rate():

@@ -22,7 +22,8 @@ from .. import plots
 from ..core import get_optimizer
 from ..core.surfaces import (SURFACES, LinearRegression, descend, descend_many, get_surface, race_score,
                              race_settings, race_starts)
-from .base import Explorer, Param
+from ..i18n import gettext_ as _
+from .base import Explorer, Param, set_tooltip
 
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 OPTIMIZER_COLOURS = {"sgd": "#000000", "momentum": plots.ORANGE, "nesterov": "#CC79A7", "rmsprop": plots.GREEN,
@@ -295,9 +296,9 @@ class GradientDescentExplorer(_Cached):
     PARAMS = {
         # lesson 04's surfaces (rotated_ravine is lesson 05's) and the regression
         "surface": Param("bowl", choices=tuple(n for n in SURFACES if n != "rotated_ravine") + ("regression",)),
-        # a fine log grid (0.0002 of a decade, 0.05 % apart) through 0.1: a typed 0.09 or 0.105 snaps to a value that
-        # reads the same to 3 digits
-        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.0002, label="learning rate"),
+        # 10 steps a decade through 0.1 (0.1, 0.126, 0.158, 0.2, ...): each arrow press moves the readout, and the
+        # range takes 35 presses (a grid of 0.0002 of a decade took 5,000 presses, its readout still for ten)
+        "learning_rate": Param(0.1, 1e-3, 3.0, log=True, step=0.1, label="learning rate"),
         "start_w1": Param(-1.6, -2.0, 2.0, step=0.01, label="start w1"),
         "start_w2": Param(1.4, -2.0, 2.0, step=0.01, label="start w2"),
         "steps": Param(30, 1, 200, label="steps"),
@@ -474,6 +475,44 @@ class OptimizerExplorer(_Cached):
             return _chosen(c["surface"], name, c["steps"], tuple(sorted(hyper.items())))
         return {"learning_rate": c["learning_rate"], **hyper}
 
+    # The optimizers that read each hyperparameter slider (the learning rate: all of them).
+    TAKERS = {"momentum": ("momentum", "nesterov"), "rho": ("rmsprop",), "beta_1": ("adam",)}
+
+    def unused_settings(self) -> dict:
+        """The sliders the current settings ignore, each with why: the widget greys them out and says why
+        in their tooltip. The learning rate where the race chooses the rates; a hyperparameter of no
+        optimizer drawn (momentum for plain SGD); every hyperparameter when each is fully tuned."""
+        c = self.cfg
+        drawn = set(OPTIMIZER_NAMES if c["optimizer"] == "all" else (c["optimizer"],))
+        unused = {}
+        if c["rates"] != "one shared":
+            unused["learning_rate"] = _("not used with tuning '{mode}': each optimizer runs at the rate the race "
+                                        "chose for it (in the legend); choose 'one shared' to set it here"
+                                        ).format(mode=c["rates"])
+        for name, takers in self.TAKERS.items():
+            if not drawn & set(takers):
+                unused[name] = _("not used by {optimizer}: it applies to {takers} only").format(
+                    optimizer=c["optimizer"], takers=", ".join(takers))
+            elif c["rates"] == "each fully tuned":
+                unused[name] = _("not used with tuning 'each fully tuned': the race chose it (in the legend)")
+        return unused
+
+    def widget(self):
+        """The controls and the figure; the sliders the settings ignore are greyed out (unused_settings)."""
+        ui = super().widget()
+
+        def grey_out(change=None):
+            unused = self.unused_settings()
+            for name in ("learning_rate", *self.TAKERS):
+                control = ui.controls[name]
+                control.disabled = name in unused
+                set_tooltip(control, unused.get(name))
+
+        for name in ("rates", "optimizer"):  # observed after the base's handler: self.cfg is already set
+            ui.controls[name].observe(grey_out, names="value")
+        grey_out()
+        return ui
+
     def learning_rate_of(self, name) -> float:
         return self.settings_of(name)["learning_rate"]
 
@@ -573,7 +612,8 @@ class OptimizerExplorer(_Cached):
             ax_k.set_yscale("log")
             ax_k.set_ylim(1e-18, 1e-6)
             ax_k.axhline(1e-17, color="grey", lw=0.6)
-            ax_k.text(0.02, 4e-18, "on this line: identical (difference 0)", ha="left", va="center", fontsize=8,
+            # 9 pt: the figure is shown scaled down to fit the notebook, where 8 pt read as about 7 px
+            ax_k.text(0.02, 4e-18, "on this line: identical (difference 0)", ha="left", va="center", fontsize=9,
                       transform=ax_k.get_yaxis_transform())
             ax_k.set_xlabel("step")
             ax_k.set_ylabel("max |w_numpy − w_keras|")
@@ -591,5 +631,5 @@ class OptimizerExplorer(_Cached):
         settings = self.settings_of(name)
         label = f"lr {settings['learning_rate']:.3g}"
         if self.cfg["rates"] == "each fully tuned":
-            label += "".join(f", {self.SYMBOLS[k]} {v:g}" for k, v in settings.items() if k in self.SYMBOLS)
+            label += "".join(f", {self.SYMBOLS[k]} {v:.3g}" for k, v in settings.items() if k in self.SYMBOLS)
         return label
