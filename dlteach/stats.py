@@ -20,6 +20,8 @@ from statistics import NormalDist
 import numpy as np
 from scipy import stats as _sp
 
+from .i18n import gettext_ as _
+
 __all__ = ["wilson_interval", "paired_classifiers", "PairedClassifiers", "paired_seeds", "PairedSeeds"]
 
 
@@ -102,24 +104,27 @@ class PairedClassifiers:
     def sentence(self, name_a: str = "A", name_b: str = "B", on: str | None = None) -> str:
         """The comparison in one honest sentence: the discordant items, the exact McNemar p, the
         difference in accuracy points with its interval, and whether a difference is shown."""
-        on = on or f"{self.n} test items"
-        level = f"{self.confidence * 100:g} % CI"
+        on = on or _("{n} test items").format(n=self.n)
+        level = _("{level:g} % CI").format(level=self.confidence * 100)
         if self.only_a + self.only_b == 0:
-            return (f"On {on}, {name_a} and {name_b} are right on exactly the same items: no difference to test "
-                    f"(both {self.accuracy_a:.3f}).")
-        counts = (f"{name_a} is right on {self.only_a} that {name_b} gets wrong, {name_b} on {self.only_b} "
-                  f"that {name_a} gets wrong")
-        test = f"exact McNemar {_p(self.p_value)}"
+            return _("On {on}, {a} and {b} are right on exactly the same items: no difference to test "
+                     "(both {accuracy}).").format(on=on, a=name_a, b=name_b, accuracy=f"{self.accuracy_a:.3f}")
+        counts = _("{a} is right on {only_a} that {b} gets wrong, {b} on {only_b} that {a} gets wrong").format(
+            a=name_a, b=name_b, only_a=self.only_a, only_b=self.only_b)
+        test = _("exact McNemar {p}").format(p=_p(self.p_value))
         if self.significant:  # say it from the winner's side: a positive difference, its interval turned round
             if self.difference > 0:
                 better, worse, diff, low, high = name_a, name_b, self.difference, self.low, self.high
             else:
                 better, worse, diff, low, high = name_b, name_a, -self.difference, -self.high, -self.low
-            return (f"On {on}, {counts}: {better} is more accurate than {worse} ({test}), by "
-                    f"{100 * diff:.1f} points ({level} {_signed(100 * low)} to {_signed(100 * high)}).")
-        return (f"On {on}, {counts}: {name_a} and {name_b} are not shown to differ ({test}; {name_a} - {name_b} = "
-                f"{_signed(100 * self.difference)} points, {level} {_signed(100 * self.low)} to "
-                f"{_signed(100 * self.high)}).")
+            return _("On {on}, {counts}: {better} is more accurate than {worse} ({test}), by {points} points "
+                     "({level} {low} to {high}).").format(
+                on=on, counts=counts, better=better, worse=worse, test=test, points=f"{100 * diff:.1f}",
+                level=level, low=_signed(100 * low), high=_signed(100 * high))
+        return _("On {on}, {counts}: {a} and {b} are not shown to differ ({test}; {a} - {b} = {points} points, "
+                 "{level} {low} to {high}).").format(
+            on=on, counts=counts, a=name_a, b=name_b, test=test, points=_signed(100 * self.difference), level=level,
+            low=_signed(100 * self.low), high=_signed(100 * self.high))
 
 
 def _correct(values, name: str) -> np.ndarray:
@@ -219,20 +224,27 @@ class PairedSeeds:
     def sentence(self, name_a: str = "A", name_b: str = "B", what: str = "") -> str:
         """The comparison in one sentence: mean difference with its t interval, the seed count on
         each side, and whether a difference is shown (`what` names the result, e.g. 'test accuracy')."""
-        subject = f"{name_a}'s {what} minus {name_b}'s" if what else f"{name_a} minus {name_b}"
-        count = f"{name_a} better on {self.a_better} of {self.n} seeds, {name_b} on {self.b_better}"
-        count += f", {self.ties} tie{'s' if self.ties != 1 else ''}" if self.ties else ""
-        level = f"{self.confidence * 100:g} % CI"
+        subject = (_("{a}'s {what} minus {b}'s") if what else _("{a} minus {b}")).format(a=name_a, b=name_b,
+                                                                                           what=what)
+        count = _("{a} better on {a_better} of {n} seeds, {b} on {b_better}").format(
+            a=name_a, b=name_b, a_better=self.a_better, b_better=self.b_better, n=self.n)
+        if self.ties:
+            count += (_(", {ties} tie") if self.ties == 1 else _(", {ties} ties")).format(ties=self.ties)
+        level = _("{level:g} % CI").format(level=self.confidence * 100)
         k = _decimals(self.std / np.sqrt(self.n) if self.std > 0 else abs(self.mean) / 10)
         if not np.isfinite(self.p_value):
-            return (f"Over {self.n} seeds, {subject} is {_signed(self.mean, k)} on every seed ({count}): no spread "
-                    "to judge a difference by; run more seeds or check that the seeds really differ.")
-        numbers = (f"{subject} is {_signed(self.mean, k)} on average ({level} {_signed(self.low, k)} to "
-                   f"{_signed(self.high, k)}, paired t)")
+            return _("Over {n} seeds, {subject} is {mean} on every seed ({count}): no spread to judge a difference "
+                     "by; run more seeds or check that the seeds really differ.").format(
+                n=self.n, subject=subject, mean=_signed(self.mean, k), count=count)
+        numbers = _("{subject} is {mean} on average ({level} {low} to {high}, paired t)").format(
+            subject=subject, mean=_signed(self.mean, k), level=level, low=_signed(self.low, k),
+            high=_signed(self.high, k))
         if self.significant:
             better = name_a if (self.mean > 0) == self.higher_is_better else name_b
-            return f"Over {self.n} seeds, {numbers}: {better} is better ({count}; {_p(self.p_value)})."
-        return f"Over {self.n} seeds, {numbers}: not shown to differ ({count}; {_p(self.p_value)})."
+            return _("Over {n} seeds, {numbers}: {better} is better ({count}; {p}).").format(
+                n=self.n, numbers=numbers, better=better, count=count, p=_p(self.p_value))
+        return _("Over {n} seeds, {numbers}: not shown to differ ({count}; {p}).").format(
+            n=self.n, numbers=numbers, count=count, p=_p(self.p_value))
 
 
 def _per_seed(values, name: str) -> np.ndarray:
