@@ -23,8 +23,9 @@ from ..core import L1L2, MLP, Callback, fit, get_optimizer
 from ..core._checks import check_int, check_positive, check_positive_int, lookup
 from ..core.training import epoch_batches
 from . import fastagg
-from .playground_settings import (ACTIVATIONS, BACKENDS, EXTENT, FRAME_TIME, LIMITS, LOSSES,  # noqa: F401
-                                  OPTIMIZERS, OWN, PRESETS, REG_RATES, REGULARIZATIONS, Preset)
+from .playground_settings import (ACTIVATIONS, BACKENDS, EXTENT, FIGURE_DPI, FIGURE_INCHES,  # noqa: F401
+                                  FRAME_TIME, LIMITS, LOSSES, OPTIMIZERS, OWN, PRESETS, REG_RATES,
+                                  REGULARIZATIONS, Preset)
 
 _check_points = data.check_points  # Playground.__init__'s argument `data` hides the module there
 
@@ -34,6 +35,48 @@ NEURON_RES = 20
 
 DATA_KEYS = {"dataset", "noise", "train_ratio", "seed", "n"}
 MODEL_KEYS = {"activation", "hidden", "neurons", "features", "loss"}
+
+
+NETWORK_STRETCH = 2.5  # at most: the layers of a tall network spread this much wider than network_panel's
+
+
+def widen_network(ax, network):
+    """Spread the layers of a network drawn by plots.network_panel across its axes' width. The panel
+    keeps equal x and y scales (square node maps), so a tall network (3 layers of 8) is drawn at the
+    height of the axes and squeezed into a narrow column in the middle, its layers crowded and most of
+    the panel empty. Layer x positions are stretched (nodes, weights, labels; at most NETWORK_STRETCH
+    times) so that the drawing fills the axes' aspect; node maps stay square."""
+    box = ax.get_position(original=True)  # the box given, not the one shrunk to the drawing
+    fig_w, fig_h = ax.figure.get_size_inches()
+    aspect = (box.width * fig_w) / (box.height * fig_h)  # the axes' width / height on the figure
+    pos = network["positions"]
+    width = pos[-1][0, 0] - pos[0][0, 0]
+    if width <= 0:
+        return
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    margins = (x1 - x0) - width  # names on the left, half a node on the right
+    stretch = min(max(((y1 - y0) * aspect - margins) / width, 1.0), NETWORK_STRETCH)
+    if stretch == 1.0:
+        return
+
+    def moved(x):
+        return x * stretch  # the input layer is at x = 0: its names stay beside it
+
+    maps = network["maps"]
+    node = maps.half
+    maps.centres = np.c_[moved(maps.centres[:, 0]), maps.centres[:, 1]]
+    # a weight runs from a node's right edge to the next layer's node's left edge: the edges move with
+    # the centres, half a node away from them
+    shift = node * (stretch - 1)
+    network["lines"].set_segments([[(moved(a) - shift, b), (moved(c) + shift, d)]
+                                   for (a, b), (c, d) in network["lines"].get_segments()])
+    for text in ax.texts:
+        x, y = text.get_position()
+        if x >= 0:  # the layer labels ("hidden 1"), centred over their layers
+            text.set_x(moved(x))
+    network["positions"] = [np.c_[moved(p[:, 0]), p[:, 1]] for p in pos]
+    ax.set_xlim(x0, moved(x1 - node - 0.2) + node + 0.2)
 
 
 class _Recorder(Callback):
@@ -415,6 +458,7 @@ class Playground:
         weights = [layer.W for layer in self.model.dense_layers]
         a["network"] = plots.network_panel(a["ax_net"], weights, self.sizes, input_names=list(self.cfg["features"]),
                                            node_maps=self.neuron_maps())
+        widen_network(a["ax_net"], a["network"])
         # y given: the title stays where matplotlib would put it (no ticks above), without measuring the
         # hidden axes' tick labels on every draw to find out (5 ms a time)
         a["ax_net"].set_title(self._network_title(), fontsize=10, y=1.0)
@@ -477,7 +521,7 @@ class Playground:
     def _build_figure(self):
         fig = self.figure
         if fig is None:
-            fig = self.figure = fastagg.figure((11, 4.6), 80)
+            fig = self.figure = fastagg.figure(FIGURE_INCHES, FIGURE_DPI)
         fig.clear()
         # Fixed positions (figure fractions) rather than a layout engine: constrained layout
         # measured every tick label on each redraw and doubled the time of an update.

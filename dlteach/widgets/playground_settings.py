@@ -20,6 +20,8 @@ OWN = "your data"  # the dataset name of points loaded with data=(X, y), load_da
 # An animation frame (frame(): whole epochs of training, then the PNG) should take at most FRAME_TIME
 # seconds, under the 0.1 s that still feels immediate: training gets what the last PNG left over.
 FRAME_TIME = 0.085
+# The figure: 880 x 368 px, drawn at its natural size under the controls (one 1366x768 screen holds both)
+FIGURE_INCHES, FIGURE_DPI = (11, 4.6), 80
 
 @dataclass(frozen=True)
 class Preset:

@@ -7,11 +7,13 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
+import traitlets
 
 from .. import data
+from ..i18n import gettext_ as _
 from . import playground_settings as P
-from .base import (apply_setting, arrange, busy_label, busy_while, carry_picture, control_value, error_html,
-                   figure_image, icon_button, log_slider, set_tooltip)
+from .base import (READOUT_FORMAT, apply_setting, arrange, busy_label, busy_while, carry_picture, control_value,
+                   error_html, figure_image, icon_button, log_slider, set_tooltip)
 
 
 # Settings of the training itself: the figure only changes at the next step.
@@ -45,46 +47,140 @@ def describe_own(pg) -> str:
     return f"{len(own.X)} points, {how}; features standardised"
 
 
+# The selected features' buttons: dark blue with white bold text (8.8:1), not the faint grey of a
+# selected list entry or of an active button; a check mark says it without colour too.
+FEATURES_CSS = ("<style>.dlteach-feature.mod-active {background: #1a4e8a !important; color: #fff !important; "
+                "font-weight: bold}</style>")
+BUTTON_WIDTHS = {"step": "150px", "reset": "84px", "rewind": "96px", "keras": "124px"}
+STATUS_WIDTH = "220px"  # "epoch 10000 (+100 this frame)": fixed, so that nothing after it moves during play
+
+
+class FeatureChooser(W.HBox):
+    """The input features as a row of toggle buttons (one line, where a list takes seven): `value` is
+    the tuple of the chosen ones in `options` order, like SelectMultiple's, and observable the same way."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options, value, description: str, label_width: str):
+        self.options, self.description = tuple(options), description
+        # fixed widths, room for the check mark: a button that gains or loses it moves no other
+        self.buttons = [W.ToggleButton(value=o in value, description=o, layout=W.Layout(width=f"{7 * len(o) + 42}px"))
+                        for o in self.options]
+        for b in self.buttons:
+            b.add_class("dlteach-feature")
+            b.observe(self._clicked, names="value")
+        text = f"<div style='text-align:right; padding-right:6px'>{html.escape(description)}</div>"
+        label = W.HTML(FEATURES_CSS + text, layout=W.Layout(width=label_width, flex="0 0 auto"))
+        super().__init__([label, *self.buttons], layout=W.Layout(align_items="center", flex="0 0 auto"))
+        self.value = tuple(value)
+        self.observe(self._shown, names="value")
+        self._show_marks()
+
+    def _clicked(self, _change):
+        self.value = tuple(o for o, b in zip(self.options, self.buttons) if b.value)
+        self._show_marks()
+
+    def _shown(self, change):
+        for o, b in zip(self.options, self.buttons):
+            if b.value != (o in change["new"]):
+                b.value = o in change["new"]  # each calls _clicked, which sets the same value again
+        self._show_marks()
+
+    def _show_marks(self):
+        for b in self.buttons:
+            b.icon = "check" if b.value else ""
+
+
+def shown_value(value) -> str:
+    """A setting as the notes print it: numbers in the readouts' format (.3g: 0.0126, not
+    0.01258925412), a tuple of features as a list."""
+    if isinstance(value, float):
+        return format(value, READOUT_FORMAT)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
 def build(pg):
-    """The Playground `pg`'s widget: its controls, buttons, data row and figure (see Playground.widget)."""
+    """The Playground `pg`'s widget (see Playground.widget). One projector screen (1366x768, JupyterLab
+    with its file browser open, or the Voila app) shows the controls and the picture together: the
+    settings used most in three columns, the features in one row, the rest in a collapsed "more
+    settings" group; buttons, status and notes in rows of fixed height above the picture, so that
+    nothing moves when a button changes state (play, step, a note that appears or goes)."""
     c = pg.cfg
     controls = {
         "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description="dataset"),
-        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise"),
-        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio"),
-        "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
-        "learning_rate": log_slider(c["learning_rate"], 1e-5, 10.0, 0.1, description="learning rate"),
-        "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description="activation"),
+        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise",
+                               readout_format=READOUT_FORMAT),
+        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio",
+                                     readout_format=READOUT_FORMAT),
         "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description="hidden layers"),
         "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description="neurons/layer"),
+        "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description="activation"),
+        "learning_rate": log_slider(c["learning_rate"], 1e-5, 10.0, 0.1, description="learning rate"),
+        "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
+    }
+    presets = W.Dropdown(options=[NO_PRESET, *P.PRESETS], value=NO_PRESET, description="preset")
+    sliders = arrange([*controls.values(), presets])  # the main grid: three columns of three
+    label_width = controls["dataset"].style.description_width
+    controls["features"] = FeatureChooser(data.FEATURES, c["features"], "features", label_width)
+    more = {
         "regularization": W.Dropdown(options=list(P.REGULARIZATIONS), value=c["regularization"],
                                      description="regularisation"),
         "reg_rate": W.SelectionSlider(options=list(P.REG_RATES), value=c["reg_rate"], description="reg. rate"),
-        "features": W.SelectMultiple(options=list(data.FEATURES), value=tuple(c["features"]), rows=7,
-                                     description="features"),
         "optimizer": W.Dropdown(options=list(P.OPTIMIZERS), value=c["optimizer"], description="optimizer"),
         "loss": W.Dropdown(options=list(P.LOSSES), value=c["loss"], description="loss"),
         "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description="backend"),
         "seed": W.BoundedIntText(value=c["seed"], min=0, max=10_000, description="seed"),
     }
+    controls.update(more)
+    # Your own data: a CSV of x1, x2, label, checked by dlteach.data.read_points_csv; a bad file shows
+    # one message and changes nothing.
+    upload = set_tooltip(W.FileUpload(accept=".csv,.txt,text/csv", multiple=False, description="your CSV"),
+                         _("upload a CSV file of x1, x2, label (one point a row): the dataset menu gains "
+                           "'your data'"))
+    task = W.Dropdown(options=list(data.TASKS), value="auto", description="CSV labels")
+    more_grid = arrange([*more.values(), task])
+    upload.layout = W.Layout(width="auto", flex="0 0 auto")
+    more_grid.children = (*more_grid.children, upload)
+    # The toggle's label beside its buttons, right-aligned as every other control's: ToggleButtons put their
+    # buttons in a block of their own, under the label, unless laid out as an inline control
+    more["backend"].add_class("widget-inline-hbox")
+    more_box = W.Accordion(children=[more_grid], selected_index=None)
+    more_box.set_title(0, _("more settings: regularisation, optimizer, loss, backend, seed, your CSV"))
+
     image = figure_image()
-    status = W.HTML()
-    note = W.HTML()  # a neutral note for settings that act at the next step (message is for errors)
-    message = W.HTML()
+    image.layout.align_self = "flex-start"  # its natural size: stretched to the box's width it blurs and grows
+    status = W.HTML(layout=W.Layout(width=STATUS_WIDTH, flex="0 0 auto", overflow="hidden"))
+    note = W.HTML(layout=W.Layout(flex="1 1 auto"))  # a neutral note for settings that act at the next step
+    message = W.HTML(layout=W.Layout(flex="1 1 auto"))  # a refused setting, a bad file, a diverged run
     busy = busy_label()  # "computing…" while a step (or a slow frame) runs longer than BUSY_AFTER
+    busy.layout.flex = "0 0 auto"
+    # one line of fixed (minimum) height for notes, messages and the busy sign: they come and go
+    # without moving the picture
+    info = W.HBox([note, message, busy], layout=W.Layout(min_height="26px", align_items="center"))
     play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
     # One tooltip covers Play's three buttons (play, stop, repeat): ipywidgets 8 and Colab's 7.7 alike.
     set_tooltip(play, f"play: each frame trains and draws in about {P.FRAME_TIME * 1000:.0f} ms (whole epochs, "
                       "counted beside the epoch); stop; repeat")
+    play.layout = W.Layout(flex="0 0 auto")
     step_button = icon_button("step (10 epochs)", "step-forward", "train 10 epochs, shown frame by frame")
     reset_button = icon_button("reset", "refresh", "new random initial weights")
     rewind_button = icon_button("rewind", "fast-backward", "same initial weights, epoch 0")
+    keras_button = icon_button("Keras code", "code", "this network as runnable Keras code")
+    for b, width in zip((step_button, reset_button, rewind_button, keras_button), BUTTON_WIDTHS.values()):
+        b.layout = W.Layout(width=width, flex="0 0 auto")
+    rewind_tooltips = (_("same initial weights, epoch 0"),
+                       _("nothing to rewind: already at epoch 0 from these initial weights"))
 
     def show(trained=None):
         image.value = pg.png()
         status.value = f"<b>epoch {pg.epoch}</b>" + (f" (+{trained} this frame)" if trained else "")
         note.value = ""  # a step or a redraw has applied every setting
         message.value = error_html(pg.message) if pg.message else ""
+        # rewind only where there is something to go back from: trained epochs, or a diverged first epoch
+        rewind_button.disabled = not (pg.epoch or pg.message)
+        set_tooltip(rewind_button, rewind_tooltips[rewind_button.disabled])
 
     syncing = []  # non-empty while the code itself sets a control (not the learner)
 
@@ -96,11 +192,12 @@ def build(pg):
             current = tuple(pg.cfg[key]) if key == "features" else pg.cfg[key]
             if value == current:  # the browser snapped a slider to (almost) the same value: nothing to redo
                 return
+            said = f"{controls[key].description} = {shown_value(value)}"
             if not apply_setting(lambda: pg.set(**{key: value}), show, busy=busy, ui=ui, message=message,
-                                 what=f"{controls[key].description} = {value}"):
+                                 what=said):
                 return
             # settings of training itself change nothing on the figure until the next step: say so at once
-            note.value = (f"<span style='color:#444'>{controls[key].description} = {value}: applies from "
+            note.value = (f"<span style='color:#444'>{html.escape(said)}: applies from "
                           "the next step (press step or play)</span>" if key in TRAINING_SETTINGS else "")
         return handler
 
@@ -120,17 +217,17 @@ def build(pg):
         with busy_while(busy, ui, what="play"):
             show(pg.frame())
 
+    def on_rewind(_button=None):
+        if not (pg.epoch or pg.message):  # (the button is disabled then; a call from code says why)
+            note.value = f"<span style='color:#444'>{html.escape(rewind_tooltips[1])}</span>"
+            return
+        pg.rewind()
+        show()
+
     step_button.on_click(on_step)
     play.observe(on_frame, names="value")
     reset_button.on_click(lambda _: (pg.reset(), show()))
-    rewind_button.on_click(lambda _: (pg.rewind(), show()))
-    show()
-    buttons = W.HBox([play, step_button, reset_button, rewind_button, status, note],
-                     layout=W.Layout(flex_flow="row wrap", align_items="center"))
-    # Your own data: a CSV of x1, x2, label, checked by dlteach.data.read_points_csv; a bad file shows
-    # one message and changes nothing.
-    upload = W.FileUpload(accept=".csv,.txt,text/csv", multiple=False, description="your CSV")
-    task = W.Dropdown(options=list(data.TASKS), value="auto", description="CSV labels")
+    rewind_button.on_click(on_rewind)
     uploaded = {}
 
     def load(name, content):
@@ -166,7 +263,6 @@ def build(pg):
     task.observe(on_task, names="value")
 
     # Guided presets: a known experiment set up in one choice, with one sentence on what to watch.
-    presets = W.Dropdown(options=[NO_PRESET, *P.PRESETS], value=NO_PRESET, description="preset")
     # width auto, not 100%: a widget's 2 px margin would make 100% overflow its box by 4 px
     watch = W.HTML(layout=W.Layout(width="auto"))
 
@@ -207,32 +303,35 @@ def build(pg):
                        f"about {p.epochs} epochs): {html.escape(p.watch)}</div>")
 
     presets.observe(on_preset, names="value")
-    data_row = W.HBox([presets, upload, task], layout=W.Layout(flex_flow="row wrap", align_items="center"))
 
-    sliders = arrange(controls.values())
-    ui = W.VBox([sliders, data_row, watch, buttons, busy, message, image])
-    ui.upload, ui.task, ui.presets, ui.watch = upload, task, presets, watch
-    ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
-    ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
+    # Export: the current settings as a Keras script (Playground.to_keras_code). It opens in the
+    # picture's place, at the picture's height, so that it is seen where the eyes are and nothing
+    # below moves; the same button brings the picture back.
+    figure_height = f"{round(P.FIGURE_INCHES[1] * P.FIGURE_DPI)}px"
+    keras_code = W.HTML(layout=W.Layout(display="none", width="auto", height=figure_height, overflow="auto"))
 
-    # Export: the current settings as a Keras script (Playground.to_keras_code), shown and hidden by a button.
-    keras_button = icon_button("Keras code", "code", "this network as runnable Keras code")
-    keras_code = W.HTML(layout=W.Layout(display="none", width="auto"))  # auto: see watch
-
-    def on_keras(_=None):
+    def on_keras(_button=None):
         if keras_code.layout.display != "none":
-            keras_code.layout.display = "none"
+            keras_code.layout.display, image.layout.display = "none", None
             return
         code = html.escape(pg.to_keras_code())
-        keras_code.value = ("<div style='font-size:13px'>Keras code for these settings (from the same initial weights; "
-                            "select and copy, or call <code>pg.to_keras_code()</code>):</div>"
-                            "<pre class='dlteach-keras-code' style='max-height:360px; overflow:auto; font-size:12px; "
+        keras_code.value = ("<div style='font-size:13px'>"
+                            + _("Keras code for these settings (from the same initial weights; select and copy, "
+                                "or call <code>pg.to_keras_code()</code>; press <b>Keras code</b> again for the "
+                                "picture):")
+                            + "</div><pre class='dlteach-keras-code' style='font-size:12px; margin:4px 0; "
                             f"border:1px solid #ccc; padding:6px; white-space:pre'>{code}</pre>")
-        keras_code.layout.display = "block"
+        keras_code.layout.display, image.layout.display = "block", "none"
 
     keras_button.on_click(on_keras)
-    buttons.children = (*buttons.children, keras_button)
-    ui.children = (*ui.children, keras_code)
+    buttons = W.HBox([play, step_button, reset_button, rewind_button, keras_button, status],
+                     layout=W.Layout(flex_flow="row nowrap", align_items="center"))
+    show()
+    features_row = W.HBox([controls["features"]], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+    ui = W.VBox([sliders, features_row, more_box, watch, buttons, info, keras_code, image])
+    ui.upload, ui.task, ui.presets, ui.watch, ui.more = upload, task, presets, watch, more_box
+    ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
+    ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
     ui.keras_button, ui.keras_code = keras_button, keras_code
     return carry_picture(ui, image, "Playground", describe=lambda: {"epoch": pg.epoch, **pg.cfg},
                          figure=lambda: pg.figure)
