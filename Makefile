@@ -104,10 +104,17 @@ lab: $(STAMP)
 	$(PY) scripts/lab.py --ip $(IP) $(if $(PORT),--port $(PORT))
 
 # The explorers as standalone pages (Voila, no code shown): the index, the Playground and every
-# lesson's explorer. make app APP_PORT=8870 picks the port.
+# lesson's explorer. make app APP_PORT=8870 picks the port. apps/server/voila.py makes a page's kernel
+# go when the page is left; kernels of pages that vanished without a word (crash, closed laptop) go
+# after APP_CULL_IDLE seconds idle with no page connected (checked every APP_CULL_INTERVAL
+# seconds); an open tab keeps its kernel. JUPYTER_PATH finds the page template (no CDN) in apps/server.
 APP_PORT ?= 8866
+APP_CULL_IDLE ?= 600
+APP_CULL_INTERVAL ?= 60
 app: $(STAMP)
-	cd apps && ../$(PY) -m voila --no-browser --Voila.ip=$(IP) --port=$(APP_PORT) --Voila.port_retries=0 .
+	cd apps && JUPYTER_PATH=$(CURDIR)/apps/server$${JUPYTER_PATH:+:$$JUPYTER_PATH} ../$(PY) -m voila \
+	  --no-browser --Voila.ip=$(IP) --port=$(APP_PORT) --Voila.port_retries=0 --Voila.config_file_paths=server \
+	  --MappingKernelManager.cull_idle_timeout=$(APP_CULL_IDLE) --MappingKernelManager.cull_interval=$(APP_CULL_INTERVAL) .
 
 # Debian's chromium for the end-to-end browser test (needs root; skipped quietly otherwise,
 # and then the browser test is skipped too, except under CI where it must run).

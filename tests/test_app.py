@@ -1,10 +1,14 @@
 """`make app`: the explorers as standalone Voila pages. Headless Chromium opens the index, follows the
-link to the Playground, moves the noise slider and sees the picture change, with no error on the page.
+link to the Playground, moves the noise slider and sees the picture change, with no error on the page;
+a student browsing ten pages leaves no kernels behind; and no page asks anything of the internet.
 
 Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it must run.
 """
 import re
+import time
+from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from browser_support import ROOT, chromium_page, free_port, require_chromium, serving
@@ -12,14 +16,54 @@ from browser_support import ROOT, chromium_page, free_port, require_chromium, se
 pytestmark = pytest.mark.browser
 require_chromium()
 
+# Short culling so the test need not wait ten minutes (make app's defaults are in its Makefile target).
+CULL_IDLE, CULL_INTERVAL = 8, 2
+# Ten explorer pages a student opens in turn from the index, light ones first (each starts a kernel).
+BROWSED = ["neuron", "activations", "losses", "gradient_descent", "backprop", "cnn", "depth", "optimizers",
+           "overfitting", "deepnets"]
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("app") / "voila.log"
-    with serving(["make", "--no-print-directory", "app", f"APP_PORT={port}"], f"http://127.0.0.1:{port}", "/",
-                 log_path, timeout=90, cwd=ROOT) as url:
-        yield url
+    command = ["make", "--no-print-directory", "app", f"APP_PORT={port}",
+               f"APP_CULL_IDLE={CULL_IDLE}", f"APP_CULL_INTERVAL={CULL_INTERVAL}"]
+    with serving(command, f"http://127.0.0.1:{port}", "/", log_path, timeout=90, cwd=ROOT) as url:
+        yield SimpleNamespace(url=url, port=port, log=log_path)
+
+
+def kernels(port: int) -> set:
+    """Ids of the live kernel processes of the Voila server listening on `port` (read from their
+    connection file names, kernel-<id>.json)."""
+    servers = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if cmdline[1:3] == ["-m", "voila"] and f"--port={port}" in cmdline:  # not make, not its shell
+            servers.append(proc)
+    assert len(servers) == 1, f"expected one Voila server on port {port}, found {servers}"
+    ids = set()
+    for child in servers[0].children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:  # ended, not yet reaped
+                continue
+            found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(child.cmdline()))
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            continue
+        if found:
+            ids.add(found.group(1))
+    return ids
+
+
+def wait_rendered(page, timeout_ms: int = 120_000) -> str:
+    """Wait until a Voila page has shown its cells and its widgets; return the page's kernel id."""
+    page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout_ms)
+    return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def wait_widgets(page, timeout_ms: int = 120_000) -> None:
+    page.locator(".jupyter-widgets.widget-container, .widget-box").first.wait_for(state="visible",
+                                                                                   timeout=timeout_ms)
 
 
 def test_index_lists_every_explorer_page():
@@ -27,13 +71,14 @@ def test_index_lists_every_explorer_page():
     index = (ROOT / "apps" / "index.ipynb").read_text()
     assert "playground" in apps and len(apps) >= 13
     assert {name for name in apps if f"({name}.ipynb)" in index} == apps
+    assert set(BROWSED) <= apps
 
 
 def test_playground_app_answers_a_slider(app):
     page_errors = []
     with chromium_page() as page:
         page.on("pageerror", lambda err: page_errors.append(str(err)))
-        page.goto(app + "/voila/render/index.ipynb")
+        page.goto(app.url + "/voila/render/index.ipynb")
         page.get_by_role("link", name="The Playground").click()
         page.wait_for_url(re.compile(r".*/playground\.ipynb$"))
         image = page.locator(".widget-image").first
@@ -54,3 +99,95 @@ def test_playground_app_answers_a_slider(app):
             assert bad not in text, f"{bad!r} on the page:\n{text[-1500:]}"
         assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert page_errors == []
+
+
+def test_pages_left_leave_no_kernels(app):
+    """A student opens ten explorers from the index, one after the other, and a second tab that dies
+    without saying goodbye (a crash, a closed laptop: Playwright's close runs no unload handler).
+    Within a bounded wait only the open page's kernel remains, and it still answers after lying idle
+    longer than the cull timeout (an open tab keeps its kernel however long the student reads)."""
+    start = kernels(app.port)
+    with chromium_page() as page:
+        page.goto(app.url + "/voila/render/index.ipynb")
+        wait_rendered(page)
+        for name in BROWSED:
+            page.locator(f"a[href$='{name}.ipynb']").first.click()
+            page.wait_for_url(re.compile(rf".*/{name}\.ipynb$"))
+            wait_rendered(page)
+            wait_widgets(page)
+            page.get_by_role("link", name="All explorers").click()
+            page.wait_for_url(re.compile(r".*/index\.ipynb$"))
+            wait_rendered(page)
+        opened = len(BROWSED) * 2 + 1  # every page visit, the index's included, started a kernel
+        crashed = page.context.browser.new_page()
+        crashed.goto(app.url + "/voila/render/losses.ipynb")
+        wait_rendered(crashed)
+        wait_widgets(crashed)
+        crashed.close()  # no beforeunload: only the culler can free its kernel
+        page.get_by_role("link", name="Loss functions").click()
+        page.wait_for_url(re.compile(r".*/losses\.ipynb$"))
+        kept = wait_rendered(page)
+        wait_widgets(page)
+        image = page.locator(".widget-image").first
+        image.wait_for(state="visible", timeout=60_000)
+        deadline = time.monotonic() + CULL_IDLE + 3 * CULL_INTERVAL + 20
+        while (left := kernels(app.port) - start) != {kept} and time.monotonic() < deadline:
+            time.sleep(0.5)
+        log = app.log.read_text()
+        refused = set(re.findall(r"4\d\d POST /voila/api/shutdown/([0-9a-f-]{36})", log))
+        culled = set(re.findall(r"Culling .* kernel .* \(([0-9a-f-]{36})\)", log))
+        assert left == {kept}, (f"{len(left)} kernels left after {opened + 2} page visits ({len(refused)} "
+                                f"shutdown calls refused, {len(culled)} kernels culled); only the open "
+                                "page's should remain")
+        assert not refused, f"Voila refused {len(refused)} of its own kernel-shutdown calls"
+        # The open page, idle for longer than the cull timeout, still answers its controls.
+        time.sleep(CULL_IDLE + 2 * CULL_INTERVAL)
+        assert kernels(app.port) - start == {kept}
+        before = image.get_attribute("src")
+        prediction = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="prediction"))
+        prediction.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("before => document.querySelector('.widget-image').src !== before", arg=before,
+                               timeout=30_000)
+
+
+def test_pages_need_no_internet(app):
+    """Every request a page makes that is not to the app itself is aborted and recorded: the folder
+    listing, the index and two explorers (the Playground's buttons use Font Awesome icons) still
+    render, answer a control and show their icons, and nothing was asked of the internet."""
+    external, page_errors = [], []
+    local = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(data|blob|about):")
+    with chromium_page() as page:
+        page.on("pageerror", lambda err: page_errors.append(str(err)))
+        page.route("**/*", lambda route: route.continue_() if local.match(route.request.url)
+                   else (external.append(route.request.url), route.abort("internetdisconnected")))
+        page.goto(app.url + "/")
+        page.get_by_text("index.ipynb").first.wait_for(timeout=60_000)
+        page.goto(app.url + "/voila/render/index.ipynb")
+        wait_rendered(page)
+        for name, slider in (("neuron", "w1"), ("playground", "noise")):
+            page.locator(f"a[href$='{name}.ipynb']").first.click()
+            page.wait_for_url(re.compile(rf".*/{name}\.ipynb$"))
+            wait_rendered(page)
+            image = page.locator(".widget-image").first
+            image.wait_for(state="visible", timeout=120_000)
+            page.wait_for_function("() => document.querySelector('.widget-image').naturalWidth > 0",
+                                   timeout=60_000)
+            before = image.get_attribute("src")
+            control = page.locator(".widget-slider", has=page.locator(".widget-label", has_text=slider))
+            control.locator(".noUi-handle").first.focus()
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function("before => document.querySelector('.widget-image').src !== before",
+                                   arg=before, timeout=30_000)
+            if name == "playground":  # its play button's icon is drawn by a font from the app itself
+                icon = page.locator(".widget-play button i.fa").first
+                assert icon.count() == 1
+                font = icon.evaluate("i => getComputedStyle(i, '::before').fontFamily")
+                assert "Font Awesome" in font
+                assert page.evaluate("() => [...document.fonts].some(f => f.family.includes('Font Awesome')"
+                                     " && f.status === 'loaded')"), "no Font Awesome font loaded"
+            page.get_by_role("link", name="All explorers").click()
+            page.wait_for_url(re.compile(r".*/index\.ipynb$"))
+            wait_rendered(page)
+    assert external == [], f"the app's pages asked the internet for {sorted(set(external))}"
+    assert page_errors == []
