@@ -386,8 +386,10 @@ def test_the_picture_and_tooltips_with_ipywidgets_7():
     import subprocess
 
     code = ("import ipywidgets as W; from dlteach.widgets import Playground\n"
-            "ui = Playground().widget(); d = ui._repr_mimebundle_()\n"
+            "pg = Playground(); ui = pg.widget(); d = ui._repr_mimebundle_(); ui.pg_features = lambda: pg.cfg['features']\n"
             "assert callable(ui._ipython_display_)\n"
+            "assert ui.more.selected_index is None and ui.upload.description_tooltip.startswith('upload a CSV')\n"
+            "ui.controls['features'].buttons[2].value = True; assert ui.pg_features() == ('x1', 'x2', 'x1^2')\n"
             "print(); print(W.__version__, d['image/png'][:8], sorted(d)[1], ui.play.description_tooltip[:5], "
             "ui.busy.value == '', d['text/plain'])")
     root = COLAB_PYTHON.parents[2]
@@ -551,3 +553,139 @@ def test_a_frame_trains_for_what_the_drawing_leaves_of_the_frame_time(monkeypatc
     pg._draw_seconds = P.FRAME_TIME  # the drawing fills the frame: still one epoch, so that play moves on
     assert pg.frame() == 1
     assert pg.frame(budget=0.055, max_epochs=3) == 3 and pg.epoch == 8
+
+
+# --- one projector screen and lesson 07's defects (issue 28) ----------------------------------------------
+def test_a_training_setting_is_noted_in_the_readouts_format():
+    """The note printed 0.01258925412 where the slider's readout says 0.0126: one format (.3g)."""
+    pg = Playground()
+    ui = pg.widget()
+    ui.controls["learning_rate"].value = 0.01258925412
+    assert "learning rate = 0.0126: applies from the next step" in ui.note.value and "0.01258" not in ui.note.value
+    ui.controls["learning_rate"].value = 3.1622776601683795  # the browser's 10 ** 0.5
+    assert "learning rate = 3.16:" in ui.note.value
+
+
+def test_rewind_is_disabled_when_there_is_nothing_to_rewind_and_says_why():
+    from dlteach.widgets.playground_ui import build
+
+    pg = Playground()
+    ui = pg.widget()
+    assert ui.rewind_button.disabled and "nothing to rewind" in ui.rewind_button.tooltip
+    ui.step_button.click()
+    assert not ui.rewind_button.disabled and "nothing" not in ui.rewind_button.tooltip
+    ui.reset_button.click()                                       # reset: epoch 0 from new weights
+    assert pg.epoch == 0 and ui.rewind_button.disabled
+    ui.rewind_button._click_handlers(ui.rewind_button)            # a click that reached it anyway says why
+    assert "nothing to rewind" in ui.note.value and pg.epoch == 0
+    ui.step_button.click()
+    ui.rewind_button.click()
+    assert pg.epoch == 0 and ui.rewind_button.disabled and ui.note.value == ""
+    diverged = Playground(dataset="reg_plane", activation="relu", learning_rate=10.0, hidden=3, neurons=8)
+    diverged.step(10)
+    diverged.rewind()
+    diverged.message = "Training diverged in the first epoch"     # where the first epoch diverges: epoch 0
+    ui = build(diverged)
+    assert diverged.epoch == 0 and not ui.rewind_button.disabled  # something to go back from: the divergence
+
+
+def test_the_csv_control_has_a_tooltip():
+    ui = Playground().widget()
+    tip = ui.upload.tooltip if "tooltip" in ui.upload.trait_names() else ui.upload.description_tooltip
+    assert tip and tip.startswith("upload a CSV file of x1, x2, label")
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour):
+        c = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_features_are_one_row_of_toggles_whose_selected_state_is_clear():
+    """Seven toggle buttons in one row (a list took seven rows); the selected ones dark blue with white
+    bold text (at least 4.5:1, where the list's selection was faint grey) and a check mark; a button's
+    width does not depend on its state."""
+    import re
+
+    from dlteach.widgets.playground_ui import FEATURES_CSS
+
+    pg = Playground()
+    ui = pg.widget()
+    chooser = ui.controls["features"]
+    assert [b.description for b in chooser.buttons] == list(data.FEATURES)
+    assert [b.value for b in chooser.buttons] == [True, True, False, False, False, False, False]
+    widths = [b.layout.width for b in chooser.buttons]
+    chooser.buttons[3].value = True                               # x2^2 on: the Playground follows
+    assert pg.cfg["features"] == ("x1", "x2", "x2^2") and chooser.value == pg.cfg["features"]
+    assert [b.icon for b in chooser.buttons][:4] == ["check", "check", "", "check"]
+    assert [b.layout.width for b in chooser.buttons] == widths
+    chooser.value = ("sin x1",)                                   # set from code (a preset): the buttons follow
+    assert [b.value for b in chooser.buttons] == [False] * 5 + [True, False] and pg.cfg["features"] == ("sin x1",)
+    assert all("dlteach-feature" in b._dom_classes for b in chooser.buttons)
+    background = re.search(r"mod-active \{background: (#[0-9a-f]{6})", FEATURES_CSS).group(1)
+    text = re.search(r"color: (#[0-9a-f]{3,6})", FEATURES_CSS).group(1)
+    text = "#" + "".join(ch * 2 for ch in text[1:]) if len(text) == 4 else text
+    assert contrast(background, text) >= 4.5 and contrast(background, "#eeeeee") >= 3  # and against a plain one
+
+
+def test_the_keras_code_opens_in_the_pictures_place_at_its_height():
+    from dlteach.widgets.playground_settings import FIGURE_DPI, FIGURE_INCHES
+
+    pg = Playground()
+    ui = pg.widget()
+    assert ui.keras_code.layout.display == "none" and ui.image.layout.display != "none"
+    ui.keras_button.click()
+    assert ui.keras_code.layout.display == "block" and ui.image.layout.display == "none"
+    assert "keras.Sequential" in ui.keras_code.value or "import keras" in ui.keras_code.value
+    assert ui.keras_code.layout.height == f"{FIGURE_INCHES[1] * FIGURE_DPI:.0f}px"
+    assert ui.children.index(ui.keras_code) == ui.children.index(ui.image) - 1  # where the picture is
+    ui.keras_button.click()
+    assert ui.keras_code.layout.display == "none" and ui.image.layout.display != "none"
+
+
+def test_the_layout_keeps_still_what_changes_state():
+    """Rarely used settings in a collapsed group; the buttons' row never wraps and the status has a fixed
+    width; notes, messages and the busy sign share one line of fixed minimum height."""
+    pg = Playground()
+    ui = pg.widget()
+    assert ui.more.selected_index is None
+    inside = ui.more.children[0].children
+    for key in ("regularization", "reg_rate", "optimizer", "loss", "backend", "seed"):
+        assert ui.controls[key] in inside
+    assert ui.upload in inside and ui.task in inside
+    assert "widget-inline-hbox" in ui.controls["backend"]._dom_classes  # its label beside its buttons
+    buttons = ui.step_button.layout
+    row = next(c for c in ui.children if ui.step_button in getattr(c, "children", ()))
+    assert row.layout.flex_flow == "row nowrap" and ui.status in row.children and ui.status.layout.width
+    assert buttons.width and ui.play.layout.flex == "0 0 auto"
+    info = next(c for c in ui.children if ui.note in getattr(c, "children", ()))
+    assert ui.busy in info.children and ui.message in info.children and info.layout.min_height
+    assert ui.image.layout.align_self == "flex-start"             # its natural size, not the box's width
+
+
+def test_the_network_panel_spreads_a_tall_network_across_its_width():
+    """At 3 hidden layers of 8 the equal-scale panel drew the network in a narrow column (its layers 0.42
+    of the panel's width apart in all); now the layers spread over most of it, the node maps stay square,
+    and each weight still ends at its nodes' edges."""
+    pg = Playground(hidden=3, neurons=8)
+    pg.png()
+    ax, net = pg._artists["ax_net"], pg._artists["network"]
+    to_pixels = ax.transData.transform
+    xs = [to_pixels(p)[:, 0] for p in net["positions"]]
+    panel = ax.get_position(original=True).width * pg.figure.bbox.width
+    assert (xs[-1][0] - xs[0][0]) > 0.7 * panel
+    maps = net["maps"]
+    corners = to_pixels(maps.centres + maps.half) - to_pixels(maps.centres - maps.half)
+    assert np.allclose(corners[:, 0], corners[:, 1], atol=1)      # square maps
+    first = net["lines"].get_segments()[0]                         # input 0 -> hidden 1's node 0
+    assert np.isclose(first[0][0], maps.centres[0, 0] + maps.half)
+    assert np.isclose(first[1][0], net["positions"][1][0, 0] - maps.half)
+    small = Playground(hidden=0)
+    small.png()
+    a = small._artists
+    assert a["ax_net"].get_xlim()[1] > a["network"]["positions"][-1][0, 0]  # the output node inside the panel
