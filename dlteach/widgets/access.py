@@ -41,6 +41,12 @@ function labelOf(el) {
 }
 
 function label(root, model) {
+  // Lumino matches a shortcut's selector from the key's target up to the first element with this
+  // attribute, and JupyterLab's command-mode selectors end in ":focus": the focused control itself
+  // matches, so it must carry the attribute too, not only the root.
+  for (const el of root.querySelectorAll("select, input, textarea, button, [tabindex], [contenteditable]")) {
+    put(el, "data-lm-suppress-shortcuts", "true");
+  }
   // slider handles (ipywidgets 8: noUiSlider; 7: jQuery UI): name and the readout's text as the value
   for (const handle of root.querySelectorAll("[role=slider], .ui-slider-handle")) {
     const w = handle.closest(".widget-slider, .widget-hslider, .widget-vslider, .widget-inline-hbox");
@@ -102,7 +108,7 @@ function render({ model, el }) {
       if (tries++ < 200) setTimeout(attach, 50);
       return;
     }
-    root.setAttribute("data-lm-suppress-shortcuts", "true");  // no notebook shortcut inside the explorer
+    root.setAttribute("data-lm-suppress-shortcuts", "true");  // no notebook shortcut inside the explorer (see label)
     label(root, model);
     observer = new MutationObserver(relabel);
     observer.observe(root, {childList: true, subtree: true, characterData: true, attributes: true,
