@@ -19,6 +19,9 @@ c.VoilaConfiguration.prelaunch_hook = give_xsrf_cookie
 # The page template: Voila's lab template without its two stylesheets from a CDN (no internet needed).
 c.VoilaConfiguration.template = "dlteach"
 # Kernels of pages left without a word (a crash, a closed laptop, a lost network) are culled once
-# idle and unconnected for APP_CULL_IDLE seconds; a connected page, an open tab, is never culled.
+# idle and unconnected for APP_CULL_IDLE seconds (600: a short break or a network drop survives it;
+# a page open on a student's screen is connected and never culled, however long it is read).
 c.MappingKernelManager.cull_connected = False
 c.MappingKernelManager.cull_busy = False
+# No preheated kernels (VoilaConfiguration.preheat_kernel): a pool per page would hold 19 x 100+ MB
+# before anyone arrives, and is not compatible with prelaunch_hook.
