@@ -259,3 +259,37 @@ def test_with_nothing_to_show_the_layer_axes_still_span_the_layers():
     ex.set(init="zeros", depth=5)  # refreshed in place: the same
     _, ax_spreads, ax_gradients = ex.draw().axes
     assert ax_spreads.get_xlim() == (0.5, 5.5) and ax_gradients.get_xlim() == (0.5, 6.5)
+
+
+@pytest.mark.parametrize("settings", [dict(activation="relu", init="he_normal"), dict(activation="tanh", depth=5),
+                                      dict(depth=15, width=16), dict(depth=1, activation="linear")])
+def test_depth_log_axes_do_not_zoom_a_healthy_spread_into_a_vanishing_one(settings):
+    """The spreads and ||dL/dW|| axes span whole decades, at least 4 of them: a 1.6x spread of gradient norms
+    (tanh, 5 layers) used to fill the panel from 7e-2 to 1.2e-1, as 10 decades of vanishing do. They hold
+    every value drawn, the largest in the top decade."""
+    ex = DepthExplorer(**settings)
+    fig = ex.draw()
+    fig.canvas.draw()
+    for ax, values in ((fig.axes[1], np.r_[ex.a_std, ex.delta_std]), (fig.axes[2], ex.norms)):
+        values = values[np.isfinite(values) & (values > 0)]
+        low, high = np.log10(ax.get_ylim())
+        assert np.isclose(low, round(low)) and np.isclose(high, round(high)) and high - low >= 4 - 1e-9
+        assert 10**low <= values.min() and values.max() <= 10**high and values.max() > 10 ** (high - 1)
+    if settings.get("depth") == 5:  # healthy: the bars' tops lie within the top quarter of the panel
+        low, high = np.log10(fig.axes[2].get_ylim())
+        tops = (np.log10(ex.norms) - low) / (high - low)
+        assert tops.min() > 0.7, tops
+
+
+@pytest.mark.parametrize("settings", [dict(), dict(activation="relu", init="he_normal"),
+                                      dict(activation="tanh", depth=5), dict(depth=15, width=16)])
+def test_depth_histogram_legend_leaves_the_outlines_clear(settings):
+    """The histograms' legend sits above the tallest bin (the y axis leaves room for it): it covered them."""
+    fig = DepthExplorer(**settings).draw()
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    for outline in ax.patches:
+        xy = ax.transData.transform(outline.get_xy())
+        under = (xy[:, 0] >= legend.x0) & (xy[:, 0] <= legend.x1)
+        assert np.all(xy[under, 1] < legend.y0), "a bin reaches into the legend"

@@ -32,6 +32,10 @@ N_BINS = 39            # histogram bins (40 edges) between the 0.5th and 99.5th 
 # panels (nbins="auto", numticks="auto"), fixed so that no tick depends on where an earlier drawing
 # (or the first pass of the layout) left the axes.
 TICKS = {"x": 8, "y": 9}
+# The log axes of the spreads and gradient norms span at least this many decades (_span_decades), and the
+# histograms' y axis reaches this fraction above the tallest bin: room for the legend's three rows.
+MIN_DECADES = 4
+HISTOGRAM_HEADROOM = 0.45
 # The limits matplotlib autoscales an axis without data to (the locator's default range, 5 % margins).
 EMPTY_LIMITS = {"linear": (-0.055, 0.055), "log": (10 ** -0.05, 10 ** 1.05)}
 
@@ -174,12 +178,15 @@ def _in_view(axis, locs) -> np.ndarray:
     return (where >= low - tolerance) & (where <= high + tolerance)
 
 
-def _rescale(ax, integer_x: bool = False, corners=None, layers: int | None = None):
+def _rescale(ax, integer_x: bool = False, corners=None, layers: int | None = None, decades: int | None = None,
+             headroom: float | None = None):
     """Limits from the data now drawn, as a fresh drawing autoscales them, then fixed ticks; integer_x:
     only whole numbers on the x axis (layer numbers); layers: the x axis spans layers 1..layers even
     where nothing is drawn (every spread 0: the zeros initialiser). corners (n, 2): the vertices of the patches drawn,
     for their data limits (relim() follows every edge of a patch as a Bezier curve: 10 ms for 3
-    histograms and 30 bars); else relim() (lines)."""
+    histograms and 30 bars); else relim() (lines). decades: a log y axis spans at least that many
+    decades (_span_decades); headroom: a linear y axis reaches that fraction above the data (room for
+    the legend)."""
     _choosing_locators(ax.xaxis, integer=integer_x)
     _choosing_locators(ax.yaxis)
     ax.dataLim = Bbox.null()  # relim() keeps the smallest positive value seen before, as a fresh axes has none
@@ -194,8 +201,24 @@ def _rescale(ax, integer_x: bool = False, corners=None, layers: int | None = Non
         ax.set_xlim(*((0.5, layers + 0.5) if layers else EMPTY_LIMITS[ax.get_xscale()]), auto=True)
     if not np.all(np.isfinite(ax.dataLim.intervaly)):
         ax.set_ylim(*EMPTY_LIMITS[ax.get_yscale()], auto=True)
+    elif decades is not None and ax.get_yscale() == "log":
+        _span_decades(ax, decades)
+    elif headroom is not None and ax.get_yscale() == "linear":
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, high + headroom * (high - low), auto=None)  # None: the next _rescale autoscales again
     _fix_ticks(ax.xaxis)
     _fix_ticks(ax.yaxis)
+
+
+def _span_decades(ax, decades: int):
+    """A log y axis from whole decade to whole decade, at least `decades` of them: an axis that zooms in
+    on its data makes a 1.3x spread fill the panel as 10 decades would (healthy gradients drawn as
+    vanishing ones). Widened downwards: the bars and points keep their place near the top. From the data
+    limits (autoscale's margins would add a decade where the largest value lies just below one)."""
+    low, high = np.log10([ax.dataLim.minposy, ax.dataLim.y1])
+    top = np.ceil(high - 1e-9)
+    bottom = min(np.floor(low + 1e-9), top - decades)
+    ax.set_ylim(10.0 ** bottom, 10.0 ** top, auto=None)  # None: the next _rescale autoscales again
 
 
 def _layout_key(fig, start) -> tuple:
@@ -388,15 +411,16 @@ class DepthExplorer(Explorer):
                               label=label)
             outline.sticky_edges.y.append(0)  # the bars stand on 0, as in Axes.hist
             ax.add_patch(outline)
-        _rescale(ax, corners=np.concatenate([p.get_xy() for p in ax.patches]))
-        ax.legend(frameon=False, fontsize=10)
+        _rescale(ax, corners=np.concatenate([p.get_xy() for p in ax.patches]), headroom=HISTOGRAM_HEADROOM)
+        # above the outlines, in the room the headroom leaves: a legend placed "best" sat on them
+        ax.legend(frameon=False, fontsize=10, loc="upper left")
 
     def _spreads(self, ax):
         for values, colour, name in ((self.a_std, plots.BLUE, "forward: std(a)"),
                                      (self.delta_std, plots.ORANGE, "backward: std(δ), δ = dL/dz")):
             ax.plot(*_shown_points(values), "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
-        _rescale(ax, integer_x=True, layers=len(self.a_std))
+        _rescale(ax, integer_x=True, layers=len(self.a_std), decades=MIN_DECADES)
         ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("standard deviation", fontsize=11)
         ax.legend(frameon=False, fontsize=10)
@@ -405,7 +429,7 @@ class DepthExplorer(Explorer):
     def _gradients(self, ax):
         ax.bar(np.arange(1, len(self.norms) + 1), _positive(self.norms), color=plots.ORANGE)
         ax.set_yscale("log")
-        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms))
+        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms), decades=MIN_DECADES)
         ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
         ax.set_ylabel("||dL/dW||", fontsize=11)
         ax.set_title(self._gradients_title(), fontsize=11, y=1, color=self._gradients_colour())
@@ -449,7 +473,7 @@ class DepthExplorer(Explorer):
                 outline.set_xy(_step_outline(s.bins, heights))
                 outline.set_label(label)
                 text.set_text(label)
-            _rescale(ax, corners=np.concatenate([p.get_xy() for p in ax.patches]))
+            _rescale(ax, corners=np.concatenate([p.get_xy() for p in ax.patches]), headroom=HISTOGRAM_HEADROOM)
         else:  # 1 or 2 hidden layers: fewer histograms
             for outline in list(ax.patches):
                 outline.remove()
@@ -460,7 +484,7 @@ class DepthExplorer(Explorer):
     def _update_spreads(self, ax):
         for line, values in zip(ax.lines, (self.a_std, self.delta_std)):
             line.set_data(*_shown_points(values))
-        _rescale(ax, integer_x=True, layers=len(self.a_std))
+        _rescale(ax, integer_x=True, layers=len(self.a_std), decades=MIN_DECADES)
         ax.title.set_text(self._spreads_title())
 
     def _update_gradients(self, ax):
@@ -471,6 +495,6 @@ class DepthExplorer(Explorer):
         else:  # another depth: as many new bars
             bars.remove()
             ax.bar(np.arange(1, len(heights) + 1), heights, color=plots.ORANGE)
-        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms))
+        _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms), decades=MIN_DECADES)
         ax.title.set_text(self._gradients_title())
         ax.title.set_color(self._gradients_colour())
