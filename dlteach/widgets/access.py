@@ -176,15 +176,13 @@ def figure_alt(fig) -> str:
     return ". ".join(parts)
 
 
-def settings_text(settings: dict) -> str:
-    """Settings as "learning rate 0.01, optimizer adam": numbers in the readouts' format."""
-    from .base import READOUT_FORMAT  # noqa: PLC0415
-
+def settings_text(settings: dict, number_format: str = ".3g") -> str:
+    """Settings as "learning rate 0.01, optimizer adam": numbers in the readouts' format (base.READOUT_FORMAT)."""
     def show(value):
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, float):
-            return format(value, READOUT_FORMAT)
+            return format(value, number_format)
         if isinstance(value, (list, tuple)):
             return "+".join(map(str, value))
         return str(value)

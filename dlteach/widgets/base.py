@@ -129,7 +129,7 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
         try:
             state = describe() if describe is not None else ""
             if isinstance(state, dict):
-                state = access.settings_text(state)
+                state = access.settings_text(state, READOUT_FORMAT)
             helper.alt = access.alt_text(f"{name}, {state}" if state else name, figure() if figure else None)
         except Exception:  # noqa: BLE001 (words about the picture must never cost the picture)
             helper.alt = name
