@@ -21,6 +21,8 @@ import pytest
 
 import dlteach.widgets
 from browser_support import ROOT, chromium_page, jupyterlab, require_chromium, run_all_cells
+from test_playground_browser import SHOTS as PLAYGROUND_SHOTS
+from test_playground_browser import assert_still, off_screen, play_moves_nothing
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -148,6 +150,24 @@ def test_every_explorer_is_readable_at_1366x768(page):
     assert not problems, "cut text at 1366x768:\n" + json.dumps(problems, indent=1)
 
 
+def test_the_playground_shows_controls_and_picture_together_and_play_moves_nothing(page):
+    """One projector screen (issue 28): with the Playground's output scrolled to the top of the notebook,
+    every control shown and the picture lie inside the notebook's visible area at 1366x768 with the file
+    browser open, without scrolling; pressing play (and stop, and Keras code) moves neither the picture
+    nor the buttons, and the Keras code opens where the picture was. The Voila app: test_playground_browser."""
+    box = boxes(page)["playground"]
+    assert page.locator(".jp-DirListing").is_visible()
+    box.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    PLAYGROUND_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(PLAYGROUND_SHOTS / "lab-1366x768.png"))
+    assert off_screen(box) == []
+    seen = play_moves_nothing(box)
+    page.screenshot(path=str(PLAYGROUND_SHOTS / "lab-1366x768-after.png"))
+    assert_still(seen, page.viewport_size["height"])
+    idle(page)
+
+
 def slider(box, label: str):
     return box.locator(".widget-slider").filter(has=box.page.locator(".widget-label", has_text=label)).first
 
@@ -188,6 +208,9 @@ def controls(box):
       add('toggle', '.widget-toggle-buttons');
       add('multiple', '.widget-select-multiple');
       add('text', '.widget-text');
+      box.querySelectorAll('.widget-toggle-button').forEach((el, i) => {   // a lone toggle (not in a group)
+        if (!el.closest('.widget-toggle-buttons')) found.push(['switch', i, el.textContent.trim()]);
+      });
       box.querySelectorAll('.widget-button').forEach((el, i) => {
         if (!el.closest('.widget-play') && !el.closest('.widget-toggle-buttons'))
           found.push(['button', i, el.textContent.trim()]);
@@ -234,6 +257,9 @@ def change(box, kind: str, index: int) -> str:
         field.fill(new)
         field.press("Enter")
         return f"{value} -> {new}"
+    if kind == "switch":
+        box.locator(".widget-toggle-button").nth(index).click()
+        return "toggled"
     button = box.locator(".widget-button").nth(index)
     button.click()
     return "click"
@@ -247,6 +273,9 @@ def test_every_control_changes_something_visible(page):
             continue
         started = time.monotonic()
         box.scroll_into_view_if_needed()
+        for header in box.locator(".jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
+                                  " > .jupyter-widget-Collapse-header").all():
+            header.click()  # a collapsed group ("more settings"): open, so that its controls can be driven
         for kind, index, label in sorted(controls(box), key=button_order):
             idle(page)
             before = box.evaluate(VISIBLE)

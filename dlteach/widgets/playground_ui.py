@@ -64,7 +64,8 @@ class FeatureChooser(W.HBox):
     def __init__(self, options, value, description: str, label_width: str):
         self.options, self.description = tuple(options), description
         # fixed widths, room for the check mark: a button that gains or loses it moves no other
-        self.buttons = [W.ToggleButton(value=o in value, description=o, layout=W.Layout(width=f"{7 * len(o) + 42}px"))
+        self.buttons = [W.ToggleButton(value=o in value, description=o,
+                                       layout=W.Layout(width=f"{8 * len(o) + 48}px"))
                         for o in self.options]
         for b in self.buttons:
             b.add_class("dlteach-feature")
