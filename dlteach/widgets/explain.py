@@ -9,6 +9,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import plots
 from ..core import occlusion, occlusion_pixels, saliency
 from ..experiments import digits_model
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
 
@@ -46,11 +47,16 @@ class ExplainExplorer(Explorer):
 
     def draw_on(self, fig):
         axes = fig.subplots(2, 3).ravel()  # top: the image and its two maps; bottom: the three top hidden units
+        # room between a colour bar's label and the next map's row label (the default 0.02 left 15 px: read as one)
+        fig.get_layout_engine().set(wspace=0.1)
         self._images = [axes[0].imshow(self.x.reshape(8, 8), cmap="gray_r")]
         self._images += [ax.imshow(np.zeros((8, 8)), cmap=plots.DIVERGING) for ax in axes[1:]]
         self._bar_axes = []
-        for im in self._images[1:]:
+        # what each map's colour means (0 in the middle: the limits are symmetric, _show)
+        units = [_("logit per unit of ink"), _("drop in probability"), *[_("input weight")] * 3]
+        for im, unit in zip(self._images[1:], units):
             bar = fig.colorbar(im, ax=im.axes, shrink=0.85, pad=0.03, aspect=15)
+            bar.set_label(unit, fontsize=9, labelpad=2)
             bar.ax.tick_params(labelsize=8)
             # ticks chosen whatever the bar's length: the layout depends on the range only through the
             # tick labels (text_size_layout_key's `ticked`)

@@ -76,6 +76,8 @@ class NeuronExplorer(Explorer):
 
     def draw_on(self, fig):
         ax_plane, ax_act = fig.subplots(1, 2, width_ratios=[1.1, 1])
+        # room between the colour bar's label and the next panel's y label (the default 0.02 left them touching)
+        fig.get_layout_engine().set(wspace=0.08)
         im = ax_plane.imshow(np.zeros((2, 2)), extent=(*PLANE, *PLANE), cmap=plots.BACKGROUND)
         bar = fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
         # The ticks matplotlib picks for this bar (at most 9 bins), whatever its length: so the layout

@@ -34,6 +34,30 @@ def n_training_images() -> int:
     return len(digits_teacher()[1])
 
 
+# The height a bar's value takes on the accuracy axis (0 to 1.05): 10 pt and its 3 pt offset, over the
+# panel's 230-250 px.
+VALUE_ROOM = 0.09
+
+
+def _place_values(ax, xs, heights, line):
+    """Write each bar's value (ax.texts, from bar_label) where the dashed teacher line at `line` does
+    not cross it: above the bar; else inside its top; else (a short bar) above the line. The line used to
+    run through a value just below it ("0.881" under a teacher at 0.886)."""
+    for text, x, height in zip(ax.texts, xs, heights):
+        gap = line - height if np.isfinite(line) else np.inf
+        if not 0 <= gap < VALUE_ROOM:
+            where, up = height, True  # above the bar: the line is above the value or below the bar's top
+        elif height >= VALUE_ROOM:
+            where, up = height, False  # inside the bar's top, 3 pt below the line at the least
+        else:
+            where, up = line, True  # above the line
+        text.xy = (x, where)
+        text.xyann = (0, 3 if up else -3)
+        text.set_va("bottom" if up else "top")
+        # on a white ground inside a bar: black on the blue bar is hard to read
+        text.set_bbox(None if up else {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+
+
 class SmallModelsExplorer(TrainingExplorer):
     """Lesson 13: distillation into a small student on a fraction of the data (experiments.distill;
     `teacher`: trained on all 1,437 labels, on the student's labels only, or that teacher with its
@@ -86,7 +110,7 @@ class SmallModelsExplorer(TrainingExplorer):
 
     def bar_texts(self):
         """The bars' names, the values written on them (none for a student not trained yet), the title."""
-        names = ["hard labels", f"distilled, T={self.cfg['temperature']:g}"]
+        names = ["hard labels", f"distilled, T={self.cfg['temperature']:.3g}"]
         values = [f"{a:.3f}" if np.isfinite(a) else "" for a in (self.hard_accuracy, self.soft_accuracy)]
         title = (f"teacher on {self.teacher_labels:,} labels (dashed): {self.teacher_accuracy:.3f}"
                  if np.isfinite(self.teacher_accuracy) else f"teacher on {self.teacher_labels:,} labels")
@@ -102,7 +126,7 @@ class SmallModelsExplorer(TrainingExplorer):
         return f"students 64-16-10 on {self.n_train} labels"
 
     def star_label(self):
-        return f"sparsity {self.cfg['sparsity']:g}, {self.cfg['bits']} bits"
+        return f"sparsity {self.cfg['sparsity']:.3g}, {self.cfg['bits']} bits"
 
     def draw_on(self, fig):
         ax_d, ax_p, ax_q = fig.subplots(1, 3)
@@ -113,6 +137,7 @@ class SmallModelsExplorer(TrainingExplorer):
         for text in ax_d.bar_label(bars, labels=values, fontsize=10):
             text.set_in_layout(False)  # below the title: the layout does not depend on the values
         ax_d.axhline(self.teacher_accuracy, color="grey", ls="--", lw=1)
+        _place_values(ax_d, [0.0, 1.0], np.nan_to_num([self.hard_accuracy, self.soft_accuracy]), self.teacher_accuracy)
         ax_d.set_ylim(0, 1.05)
         ax_d.set_ylabel("test accuracy")
         ax_d.set_xlabel(self.student_label())
@@ -139,8 +164,8 @@ class SmallModelsExplorer(TrainingExplorer):
         heights = np.nan_to_num([self.hard_accuracy, self.soft_accuracy])
         for bar, text, height, value in zip(ax_d.patches, ax_d.texts, heights, values):
             bar.set_height(height)
-            text.xy = (text.xy[0], height)
             text.set_text(value)
+        _place_values(ax_d, [0.0, 1.0], heights, self.teacher_accuracy)
         ax_d.xaxis.set_ticklabels(names)
         ax_d.lines[0].set_ydata([self.teacher_accuracy] * 2)
         ax_d.set_xlabel(self.student_label())
