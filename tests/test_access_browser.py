@@ -65,6 +65,17 @@ STATE = """(el) => {
 }"""
 
 
+# What a screen reader hears from each slider and the figure: [label, valuenow, valuetext, readout] per
+# slider handle, and the figure's alt text.
+HEARD = """(box) => ({
+  sliders: [...box.querySelectorAll('[role=slider]')].map(h => {
+    const w = h.closest('.widget-slider');
+    return [h.getAttribute('aria-label'), h.getAttribute('aria-valuenow'), h.getAttribute('aria-valuetext'),
+            w && w.querySelector('.widget-readout') ? w.querySelector('.widget-readout').textContent : null];
+  }),
+  alt: (box.querySelector('img.dlteach-figure, .dlteach-figure img') || {}).alt || ''})"""
+
+
 def explorers_notebook(folder):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("import dlteach as dt")]
@@ -107,8 +118,14 @@ def test_axe_finds_no_critical_or_serious_violation(page):
         counts = {}
         for v in violations:
             counts[v["impact"]] = counts.get(v["impact"], 0) + v["nodes"]
-        report[name] = {"counts": counts, "violations": violations}
+        heard = box.evaluate(HEARD)
+        report[name] = {"counts": counts, "violations": violations, "heard": heard}
         worst = [v for v in violations if v["impact"] in ("critical", "serious")]
+        # each slider announces its label and the readout's text (not a log slider's exponent)
+        worst += [f"slider {label!r} says {text!r}, its readout {shown!r}" for label, _, text, shown in heard["sliders"]
+                  if not label or shown is not None and text != shown]
+        if not heard["alt"].startswith(dict(EXPLORERS)[name]):
+            worst.append(f"the figure's alt text is {heard['alt']!r}")
         if worst:
             bad[name] = worst
     (OUT / "axe.json").write_text(json.dumps(report, indent=1))
