@@ -12,6 +12,7 @@ from .. import plots
 from ..deepnets import ACTIVATIONS, DEEP_VARIANTS, deep_run
 from .base import Param, TrainingExplorer
 
+MIN_DECADES = 4  # the gradient norms' log axis spans at least this many decades (norm_limits)
 HEALTHY = 10.0  # lesson 08's criterion: within a factor of 10 from the first layer to the last hidden one
 COLOURS = {"plain": plots.ORANGE, "batch norm": "#1b9e77", "residual": "#7570b3", "both": plots.BLUE}
 
@@ -95,12 +96,14 @@ class DeepNetExplorer(TrainingExplorer):
         return grads, f"{self.cfg['variant']}: validation accuracy {self.val_accuracy[-1]:.2f}", "black"
 
     def norm_limits(self):
-        """A log axis from the decade below the smallest positive norm to the decade above the largest."""
+        """A log axis from the decade below the smallest positive norm to the decade above the largest, at
+        least MIN_DECADES long (widened downwards): zoomed in on a 1.3x spread, healthy norms would look
+        as unequal as vanishing ones (lesson 08's explorer does the same)."""
         values = np.concatenate([_shown(self.norms_init)[1], _shown(self.norms)[1]])
         if not len(values):
-            return 1e-3, 1.0
+            return 10.0 ** -MIN_DECADES, 1.0
         low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
-        return 10.0 ** low, 10.0 ** max(high, low + 1)
+        return 10.0 ** min(low, high - MIN_DECADES), 10.0 ** high
 
     def draw_on(self, fig):
         # Every line is made even before the first epoch (empty then): a refresh updates them in place.
