@@ -209,7 +209,8 @@ def controls(box):
       add('multiple', '.widget-select-multiple');
       add('text', '.widget-text');
       box.querySelectorAll('.widget-toggle-button').forEach((el, i) => {   // a lone toggle (not in a group)
-        if (!el.closest('.widget-toggle-buttons')) found.push(['switch', i, el.textContent.trim()]);
+        if (!el.closest('.widget-toggle-buttons') && !el.classList.contains('dlteach-disclosure'))
+          found.push(['switch', i, el.textContent.trim()]);
       });
       box.querySelectorAll('.widget-button').forEach((el, i) => {
         if (!el.closest('.widget-play') && !el.closest('.widget-toggle-buttons'))
@@ -273,9 +274,8 @@ def test_every_control_changes_something_visible(page):
             continue
         started = time.monotonic()
         box.scroll_into_view_if_needed()
-        for header in box.locator(".jupyter-widget-Collapse:not(.jupyter-widget-Collapse-open)"
-                                  " > .jupyter-widget-Collapse-header").all():
-            header.click()  # a collapsed group ("more settings"): open, so that its controls can be driven
+        for disclosure in box.locator(".dlteach-disclosure:not(.mod-active)").all():
+            disclosure.click()  # a collapsed group ("more settings"): open, so that its controls can be driven
         for kind, index, label in sorted(controls(box), key=button_order):
             idle(page)
             before = box.evaluate(VISIBLE)

@@ -386,9 +386,10 @@ def test_the_picture_and_tooltips_with_ipywidgets_7():
     import subprocess
 
     code = ("import ipywidgets as W; from dlteach.widgets import Playground\n"
-            "pg = Playground(); ui = pg.widget(); d = ui._repr_mimebundle_(); ui.pg_features = lambda: pg.cfg['features']\n"
+            "pg = Playground(); ui = pg.widget(); d = ui._repr_mimebundle_()\n"
+            "ui.pg_features = lambda: pg.cfg['features']\n"
             "assert callable(ui._ipython_display_)\n"
-            "assert ui.more.selected_index is None and ui.upload.description_tooltip.startswith('upload a CSV')\n"
+            "assert ui.more.value is False and ui.upload.description_tooltip.startswith('upload a CSV')\n"
             "ui.controls['features'].buttons[2].value = True; assert ui.pg_features() == ('x1', 'x2', 'x1^2')\n"
             "print(); print(W.__version__, d['image/png'][:8], sorted(d)[1], ui.play.description_tooltip[:5], "
             "ui.busy.value == '', d['text/plain'])")
@@ -649,12 +650,14 @@ def test_the_keras_code_opens_in_the_pictures_place_at_its_height():
 
 
 def test_the_layout_keeps_still_what_changes_state():
-    """Rarely used settings in a collapsed group; the buttons' row never wraps and the status has a fixed
-    width; notes, messages and the busy sign share one line of fixed minimum height."""
+    """Rarely used settings in a collapsed group that a button (keys too) opens; the buttons' row never wraps
+    and the status has a fixed width; notes, messages and the busy sign share one line of fixed minimum height."""
     pg = Playground()
     ui = pg.widget()
-    assert ui.more.selected_index is None
-    inside = ui.more.children[0].children
+    assert ui.more.value is False and ui.more_settings.layout.display == "none"   # a button opens the group
+    ui.more.value = True
+    assert ui.more_settings.layout.display == "flex" and ui.more.icon == "caret-down"
+    inside = ui.more_settings.children
     for key in ("regularization", "reg_rate", "optimizer", "loss", "backend", "seed"):
         assert ui.controls[key] in inside
     assert ui.upload in inside and ui.task in inside

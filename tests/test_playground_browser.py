@@ -28,8 +28,7 @@ ON_SCREEN = """
       break;
     }
   }
-  const sel = '.widget-slider, .widget-dropdown, .widget-toggle-button, .widget-button, .widget-play, '
-            + '.jupyter-widget-Collapse-header, .widget-image';
+  const sel = '.widget-slider, .widget-dropdown, .widget-toggle-button, .widget-button, .widget-play, .widget-image';
   const items = [...box.querySelectorAll(sel)]
     .filter(el => el.offsetParent !== null && !el.closest('.widget-play .widget-button'))
     .map(el => [(el.className.split(' ').find(c => c.startsWith('widget-') || c.startsWith('jupyter-widget-'))

@@ -147,8 +147,21 @@ def build(pg):
     # The toggle's label beside its buttons, right-aligned as every other control's: ToggleButtons put their
     # buttons in a block of their own, under the label, unless laid out as an inline control
     more["backend"].add_class("widget-inline-hbox")
-    more_box = W.Accordion(children=[more_grid], selected_index=None)
-    more_box.set_title(0, _("more settings: regularisation, optimizer, loss, backend, seed, your CSV"))
+    # A toggle button that shows and hides them, not an Accordion: ipywidgets 8's Accordion header is a
+    # div that takes no focus, so a keyboard could not open it; a button takes Enter and Space (8 and 7.7).
+    more_grid.layout.display = "none"
+    more_button = W.ToggleButton(value=False, icon="caret-right", layout=W.Layout(width="auto"),
+                                 description=_("more settings: regularisation, optimizer, loss, backend, seed, "
+                                               "your CSV"))
+    set_tooltip(more_button, _("show or hide the settings used less often"))
+    more_button.add_class("dlteach-disclosure")
+
+    def on_more(change):
+        more_grid.layout.display = "flex" if change["new"] else "none"
+        more_button.icon = "caret-down" if change["new"] else "caret-right"
+
+    more_button.observe(on_more, names="value")
+    more_box = W.VBox([more_button, more_grid])
 
     image = figure_image()
     image.layout.align_self = "flex-start"  # its natural size: stretched to the box's width it blurs and grows
@@ -330,7 +343,8 @@ def build(pg):
     show()
     features_row = W.HBox([controls["features"]], layout=W.Layout(flex_flow="row wrap", align_items="center"))
     ui = W.VBox([sliders, features_row, more_box, watch, buttons, info, keras_code, image])
-    ui.upload, ui.task, ui.presets, ui.watch, ui.more = upload, task, presets, watch, more_box
+    ui.upload, ui.task, ui.presets, ui.watch = upload, task, presets, watch
+    ui.more, ui.more_settings = more_button, more_grid  # the button that opens the group, and the group
     ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
     ui.keras_button, ui.keras_code = keras_button, keras_code
