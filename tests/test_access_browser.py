@@ -46,9 +46,16 @@ CONTROLS = """(box) => {
   add('slider', '.widget-slider .noUi-handle, .widget-slider input[type=range]');
   add('menu', '.widget-dropdown select');
   add('toggle', '.widget-toggle-buttons .widget-toggle-button');
+  // separate toggles last first: the features x1, x2 are on, the rest off; x2 turned off first would leave one
+  const single = '.widget-toggle-button:not(.widget-toggle-buttons *)';
+  [...box.querySelectorAll(single)].forEach((el, i) => found.push(['toggle', single, i]));
+  found.splice(found.length - box.querySelectorAll(single).length, Infinity,
+               ...found.slice(found.length - box.querySelectorAll(single).length).reverse());
+  add('upload', '.widget-upload');
   add('multiple', '.widget-select-multiple select');
   add('checkbox', '.widget-checkbox input');
-  add('button', 'button.widget-button:not(.widget-toggle-button):not(.widget-upload), .widget-play button');
+  add('button', 'button.widget-button:not(.widget-toggle-button):not(.widget-upload), .widget-play button, '
+                + 'button.dlteach-clear');
   return found;
 }"""
 
@@ -61,7 +68,7 @@ STATE = """(el) => {
   return [readout ? readout.textContent : '', el.getAttribute('aria-valuenow') || '',
           select ? [...select.selectedOptions].map(o => o.value).join(',') : '',
           [...w.querySelectorAll('.mod-active')].map(b => b.textContent).join(','),
-          el.checked === undefined ? '' : String(el.checked)].join('#');
+          el.checked === undefined ? '' : String(el.checked), el.classList.contains('mod-active')].join('#');
 }"""
 
 
@@ -142,6 +149,7 @@ def keys_for(kind: str, first: bool) -> list[list[str]]:
               "multiple": [["ArrowDown"], ["ArrowUp"]],
               "toggle": [["Enter"], ["Space"]],
               "checkbox": [["Space"]],
+              "upload": [],
               "button": [["Enter"]]}[kind]
     return change
 
@@ -174,6 +182,16 @@ def drive_by_keys(page, name, box, problems) -> list[str]:
     idle(page)
     picture = box.evaluate(PICTURE)
     done, first_slider = [], True
+    headers = box.locator(".jupyter-widget-Collapse-header")
+    for i in range(headers.count()):  # a collapsed group ("more settings"): opened by Enter, its controls driven
+        header = headers.nth(i)
+        header.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        opened = header.get_attribute("aria-expanded") == "true"
+        done.append(f"group '{header.inner_text()[:30]}': {'opened' if opened else 'NOT opened'} by Enter")
+        if not opened:
+            problems.setdefault(name, []).append(f"group '{header.inner_text()}': Enter did not open it")
     for kind, selector, index in box.evaluate(CONTROLS):
         el = box.locator(selector).nth(index)
         if not el.is_visible() or (kind != "slider" and el.is_disabled()):
@@ -184,6 +202,16 @@ def drive_by_keys(page, name, box, problems) -> list[str]:
         el.focus()
         before = el.evaluate(STATE)
         changed = kind == "button"  # a button's effect is on the figure, checked below
+        if kind == "upload":  # Enter or Space opens the file chooser
+            for key in ("Enter", "Space"):
+                el.focus()
+                try:
+                    with page.expect_file_chooser(timeout=5000):
+                        page.keyboard.press(key)
+                    changed = key
+                    break
+                except Exception:  # noqa: BLE001 (no chooser: the next key, then recorded below)
+                    changed = False
         for seq in keys_for(kind, first_slider and kind == "slider"):
             for key in seq:
                 page.keyboard.press(key)
@@ -207,7 +235,8 @@ def drive_by_keys(page, name, box, problems) -> list[str]:
                     page.keyboard.press(key)
             idle(page)
         now = page.evaluate(CELLS)
-        done.append(f"{kind} '{label[:30]}': {'changed' if changed else 'NOT changed'}, {now} cells")
+        done.append(f"{kind} '{label[:30]}': {'NOT changed' if not changed else 'changed'}"
+                    f"{' by ' + changed if isinstance(changed, str) else ''}, {now} cells")
         if now != cells:
             problems.setdefault(name, []).append(f"{kind} '{label}': the notebook went from {cells} to {now} cells")
             cells = now

@@ -85,6 +85,26 @@ function label(root, model) {
     const cls = icon ? [...icon.classList].find((c) => ICONS[c]) : null;
     put(b, "aria-label", cls ? ICONS[cls] : (b.title || "button"));
   }
+  // a collapsed group's header (Accordion: ipywidgets 8 and 7.7) is a div that only a mouse opens:
+  // make it a button that Tab reaches and Enter or Space opens, saying whether it is open
+  for (const header of root.querySelectorAll(".jupyter-widget-Collapse-header, .p-Collapse-header")) {
+    put(header, "role", "button");
+    put(header, "tabindex", "0");
+    put(header, "data-lm-suppress-shortcuts", "true");
+    const body = header.nextElementSibling;
+    const open = !!body && !body.classList.contains("lm-mod-hidden") && !body.classList.contains("p-mod-hidden");
+    put(header, "aria-expanded", open);
+    if (!header.dataset.dlteachKeys) {
+      header.dataset.dlteachKeys = "1";
+      header.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        header.click();
+      });
+    }
+  }
+  // ipywidgets 8 writes an unset tooltip as the word "null"
+  for (const el of root.querySelectorAll("[title=null]")) el.removeAttribute("title");
   // the figure: what it shows now
   const alt = model.get("alt");
   for (const img of root.querySelectorAll("img")) {
