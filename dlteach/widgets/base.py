@@ -20,7 +20,7 @@ from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to liv
 
 
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
-BUSY_AFTER = 0.3    # s: an update that takes longer shows a busy sign (the limit of feeling immediate)
+BUSY_AFTER = 0.15   # s: an update that takes longer shows a busy sign (a change felt as a wait)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 READOUT_FORMAT = ".3g"  # every explorer's slider readouts (and what a screen reader hears): 0.01, 0.9, 1.26e+03
 
