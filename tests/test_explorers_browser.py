@@ -4,12 +4,15 @@ table in scripts/make_apps.py) and is run once; then, in file order:
 
 1. readable: each explorer's labels, value readouts and dropdowns show their text uncut
    (scrollWidth <= clientWidth, nothing pushed outside its box);
-2. latency (measured, not asserted): the time from a slider's key press to the new image decoded on
+2. one projector screen: each explorer's controls and picture (as shown) lie together inside the notebook
+   panel's visible area once its top is scrolled to the panel's top (heights in .cache/projector/fits.json);
+3. latency (measured, not asserted): the time from a slider's key press to the new image decoded on
    screen, 10 samples each for the Playground and lessons 04 and 05, saved to .cache/latency.json;
-3. every control answers: each control is changed once and something visible must change (the figure,
+4. every control answers: each control is changed once and something visible must change (the figure,
    or a note/status line), and no text may be cut afterwards.
 
-Screenshots land in .cache/projector/ (<name>.png as built, <name>-after.png after every control moved).
+Screenshots land in .cache/projector/ (<name>.png as built, <name>-screen.png the whole screen with the
+explorer at the top, <name>-after.png after every control moved).
 """
 import importlib.util
 import json
@@ -168,6 +171,68 @@ def test_the_playground_shows_controls_and_picture_together_and_play_moves_nothi
     idle(page)
 
 
+# One explorer's controls (those shown: not those of a collapsed group) and its picture (as shown: scaled
+# down by CSS where it is wider than its box), and the box they must fit in: the viewport cut to the nearest
+# scrolling ancestor (JupyterLab's notebook panel, between the toolbar and the status bar).
+FITS = """
+(box) => {
+  const rect = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  let clip = [0, 0, window.innerWidth, window.innerHeight];
+  for (let a = box.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (['auto', 'scroll', 'hidden'].includes(s.overflowY) && a.scrollHeight > a.clientHeight) {
+      const r = rect(a);
+      clip = [Math.max(clip[0], r[0]), Math.max(clip[1], r[1]), Math.min(clip[2], r[2]), Math.min(clip[3], r[3])];
+      break;
+    }
+  }
+  const shown = (sel) => [...box.querySelectorAll(sel)].filter(el => el.offsetParent !== null && el.offsetHeight > 0);
+  const name = (el) => (el.className.split(' ').find(c => c.startsWith('widget-')) || el.tagName) + ' "'
+                       + (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 20) + '"';
+  const controls = shown('.widget-slider, .widget-dropdown, .widget-toggle-buttons, .widget-toggle-button, '
+                         + '.widget-button, .widget-play, .widget-checkbox, .widget-select-multiple, .widget-text, '
+                         + '.widget-upload, canvas, button.dlteach-clear')
+    .filter(el => !el.parentElement.closest('.widget-toggle-buttons, .widget-play'))
+    .map(el => [name(el), rect(el)]);
+  const pictures = shown('img.widget-image').map(el => [name(el), rect(el)]);
+  return {clip, controls, pictures};
+}
+"""
+
+
+def fits(box) -> dict:
+    """Where an explorer's controls and picture are, with its top scrolled to the top of the notebook panel:
+    their joint height, the panel's visible height, and what lies outside the panel."""
+    box.evaluate("el => el.scrollIntoView({block: 'start'})")
+    box.page.wait_for_timeout(300)
+    found = box.evaluate(FITS)
+    x0, y0, x1, y1 = found["clip"]
+    items = found["controls"] + found["pictures"]
+    top, bottom = min(r[1] for _, r in items), max(r[3] for _, r in items)
+    return {"height": round(bottom - top), "visible": round(y1 - y0), "controls": len(found["controls"]),
+            "pictures": [[round(v) for v in r] for _, r in found["pictures"]],
+            "outside": [f"{name} at {[round(v) for v in r]}" for name, r in items
+                        if r[0] < x0 - 1 or r[1] < y0 - 1 or r[2] > x1 + 1 or r[3] > y1 + 1]}
+
+
+def test_every_explorer_shows_controls_and_picture_together(page):
+    """One projector screen for every explorer (issue 28): with its top scrolled to the top of the notebook
+    panel (1366x768, file browser open), its controls and its picture, as shown, lie inside the panel's
+    visible area. Heights per explorer in .cache/projector/fits.json, screenshots <name>-screen.png."""
+    report = {}
+    for name, box in boxes(page).items():
+        idle(page)
+        report[name] = fits(box)
+        assert report[name]["controls"] and report[name]["pictures"], (name, report[name])
+        page.screenshot(path=str(SHOTS / f"{name}-screen.png"))
+    (SHOTS / "fits.json").write_text(json.dumps(report, indent=1))
+    print("\ncontrols + picture / visible height (px): "
+          + "; ".join(f"{n} {r['height']}/{r['visible']}" for n, r in report.items()))
+    too_tall = {f"{n} ({dict(EXPLORERS)[n]}, {owner(dict(EXPLORERS)[n])})": r for n, r in report.items()
+                if r["outside"] or r["height"] > r["visible"]}
+    assert not too_tall, json.dumps(too_tall, indent=1)
+
+
 def slider(box, label: str):
     return box.locator(".widget-slider").filter(has=box.page.locator(".widget-label", has_text=label)).first
 
@@ -267,7 +332,7 @@ def change(box, kind: str, index: int) -> str:
 
 
 def test_every_control_changes_something_visible(page):
-    silent, cut, seconds, slow = {}, {}, {}, {}
+    silent, cut, seconds, slow, after = {}, {}, {}, {}, {}
     for name, box in boxes(page).items():
         explorer = dict(EXPLORERS)[name]
         if name in NOT_DRIVEN:
@@ -293,12 +358,14 @@ def test_every_control_changes_something_visible(page):
         seconds[name] = round(time.monotonic() - started, 1)
         box.scroll_into_view_if_needed()
         box.screenshot(path=str(SHOTS / f"{name}-after.png"))
+        after[name] = fits(box)  # recorded, not asserted: opened groups (more settings) add their controls
         found = box.evaluate(CLIPPED)
         if found:
             cut[f"{name} ({explorer}, {owner(explorer)})"] = found
     print(f"\ncontrol pass: {sum(seconds.values()):.0f} s over {len(seconds)} explorers; slow changes: {slow}")
     report = {"nothing visible changed": silent, "cut text after the changes": cut, "seconds": seconds,
-              "slow changes": slow}
+              "slow changes": slow, "controls + picture / visible height after the changes":
+              {n: f"{r['height']}/{r['visible']}" for n, r in after.items()}}
     (SHOTS / "controls.json").write_text(json.dumps(report, indent=1))
     assert not silent and not cut, json.dumps(report, indent=1)
 
