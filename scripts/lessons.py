@@ -4,6 +4,7 @@
     python scripts/lessons.py build --no-execute [07]    # source -> notebook inputs, outputs of unchanged cells kept
     python scripts/lessons.py sources [07 ...]           # notebook -> source (a notebook edited without jupytext)
     python scripts/lessons.py check                      # exit 1 if any notebook's cells differ from its source
+    python scripts/lessons.py normalise                  # the stored notebooks' metadata as a build writes it
 
 `make notebooks [LESSON=07]` runs `build`; tests/test_lesson_sources.py runs `check`. A lesson is named by its
 number (07), its stem (07_playground) or a path to either file. jupytext.toml pairs the two folders, so JupyterLab
@@ -12,6 +13,10 @@ number (07), its stem (07_playground) or a path to either file. jupytext.toml pa
 What must agree: the number of cells and, cell by cell, the cell type, the source text and the metadata (tags),
 ignoring the execution timings nbclient records. Cell ids are kept from the existing notebook where a cell's
 type and text are unchanged (so a rebuild does not rewrite every id), and are otherwise derived from the text.
+
+A built notebook names the kernel as JupyterLab does on connecting ipykernel's python3 kernel (KERNELSPEC):
+JupyterLab writes the kernelspec on connecting, so any other name made every lesson open "modified" (issue 28).
+The sources name the same kernel: jupytext refuses to open a paired notebook whose metadata differs from it.
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ SOURCES = ROOT / "lessons"
 NOTEBOOKS = ROOT / "notebooks"
 FORMAT = "md:myst"
 IGNORED_CELL_METADATA = ("execution",)  # nbclient's timings: not part of what a lesson says
+# ipykernel's kernelspec (jupytext's default display name is "Python 3", which JupyterLab would rewrite)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 def _shown(path: Path) -> str:
@@ -85,9 +92,15 @@ def _derived_id(cell, taken: set) -> str:
     raise RuntimeError("no free cell id")
 
 
+def normalise(nb):
+    """Metadata as JupyterLab writes it once a kernel is connected, so that a lesson opens unmodified."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    return nb
+
+
 def notebook_from_source(source: Path, old=None):
     """The notebook of `source`; ids, outputs and execution counts of unchanged cells are taken from `old`."""
-    nb = read_source(source)
+    nb = normalise(read_source(source))
     nb.metadata.pop("jupytext", None)  # the pairing lives in jupytext.toml, not in every notebook
     if old is not None and "language_info" in old.metadata:
         nb.metadata["language_info"] = old.metadata["language_info"]
@@ -181,7 +194,7 @@ def write_source(notebook: Path) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "sources", "check"])
+    parser.add_argument("command", choices=["build", "sources", "check", "normalise"])
     parser.add_argument("lessons", nargs="*", help="numbers (07), stems or paths; all lessons when omitted")
     parser.add_argument("--no-execute", action="store_true", help="build the inputs only, keep unchanged outputs")
     args = parser.parse_args(argv)
@@ -189,6 +202,14 @@ def main(argv=None) -> int:
         problems = check()
         print("\n".join(problems) if problems else f"{len(lessons())} lessons: every notebook matches its source")
         return 1 if problems else 0
+    if args.command == "normalise":  # no execution: outputs stay as they are, English and translated
+        for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) + sorted(NOTEBOOKS.glob("*/[0-9][0-9]_*.ipynb")):
+            stored = notebook.read_text(encoding="utf-8")
+            text = nbformat.writes(normalise(nbformat.reads(stored, as_version=4))) + "\n"  # as nbformat.write
+            if text != stored:
+                notebook.write_text(text, encoding="utf-8")
+                print(f"{_shown(notebook)}: normalised ({len(stored.encode())} -> {len(text.encode())} bytes)")
+        return 0
     if args.command == "sources":
         targets = [notebook_of(s) for s in lessons(args.lessons)] if args.lessons else \
             sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
