@@ -117,7 +117,8 @@ def _greyed(ui):
 
 
 def _tooltip(control):
-    return getattr(control, "tooltip", None) or getattr(control, "description_tooltip", None)
+    # ipywidgets 8: tooltip (its description_tooltip warns as deprecated); 7.7: description_tooltip
+    return control.tooltip if "tooltip" in control.trait_names() else control.description_tooltip
 
 
 def test_the_sliders_an_optimizer_ignores_are_greyed_out_and_say_why():

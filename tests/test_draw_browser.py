@@ -108,7 +108,7 @@ def test_playground_keras_code_button_in_jupyterlab(tmp_path):
     """The Playground's "Keras code" button shows the exported script; saves .cache/export.png."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from dlteach.widgets import Playground\npg = Playground(dataset='spiral', hidden=2, neurons=4)\npg.widget()")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nbformat.write(nb, tmp_path / "export.ipynb")
     with jupyterlab(tmp_path) as url, chromium_page() as page:
         run_all_cells(page, url, "export.ipynb")
@@ -118,9 +118,14 @@ def test_playground_keras_code_button_in_jupyterlab(tmp_path):
         code.wait_for(timeout=20_000)
         text = code.inner_text()
         assert "keras.Sequential([" in text and "data.make_dataset('spiral'" in text and "model.fit(" in text
-        code.scroll_into_view_if_needed()
-        box = code.bounding_box()
-        assert box["x"] + box["width"] <= 1366 and box["height"] <= 400  # scrolls inside its box, fits the screen
+        # The code opens in the picture's place, in a box of the picture's height that scrolls: that box (what is
+        # seen) fits the screen, and the script, longer than the box, scrolls inside it.
+        scroller = page.locator(".widget-html", has=code).first
+        scroller.scroll_into_view_if_needed()
+        box = scroller.bounding_box()
+        assert box["x"] + box["width"] <= 1366 and box["height"] <= 400, box
+        assert code.bounding_box()["height"] > box["height"]
+        assert scroller.evaluate("el => getComputedStyle(el).overflowY") == "auto"
         (ROOT / ".cache").mkdir(exist_ok=True)
         page.screenshot(path=str(ROOT / ".cache" / "export.png"))
         button.click()
