@@ -24,6 +24,30 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 PROJECTOR = {"width": 1366, "height": 768}  # a common laptop and classroom projector
 
 
+def _explorer_table():
+    """(app name, explorer class name) of every explorer: scripts/make_apps.py's table, which the app is built from."""
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("make_apps", ROOT / "scripts" / "make_apps.py")
+    make_apps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_apps)
+    return [(name, explorer) for name, explorer, _, _ in make_apps.APPS]
+
+
+EXPLORERS = _explorer_table()
+
+
+def explorers_notebook(folder: Path) -> None:
+    """folder/explorers.ipynb: one cell that imports dlteach, then one cell per explorer showing its widget."""
+    import nbformat  # noqa: PLC0415
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import dlteach as dt")]
+    nb.cells += [nbformat.v4.new_code_cell(f"dt.widgets.{explorer}().widget()") for _, explorer in EXPLORERS]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, folder / "explorers.ipynb")
+
+
 def require_chromium() -> None:
     """Skip the calling module without Chromium, but fail under CI, where the browser tests must run."""
     if not Path(CHROMIUM).exists():

@@ -10,14 +10,14 @@
    control must change, and the explorer's picture must have changed by the end. Report in
    .cache/access/keys.json; screenshots in .cache/access/.
 """
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from browser_support import PROJECTOR, ROOT, chromium_page, jupyterlab, require_chromium, run_all_cells
+from browser_support import (EXPLORERS, PROJECTOR, ROOT, chromium_page, explorers_notebook, jupyterlab,
+                             require_chromium, run_all_cells)
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -25,10 +25,6 @@ require_chromium()
 axe_playwright_python = pytest.importorskip("axe_playwright_python")  # the `test` extra installs it
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 
-spec = importlib.util.spec_from_file_location("make_apps", ROOT / "scripts" / "make_apps.py")
-make_apps = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_apps)
-EXPLORERS = [(name, explorer) for name, explorer, _, _ in make_apps.APPS]
 OUT = ROOT / ".cache" / "access"
 
 CELLS = "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length"
@@ -81,14 +77,6 @@ HEARD = """(box) => ({
             w && w.querySelector('.widget-readout') ? w.querySelector('.widget-readout').textContent : null];
   }),
   alt: (box.querySelector('img.dlteach-figure, .dlteach-figure img') || {}).alt || ''})"""
-
-
-def explorers_notebook(folder):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import dlteach as dt")]
-    nb.cells += [nbformat.v4.new_code_cell(f"dt.widgets.{explorer}().widget()") for _, explorer in EXPLORERS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "explorers.ipynb")
 
 
 @pytest.fixture(scope="module")

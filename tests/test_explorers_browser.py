@@ -14,26 +14,21 @@ table in scripts/make_apps.py) and is run once; then, in file order:
 Screenshots land in .cache/projector/ (<name>.png as built, <name>-screen.png the whole screen with the
 explorer at the top, <name>-after.png after every control moved).
 """
-import importlib.util
 import json
 import statistics
 import time
 
-import nbformat
 import pytest
 
 import dlteach.widgets
-from browser_support import ROOT, chromium_page, jupyterlab, require_chromium, run_all_cells
+from browser_support import (EXPLORERS, ROOT, chromium_page, explorers_notebook, jupyterlab, require_chromium,
+                             run_all_cells)
 from test_playground_browser import SHOTS as PLAYGROUND_SHOTS
 from test_playground_browser import assert_still, off_screen, play_moves_nothing
 
 pytestmark = pytest.mark.browser
 require_chromium()
 
-spec = importlib.util.spec_from_file_location("make_apps", ROOT / "scripts" / "make_apps.py")
-make_apps = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(make_apps)
-EXPLORERS = [(name, explorer) for name, explorer, _, _ in make_apps.APPS]
 SHOTS = ROOT / ".cache" / "projector"
 NOT_DRIVEN = {"draw"}  # the digit drawer's control is a canvas: tests/test_draw_browser.py draws on it
 LATENCY = {"playground": "noise", "gradient_descent": "learning rate", "optimizers": "learning rate"}
@@ -101,14 +96,6 @@ def owner(explorer: str) -> str:
     """The file that defines an explorer (whoever fixes a finding edits that file)."""
     module = getattr(dlteach.widgets, explorer).__module__
     return module.replace(".", "/") + ".py"
-
-
-def explorers_notebook(folder):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import dlteach as dt")]
-    nb.cells += [nbformat.v4.new_code_cell(f"dt.widgets.{explorer}().widget()") for _, explorer in EXPLORERS]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "explorers.ipynb")
 
 
 @pytest.fixture(scope="module")
