@@ -1,6 +1,6 @@
-"""The Chinese lessons (notebooks/zh_CN/) are tested as the English ones: the strict nbval run and the Colab and lowest
-runs (scripts/execute_notebooks.py) take them, each opens in Colab in Chinese, and a changed English sentence of a
-real lesson fails its translation, naming the lesson and the message."""
+"""The Chinese lessons (notebooks/zh_CN/) are tested as the English ones: the strict nbval run takes them, the lesson
+runner takes them (make test's Colab run executes them, the lowest run their English twins), each opens in Colab in
+Chinese, and a changed English sentence of a real lesson fails its translation, naming the lesson and the message."""
 import importlib.util
 import shutil
 import subprocess
