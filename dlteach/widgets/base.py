@@ -406,6 +406,7 @@ class Explorer:
 
         trainer = None
         wanted = dict(self.cfg)  # the settings last asked for (a TrainingExplorer's cfg follows once trained)
+        asked = {"what": ""}  # the last move, for the busy sign: "learning rate = 0.03"
         if self.FRAME_BUDGET is not None:
             def show(error=None):
                 message.value = "" if error is None else error_html(error)
@@ -414,7 +415,10 @@ class Explorer:
                 else:  # a refused setting left the explorer as it was: so are the next moves' settings
                     wanted.update(self.cfg)
 
-            trainer = ProgressiveTrainer(self, show, self.FRAME_BUDGET)
+            # The busy sign while a run trains (1-3 s for lessons 13-15): its frames show the network
+            # learning, so the figure is not dimmed as a stale one is (box=None).
+            trainer = ProgressiveTrainer(self, show, self.FRAME_BUDGET,
+                                         busy=lambda: busy_while(busy, what=asked["what"]))
 
         def on_change(name):
             def handler(change):
@@ -433,6 +437,7 @@ class Explorer:
                     message.value = error_html(err)
                     return
                 wanted[name] = value
+                asked["what"] = f"{controls[name].description} = {value}"
                 trainer.submit(dict(wanted))  # returns at once: the kernel takes the next move
             return handler
 
@@ -472,8 +477,11 @@ class ProgressiveTrainer:
     threaded=False (the default where updates_from_threads() is False: Colab) runs in the caller:
     the same frames, drawn from the control's handler, but the next move waits for the run's end."""
 
-    def __init__(self, explorer, show, frame_time: float, threaded: bool | None = None):
+    def __init__(self, explorer, show, frame_time: float, threaded: bool | None = None, busy=None):
         self.explorer, self.show, self.frame_time = explorer, show, frame_time
+        # busy(): a context manager (busy_while) around each stretch of work, from a move until no
+        # setting waits: one sign for a drag through several values, not one per run
+        self.busy = busy if busy is not None else contextlib.nullcontext
         self.threaded = updates_from_threads() if threaded is None else threaded
         self.lock = threading.Condition()
         self.pending = None  # (generation, settings) not started yet: only the newest is kept
@@ -484,7 +492,8 @@ class ProgressiveTrainer:
         """Train `settings` (a complete cfg) after the current run, which is abandoned."""
         if not self.threaded:
             self.generation += 1
-            self._attempt(self.generation, settings)
+            with self.busy():
+                self._attempt(self.generation, settings)
             return
         with self.lock:
             self.generation += 1
@@ -500,13 +509,18 @@ class ProgressiveTrainer:
 
     def _work(self):
         while True:
-            with self.lock:
+            with self.busy():
+                while True:
+                    with self.lock:
+                        if self.pending is None:
+                            break
+                        (generation, settings), self.pending = self.pending, None
+                    self._attempt(generation, settings)
+            with self.lock:  # the sign is cleared before wait() returns; a setting sent meanwhile runs on
                 if self.pending is None:
                     self.thread = None
                     self.lock.notify_all()
                     return
-                (generation, settings), self.pending = self.pending, None
-            self._attempt(generation, settings)
 
     def _attempt(self, generation: int, settings: dict):
         try:
