@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.gradcheck import rel_error as _rel_error
 from .runner import Mismatch
 
@@ -20,8 +21,8 @@ def rel_error(a, b) -> float:
 def bound(err: float) -> str:
     """A coarse bound for an agreement, stable across machines: '< 1e-12', '< 1e-9', ..."""
     if err == 0:
-        return "exactly"
-    return f"to < 1e{int(np.floor(np.log10(err))) + 1}"
+        return _("exactly")
+    return _("to < 1e{exponent}").format(exponent=int(np.floor(np.log10(err))) + 1)
 
 
 def tf_twin(label: str, make, reference, tol: float = 1e-12):
@@ -45,10 +46,10 @@ def _compare_with_twin(label: str, make, reference, tol: float, func) -> str:
     mine = func(**{k: np.copy(v) for k, v in args.items()})
     refs, mines = (ref, mine) if isinstance(ref, tuple) else ((ref,), (mine,))
     if not all(np.all(np.isfinite(np.asarray(m, dtype=float))) for m in mines):
-        raise Mismatch(f"Your result agrees with the cases but holds NaN or inf on the inputs compared with "
-                       f"{label}: look for exp of a large number or log of 0.")
+        raise Mismatch(_("Your result agrees with the cases but holds NaN or inf on the inputs compared with "
+                       "{label}: look for exp of a large number or log of 0.").format(label=_(label)))
     err = max(rel_error(np.asarray(m, dtype=float).reshape(np.shape(r)), np.asarray(r, dtype=float))
               for m, r in zip(mines, refs))
     if not err < tol:
-        raise Mismatch(f"Your result agrees with the cases but not with {label}: relative difference {err:.3g}.")
-    return f"{label} agrees {bound(err)}."
+        raise Mismatch(_("Your result agrees with the cases but not with {label}: relative difference {err:.3g}.").format(label=_(label), err=err))
+    return _("{label} agrees {bound}.").format(label=_(label), bound=bound(err))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.activations import sigmoid
 from .common import tf_twin
 from .hints import Ladder
@@ -25,13 +26,13 @@ def _neuron_twin_args(rng):
 
 def _neuron_cases(rng):
     cases = [Case({"X": rng.normal(size=(n, d)), "w": rng.normal(size=d), "b": float(rng.normal())}, note)
-             for n, d, note in ((4, 2, ""), (6, 3, ""), (20, 4, ""), (1, 5, "one sample"), (7, 1, "one input"),
-                                (3, 6, "more inputs than samples"))]
+             for n, d, note in ((4, 2, ""), (6, 3, ""), (20, 4, ""), (1, 5, _("one sample")), (7, 1, _("one input")),
+                                (3, 6, _("more inputs than samples")))]
     cases.append(Case({"X": rng.normal(size=(5, 3)), "w": rng.normal(size=3), "b": 0.0}, "b = 0"))
     cases.append(Case({"X": np.array([[1.0, -2.0], [0.0, 0.0], [400.0, 300.0], [-400.0, -300.0]]),
-                       "w": np.array([2.0, 1.0]), "b": -1.0}, "large z: z = 1099 and z = -1101"))
+                       "w": np.array([2.0, 1.0]), "b": -1.0}, _("large z: z = 1099 and z = -1101")))
     cases.append(Case({"X": rng.normal(size=(3, 3)), "w": rng.normal(size=3), "b": float(rng.normal())},
-                      "a square batch, where X.T @ w runs too"))
+                      _("a square batch, where X.T @ w runs too")))
     return cases
 
 
@@ -43,21 +44,21 @@ def _neuron_diagnose(args, expected, got):
     X, w, b = args["X"], args["w"], args["b"]
     z = X @ w + b
     values = np.asarray(got)
-    known = [(z, "your result equals z = X w + b, the neuron's input to its activation, not its output."),
-             (sigmoid(X @ w), "your result equals sigmoid(X w): b is not in it."),
-             (sigmoid(X @ w - b), "your result equals sigmoid(X w - b): b enters with the wrong sign."),
-             (sigmoid(X @ w) + b, "your result equals sigmoid(X w) + b: b is added after the activation, not to z."),
-             (sigmoid(-z), "your result equals 1 - sigmoid(z) = sigmoid(-z): the sign in the exponent is flipped."),
-             (np.tanh(z), "your result equals tanh(z), which lies between -1 and 1; the neuron's activation here is "
-                          "the sigmoid.")]
+    known = [(z, _("your result equals z = X w + b, the neuron's input to its activation, not its output.")),
+             (sigmoid(X @ w), _("your result equals sigmoid(X w): b is not in it.")),
+             (sigmoid(X @ w - b), _("your result equals sigmoid(X w - b): b enters with the wrong sign.")),
+             (sigmoid(X @ w) + b, _("your result equals sigmoid(X w) + b: b is added after the activation, not to z.")),
+             (sigmoid(-z), _("your result equals 1 - sigmoid(z) = sigmoid(-z): the sign in the exponent is flipped.")),
+             (np.tanh(z), _("your result equals tanh(z), which lies between -1 and 1; the neuron's activation here is "
+                          "the sigmoid."))]
     if X.shape[0] == X.shape[1]:
-        known.append((sigmoid(X.T @ w + b), "your result equals sigmoid(X.T w + b): on a square batch a transposed X "
-                                            "raises no error, but it weights the columns, not the rows (samples)."))
+        known.append((sigmoid(X.T @ w + b), _("your result equals sigmoid(X.T w + b): on a square batch a transposed X "
+                                            "raises no error, but it weights the columns, not the rows (samples).")))
     for wrong, message in known:
         if np.allclose(values, wrong) and not np.allclose(wrong, expected):
             return message
     if np.all((values == 0) | (values == 1)):
-        return "your outputs are only 0s and 1s: a class, where the neuron's output is a probability."
+        return _("your outputs are only 0s and 1s: a class, where the neuron's output is a probability.")
     return None
 
 
@@ -66,24 +67,24 @@ def _perceptron_cases(rng):
     for y in (1.0, 0.0):  # a point on the wrong side, for each class
         w, x = rng.normal(size=3), rng.normal(size=3)
         b = float(-(x @ w) + (-1.0 if y == 1 else 1.0))  # puts x on the wrong side
-        cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": 0.1}, f"a misclassified point with y = {y:g}"))
+        cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": 0.1}, _("a misclassified point with y = {y:g}").format(y=y)))
     w, x = rng.normal(size=2), rng.normal(size=2)
     b = float(-(x @ w) + 2.0)
-    cases.append(Case({"w": w, "b": b, "x": x, "y": 1.0, "eta": 0.5}, "a correctly classified point"))
+    cases.append(Case({"w": w, "b": b, "x": x, "y": 1.0, "eta": 0.5}, _("a correctly classified point")))
     cases.append(Case({"w": np.zeros(2), "b": 0.0, "x": np.array([1.0, 1.0]), "y": 1.0, "eta": 0.1},
-                      "z = 0 exactly, where y_hat = [z > 0] = 0"))
+                      _("z = 0 exactly, where y_hat = [z > 0] = 0")))
     cases.append(Case({"w": np.array([0.5, -1.0]), "b": 0.5, "x": np.array([1.0, 1.0]), "y": 0.0, "eta": 0.1},
-                      "z = 0 exactly with y = 0: y_hat = 0 is right"))
+                      _("z = 0 exactly with y = 0: y_hat = 0 is right")))
     cases.append(Case({"w": np.array([1.0, 1.0]), "b": -3.0, "x": np.array([1.0, 1.0]), "y": 1.0, "eta": 0.25},
-                      "w.x = 2 > 0, but z = w.x + b = -1: the bias decides"))
+                      _("w.x = 2 > 0, but z = w.x + b = -1: the bias decides")))
     cases.append(Case({"w": np.zeros(2), "b": 0.0, "x": np.array([1.0, 2.0]), "y": 1.0, "eta": 0.5},
-                      "the lesson's exercise 4: w = 0, b = 0, x = (1, 2), y = 1"))
+                      _("the lesson's exercise 4: w = 0, b = 0, x = (1, 2), y = 1")))
     for d, eta in ((4, 1.0), (1, 2.0), (5, 0.05), (3, 0.7)):
         w, x, b, y = rng.normal(size=d), rng.normal(size=d), float(rng.normal()), float(rng.integers(0, 2))
         right = float(x @ w + b > 0) == y
         cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": eta},
-                          f"a {'correctly classified' if right else 'misclassified'} point with y = {y:g}, "
-                          f"eta = {eta:g}"))
+                          _("a {value} point with y = {y:g}, "
+                          "eta = {eta:g}").format(value=_("correctly classified") if right else 'misclassified', y=y, eta=eta)))
     return cases
 
 
@@ -102,24 +103,24 @@ def _perceptron_diagnose(args, expected, got):
 
     y_hat = float(z > 0)
     if z == 0 and y != y_hat and moved(0.0):
-        return ("at z = 0 exactly your w and b did not move, as if your prediction were 1; with y_hat = [z > 0] "
-                "(strictly greater) it is 0, so this point is misclassified and the weights must move.")
+        return (_("at z = 0 exactly your w and b did not move, as if your prediction were 1; with y_hat = [z > 0] "
+                "(strictly greater) it is 0, so this point is misclassified and the weights must move."))
     if z == 0 and y == y_hat and moved(-eta):
-        return ("at z = 0 exactly your w and b moved as if your prediction were 1; with y_hat = [z > 0] "
-                "(strictly greater) it is 0, which is right here, so nothing should change.")
+        return (_("at z = 0 exactly your w and b moved as if your prediction were 1; with y_hat = [z > 0] "
+                "(strictly greater) it is 0, which is right here, so nothing should change."))
     if y == y_hat and moved(eta * (2 * y - 1)):
-        return (f"this point is classified correctly (z = {z:.4g}, y_hat = y = {y:g}), yet your w and b moved: "
-                "the rule changes nothing when the prediction is right.")
+        return (_("this point is classified correctly (z = {z:.4g}, y_hat = y = {y:g}), yet your w and b moved: "
+                "the rule changes nothing when the prediction is right.").format(z=z, y=y))
     if y != y_hat and moved(-eta * (y - y_hat)):
-        return (f"your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
-                f"z = {z:.4g} to {'grow' if y > y_hat else 'shrink'}.")
+        return (_("your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
+                "z = {z:.4g} to {value}.").format(y=y, z=z, value='grow' if y > y_hat else 'shrink'))
     if y != y_hat and moved(0.0):
-        return (f"this point is misclassified (z = {z:.4g}, so y_hat = {y_hat:g}, but y = {y:g}), yet your w and b "
-                "did not move.")
+        return (_("this point is misclassified (z = {z:.4g}, so y_hat = {y_hat:g}, but y = {y:g}), yet your w and b "
+                "did not move.").format(z=z, y_hat=y_hat, y=y))
     without_b = float(x @ w > 0)
     if without_b not in (y, y_hat) and moved(eta * (y - without_b)):
-        return (f"your update follows the prediction [w.x > 0] = {without_b:g}, made without b; z = w.x + b = "
-                f"{z:.4g} predicts {y_hat:g}.")
+        return (_("your update follows the prediction [w.x > 0] = {without_b:g}, made without b; z = w.x + b = "
+                "{z:.4g} predicts {y_hat:g}.").format(without_b=without_b, z=z, y_hat=y_hat))
     return None
 
 
@@ -134,7 +135,7 @@ EXERCISES = [
                      "Compute z as X times w plus b (shape (n,)), then 1 / (1 + e^(-z)) elementwise, and return "
                      "that."),
                  good="a = sigmoid(X w + b) for every sample at once.", diagnose=_neuron_diagnose,
-                 twin=tf_twin("Keras's Dense(1, 'sigmoid') with the same weights", _neuron_twin_args,
+                 twin=tf_twin(N_("Keras's Dense(1, 'sigmoid') with the same weights"), _neuron_twin_args,
                               _keras_neuron)),
     CodeExercise("01.perceptron_update", "perceptron_update", ("w", "b", "x", "y", "eta"), _perceptron_cases,
                  _perceptron_ref, outputs=("w_new", "b_new"), kinds=("array", "number"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.activations import get_activation, sigmoid
 from .common import tf_twin
 from .hints import Ladder
@@ -26,16 +27,16 @@ def _activation_twin_args(rng):
 
 def _activation_cases(rng):
     return [Case({"z": rng.normal(0, 2, 5), "grad_a": rng.normal(size=5)}),
-            Case({"z": rng.normal(0, 3, (3, 4)), "grad_a": rng.normal(size=(3, 4))}, "a (3, 4) batch"),
-            Case({"z": rng.normal(0, 2, (2, 3, 2)), "grad_a": rng.normal(size=(2, 3, 2))}, "a (2, 3, 2) array"),
-            Case({"z": rng.normal(0, 2, 1), "grad_a": rng.normal(size=1)}, "one entry"),
-            Case({"z": rng.normal(0, 5, 40), "grad_a": rng.normal(0, 10, 40)}, "40 entries, |z| up to about 15"),
-            Case({"z": np.array([-800.0, -40.0, 0.0, 40.0, 800.0]), "grad_a": np.ones(5)}, "large |z|"),
-            Case({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "grad_a": np.full(5, 3.0)}, "z = 0 included"),
+            Case({"z": rng.normal(0, 3, (3, 4)), "grad_a": rng.normal(size=(3, 4))}, _("a (3, 4) batch")),
+            Case({"z": rng.normal(0, 2, (2, 3, 2)), "grad_a": rng.normal(size=(2, 3, 2))}, _("a (2, 3, 2) array")),
+            Case({"z": rng.normal(0, 2, 1), "grad_a": rng.normal(size=1)}, _("one entry")),
+            Case({"z": rng.normal(0, 5, 40), "grad_a": rng.normal(0, 10, 40)}, _("40 entries, |z| up to about 15")),
+            Case({"z": np.array([-800.0, -40.0, 0.0, 40.0, 800.0]), "grad_a": np.ones(5)}, _("large |z|")),
+            Case({"z": np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), "grad_a": np.full(5, 3.0)}, _("z = 0 included")),
             Case({"z": np.array([-1e-9, -0.0, 1e-300, 1e-9, 1e-6]), "grad_a": np.array([2.0, -1.0, 0.5, -3.0, 4.0])},
-                 "z within 1e-6 of 0, on both sides"),
+                 _("z within 1e-6 of 0, on both sides")),
             Case({"z": rng.normal(0, 2, 6), "grad_a": np.array([0.0, 0.0, -1.0, 0.0, 2.0, 0.0])},
-                 "grad_a = 0 at four entries")]
+                 _("grad_a = 0 at four entries"))]
 
 
 def _sigmoid_cases(rng):
@@ -43,7 +44,7 @@ def _sigmoid_cases(rng):
     cut to 0 beyond some |z| < 21 ("saturated anyway") is told apart from the slope itself."""
     cases = _activation_cases(rng)
     return [Case({"z": np.array([-800.0, -40.0, -21.0, 0.0, 21.0, 40.0, 800.0]), "grad_a": np.ones(7)}, case.note)
-            if case.note == "large |z|" else case for case in cases]
+            if case.note == _("large |z|") else case for case in cases]
 
 
 def _first_match(got, expected, known) -> str | None:
@@ -64,11 +65,11 @@ def _sigmoid_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
     a = sigmoid(z)
     return _first_match(got, expected, [
-        (a * (1 - a), "your result equals sigma'(z) alone: the incoming gradient grad_a is not in it."),
-        (grad_a * a, "your result equals grad_a times sigma(z): the sigmoid's value where its slope belongs."),
-        (grad_a * z * (1 - z), "your result equals grad_a z (1 - z): the slope a (1 - a) needs a = sigma(z), not z."),
-        (grad_a * (1 - np.tanh(z) ** 2), "your result equals grad_a (1 - tanh(z)²): tanh's slope, not the "
-                                         "sigmoid's.")]) or _cut_off(z, expected, got)
+        (a * (1 - a), _("your result equals sigma'(z) alone: the incoming gradient grad_a is not in it.")),
+        (grad_a * a, _("your result equals grad_a times sigma(z): the sigmoid's value where its slope belongs.")),
+        (grad_a * z * (1 - z), _("your result equals grad_a z (1 - z): the slope a (1 - a) needs a = sigma(z), not z.")),
+        (grad_a * (1 - np.tanh(z) ** 2), _("your result equals grad_a (1 - tanh(z)²): tanh's slope, not the "
+                                         "sigmoid's."))]) or _cut_off(z, expected, got)
 
 
 def _cut_off(z, expected, got) -> str | None:
@@ -76,8 +77,8 @@ def _cut_off(z, expected, got) -> str | None:
     got = np.asarray(got, dtype=float)
     cut = (got == 0) & (expected != 0)
     if got.shape == expected.shape and cut.any() and np.allclose(got[~cut], expected[~cut], rtol=1e-7, atol=1e-10):
-        return (f"your result is 0 where |z| >= {np.abs(z[cut]).min():g}, but the slope there is small, not 0 "
-                f"(sigma'(21) = 8e-10): compute it rather than cut it off.")
+        return (_("your result is 0 where |z| >= {min:g}, but the slope there is small, not 0 "
+                "(sigma'(21) = 8e-10): compute it rather than cut it off.").format(min=np.abs(z[cut]).min()))
     return None
 
 
@@ -89,14 +90,14 @@ def _relu_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
     tiny = (z > 0) & (z < 1e-5)
     return _first_match(got, expected, [
-        ((z > 0).astype(float), "your result equals ReLU's slope alone: the incoming gradient grad_a is not in it."),
-        (grad_a * (z >= 0), "your result passes the gradient where z = 0 exactly; there the slope is taken to be 0."),
-        (grad_a * np.maximum(z, 0), "your result equals grad_a times relu(z): ReLU's value where its slope "
-                                    "belongs."),
-        (grad_a * (grad_a > 0), "your result keeps grad_a where grad_a > 0; whether the gradient passes depends on "
-                                "the sign of z."),
-        (np.where(tiny, 0.0, expected), "your result is 0 at the entries with 0 < z < 1e-5; ReLU's slope is 1 for "
-                                        "every z > 0, however small.")])
+        ((z > 0).astype(float), _("your result equals ReLU's slope alone: the incoming gradient grad_a is not in it.")),
+        (grad_a * (z >= 0), _("your result passes the gradient where z = 0 exactly; there the slope is taken to be 0.")),
+        (grad_a * np.maximum(z, 0), _("your result equals grad_a times relu(z): ReLU's value where its slope "
+                                    "belongs.")),
+        (grad_a * (grad_a > 0), _("your result keeps grad_a where grad_a > 0; whether the gradient passes depends on "
+                                "the sign of z.")),
+        (np.where(tiny, 0.0, expected), _("your result is 0 at the entries with 0 < z < 1e-5; ReLU's slope is 1 for "
+                                        "every z > 0, however small."))])
 
 
 def _elu_backward_ref(z, grad_a):
@@ -108,13 +109,13 @@ def _elu_backward_diagnose(args, expected, got):
     z, grad_a = args["z"], args["grad_a"]
     a = get_activation("elu").forward(z)
     return _first_match(got, expected, [  # the most local difference first
-        (np.where(z == 0, 0.0, expected), "at z = 0 your result is 0; ELU's slope there is 1 from both sides."),
-        (grad_a * np.where(z > 0, 1.0, a), "below zero your result uses ELU's value a = e^z - 1 where its slope "
-                                           "belongs."),
-        (np.where(z > 0, 1.0, a + 1.0), "your result equals ELU's slope alone: the incoming gradient grad_a is not "
-                                        "in it."),
-        (grad_a * (z > 0), "your result is 0 wherever z <= 0: ReLU's slope; ELU's is e^z there."),
-        (grad_a * np.exp(np.minimum(z, 700)), "above zero your result uses e^z; there ELU is z itself, with slope 1.")])
+        (np.where(z == 0, 0.0, expected), _("at z = 0 your result is 0; ELU's slope there is 1 from both sides.")),
+        (grad_a * np.where(z > 0, 1.0, a), _("below zero your result uses ELU's value a = e^z - 1 where its slope "
+                                           "belongs.")),
+        (np.where(z > 0, 1.0, a + 1.0), _("your result equals ELU's slope alone: the incoming gradient grad_a is not "
+                                        "in it.")),
+        (grad_a * (z > 0), _("your result is 0 wherever z <= 0: ReLU's slope; ELU's is e^z there.")),
+        (grad_a * np.exp(np.minimum(z, 700)), _("above zero your result uses e^z; there ELU is z itself, with slope 1."))])
 
 
 EXERCISES = [
@@ -130,7 +131,7 @@ EXERCISES = [
                      "z."),
                  good="At |z| = 40 the factor sigma(1 - sigma) is 4e-18: a saturated sigmoid passes no gradient.",
                  diagnose=_sigmoid_backward_diagnose,
-                 twin=tf_twin("tf.GradientTape through tf.sigmoid", _activation_twin_args,
+                 twin=tf_twin(N_("tf.GradientTape through tf.sigmoid"), _activation_twin_args,
                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.sigmoid, z, grad_a))),
     CodeExercise("02.relu_backward", "relu_backward", ("z", "grad_a"), _activation_cases, _relu_backward_ref,
                  ladder=Ladder(
@@ -142,7 +143,7 @@ EXERCISES = [
                      "Build the 0/1 slope from the comparison z > 0 and multiply grad_a by it, entry by entry."),
                  good="Where z <= 0 no gradient flows: a unit that is negative for every sample stops learning.",
                  diagnose=_relu_backward_diagnose,
-                 twin=tf_twin("tf.GradientTape through tf.nn.relu", _activation_twin_args,
+                 twin=tf_twin(N_("tf.GradientTape through tf.nn.relu"), _activation_twin_args,
                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.relu, z, grad_a))),
     CodeExercise("02.elu_backward", "elu_backward", ("z", "grad_a"), _activation_cases, _elu_backward_ref,
                  ladder=Ladder(
@@ -155,6 +156,6 @@ EXERCISES = [
                      "overflowing where it is not used), then multiply by grad_a."),
                  good="Below zero ELU's slope is e^z: small for very negative z, but never exactly 0 as ReLU's.",
                  diagnose=_elu_backward_diagnose,
-                 twin=tf_twin("tf.GradientTape through tf.nn.elu", _activation_twin_args,
+                 twin=tf_twin(N_("tf.GradientTape through tf.nn.elu"), _activation_twin_args,
                               lambda tf, keras, z, grad_a: _tape_gradient(tf, tf.nn.elu, z, grad_a))),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.losses import mse
 from ..core.training import batches
 from .common import tf_twin
@@ -32,11 +33,11 @@ def _epoch_twin_args(rng):
 
 def _epoch_cases(rng):
     cases = []
-    for n, d, B, lr, note in ((12, 2, 4, 0.1, ""), (10, 3, 4, 0.1, "the last batch is smaller"),
-                              (9, 2, 9, 0.1, "one full batch"), (9, 2, 4, 0.1, "the last batch holds one sample"),
-                              (5, 3, 1, 0.05, "batch_size = 1: one step per sample"),
-                              (11, 5, 3, 0.02, "5 inputs, batches of 3, 3, 3 and 2"),
-                              (7, 2, 6, 0.3, "a batch of 6, then one of 1")):
+    for n, d, B, lr, note in ((12, 2, 4, 0.1, ""), (10, 3, 4, 0.1, _("the last batch is smaller")),
+                              (9, 2, 9, 0.1, _("one full batch")), (9, 2, 4, 0.1, _("the last batch holds one sample")),
+                              (5, 3, 1, 0.05, _("batch_size = 1: one step per sample")),
+                              (11, 5, 3, 0.02, _("5 inputs, batches of 3, 3, 3 and 2")),
+                              (7, 2, 6, 0.3, _("a batch of 6, then one of 1"))):
         X = rng.normal(size=(n, d))
         y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
         cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": lr, "batch_size": B}, note))
@@ -46,7 +47,7 @@ def _epoch_cases(rng):
 def _epoch_ref(w, X, y, learning_rate, batch_size):
     w = w.copy()
     for idx in batches(len(X), batch_size, None):  # in order, no shuffling
-        _, dL_dy_hat = mse(y[idx, None], (X[idx] @ w)[:, None])  # (2/B)(y_hat - y), shape (B, 1)
+        _loss, dL_dy_hat = mse(y[idx, None], (X[idx] @ w)[:, None])  # (2/B)(y_hat - y), shape (B, 1)
         w = w - learning_rate * (X[idx].T @ dL_dy_hat)[:, 0]
     return w
 
@@ -60,8 +61,8 @@ def _step_ratio(w, expected, got) -> str | None:
     if not np.allclose(ratio, ratio[0], rtol=1e-6) or np.isclose(ratio[0], 1.0):
         return None
     if np.isclose(ratio[0], -1.0):
-        return "your step w_new - w has the expected size in the opposite direction: uphill."
-    return f"your step w_new - w is {ratio[0]:.4g} times the expected step in every entry."
+        return _("your step w_new - w has the expected size in the opposite direction: uphill.")
+    return _("your step w_new - w is {ratio:.4g} times the expected step in every entry.").format(ratio=ratio[0])
 
 
 def _walk(args, batches, divide_by=None, stale=False):
@@ -84,27 +85,27 @@ def _epoch_diagnose(args, expected, got):
     counts = ", ".join(str(len(idx)) for idx in batches)
     balanced = np.array_split(np.arange(n), len(batches))
     known = [
-        (_walk(args, full), f"your w is what the full batches alone give: the last, smaller batch ({n % B} of the {n} "
-                            "samples) made no step."),
-        (_walk(args, batches, lambda idx: 2.0), f"your w is what steps {B / 2:g} times too long on each full batch of "
-                                                f"B = {B} give."),
-        (_walk(args, batches, lambda idx: 1.0), f"your w is what steps {B:g} times too long on each full batch of "
-                                                f"B = {B} give."),
-        (_walk(args, [np.arange(n)] * len(batches)), "your w is what steps on the whole data set give: each step "
-                                                     "should use its own batch only."),
-        (_walk(args, batches, lambda idx: B), f"your last batch's gradient is divided by B = {B}; that batch holds "
-                                              f"only {n % B or B} samples, and its mean divides by that."),
-        (_walk(args, batches, lambda idx: n), f"each of your batch gradients is divided by n = {n}, the size of the "
-                                              "whole data set; a batch's mean divides by the batch's own size."),
-        (_walk(args, batches, stale=True), "your w is what steps whose gradients are all taken at the starting w "
-                                           "give: each batch's gradient uses the w left by the step before."),
+        (_walk(args, full), _("your w is what the full batches alone give: the last, smaller batch ({value} of the {n} "
+                            "samples) made no step.").format(value=n % B, n=n)),
+        (_walk(args, batches, lambda idx: 2.0), _("your w is what steps {value:g} times too long on each full batch of "
+                                                "B = {B} give.").format(value=B / 2, B=B)),
+        (_walk(args, batches, lambda idx: 1.0), _("your w is what steps {B:g} times too long on each full batch of "
+                                                "B = {B} give.").format(B=B)),
+        (_walk(args, [np.arange(n)] * len(batches)), _("your w is what steps on the whole data set give: each step "
+                                                     "should use its own batch only.")),
+        (_walk(args, batches, lambda idx: B), _("your last batch's gradient is divided by B = {B}; that batch holds "
+                                              "only {value} samples, and its mean divides by that.").format(B=B, value=n % B or B)),
+        (_walk(args, batches, lambda idx: n), _("each of your batch gradients is divided by n = {n}, the size of the "
+                                              "whole data set; a batch's mean divides by the batch's own size.").format(n=n)),
+        (_walk(args, batches, stale=True), _("your w is what steps whose gradients are all taken at the starting w "
+                                           "give: each batch's gradient uses the w left by the step before.")),
         (args["w"] - (args["w"] - _walk(args, batches, stale=True)) / len(batches),
-         f"your w made one step, with the average of the batch gradients; an epoch makes one step per batch, "
-         f"{len(batches)} here."),
-        (_walk(args, batches[::-1]), f"your w is what the batches in reverse order give; they go in order, rows 0 to "
-                                     f"{min(B, n) - 1} first."),
-        (_walk(args, balanced), f"your batches have the sizes {', '.join(str(len(b)) for b in balanced)} "
-                                f"(np.array_split); the batches X[i:i+B] have the sizes {counts}."),
+         _("your w made one step, with the average of the batch gradients; an epoch makes one step per batch, "
+         "{length} here.").format(length=len(batches))),
+        (_walk(args, batches[::-1]), _("your w is what the batches in reverse order give; they go in order, rows 0 to "
+                                     "{value} first.").format(value=min(B, n) - 1)),
+        (_walk(args, balanced), _("your batches have the sizes {value} "
+                                "(np.array_split); the batches X[i:i+B] have the sizes {counts}.").format(value=', '.join((str(len(b)) for b in balanced)), counts=counts)),
     ]
     for wrong, message in known:
         if np.allclose(got, wrong) and not np.allclose(wrong, expected):
@@ -114,8 +115,8 @@ def _epoch_diagnose(args, expected, got):
 
 def _step_cases(rng):
     cases = []
-    for n, d, lr, note in ((8, 2, 0.1, ""), (5, 3, 0.1, ""), (1, 2, 0.1, "one sample"), (3, 3, 0.05, "X square"),
-                           (2, 4, 0.2, "more inputs than samples"), (40, 3, 0.01, "")):
+    for n, d, lr, note in ((8, 2, 0.1, ""), (5, 3, 0.1, ""), (1, 2, 0.1, _("one sample")), (3, 3, 0.05, _("X square")),
+                           (2, 4, 0.2, _("more inputs than samples")), (40, 3, 0.01, "")):
         X = rng.normal(size=(n, d))
         y = X @ rng.normal(size=d) + 0.1 * rng.normal(size=n)
         cases.append(Case({"w": rng.normal(size=d), "X": X, "y": y, "learning_rate": lr}, note))
@@ -123,7 +124,7 @@ def _step_cases(rng):
 
 
 def _step_ref(w, X, y, learning_rate):
-    _, dL_dy_hat = mse(y[:, None], (X @ w)[:, None])  # (2/n)(y_hat - y), shape (n, 1)
+    _loss, dL_dy_hat = mse(y[:, None], (X @ w)[:, None])  # (2/n)(y_hat - y), shape (n, 1)
     return w - learning_rate * (X.T @ dL_dy_hat)[:, 0]
 
 
@@ -131,12 +132,12 @@ def _step_diagnose(args, expected, got):
     X, y, w, lr = args["X"], args["y"], args["w"], args["learning_rate"]
     n, d = X.shape
     if np.allclose(got, 2 / n * X.T @ (X @ w - y)) and not np.allclose(got, expected):
-        return "your result is the gradient itself; the function returns the new w, one step away from w."
+        return _("your result is the gradient itself; the function returns the new w, one step away from w.")
     wrong = _step_ratio(w, expected, got)
     if wrong and n > 1 and np.allclose(got - w, n * (expected - w)):
-        return wrong + f" This case has n = {n} samples."
+        return wrong + _(" This case has n = {n} samples.").format(n=n)
     if wrong and n != d and np.allclose(got - w, n / d * (expected - w)):
-        return wrong + f" This case has n = {n} samples and d = {d} inputs: the mean is over the samples."
+        return wrong + _(" This case has n = {n} samples and d = {d} inputs: the mean is over the samples.").format(n=n, d=d)
     return wrong
 
 
@@ -163,7 +164,7 @@ EXERCISES = [
                      "array."),
                  good="Every optimizer in lesson 05 starts from this gradient; only the step differs.",
                  diagnose=_step_diagnose,
-                 twin=tf_twin("Keras's SGD with tf.GradientTape", _step_twin_args, _keras_step,
+                 twin=tf_twin(N_("Keras's SGD with tf.GradientTape"), _step_twin_args, _keras_step,
                               tol=1e-7)),  # Keras keeps the learning rate in float32
     CodeExercise("04.minibatch_epoch", "minibatch_epoch", ("w", "X", "y", "learning_rate", "batch_size"),
                  _epoch_cases, _epoch_ref,
@@ -177,6 +178,6 @@ EXERCISES = [
                      "may be short); compute the batch gradient as in exercise 4 with the batch's length in place "
                      "of n; step w; return w after the last batch."),
                  good="One epoch = ceil(n / B) updates, each on one batch.", diagnose=_epoch_diagnose,
-                 twin=tf_twin("Keras's SGD on the same batches", _epoch_twin_args, _keras_epoch,
+                 twin=tf_twin(N_("Keras's SGD on the same batches"), _epoch_twin_args, _keras_epoch,
                               tol=1e-7)),  # Keras keeps the learning rate in float32
 ]

@@ -9,6 +9,7 @@ import itertools
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _, ngettext_
 from ..core.optimizers import Adam, SGD
 from .common import bound, rel_error
 from .hints import Ladder
@@ -26,10 +27,10 @@ def _state_cases(rng, with_v: bool):
         args["g"] = rng.normal(size=shape)
         if with_v:
             args |= {"t": t, "learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
-            note = f"step t = {t}"
+            note = _("step t = {t}").format(t=t)
         else:
             args |= {"learning_rate": 0.05, "momentum": 0.9}
-            note = "" if t != 1 else "first step, m = 0"
+            note = "" if t != 1 else _("first step, m = 0")
             if t == 1:
                 args["m"] = np.zeros(shape)
         cases.append(Case(args, note))
@@ -38,21 +39,21 @@ def _state_cases(rng, with_v: bool):
 
 def _momentum_edge_cases(rng):
     cases = []
-    for lr, mu, note in ((0.1, 0.5, "learning_rate = 0.1, momentum = 0.5"), (0.01, 0.99, "momentum = 0.99"),
-                         (0.3, 0.25, "learning_rate = 0.3, momentum = 0.25")):
+    for lr, mu, note in ((0.1, 0.5, _("learning_rate = 0.1, momentum = 0.5")), (0.01, 0.99, _("momentum = 0.99")),
+                         (0.3, 0.25, _("learning_rate = 0.3, momentum = 0.25"))):
         cases.append(Case({"w": rng.normal(size=4), "m": 0.1 * rng.normal(size=4), "g": rng.normal(size=4),
                            "learning_rate": lr, "momentum": mu}, note))
     cases.append(Case({"w": np.zeros(3), "m": 0.1 * rng.normal(size=3), "g": rng.normal(size=3),
-                       "learning_rate": 0.2, "momentum": 0.75}, "w = 0: w_new is the step itself"))
+                       "learning_rate": 0.2, "momentum": 0.75}, _("w = 0: w_new is the step itself")))
     cases.append(Case({"w": rng.normal(size=3), "m": 0.1 * rng.normal(size=3), "g": np.zeros(3),
-                       "learning_rate": 0.05, "momentum": 0.9}, "g = 0: only the momentum moves w"))
+                       "learning_rate": 0.05, "momentum": 0.9}, _("g = 0: only the momentum moves w")))
     return cases
 
 
 def _adam_edge_cases(rng):
     cases = []
-    for t, b1, b2, eps, note in ((3, 0.8, 0.99, 1e-3, "beta_1 = 0.8, beta_2 = 0.99, epsilon = 1e-3"),
-                                 (1, 0.5, 0.9, 1e-7, "t = 1 with beta_1 = 0.5, beta_2 = 0.9")):
+    for t, b1, b2, eps, note in ((3, 0.8, 0.99, 1e-3, _("beta_1 = 0.8, beta_2 = 0.99, epsilon = 1e-3")),
+                                 (1, 0.5, 0.9, 1e-7, _("t = 1 with beta_1 = 0.5, beta_2 = 0.9"))):
         zero = t == 1
         cases.append(Case({"w": rng.normal(size=4), "m": np.zeros(4) if zero else 0.1 * rng.normal(size=4),
                            "v": np.zeros(4) if zero else 0.01 * rng.uniform(0.1, 1, 4), "g": rng.normal(size=4),
@@ -62,13 +63,13 @@ def _adam_edge_cases(rng):
                            "v": np.zeros(3) if t == 1 else 1e-15 * rng.uniform(0.1, 1, 3),
                            "g": 1e-7 * rng.normal(size=3), "t": t, "learning_rate": 0.01, "beta_1": 0.9,
                            "beta_2": 0.999, "epsilon": 1e-7},
-                          f"w = 0, tiny gradients (1e-7), step t = {t}: epsilon matters"))
+                          _("w = 0, tiny gradients (1e-7), step t = {t}: epsilon matters").format(t=t)))
     cases.append(Case({"w": rng.normal(size=3), "m": 0.1 * rng.normal(size=3), "v": 0.01 * rng.uniform(0.1, 1, 3),
                        "g": np.zeros(3), "t": 4, "learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999,
-                       "epsilon": 1e-7}, "g = 0 at step t = 4: m and v still move w"))
+                       "epsilon": 1e-7}, _("g = 0 at step t = 4: m and v still move w")))
     cases.append(Case({"w": rng.normal(size=2), "m": np.zeros(2), "v": np.zeros(2), "g": np.zeros(2), "t": 1,
                        "learning_rate": 0.01, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
-                      "g = 0 at the first step: nothing moves"))
+                      _("g = 0 at the first step: nothing moves")))
     return cases
 
 
@@ -84,25 +85,25 @@ def _matches(got, wrong, expected, rtol) -> bool:
     """got equals `wrong` in every output that `wrong` gives (None: not claimed), and `wrong` is wrong."""
     pairs = [(g, x, e) for g, x, e in zip(got, wrong, expected) if x is not None]
     return (all(np.shape(g) == np.shape(x) and np.allclose(g, x, rtol=1e-9, atol=1e-15) for g, x, _ in pairs)
-            and not all(np.allclose(x, e, rtol=rtol, atol=1e-12) for _, x, e in pairs))
+            and not all(np.allclose(x, e, rtol=rtol, atol=1e-12) for _name, x, e in pairs))
 
 
 def _momentum_diagnose(args, expected, got):
     w, m, g, lr, mu = (args[k] for k in ("w", "m", "g", "learning_rate", "momentum"))
     m_new = mu * m - lr * g
     known = [
-        ((None, mu * m + g), "your m_new is the textbook velocity mu m + g; in Keras's form, the one the exercise asks "
-                             "for, m is the step itself, learning rate included."),
-        ((w + 0.9 * m - lr * g, 0.9 * m - lr * g), f"your result is what momentum = 0.9 gives, but this case has "
-                                                   f"momentum = {mu:g}."),
-        ((w + mu * m - 0.05 * g, mu * m - 0.05 * g), f"your result is what learning_rate = 0.05 gives, but this case "
-                                                     f"has learning_rate = {lr:g}."),
-        ((w + m, m_new), "your w_new moved by the old m; w moves by the new m_new."),
-        ((w + mu * m_new - lr * g, m_new), "your w_new is Keras's Nesterov step w + mu m_new - lr g; plain momentum "
-                                           "moves w by m_new."),
-        ((None, mu * m + (1 - mu) * g), "your m_new is the running average mu m + (1 - mu) g; in Keras's form m_new "
-                                        "is mu m - lr g."),
-        ((None, mu * m + lr * g), "your m_new adds lr g: that step goes uphill; Keras's form subtracts it."),
+        ((None, mu * m + g), _("your m_new is the textbook velocity mu m + g; in Keras's form, the one the exercise asks "
+                             "for, m is the step itself, learning rate included.")),
+        ((w + 0.9 * m - lr * g, 0.9 * m - lr * g), _("your result is what momentum = 0.9 gives, but this case has "
+                                                   "momentum = {mu:g}.").format(mu=mu)),
+        ((w + mu * m - 0.05 * g, mu * m - 0.05 * g), _("your result is what learning_rate = 0.05 gives, but this case "
+                                                     "has learning_rate = {lr:g}.").format(lr=lr)),
+        ((w + m, m_new), _("your w_new moved by the old m; w moves by the new m_new.")),
+        ((w + mu * m_new - lr * g, m_new), _("your w_new is Keras's Nesterov step w + mu m_new - lr g; plain momentum "
+                                           "moves w by m_new.")),
+        ((None, mu * m + (1 - mu) * g), _("your m_new is the running average mu m + (1 - mu) g; in Keras's form m_new "
+                                        "is mu m - lr g.")),
+        ((None, mu * m + lr * g), _("your m_new adds lr g: that step goes uphill; Keras's form subtracts it.")),
     ]
     for wrong, message in known:
         if _matches(got, wrong, expected, 1e-6):
@@ -141,34 +142,35 @@ def _adam_diagnose(args, expected, got):
     right = _adam_variant(args)
     known = [
         ((_adam_variant(args, correct=False)[0], None, None),
-         "your w_new is what Adam gives without its bias correction: m and v are right, the step size is not."),
+         _("your w_new is what Adam gives without its bias correction: m and v are right, the step size is not.")),
         ((_adam_variant(args, paper=True)[0], None, None),
-         "your w_new is the paper's form, lr m_hat / (sqrt(v_hat) + epsilon): there epsilon is added after the bias "
+         _("your w_new is the paper's form, lr m_hat / (sqrt(v_hat) + epsilon): there epsilon is added after the bias "
          "correction; in Keras's form it is added to sqrt(v), which makes a different step wherever sqrt(v) is not "
-         "much larger than epsilon."),
-        ((_adam_variant(args, eps_inside=True)[0], None, None), "your w_new has epsilon inside the square root; "
-                                                                "Keras's form adds it to sqrt(v)."),
-        ((_adam_variant(args, root=False)[0], None, None), "your alpha_t uses 1 - beta_2^t without its square root."),
-        ((_adam_variant(args, old=True)[0], None, None), "your w_new is computed with the old m and v; the step uses "
-                                                         "the new ones."),
-        ((_adam_variant(args, t_shift=1)[0], None, None), f"your w_new is what step t + 1 = {t + 1} gives; this is "
-                                                          f"step t = {t}."),
-        ((_adam_variant(args, t_shift=-1)[0], None, None), f"your w_new is what step t - 1 = {t - 1} gives; this is "
-                                                           f"step t = {t}."),
+         "much larger than epsilon.")),
+        ((_adam_variant(args, eps_inside=True)[0], None, None), _("your w_new has epsilon inside the square root; "
+                                                                "Keras's form adds it to sqrt(v).")),
+        ((_adam_variant(args, root=False)[0], None, None), _("your alpha_t uses 1 - beta_2^t without its square root.")),
+        ((_adam_variant(args, old=True)[0], None, None), _("your w_new is computed with the old m and v; the step uses "
+                                                         "the new ones.")),
+        ((_adam_variant(args, t_shift=1)[0], None, None), _("your w_new is what step t + 1 = {value} gives; this is "
+                                                          "step t = {t}.").format(value=t + 1, t=t)),
+        ((_adam_variant(args, t_shift=-1)[0], None, None), _("your w_new is what step t - 1 = {value} gives; this is "
+                                                           "step t = {t}.").format(value=t - 1, t=t)),
         ((right[0], right[1] / (1 - b1**t), right[2] / (1 - b2**t)),
-         "your m_new and v_new are the bias-corrected m_hat and v_hat; the returned state is the plain running "
-         "averages, the correction goes into the step only."),
-        (_adam_variant(args, b1=b2, b2=b1), "your result is what beta_1 and beta_2 swapped give: beta_1 weights m "
-                                            "(the average of g), beta_2 weights v (of g²)."),
+         _("your m_new and v_new are the bias-corrected m_hat and v_hat; the returned state is the plain running "
+         "averages, the correction goes into the step only.")),
+        (_adam_variant(args, b1=b2, b2=b1), _("your result is what beta_1 and beta_2 swapped give: beta_1 weights m "
+                                            "(the average of g), beta_2 weights v (of g²).")),
     ]
     defaults = {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}  # Keras's
     short = {"learning_rate": "lr", "beta_1": "b1", "beta_2": "b2", "epsilon": "eps"}
     changed = [k for k in defaults if args[k] != defaults[k]]
     for some in (c for r in range(1, len(changed) + 1) for c in itertools.combinations(changed, r)):
         known.append((_adam_variant(args, **{short[k]: defaults[k] for k in some}),
-                      "your result is what " + ", ".join(f"{k} = {defaults[k]:g}" for k in some)
-                      + f" give{'s' if len(some) == 1 else ''}, but this case has "
-                      + ", ".join(f"{k} = {args[k]:g}" for k in some) + "."))
+                      ngettext_("your result is what {settings} gives, but this case has {values}.",
+                                "your result is what {settings} give, but this case has {values}.", len(some))
+                      .format(settings=", ".join(f"{k} = {defaults[k]:g}" for k in some),
+                              values=", ".join(f"{k} = {args[k]:g}" for k in some))))
     for wrong, message in known:
         if _matches(got, wrong, expected, 1e-7):
             return message
@@ -205,10 +207,10 @@ def _optimizer_twin(kind: str, func) -> str:
     err = rel_error(np.array(mine), np.array(keras_path))
     tol = 1e-7 if kind == "momentum" else 1e-5  # Keras passes momentum and betas through float32
     if not err < tol:
-        raise Mismatch(f"One step is right, but 8 steps in a row differ from keras.optimizers."
-                       f"{type(opt).__name__} on the same gradients (relative difference {err:.3g}): "
-                       "does your function keep its state only in the returned values?")
-    return f"8 steps agree with keras.optimizers.{type(opt).__name__} {bound(err)}."
+        raise Mismatch(_("One step is right, but 8 steps in a row differ from keras.optimizers."
+                       "{kind} on the same gradients (relative difference {err:.3g}): "
+                       "does your function keep its state only in the returned values?").format(kind=type(opt).__name__, err=err))
+    return _("8 steps agree with keras.optimizers.{kind} {bound}.").format(kind=type(opt).__name__, bound=bound(err))
 
 
 EXERCISES = [

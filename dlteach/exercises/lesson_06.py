@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _, ngettext_
 from ..core.activations import sigmoid
 from ..core.gradcheck import numerical_gradient
 from ..core.layers import Dense
@@ -27,19 +28,19 @@ def _low_precision(expected, got):
     if all(np.allclose(np.asarray(g, dtype=np.float64), e, rtol=1e-7, atol=1e-10) for g, e in zip(got, expected)):
         return None  # right to the checker's precision: nothing to diagnose
     if any(getattr(g, "dtype", None) == np.float32 for g in got):
-        return (f"your gradients are float32 arrays, right only to about {max(errs):.0e} (relative error): compute "
-                "in float64, NumPy's default (no np.float32, no .astype(np.float32)).")
-    return (f"your gradients are right only to about {max(errs):.0e} (relative error): something rounds them or "
-            "computes in low precision; the checker asks for float64's precision.")
+        return (_("your gradients are float32 arrays, right only to about {max:.0e} (relative error): compute "
+                "in float64, NumPy's default (no np.float32, no .astype(np.float32)).").format(max=max(errs)))
+    return (_("your gradients are right only to about {max:.0e} (relative error): something rounds them or "
+            "computes in low precision; the checker asks for float64's precision.").format(max=max(errs)))
 
 
 def _dense_cases(rng):
     cases = []
     for n, d, k in ((4, 3, 2), (5, 2, 3), (1, 4, 1), (3, 3, 3), (10, 1, 4), (2, 5, 5)):
         cases.append(Case({"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, k)), "b": rng.normal(size=k),
-                           "grad_a": rng.normal(size=(n, k))}, f"n = {n} samples, {d} inputs, {k} units"))
+                           "grad_a": rng.normal(size=(n, k))}, _("n = {n} samples, {d} inputs, {k} units").format(n=n, d=d, k=k)))
     cases.append(Case({"x": rng.normal(size=(3, 2)), "W": rng.normal(size=(2, 2)), "b": np.array([30.0, -30.0]),
-                       "grad_a": rng.normal(size=(3, 2))}, "saturated units: b = +-30, where tanh' is about 0"))
+                       "grad_a": rng.normal(size=(3, 2))}, _("saturated units: b = +-30, where tanh' is about 0")))
     return cases
 
 
@@ -64,16 +65,16 @@ def _dense_diagnose(args, expected, got):
                 and not np.allclose(wrong, expected[k]))
 
     delta = grad_a * (1 - a**2)
-    known = [(0, x.T @ grad_a, "your dW equals x transposed times grad_a: the gradient has not passed through "
-                               "tanh's slope."),
-             (0, x.T @ (grad_a * (1 - z**2)), "your dW uses 1 - z² as tanh's slope: the slope is written with "
-                                              "a = tanh(z), not with z."),
-             (0, x.T @ (grad_a * a), "your dW uses a = tanh(z) itself as the slope; tanh's slope is 1 - a²."),
-             (0, x.T @ (grad_a * (1 - np.tanh(x @ W) ** 2)), "your dW uses z = x W without b."),
-             (1, delta.mean(axis=0), f"your db is the mean of delta over the samples, {len(x)} times smaller than "
-                                     "expected: grad_a already carries the loss's 1/n."),
-             (2, grad_a @ W.T, "your dx equals grad_a times W transposed: in dx too the gradient passes through "
-                               "tanh's slope first.")]
+    known = [(0, x.T @ grad_a, _("your dW equals x transposed times grad_a: the gradient has not passed through "
+                               "tanh's slope.")),
+             (0, x.T @ (grad_a * (1 - z**2)), _("your dW uses 1 - z² as tanh's slope: the slope is written with "
+                                              "a = tanh(z), not with z.")),
+             (0, x.T @ (grad_a * a), _("your dW uses a = tanh(z) itself as the slope; tanh's slope is 1 - a².")),
+             (0, x.T @ (grad_a * (1 - np.tanh(x @ W) ** 2)), _("your dW uses z = x W without b.")),
+             (1, delta.mean(axis=0), _("your db is the mean of delta over the samples, {length} times smaller than "
+                                     "expected: grad_a already carries the loss's 1/n.").format(length=len(x))),
+             (2, grad_a @ W.T, _("your dx equals grad_a times W transposed: in dx too the gradient passes through "
+                               "tanh's slope first."))]
     for k, wrong, message in known:
         if fits(k, wrong):
             return message
@@ -92,8 +93,8 @@ def _dense_gradcheck(func) -> str:
     err = max(rel_error(dW, numerical_gradient(loss, W)), rel_error(db, numerical_gradient(loss, b)),
               rel_error(dx, numerical_gradient(loss, x)))
     if not err < 1e-7:
-        raise Mismatch(f"The gradient check fails: central differences differ from your gradients by {err:.3g}.")
-    return f"The numerical gradient agrees {bound(err)},"
+        raise Mismatch(_("The gradient check fails: central differences differ from your gradients by {err:.3g}.").format(err=err))
+    return _("The numerical gradient agrees {bound},").format(bound=bound(err))
 
 
 def _dense_twin(func) -> str:
@@ -109,8 +110,8 @@ def _dense_twin(func) -> str:
     mine = func(x=x.copy(), W=W.copy(), b=b.copy(), grad_a=grad_a.copy())
     err = max(rel_error(m, r) for m, r in zip(mine, ref))
     if not err < 1e-12:
-        raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
-    return f"tf.GradientTape {bound(err)}."
+        raise Mismatch(_("tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.").format(err=err))
+    return _("tf.GradientTape {bound}.").format(bound=bound(err))
 
 
 def _two_layer_cases(rng):
@@ -120,7 +121,8 @@ def _two_layer_cases(rng):
         cases.append(Case({"X": rng.normal(size=(n, d)), "y": y,
                            "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)},
-                          f"n = {n} samples, {d} inputs, {h} hidden unit{'s' if h > 1 else ''}"))
+                          ngettext_("n = {n} samples, {d} inputs, {h} hidden unit", "n = {n} samples, {d} inputs, {h} hidden units",
+                                    h).format(n=n, d=d, h=h)))
     return cases
 
 
@@ -142,18 +144,18 @@ def _two_layer_diagnose(args, expected, got):
     a2 = sigmoid(a1 @ W2 + b2)
     n = len(X)
     if np.allclose(got[2], a1.T @ (a2 - y)) and n > 1:
-        return f"every entry of your dW2 is {n} times the expected one, and this case has n = {n} samples."
+        return _("every entry of your dW2 is {n} times the expected one, and this case has n = {n} samples.").format(n=n)
     if np.allclose(got[2], a1.T @ ((a2 - y) * a2 * (1 - a2) / n)):
-        return ("your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the cross-entropy "
-                "that factor cancels.")
+        return (_("your output delta has an extra factor a2 (1 - a2), the sigmoid's slope: with the cross-entropy "
+                "that factor cancels."))
     if np.allclose(got[2], expected[2]) and np.shape(got[0]) == W1.shape:
         back = (a2 - y) / n @ W2.T  # dL/da1
-        wrong = {"skips tanh's slope": back, "uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))":
-                 back * (1 - (X @ W1 + b1) ** 2), "applies tanh twice in the slope (1 - tanh(a1)²)":
-                 back * (1 - np.tanh(a1) ** 2), "uses a1 itself as tanh's slope, which is 1 - a1²": back * a1}
+        wrong = {N_("skips tanh's slope"): back, N_("uses 1 - z1² as tanh's slope (z1 instead of a1 = tanh(z1))"):
+                 back * (1 - (X @ W1 + b1) ** 2), N_("applies tanh twice in the slope (1 - tanh(a1)²)"):
+                 back * (1 - np.tanh(a1) ** 2), N_("uses a1 itself as tanh's slope, which is 1 - a1²"): back * a1}
         for what, delta1 in wrong.items():
             if np.allclose(got[0], X.T @ delta1) and not np.allclose(X.T @ delta1, expected[0]):
-                return f"your hidden layer's delta {what}."
+                return _("your hidden layer's delta {what}.").format(what=_(what))
     return None
 
 
@@ -172,8 +174,8 @@ def _two_layer_gradcheck(func) -> str:
                         numerical_gradient(lambda: _two_layer_loss(X, y, *params), p))
               for m, p in zip(mine, params))
     if not err < 1e-7:
-        raise Mismatch(f"The gradient check fails: central differences differ from your gradients by {err:.3g}.")
-    return f"The numerical gradient agrees {bound(err)},"
+        raise Mismatch(_("The gradient check fails: central differences differ from your gradients by {err:.3g}.").format(err=err))
+    return _("The numerical gradient agrees {bound},").format(bound=bound(err))
 
 
 def _two_layer_twin(func) -> str:
@@ -191,8 +193,8 @@ def _two_layer_twin(func) -> str:
     mine = func(**dict(zip(("X", "y", "W1", "b1", "W2", "b2"), [X.copy(), y.copy(), *[p.copy() for p in params]])))
     err = max(rel_error(np.reshape(m, r.shape), r) for m, r in zip(mine, ref))
     if not err < 1e-12:
-        raise Mismatch(f"tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.")
-    return f"tf.GradientTape {bound(err)}."
+        raise Mismatch(_("tf.GradientTape disagrees with your gradients: relative difference {err:.3g}.").format(err=err))
+    return _("tf.GradientTape {bound}.").format(bound=bound(err))
 
 
 EXERCISES = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _, ngettext_
 from ..core.activations import sigmoid
 from ..core.layers import Dense
 from .common import tf_twin
@@ -29,14 +30,14 @@ def _forward_twin_args(rng):
 def _forward_cases(rng):
     cases = []
     for n, h in ((5, 4), (3, 2), (1, 3), (8, 6), (4, 1), (2, 2), (6, 8)):
-        note = f"{h} hidden neuron{'s' * (h > 1)}" + (", one sample" if n == 1 else "") + (
-            ": X and W1 both 2 x 2" if n == h == 2 else "")
+        note = ngettext_("{h} hidden neuron", "{h} hidden neurons", h).format(h=h) + (_(", one sample") if n == 1 else "") + (
+            _(": X and W1 both 2 x 2") if n == h == 2 else "")
         cases.append(Case({"X": rng.normal(size=(n, 2)), "W1": rng.normal(size=(2, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)}, note))
     X = np.r_[[[1.0, 1.0], [-1.0, -1.0]], rng.normal(size=(4, 2))]
     cases.append(Case({"X": X, "W1": 20.0 + rng.normal(size=(2, 3)), "b1": rng.normal(size=3),
                        "W2": np.full((3, 1), 300.0), "b2": np.array([-1.0])},
-                      "saturated units: the output's z reaches +-900, where the sigmoid is 0 or 1"))
+                      _("saturated units: the output's z reaches +-900, where the sigmoid is 0 or 1")))
     return cases
 
 
@@ -53,27 +54,27 @@ def _forward_diagnose(args, expected, got):
             and not np.allclose(got, expected, rtol=1e-7, atol=1e-10)):  # the runner's tolerance
         single = getattr(got, "dtype", None) in (np.float32, np.float16)
         gap = float(np.max(np.abs(np.asarray(got, dtype=float) - expected)))
-        return (f"your numbers are close (largest difference {gap:.1g}) but the checker asks for NumPy's float64 "
-                "precision: "
-                + ("your result is " + str(got.dtype) + "; leave out the conversion to it."
-                   if single else "a conversion to float32 somewhere, or a small added constant (an epsilon)?"))
+        return (_("your numbers are close (largest difference {gap:.1g}) but the checker asks for NumPy's float64 "
+                "precision: ").format(gap=gap)
+                + (_("your result is {dtype}; leave out the conversion to it.").format(dtype=got.dtype)
+                   if single else _("a conversion to float32 somewhere, or a small added constant (an epsilon)?")))
     linear_hidden = sigmoid((X @ W1 + b1) @ W2 + b2)
     if np.shape(got) == linear_hidden.shape and np.allclose(got, linear_hidden) and not np.allclose(got, expected):
-        return "your output equals the network without the hidden layer's tanh: a straight-line boundary."
+        return _("your output equals the network without the hidden layer's tanh: a straight-line boundary.")
     no_output = np.tanh(X @ W1 + b1) @ W2 + b2
     if np.shape(got) == no_output.shape and np.allclose(got, no_output) and not np.allclose(got, expected):
-        return "your output equals the output layer's z, before its sigmoid: not a probability."
+        return _("your output equals the output layer's z, before its sigmoid: not a probability.")
     sigmoid_hidden = sigmoid(sigmoid(X @ W1 + b1) @ W2 + b2)
     if np.shape(got) == sigmoid_hidden.shape and np.allclose(got, sigmoid_hidden) and not np.allclose(got, expected):
-        return "your output equals the network with a sigmoid in the hidden layer; the Playground's is tanh."
+        return _("your output equals the network with a sigmoid in the hidden layer; the Playground's is tanh.")
     no_b1 = sigmoid((np.tanh(X @ W1) + b1) @ W2 + b2)
     if np.shape(got) == no_b1.shape and np.allclose(got, no_b1) and not np.allclose(no_b1, expected):
-        return "your output equals the network whose b1 is added after the tanh instead of before it."
+        return _("your output equals the network whose b1 is added after the tanh instead of before it.")
     no_b2 = sigmoid(np.tanh(X @ W1 + b1) @ W2)
     if np.shape(got) == no_b2.shape and np.allclose(got, no_b2) and not np.allclose(no_b2, expected):
-        return "your output equals the network without the output bias b2."
+        return _("your output equals the network without the output bias b2.")
     if np.shape(got) == expected.shape and np.any((np.asarray(got, dtype=float) < 0) | (np.asarray(got) > 1)):
-        return "some of your outputs lie outside [0, 1]: they are not probabilities."
+        return _("some of your outputs lie outside [0, 1]: they are not probabilities.")
     return None
 
 
@@ -88,5 +89,5 @@ EXERCISES = [
                      "W2 plus b2), shape (n, 1)."),
                  good="This is all the Playground computes for every pixel of its picture.",
                  diagnose=_forward_diagnose,
-                 twin=tf_twin("The same network in Keras", _forward_twin_args, _keras_forward)),
+                 twin=tf_twin(N_("The same network in Keras"), _forward_twin_args, _keras_forward)),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _, ngettext_
 from ..core.layers import Dense
 from .common import tf_twin
 from .hints import Ladder
@@ -23,13 +24,14 @@ def _saliency_cases(rng):
     for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10), (3, 7, 5), (2, 1, 4), (9, 4, 6)):
         cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
-                          f"{d} inputs, {h} hidden tanh unit{'s' * (h > 1)}, {k} classes"))
+                          ngettext_("{d} inputs, {h} hidden tanh unit, {k} classes", "{d} inputs, {h} hidden tanh units, {k} classes",
+                                    h).format(d=d, h=h, k=k)))
     cases.append(Case({"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
                        "W2": rng.normal(size=(4, 4)), "b2": rng.normal(size=4), "c": 3},
-                      "5 inputs, 4 hidden units and 4 classes: W2 is square, c = 3, the last class"))
+                      _("5 inputs, 4 hidden units and 4 classes: W2 is square, c = 3, the last class")))
     cases.append(Case({"x": rng.normal(size=4), "W1": rng.normal(size=(4, 3)), "b1": np.array([30.0, -30.0, 0.0]),
                        "W2": rng.normal(size=(3, 2)), "b2": rng.normal(size=2), "c": 0},
-                      "two saturated hidden units (b1 = +-30): only the third passes a gradient"))
+                      _("two saturated hidden units (b1 = +-30): only the third passes a gradient")))
     return cases
 
 
@@ -46,25 +48,25 @@ def _saliency_ref(x, W1, b1, W2, b2, c):
 def _saliency_diagnose(args, expected, got):
     no_derivative = args["W1"] @ args["W2"][:, args["c"]]
     if np.shape(got) == no_derivative.shape and np.allclose(got, no_derivative):
-        return "your result equals W1 times W2's column c: the gradient has not passed through tanh's slope."
+        return _("your result equals W1 times W2's column c: the gradient has not passed through tanh's slope.")
     relu_mask = args["W1"] @ (args["W2"][:, args["c"]] * (args["x"] @ args["W1"] + args["b1"] > 0))
     if np.shape(got) == relu_mask.shape and np.allclose(got, relu_mask):
-        return "your result is the ReLU network's saliency (a 0/1 mask); this hidden layer is tanh."
+        return _("your result is the ReLU network's saliency (a 0/1 mask); this hidden layer is tanh.")
     h = np.tanh(args["x"] @ args["W1"] + args["b1"])
-    for slope, what in ((h, "h itself, the tanh's value"), (1 - h, "1 - h")):
+    for slope, what in ((h, _("h itself, the tanh's value")), (1 - h, "1 - h")):
         wrong = args["W1"] @ (args["W2"][:, args["c"]] * slope)
         if np.shape(got) == wrong.shape and np.allclose(got, wrong):
-            return f"your result weights each hidden unit by {what}, where tanh's slope 1 - h² belongs."
+            return _("your result weights each hidden unit by {what}, where tanh's slope 1 - h² belongs.").format(what=what)
     for wrong, what in ((args["W1"] @ (args["W2"][:, args["c"]] * (1 - np.tanh(args["x"] @ args["W1"]) ** 2)),
-                         "the hidden layer without its bias b1"),
-                        (args["W1"] @ (args["W2"].sum(axis=1) * (1 - h**2)), "the sum of all the logits, not of z_c")):
+                         _("the hidden layer without its bias b1")),
+                        (args["W1"] @ (args["W2"].sum(axis=1) * (1 - h**2)), _("the sum of all the logits, not of z_c"))):
         if np.shape(got) == wrong.shape and np.allclose(got, wrong) and not np.allclose(wrong, expected):
-            return f"your result is the saliency of {what}."
+            return _("your result is the saliency of {what}.").format(what=what)
     W2 = args["W2"]
     if W2.shape[0] == W2.shape[1]:
         row = args["W1"] @ (W2[args["c"]] * (1 - h**2))
         if np.shape(got) == row.shape and np.allclose(got, row) and not np.allclose(row, expected):
-            return "your result uses row c of W2; the logit z_c is made by its column c."
+            return _("your result uses row c of W2; the logit z_c is made by its column c.")
     return None
 
 
@@ -89,9 +91,9 @@ def _saliency_twin(func) -> str:
         mine, ref = np.asarray(func(**{k: np.copy(v) for k, v in args.items()}), dtype=float), _saliency_ref(**args)
         if (np.shape(mine) == ref.shape and np.allclose(mine, ref, rtol=1e-6, atol=0)
                 and not np.allclose(mine, ref, rtol=1e-12, atol=0)):
-            raise Mismatch(f"{miss} That is close, but not float64's precision: a numerical derivative "
+            raise Mismatch(_("{miss} That is close, but not float64's precision: a numerical derivative "
                            "(f(x + h) - f(x - h)) / 2h, or float32 arithmetic? The exercise asks for the exact "
-                           "gradient, by backpropagation.") from None
+                           "gradient, by backpropagation.").format(miss=miss)) from None
         raise
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.activations import softmax
 from ..core.layers import Dense
 from ..core.losses import categorical_crossentropy
@@ -18,9 +19,9 @@ def _soft_targets_cases(rng):
     cases = [Case({"logits": rng.normal(0, 3, (n, k)), "T": T}, f"T = {T}")
              for (n, k), T in (((3, 4), 1.0), ((2, 10), 4.0), ((5, 3), 0.5), ((1, 5), 2.0), ((4, 2), 10.0),
                                ((6, 6), 3.0))]
-    cases.append(Case({"logits": np.array([[1600.0, 0.0, -1600.0]]), "T": 2.0}, "logits of size 1600"))
+    cases.append(Case({"logits": np.array([[1600.0, 0.0, -1600.0]]), "T": 2.0}, _("logits of size 1600")))
     cases.append(Case({"logits": np.array([[1600.0, 0.0], [-1600.0, -1601.0]]), "T": 2.0},
-                      "rows of very different scale: the second row's largest logit is -1600, not 1600"))
+                      _("rows of very different scale: the second row's largest logit is -1600, not 1600")))
     return cases
 
 
@@ -32,13 +33,13 @@ def _soft_targets_diagnose(args, expected, got):
     logits, T = args["logits"], args["T"]
     if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits * T)) \
             and not np.allclose(got, expected):
-        return f"your rows equal the softmax of the logits times T = {T:g}, not divided by it."
+        return _("your rows equal the softmax of the logits times T = {T:g}, not divided by it.").format(T=T)
     if np.shape(got) == np.shape(logits) and np.all(np.isfinite(got)) \
             and not np.allclose(np.sum(got, axis=1), 1.0):
-        return "your rows do not sum to 1: they are not probabilities."
+        return _("your rows do not sum to 1: they are not probabilities.")
     if np.shape(got) == np.shape(logits) and T != 1 and np.allclose(got, softmax(logits)) \
             and not np.allclose(got, expected):
-        return f"your rows equal the softmax of the logits themselves, as at T = 1; this case has T = {T:g}."
+        return _("your rows equal the softmax of the logits themselves, as at T = 1; this case has T = {T:g}.").format(T=T)
     return None
 
 
@@ -54,10 +55,10 @@ def _distill_cases(rng):
             for (n, k), T in (((4, 3), 1.0), ((3, 10), 4.0), ((5, 5), 2.5), ((1, 4), 2.0), ((6, 2), 0.5),
                               ((2, 7), 8.0))] + [
         Case({"z_student": np.array([[800.0, 0.0, -800.0]]), "z_teacher": np.array([[0.0, 900.0, 0.0]]), "T": 2.0},
-             "logits of size 900"),
+             _("logits of size 900")),
         Case({"z_student": np.array([[800.0, 0.0, -800.0], [-900.0, -905.0, -899.0]]),
               "z_teacher": np.array([[0.0, 900.0, 0.0], [-1000.0, -1001.0, -999.0]]), "T": 2.0},
-             "rows of very different scale: the second rows' largest logits are -899 and -999")]
+             _("rows of very different scale: the second rows' largest logits are -899 and -999"))]
 
 
 def _distill_ref(z_student, z_teacher, T):
@@ -74,26 +75,26 @@ def _distill_diagnose(args, expected, got):
         return None
     T, (loss, grad) = args["T"], expected
     if np.shape(got[1]) == np.shape(grad) and np.allclose(got[1], grad * T) and T != 1:
-        return f"every entry of your dL_dz_student is T = {T:g} times the expected one."
+        return _("every entry of your dL_dz_student is T = {T:g} times the expected one.").format(T=T)
     if np.size(got[0]) != 1 or not np.isfinite(float(np.asarray(got[0]))):
         return None
     g_loss = float(np.asarray(got[0]))
     p = softmax(args["z_teacher"] / T)
     entropy = float(-np.sum(p * np.log(np.where(p > 0, p, 1.0))) / len(p))
     if T != 1 and np.isclose(g_loss, T**2 * loss) and not np.isclose(loss, 0):
-        return f"your loss is T² = {T**2:g} times the expected one: Hinton's factor belongs where the losses are added."
+        return _("your loss is T² = {value:g} times the expected one: Hinton's factor belongs where the losses are added.").format(value=T ** 2)
     n, k = args["z_student"].shape
     if k > 1 and np.isclose(g_loss, loss / k) and not np.isclose(loss, 0):
-        return f"your loss is {k} times smaller than expected: a mean over all {n} x {k} entries, not over the rows."
-    for zs, zt, T_s, what in ((args["z_student"], args["z_teacher"], 1.0, "the student's logits not divided by T"),
-                              (args["z_teacher"], args["z_student"], T, "the student's and the teacher's logits "
-                                                                        "swapped")):
+        return _("your loss is {k} times smaller than expected: a mean over all {n} x {k} entries, not over the rows.").format(k=k, n=n)
+    for zs, zt, T_s, what in ((args["z_student"], args["z_teacher"], 1.0, _("the student's logits not divided by T")),
+                              (args["z_teacher"], args["z_student"], T, _("the student's and the teacher's logits "
+                                                                        "swapped"))):
         alt = categorical_crossentropy(softmax(zt / T), zs / T_s, from_logits=True)[0]
         if not np.isclose(alt, loss) and np.isclose(g_loss, alt):
-            return f"your loss is what {what} gives."
+            return _("your loss is what {what} gives.").format(what=what)
     if entropy > 1e-6 and np.isclose(g_loss, loss - entropy):
-        return ("your loss is the expected one minus the teacher's entropy: the KL divergence; this loss is the "
-                "cross-entropy -sum p log q (the two have the same gradient).")
+        return (_("your loss is the expected one minus the teacher's entropy: the KL divergence; this loss is the "
+                "cross-entropy -sum p log q (the two have the same gradient)."))
     return None
 
 
@@ -109,21 +110,21 @@ def _distill_twin(func) -> str:
     ref = (float(loss), tape.gradient(loss, z).numpy())
     mine = func(z_student=zs.copy(), z_teacher=zt.copy(), T=T)
     if not (np.isfinite(float(mine[0])) and np.all(np.isfinite(np.asarray(mine[1], dtype=float)))):
-        raise Mismatch("Your result agrees with the cases but holds NaN or inf on the inputs compared with "
-                       "tf.GradientTape: look for exp of a large number or log of 0.")
+        raise Mismatch(_("Your result agrees with the cases but holds NaN or inf on the inputs compared with "
+                       "tf.GradientTape: look for exp of a large number or log of 0."))
     err = max(abs(float(mine[0]) - ref[0]) / abs(ref[0]), rel_error(np.asarray(mine[1], dtype=float), ref[1]))
     if not err < 1e-12:
-        raise Mismatch(f"Your result agrees with the cases but not with tf.GradientTape: relative difference {err:.3g}.")
-    return f"tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree {bound(err)}."
+        raise Mismatch(_("Your result agrees with the cases but not with tf.GradientTape: relative difference {err:.3g}.").format(err=err))
+    return _("tf.nn.softmax_cross_entropy_with_logits and tf.GradientTape agree {bound}.").format(bound=bound(err))
 
 
 def _quantize_cases(rng):
-    cases = [Case({"W": rng.normal(0, s, shape), "bits": b}, f"{b} bits")
+    cases = [Case({"W": rng.normal(0, s, shape), "bits": b}, _("{b} bits").format(b=b))
              for shape, s, b in (((5, 4), 1.0, 8), ((6, 3), 0.1, 4), ((4, 4), 2.0, 2), ((3, 7), 0.5, 3),
                                  ((2, 9), 3.0, 5), ((8, 2), 0.02, 6), ((1, 6), 1.0, 16))]
-    cases.append(Case({"W": np.array([[0.6, -1.0], [0.26, 0.0]]), "bits": 2}, "2 bits: levels -1, 0, 1"))
+    cases.append(Case({"W": np.array([[0.6, -1.0], [0.26, 0.0]]), "bits": 2}, _("2 bits: levels -1, 0, 1")))
     cases.append(Case({"W": np.array([[0.5, -2.0], [1.2, 0.1]]), "bits": 3},
-                      "3 bits; the largest |W| is a negative weight, -2"))
+                      _("3 bits; the largest |W| is a negative weight, -2")))
     return cases
 
 
@@ -143,23 +144,23 @@ def _quantize_diagnose(args, expected, got):
         return None
     levels_full = 2 ** int(args["bits"]) - 1
     if np.isclose(float(np.asarray(got[1])), np.abs(args["W"]).max() / levels_full):
-        return (f"your scale is max|W| / {levels_full}: {levels_full} levels, all the codes of {int(args['bits'])} "
-                "bits, with none kept for the sign.")
+        return (_("your scale is max|W| / {levels_full}: {levels_full} levels, all the codes of {args} "
+                "bits, with none kept for the sign.").format(levels_full=levels_full, args=int(args['bits'])))
     levels = 2 ** (int(args["bits"]) - 1) - 1
     divisor = np.abs(args["W"]).max() / float(np.asarray(got[1])) if float(np.asarray(got[1])) else 0.0
     if divisor > 0.5 and np.isclose(divisor, round(divisor)) and round(divisor) != levels:
-        return (f"your scale is max|W| / {round(divisor)}; {int(args['bits'])} bits give 2^({int(args['bits'])} - 1) "
-                f"- 1 = {levels} levels on each side of 0.")
+        return (_("your scale is max|W| / {divisor}; {args} bits give 2^({args} - 1) "
+                "- 1 = {levels} levels on each side of 0.").format(divisor=round(divisor), args=int(args['bits']), levels=levels))
     if args["W"].max() < np.abs(args["W"]).max() and np.isclose(float(np.asarray(got[1])), args["W"].max() / levels):
-        return (f"your scale is the largest W divided by {levels}; here the largest |W| is a negative weight, "
-                f"{args['W'].min():g}.")
+        return (_("your scale is the largest W divided by {levels}; here the largest |W| is a negative weight, "
+                "{min:g}.").format(levels=levels, min=args['W'].min()))
     q = np.asarray(got[0], dtype=float)
     if np.shape(q) == np.shape(expected[0]) and np.allclose(q, np.trunc(args["W"] / expected[1])) \
             and not np.allclose(q, expected[0]):
-        return "your q is W / scale cut towards 0, not rounded to the nearest level."
+        return _("your q is W / scale cut towards 0, not rounded to the nearest level.")
     if np.shape(q) == np.shape(expected[0]) and np.allclose(q, expected[0]) and np.shape(got[2]) == q.shape \
             and np.allclose(np.asarray(got[2], dtype=float), q) and not np.allclose(q, expected[2]):
-        return "your W_hat equals q: the integer codes, not mapped back to the scale of the weights."
+        return _("your W_hat equals q: the integer codes, not mapped back to the scale of the weights.")
     return None
 
 

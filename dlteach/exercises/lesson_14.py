@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.layers import Dense
 from ..core.normalization import BatchNormalization
 from ..core.residual import ActivationLayer, Residual
@@ -24,15 +25,15 @@ def _layer(gamma, beta, epsilon):
 def _bn_inputs(rng):
     """(x, note) pairs: odd and non-square shapes, a batch of one, a constant feature, features of very
     different scale, a feature whose variance is close to epsilon."""
-    cases = [(rng.normal(size=(5, 3)), "5 samples, 3 features"),
-             (rng.normal(loc=2.0, scale=3.0, size=(2, 7)), "2 samples, 7 features"),
-             (rng.normal(size=(9, 1)), "9 samples, 1 feature"),
-             (rng.normal(size=(1, 4)), "a batch of one: every feature equals its own mean")]
+    cases = [(rng.normal(size=(5, 3)), _("5 samples, 3 features")),
+             (rng.normal(loc=2.0, scale=3.0, size=(2, 7)), _("2 samples, 7 features")),
+             (rng.normal(size=(9, 1)), _("9 samples, 1 feature")),
+             (rng.normal(size=(1, 4)), _("a batch of one: every feature equals its own mean"))]
     x = rng.normal(size=(6, 3))
     x[:, 1] = 4.0
-    cases.append((x, "a constant feature (column 1): its variance is 0"))
+    cases.append((x, _("a constant feature (column 1): its variance is 0")))
     cases.append((rng.normal(size=(8, 3)) * [100.0, 1.0, 0.01] + [0.0, -5.0, 3.0],
-                  "features of very different scale: 100, 1 and 0.01"))
+                  _("features of very different scale: 100, 1 and 0.01")))
     return cases
 
 
@@ -41,7 +42,7 @@ def _bn_forward_cases(rng):
     for (x, note), epsilon in zip(_bn_inputs(rng), (1e-3, 1e-3, 0.5, 1e-3, 1e-3, 1e-3)):
         d = x.shape[1]
         cases.append(Case({"x": x, "gamma": rng.uniform(0.5, 2.0, size=d), "beta": rng.normal(size=d),
-                           "epsilon": epsilon}, note + (f", epsilon = {epsilon}" if epsilon != 1e-3 else "")))
+                           "epsilon": epsilon}, note + (_(", epsilon = {epsilon}").format(epsilon=epsilon) if epsilon != 1e-3 else "")))
     return cases
 
 
@@ -58,16 +59,16 @@ def _bn_forward_diagnose(args, expected, got):
     known = []
     if len(x) > 1:
         known.append((gamma * (x - mu) / np.sqrt(x.var(axis=0, ddof=1) + eps) + beta,
-                      "your result divides by the unbiased variance (n - 1); batch normalisation uses the mean of the "
-                      "squared deviations, divided by n."))
+                      _("your result divides by the unbiased variance (n - 1); batch normalisation uses the mean of the "
+                      "squared deviations, divided by n.")))
     known += [(gamma * (x - mu) / (x.std(axis=0) + eps) + beta,
-               "your result adds epsilon to the standard deviation; it belongs under the square root, with the "
-               "variance."),
+               _("your result adds epsilon to the standard deviation; it belongs under the square root, with the "
+               "variance.")),
               ((x - mu) / np.sqrt(x.var(axis=0) + eps),
-               "your result is x_hat itself: gamma and beta have not been applied."),
+               _("your result is x_hat itself: gamma and beta have not been applied.")),
               (gamma * (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, keepdims=True) + eps) + beta,
-               "your result normalises each sample over its features (each row): that is layer normalisation. "
-               "Batch normalisation normalises each feature (each column) over the batch.")]
+               _("your result normalises each sample over its features (each row): that is layer normalisation. "
+               "Batch normalisation normalises each feature (each column) over the batch."))]
     for wrong, message in known:
         if np.allclose(got, wrong) and not np.allclose(wrong, expected):
             return message
@@ -102,15 +103,15 @@ def _bn_backward_diagnose(args, expected, got):
         return (np.shape(got[k]) == np.shape(wrong) and np.allclose(np.asarray(got[k], dtype=float), wrong)
                 and not np.allclose(wrong, expected[k]))
 
-    known = [(0, gamma * g / sigma, "your dx is gamma g / sigma: that treats mu and sigma as constants (the inference "
-                                    "formula). In training they depend on every x of the batch."),
+    known = [(0, gamma * g / sigma, _("your dx is gamma g / sigma: that treats mu and sigma as constants (the inference "
+                                    "formula). In training they depend on every x of the batch.")),
              (0, gamma / (m * sigma) * (m * g - g.sum(axis=0)),
-              "your dx keeps the path through mu but not the one through sigma (the x_hat term)."),
+              _("your dx keeps the path through mu but not the one through sigma (the x_hat term).")),
              (0, gamma / (m * sigma) * (m * g - x_hat * (g * x_hat).sum(axis=0)),
-              "your dx keeps the path through sigma but not the one through mu (the sum of g)."),
-             (1, (g * x).sum(axis=0), "your dgamma sums g times x; gamma multiplies x_hat, not x."),
-             (2, g.mean(axis=0), f"your dbeta is the mean of g over the batch, {m} times smaller: beta is added to "
-                                 "every sample, so its gradient adds them up.")]
+              _("your dx keeps the path through sigma but not the one through mu (the sum of g).")),
+             (1, (g * x).sum(axis=0), _("your dgamma sums g times x; gamma multiplies x_hat, not x.")),
+             (2, g.mean(axis=0), _("your dbeta is the mean of g over the batch, {m} times smaller: beta is added to "
+                                 "every sample, so its gradient adds them up.").format(m=m))]
     for k, wrong, message in known:
         if fits(k, wrong):
             return message
@@ -152,14 +153,14 @@ def _residual_cases(rng):
     cases = []
     for n, d in ((4, 3), (1, 5), (7, 2), (3, 6)):
         cases.append(Case({"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, d)), "g": rng.normal(size=(n, d))},
-                          f"{n} samples, {d} features" + (": a batch of one" if n == 1 else "")))
+                          _("{n} samples, {d} features").format(n=n, d=d) + (_(": a batch of one") if n == 1 else "")))
     x = rng.normal(size=(5, 4))
     x[x < 0] = -1.0  # every negative input is exactly -1: ReLU is off for all of them
     x[0, :] = 0.0    # ReLU at exactly 0: its slope there is 0, as in TensorFlow
     cases.append(Case({"x": x, "W": rng.normal(size=(4, 4)), "g": rng.normal(size=(5, 4))},
-                      "some inputs exactly 0 (ReLU's slope there is 0, as in TensorFlow)"))
+                      _("some inputs exactly 0 (ReLU's slope there is 0, as in TensorFlow)")))
     cases.append(Case({"x": -np.abs(rng.normal(size=(3, 3))), "W": rng.normal(size=(3, 3)), "g": rng.normal(size=(3, 3))},
-                      "every input negative: F passes no gradient, only the skip path does"))
+                      _("every input negative: F passes no gradient, only the skip path does")))
     return cases
 
 
@@ -183,13 +184,13 @@ def _residual_diagnose(args, expected, got):
         return (np.shape(got[k]) == np.shape(wrong) and np.allclose(np.asarray(got[k], dtype=float), wrong)
                 and not np.allclose(wrong, expected[k]))
 
-    known = [(0, (g @ W.T) * (x > 0), "your dx is the path through F alone: the skip path, out = x + ..., adds g itself."),
-             (0, g, "your dx is g alone, the skip path: the path through F adds its own share."),
-             (0, g + g @ W.T, "your dx passes g through W but not through ReLU's slope (0 where x <= 0)."),
-             (0, g + (g @ W) * (x > 0), "your dx multiplies g by W, not by W transposed."),
-             (1, x.T @ g, "your dW uses x; the Dense layer's input is relu(x)."),
-             (1, g.T @ a, "your dW is the transpose of the expected one: the input's transpose comes first."),
-             (2, g.mean(axis=0), f"your db is the mean of g over the samples, {len(x)} times smaller than expected.")]
+    known = [(0, (g @ W.T) * (x > 0), _("your dx is the path through F alone: the skip path, out = x + ..., adds g itself.")),
+             (0, g, _("your dx is g alone, the skip path: the path through F adds its own share.")),
+             (0, g + g @ W.T, _("your dx passes g through W but not through ReLU's slope (0 where x <= 0).")),
+             (0, g + (g @ W) * (x > 0), _("your dx multiplies g by W, not by W transposed.")),
+             (1, x.T @ g, _("your dW uses x; the Dense layer's input is relu(x).")),
+             (1, g.T @ a, _("your dW is the transpose of the expected one: the input's transpose comes first.")),
+             (2, g.mean(axis=0), _("your db is the mean of g over the samples, {length} times smaller than expected.").format(length=len(x)))]
     for k, wrong, message in known:
         if fits(k, wrong):
             return message
@@ -233,7 +234,7 @@ EXERCISES = [
                  good="The two sums you subtracted make every column of dx sum to 0: moving a whole column changes "
                       "nothing after normalising.",
                  diagnose=_bn_backward_diagnose,
-                 twin=tf_twin("keras.layers.BatchNormalization under tf.GradientTape", _bn_backward_twin_case,
+                 twin=tf_twin(N_("keras.layers.BatchNormalization under tf.GradientTape"), _bn_backward_twin_case,
                               _tf_bn_backward)),
     CodeExercise("14.residual_backward", "residual_backward", ("x", "W", "g"), _residual_cases, _residual_ref,
                  outputs=("dx", "dW", "db"),
@@ -248,7 +249,7 @@ EXERCISES = [
                  good="Where every input was negative, dx was exactly g: the skip path carries the gradient even when "
                       "F passes none.",
                  diagnose=_residual_diagnose,
-                 twin=tf_twin("tf.GradientTape on x + relu(x) W + b",
+                 twin=tf_twin(N_("tf.GradientTape on x + relu(x) W + b"),
                               lambda rng: {"x": rng.normal(size=(5, 3)), "W": rng.normal(size=(3, 3)),
                                            "g": rng.normal(size=(5, 3))}, _tf_residual)),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.activations import sigmoid
 from ..core.gradcheck import numerical_gradient
 from ..core.recurrent import SimpleRNN
@@ -33,7 +34,7 @@ def _forward_cases(rng):
     cases = []
     for n, T, n_in, units in SHAPES:
         W, U, b = _weights(rng, n_in, units)
-        note = f"n = {n} sequences, T = {T} steps, {n_in} features, {units} units"
+        note = _("n = {n} sequences, T = {T} steps, {n_in} features, {units} units").format(n=n, T=T, n_in=n_in, units=units)
         cases.append(Case({"x": rng.normal(size=(n, T, n_in)), "W": W, "U": U, "b": b}, note))
     return cases
 
@@ -49,15 +50,15 @@ def _forward_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if single and np.allclose(got, expected, rtol=1e-4, atol=1e-5):
-        return ("your states are right to about 7 digits only: they were computed in float32. Keep NumPy's "
-                "float64 (no astype(np.float32), no dtype=np.float32).")
+        return (_("your states are right to about 7 digits only: they were computed in float32. Keep NumPy's "
+                "float64 (no astype(np.float32), no dtype=np.float32)."))
     T = x.shape[1]
     if np.allclose(got[:, 0], expected[:, 0]) and T > 1 and not np.allclose(got, expected):
         if np.allclose(got, np.tanh(x @ W + b)):
-            return "your first step is right, but every later step ignores the state before it: h_t must depend on h_{t-1}."
-        return "your first step h_1 is right; the later steps are not: check what carries over from one step to the next."
+            return _("your first step is right, but every later step ignores the state before it: h_t must depend on h_{t-1}.")
+        return _("your first step h_1 is right; the later steps are not: check what carries over from one step to the next.")
     if np.allclose(got, np.arctanh(np.clip(expected, -1 + 1e-12, 1 - 1e-12))):
-        return "your states are the pre-activations s_t: the tanh is missing."
+        return _("your states are the pre-activations s_t: the tanh is missing.")
     return None
 
 
@@ -67,7 +68,7 @@ def _backward_cases(rng):
         W, U, b = _weights(rng, n_in, units)
         x = rng.normal(size=(n, T, n_in))
         hs = _rnn(W, U, b).forward(x)
-        note = f"n = {n} sequences, T = {T} steps, {n_in} features, {units} units"
+        note = _("n = {n} sequences, T = {T} steps, {n_in} features, {units} units").format(n=n, T=T, n_in=n_in, units=units)
         cases.append(Case({"x": x, "hs": hs, "W": W, "U": U, "grad_h": rng.normal(size=(n, units))}, note))
     return cases
 
@@ -95,10 +96,10 @@ def _backward_diagnose(args, expected, got):
     T = x.shape[1]
     ds_T = grad_h * (1 - hs[:, -1] ** 2)
     if T > 1 and np.allclose(got[0], x[:, -1].T @ ds_T):
-        return ("your dW holds the last step's term only: W is used at every step, so its gradient sums the terms "
-                "of all T steps, each step's ds_t coming from the step after it.")
+        return (_("your dW holds the last step's term only: W is used at every step, so its gradient sums the terms "
+                "of all T steps, each step's ds_t coming from the step after it."))
     if T > 1 and np.allclose(got[1], hs[:, -1].T @ ds_T):
-        return "your dU uses h_t; the recurrent kernel multiplies the state BEFORE the step, h_{t-1}."
+        return _("your dU uses h_t; the recurrent kernel multiplies the state BEFORE the step, h_{t-1}.")
     return None
 
 
@@ -118,8 +119,8 @@ def _backward_gradcheck(func) -> str:
               rel_error(np.asarray(db, dtype=float), numerical_gradient(loss, b)),
               rel_error(np.asarray(dx, dtype=float), numerical_gradient(loss, x)))
     if not err < 1e-7:
-        raise Mismatch(f"The gradient check fails: central differences differ from your gradients by {err:.3g}.")
-    return f"The numerical gradient agrees {bound(err)},"
+        raise Mismatch(_("The gradient check fails: central differences differ from your gradients by {err:.3g}.").format(err=err))
+    return _("The numerical gradient agrees {bound},").format(bound=bound(err))
 
 
 def _backward_twin(func) -> str:
@@ -142,15 +143,15 @@ def _backward_twin(func) -> str:
     mine = func(x=x.copy(), hs=hs.copy(), W=W.copy(), U=U.copy(), grad_h=grad_h.copy())
     err = max(rel_error(np.asarray(m, dtype=float), r) for m, r in zip(mine, ref))
     if not err < 1e-10:
-        raise Mismatch(f"tf.GradientTape on keras.layers.SimpleRNN disagrees with your gradients: relative "
-                       f"difference {err:.3g}.")
-    return f"tf.GradientTape on keras.layers.SimpleRNN {bound(err)}."
+        raise Mismatch(_("tf.GradientTape on keras.layers.SimpleRNN disagrees with your gradients: relative "
+                       "difference {err:.3g}.").format(err=err))
+    return _("tf.GradientTape on keras.layers.SimpleRNN {bound}.").format(bound=bound(err))
 
 
 def _lstm_cases(rng):
     cases = []
     for n, n_in, units in ((4, 3, 2), (1, 2, 3), (3, 4, 4), (2, 1, 5)):
-        note = f"n = {n}, {n_in} features, {units} units"
+        note = _("n = {n}, {n_in} features, {units} units").format(n=n, n_in=n_in, units=units)
         cases.append(Case({"x_t": rng.normal(size=(n, n_in)), "h_prev": rng.normal(scale=0.5, size=(n, units)),
                            "c_prev": rng.normal(size=(n, units)), "W": rng.normal(scale=0.7, size=(n_in, 4 * units)),
                            "U": rng.normal(scale=0.7, size=(units, 4 * units)),
@@ -161,7 +162,7 @@ def _lstm_cases(rng):
     cases.append(Case({"x_t": rng.normal(size=(n, 2)), "h_prev": rng.normal(scale=0.5, size=(n, units)),
                        "c_prev": rng.normal(size=(n, units)), "W": rng.normal(scale=0.3, size=(2, 4 * units)),
                        "U": rng.normal(scale=0.3, size=(units, 4 * units)), "b": b},
-                      "forget gate shut in the first unit (f = 0), open in the second (f = 1)"))
+                      _("forget gate shut in the first unit (f = 0), open in the second (f = 1)")))
     return cases
 
 
@@ -179,14 +180,14 @@ def _lstm_diagnose(args, expected, got):
     h_exp, c_exp = expected
     if all(np.shape(g) == h_exp.shape for g in got) and np.allclose(np.asarray(got[0], dtype=float), c_exp) \
             and np.allclose(np.asarray(got[1], dtype=float), h_exp) and not np.allclose(h_exp, c_exp):
-        return "your h and c are right but swapped: return them in the order (h, c)."
+        return _("your h and c are right but swapped: return them in the order (h, c).")
     c_got = np.asarray(got[1], dtype=float)
     if c_got.shape == c_exp.shape and np.allclose(c_got, c_exp) and np.shape(got[0]) == h_exp.shape:
         s = args["x_t"] @ args["W"] + args["h_prev"] @ args["U"] + args["b"]
         o = sigmoid(np.split(s, 4, axis=1)[3])
         if np.allclose(np.asarray(got[0], dtype=float), o * c_exp):
-            return "your c is right; your h uses c itself where the cell's output squashes it first."
-        return "your c is right, h is not: look at the output gate's block and what it multiplies."
+            return _("your c is right; your h uses c itself where the cell's output squashes it first.")
+        return _("your c is right, h is not: look at the output gate's block and what it multiplies.")
     return None
 
 
@@ -202,12 +203,12 @@ def _lstm_twin(func) -> str:
     cell = keras.layers.LSTMCell(units, dtype="float64")
     cell.build((n, n_in))
     cell.set_weights([args["W"], args["U"], args["b"]])
-    h, (_, c) = cell(tf.constant(args["x_t"]), [tf.constant(args["h_prev"]), tf.constant(args["c_prev"])])
+    h, (_h, c) = cell(tf.constant(args["x_t"]), [tf.constant(args["h_prev"]), tf.constant(args["c_prev"])])
     mine = func(**{k: np.copy(v) for k, v in args.items()})
     err = max(rel_error(np.asarray(m, dtype=float), np.asarray(r)) for m, r in zip(mine, (h, c)))
     if not err < 1e-12:
-        raise Mismatch(f"keras.layers.LSTMCell disagrees with your step: relative difference {err:.3g}.")
-    return f"keras.layers.LSTMCell agrees {bound(err)}."
+        raise Mismatch(_("keras.layers.LSTMCell disagrees with your step: relative difference {err:.3g}.").format(err=err))
+    return _("keras.layers.LSTMCell agrees {bound}.").format(bound=bound(err))
 
 
 EXERCISES = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.attention import scaled_dot_product_attention
 from .common import bound
 from .hints import Ladder
@@ -19,12 +20,12 @@ ATTENTION_SHAPES = ((3, 5, 4, 4), (1, 4, 3, 2), (2, 1, 2, 3), (4, 7, 5, 1), (1, 
 def _attention_cases(rng):
     cases = []
     for n, T, dk, dv in ATTENTION_SHAPES:
-        note = f"n = {n} sequences, T = {T} positions, d_k = {dk}, d_v = {dv}"
+        note = _("n = {n} sequences, T = {T} positions, d_k = {dk}, d_v = {dv}").format(n=n, T=T, dk=dk, dv=dv)
         cases.append(Case({"q": rng.normal(size=(n, T, dk)), "k": rng.normal(size=(n, T, dk)),
                            "v": rng.normal(size=(n, T, dv))}, note))
     # scores in the hundreds: exp overflows unless the largest score of each row is taken off first
     cases.append(Case({"q": 30 * rng.normal(size=(2, 4, 3)), "k": 30 * rng.normal(size=(2, 4, 3)),
-                       "v": rng.normal(size=(2, 4, 2))}, "scores in the hundreds (a large-score row)"))
+                       "v": rng.normal(size=(2, 4, 2))}, _("scores in the hundreds (a large-score row)")))
     return cases
 
 
@@ -51,28 +52,28 @@ def _attention_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if single and np.allclose(got, expected, rtol=1e-4, atol=1e-5):
-        return ("your outputs are right to about 7 digits only: they were computed in float32. Keep NumPy's "
-                "float64 (no astype(np.float32), no dtype=np.float32).")
+        return (_("your outputs are right to about 7 digits only: they were computed in float32. Keep NumPy's "
+                "float64 (no astype(np.float32), no dtype=np.float32)."))
     if np.allclose(got, expected, rtol=1e-5, atol=1e-6):  # float32 somewhere inside, the result cast back
-        return ("your outputs are right to about 6 or 7 digits only: a step was computed in float32 (or with a "
-                "rounded constant). Keep NumPy's float64 throughout (no astype(np.float32), no dtype=np.float32).")
+        return (_("your outputs are right to about 6 or 7 digits only: a step was computed in float32 (or with a "
+                "rounded constant). Keep NumPy's float64 throughout (no astype(np.float32), no dtype=np.float32)."))
     d = q.shape[-1]
     close = lambda other: np.allclose(got, other, rtol=1e-7, atol=1e-10)  # noqa: E731
     if q.shape[-2] > 1 and close(_variant(q, k, v, mask=None)):
-        return ("your outputs use every position, later ones included: the first position's output should be "
-                "its own value row, since it sees only itself.")
+        return (_("your outputs use every position, later ones included: the first position's output should be "
+                "its own value row, since it sees only itself."))
     if q.shape[-2] > 1 and close(_variant(q, k, v, mask="anti")):
-        return "each position of yours sees itself and the LATER positions: the mask is the wrong triangle."
+        return _("each position of yours sees itself and the LATER positions: the mask is the wrong triangle.")
     if d > 1 and close(_variant(q, k, v, scale=1.0)):
-        return "your scores are not scaled: divide q.k by the square root of d_k."
+        return _("your scores are not scaled: divide q.k by the square root of d_k.")
     if d > 1 and close(_variant(q, k, v, scale=1.0 / d)):
-        return "your scores are divided by d_k; the scale is 1/sqrt(d_k)."
+        return _("your scores are divided by d_k; the scale is 1/sqrt(d_k).")
     with np.errstate(all="ignore"):
         if q.shape[-2] > 1 and close(_variant(q, k, v, axis=-2)):
-            return "your softmax normalises over the queries (down a column); each query's weights (a row) sum to 1."
+            return _("your softmax normalises over the queries (down a column); each query's weights (a row) sum to 1.")
     if np.all(np.isfinite(expected)) and not np.all(np.isfinite(got)):
-        return ("some of your outputs are nan or inf: exp of a large score overflows. Subtract each row's largest "
-                "visible score before exp (the softmax does not change).")
+        return (_("some of your outputs are nan or inf: exp of a large score overflows. Subtract each row's largest "
+                "visible score before exp (the softmax does not change)."))
     return None
 
 
@@ -87,8 +88,8 @@ def _attention_twin(func) -> str:
     mine = np.asarray(func(q=q.copy(), k=k.copy(), v=v.copy()), dtype=float)
     err = float(np.max(np.abs(mine - ref)))
     if not err < 1e-12:
-        raise Mismatch(f"keras.ops.dot_product_attention(is_causal=True) disagrees with yours by {err:.3g}.")
-    return f"keras.ops.dot_product_attention(is_causal=True) agrees {bound(err)}."
+        raise Mismatch(_("keras.ops.dot_product_attention(is_causal=True) disagrees with yours by {err:.3g}.").format(err=err))
+    return _("keras.ops.dot_product_attention(is_causal=True) agrees {bound}.").format(bound=bound(err))
 
 
 # (n, T, d_model, heads): a batch of one, one position, one head, one feature per head, heads != T
@@ -97,7 +98,7 @@ SPLIT_SHAPES = ((2, 5, 6, 2), (1, 3, 8, 4), (3, 1, 4, 2), (2, 4, 6, 1), (1, 2, 3
 
 def _split_cases(rng):
     return [Case({"x": rng.normal(size=(n, T, d)), "num_heads": H},
-                 f"n = {n}, T = {T}, d_model = {d}, num_heads = {H}") for n, T, d, H in SPLIT_SHAPES]
+                 _("n = {n}, T = {T}, d_model = {d}, num_heads = {H}").format(n=n, T=T, d=d, H=H)) for n, T, d, H in SPLIT_SHAPES]
 
 
 def _split_ref(x, num_heads):
@@ -113,18 +114,18 @@ def _split_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if T > 1 and H > 1 and np.allclose(got, x.reshape(n, H, T, d // H)):
-        return ("a plain reshape to (n, heads, T, d_k) mixes positions into heads: it reads the numbers in memory "
+        return (_("a plain reshape to (n, heads, T, d_k) mixes positions into heads: it reads the numbers in memory "
                 "order, where each position's d_model features lie side by side, so your head 0 holds the first "
-                "positions' whole feature vectors, not the first d_k features of every position.")
+                "positions' whole feature vectors, not the first d_k features of every position."))
     if H > 1 and d // H > 1 and np.allclose(got, x.reshape(n, T, d // H, H).transpose(0, 3, 1, 2)):
-        return ("your heads take every num_heads-th feature (interleaved); head h owns a block of d_k "
-                "NEIGHBOURING features, h d_k to (h + 1) d_k - 1.")
+        return (_("your heads take every num_heads-th feature (interleaved); head h owns a block of d_k "
+                "NEIGHBOURING features, h d_k to (h + 1) d_k - 1."))
     return None
 
 
 def _merge_cases(rng):
     return [Case({"heads": rng.normal(size=(n, H, T, d // H))},
-                 f"n = {n}, num_heads = {H}, T = {T}, d_k = {d // H}") for n, T, d, H in SPLIT_SHAPES]
+                 _("n = {n}, num_heads = {H}, T = {T}, d_k = {value}").format(n=n, H=H, T=T, value=d // H)) for n, T, d, H in SPLIT_SHAPES]
 
 
 def _merge_ref(heads):
@@ -140,11 +141,11 @@ def _merge_diagnose(args, expected, got):
     if got.shape != expected.shape:
         return None
     if T > 1 and H > 1 and np.allclose(got, heads.reshape(n, T, H * dk)):
-        return ("a plain reshape to (n, T, heads * d_k) mixes heads into positions: it reads the numbers in memory "
+        return (_("a plain reshape to (n, T, heads * d_k) mixes heads into positions: it reads the numbers in memory "
                 "order, head by head, so your position 0 is head 0's first positions rather than every head's "
-                "features at position 0.")
+                "features at position 0."))
     if H > 1 and dk > 1 and np.allclose(got, heads.transpose(0, 2, 3, 1).reshape(n, T, H * dk)):
-        return "your features interleave the heads; head h's d_k features must stay together, block after block."
+        return _("your features interleave the heads; head h's d_k features must stay together, block after block.")
     return None
 
 
@@ -157,8 +158,8 @@ def _split_twin(func) -> str:
     mine = np.asarray(func(x=x @ W.reshape(6, 6), num_heads=3), dtype=float)
     err = float(np.max(np.abs(mine - per_head)))
     if not err < 1e-12:
-        raise Mismatch(f"your heads differ from the per-head queries of a Keras-layout kernel by {err:.3g}.")
-    return f"Your heads of x @ W equal the per-head queries of Keras's (d_model, heads, key_dim) kernel {bound(err)}."
+        raise Mismatch(_("your heads differ from the per-head queries of a Keras-layout kernel by {err:.3g}.").format(err=err))
+    return _("Your heads of x @ W equal the per-head queries of Keras's (d_model, heads, key_dim) kernel {bound}.").format(bound=bound(err))
 
 
 EXERCISES = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import N_, gettext_ as _
 from ..core.vae import Sampling, gaussian_kl
 from .common import tf_twin
 from .hints import Ladder
@@ -15,15 +16,15 @@ from .runner import Case, CodeExercise
 
 def _reparameterize_cases(rng):
     cases = []
-    for n, k, note in ((4, 2, "4 samples, 2 latent numbers"), (1, 3, "a batch of one"),
-                       (5, 1, "one latent number"), (3, 7, "3 samples, 7 latent numbers")):
+    for n, k, note in ((4, 2, _("4 samples, 2 latent numbers")), (1, 3, _("a batch of one")),
+                       (5, 1, _("one latent number")), (3, 7, _("3 samples, 7 latent numbers"))):
         cases.append(Case({"mu": rng.normal(size=(n, k)), "log_var": rng.normal(size=(n, k)),
                            "eps": rng.normal(size=(n, k)), "g": rng.normal(size=(n, k))}, note))
     cases.append(Case({"mu": rng.normal(size=(3, 2)), "log_var": rng.normal(size=(3, 2)), "eps": np.zeros((3, 2)),
-                       "g": rng.normal(size=(3, 2))}, "eps = 0 (the code at inference): z = mu"))
+                       "g": rng.normal(size=(3, 2))}, _("eps = 0 (the code at inference): z = mu")))
     cases.append(Case({"mu": rng.normal(size=(2, 3)), "log_var": np.array([[-12.0, 6.0, 0.0], [3.0, -6.0, 9.0]]),
                        "eps": rng.normal(size=(2, 3)), "g": rng.normal(size=(2, 3))},
-                      "very small and very large variances (log_var from -12 to 9)"))
+                      _("very small and very large variances (log_var from -12 to 9)")))
     return cases
 
 
@@ -44,14 +45,14 @@ def _reparameterize_diagnose(args, expected, got):
         return (np.shape(got[k]) == np.shape(wrong) and np.allclose(np.asarray(got[k], dtype=float), wrong)
                 and not np.allclose(wrong, expected[k]))
 
-    known = [(0, mu + np.exp(log_var) * eps, "your z scales eps by exp(log_var), the variance; the standard deviation "
-                                             "is its square root."),
-             (0, mu + log_var * eps, "your z scales eps by log_var itself; sigma is exp(log_var / 2)."),
-             (0, mu + 0.5 * log_var * eps, "your z scales eps by log_var / 2, the log of sigma, not sigma."),
-             (1, g * sigma, "your d_mu is g times sigma; z moves one for one with mu."),
-             (2, g * eps * sigma, "your d_log_var is twice the expected one: sigma = exp(log_var / 2) brings a 1/2."),
-             (2, g * eps, "your d_log_var leaves out how sigma changes with log_var."),
-             (2, g * sigma / 2, "your d_log_var leaves out eps: z = mu + sigma eps moves with sigma times eps.")]
+    known = [(0, mu + np.exp(log_var) * eps, _("your z scales eps by exp(log_var), the variance; the standard deviation "
+                                             "is its square root.")),
+             (0, mu + log_var * eps, _("your z scales eps by log_var itself; sigma is exp(log_var / 2).")),
+             (0, mu + 0.5 * log_var * eps, _("your z scales eps by log_var / 2, the log of sigma, not sigma.")),
+             (1, g * sigma, _("your d_mu is g times sigma; z moves one for one with mu.")),
+             (2, g * eps * sigma, _("your d_log_var is twice the expected one: sigma = exp(log_var / 2) brings a 1/2.")),
+             (2, g * eps, _("your d_log_var leaves out how sigma changes with log_var.")),
+             (2, g * sigma / 2, _("your d_log_var leaves out eps: z = mu + sigma eps moves with sigma times eps."))]
     for k, wrong, message in known:
         if fits(k, wrong):
             return message
@@ -70,13 +71,13 @@ def _tf_reparameterize(tf, keras, mu, log_var, eps, g):
 
 def _kl_cases(rng):
     cases = []
-    for n, k, note in ((4, 2, "4 samples, 2 latent numbers"), (1, 3, "a batch of one"),
-                       (6, 1, "one latent number"), (3, 5, "3 samples, 5 latent numbers")):
+    for n, k, note in ((4, 2, _("4 samples, 2 latent numbers")), (1, 3, _("a batch of one")),
+                       (6, 1, _("one latent number")), (3, 5, _("3 samples, 5 latent numbers"))):
         cases.append(Case({"mu": rng.normal(size=(n, k)), "log_var": rng.normal(size=(n, k))}, note))
     cases.append(Case({"mu": np.zeros((2, 3)), "log_var": np.zeros((2, 3))},
-                      "q equal to the prior (mu = 0, log_var = 0): KL = 0, gradients 0"))
+                      _("q equal to the prior (mu = 0, log_var = 0): KL = 0, gradients 0")))
     cases.append(Case({"mu": rng.normal(scale=3.0, size=(2, 2)), "log_var": np.array([[-15.0, 4.0], [0.5, -3.0]])},
-                      "far from the prior: large mu, log_var from -15 to 4"))
+                      _("far from the prior: large mu, log_var from -15 to 4")))
     return cases
 
 
@@ -94,16 +95,16 @@ def _kl_diagnose(args, expected, got):
         return (np.shape(got[k]) == np.shape(wrong) and np.allclose(np.asarray(got[k], dtype=float), wrong)
                 and not np.allclose(wrong, expected[k]))
 
-    known = [(0, -np.sum(1 + log_var - mu**2 - var, axis=-1), "your KL is twice the expected one: the formula "
-                                                               "has a factor 1/2."),
+    known = [(0, -np.sum(1 + log_var - mu**2 - var, axis=-1), _("your KL is twice the expected one: the formula "
+                                                               "has a factor 1/2.")),
              (0, -0.5 * np.sum(1 + log_var - mu**2 - np.exp(2 * log_var), axis=-1),
-              "your KL uses exp(2 log_var): the variance is exp(log_var) itself."),
-             (0, -0.5 * np.sum(1 - log_var - mu**2 - var, axis=-1), "your KL has the sign of the log_var term wrong."),
+              _("your KL uses exp(2 log_var): the variance is exp(log_var) itself.")),
+             (0, -0.5 * np.sum(1 - log_var - mu**2 - var, axis=-1), _("your KL has the sign of the log_var term wrong.")),
              (0, -0.5 * np.mean(1 + log_var - mu**2 - var, axis=-1),
-              f"your KL averages over the {mu.shape[1]} latent numbers; the KL of independent numbers adds up."),
-             (2, var - 1, "your d_log_var is twice the expected one: the KL's factor 1/2 stays in its gradient."),
-             (2, 0.5 * (1 - var), "your d_log_var has the wrong sign."),
-             (1, 2 * mu, "your d_mu is 2 mu: the 1/2 in front of the sum multiplies the derivative of mu^2.")]
+              _("your KL averages over the {mu_shape} latent numbers; the KL of independent numbers adds up.").format(mu_shape=mu.shape[1])),
+             (2, var - 1, _("your d_log_var is twice the expected one: the KL's factor 1/2 stays in its gradient.")),
+             (2, 0.5 * (1 - var), _("your d_log_var has the wrong sign.")),
+             (1, 2 * mu, _("your d_mu is 2 mu: the 1/2 in front of the sum multiplies the derivative of mu^2."))]
     for k, wrong, message in known:
         if fits(k, wrong):
             return message
@@ -134,7 +135,7 @@ EXERCISES = [
                      "derivative of sigma with respect to log_var, which is sigma / 2."),
                  good="With eps = 0 nothing reached log_var: the reconstruction reaches the variance only through the noise.",
                  diagnose=_reparameterize_diagnose,
-                 twin=tf_twin("tf.GradientTape on mu + exp(0.5 log_var) eps",
+                 twin=tf_twin(N_("tf.GradientTape on mu + exp(0.5 log_var) eps"),
                               lambda rng: {"mu": rng.normal(size=(5, 3)), "log_var": rng.normal(size=(5, 3)),
                                            "eps": rng.normal(size=(5, 3)), "g": rng.normal(size=(5, 3))},
                               _tf_reparameterize)),
@@ -151,7 +152,7 @@ EXERCISES = [
                  good="Where q was the prior, the KL and both gradients were exactly 0: the prior is the KL's "
                       "only minimum.",
                  diagnose=_kl_diagnose,
-                 twin=tf_twin("tf.GradientTape on the KL of Keras's VAE example",
+                 twin=tf_twin(N_("tf.GradientTape on the KL of Keras's VAE example"),
                               lambda rng: {"mu": rng.normal(size=(4, 3)), "log_var": rng.normal(size=(4, 3))},
                               _tf_kl)),
 ]

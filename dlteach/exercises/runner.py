@@ -84,7 +84,7 @@ def show(value, indent: str = "    ") -> str:
         text = np.array2string(value, precision=5, threshold=16, edgeitems=2, suppress_small=False,
                                max_line_width=90)
         text = text.replace("\n", "\n" + indent)
-        return f"{text}   (shape {value.shape})" if value.ndim else text
+        return _("{array}   (shape {shape})").format(array=text, shape=value.shape) if value.ndim else text
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value)
@@ -144,34 +144,40 @@ def call(ex: CodeExercise, func, args: dict):
 
 def _as_number(value, label: str, ex: CodeExercise):
     if isinstance(value, (list, tuple)):
-        raise Mismatch(f"{label} should be one number, but your function returned a {type(value).__name__} "
-                       f"of length {len(value)}.")
+        raise Mismatch(_("{label} should be one number, but your function returned a {kind} of length {length}.")
+                       .format(label=_(label), kind=type(value).__name__, length=len(value)))
     arr = np.asarray(value) if isinstance(value, (np.ndarray, np.generic, int, float)) else None
     if arr is None or arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise Mismatch(f"{label} should be a number, got {type(value).__name__}: {value!r}.")
+        raise Mismatch(_("{label} should be a number, got {kind}: {value!r}.").format(
+            label=_(label), kind=type(value).__name__, value=value))
     if arr.size != 1:
-        total = ex.totals.get(label.strip("`"), "the formula adds up (or averages) its terms into one")
-        raise Mismatch(f"{label} should be one number, got an array of shape {arr.shape}: {total}.")
+        total = ex.totals.get(label.strip("`"), N_("the formula adds up (or averages) its terms into one"))
+        raise Mismatch(_("{label} should be one number, got an array of shape {shape}: {total}.").format(
+            label=_(label), shape=arr.shape, total=_(total)))
     return float(arr.reshape(()))
 
 
 def _as_array(value, label: str, expected: np.ndarray):
     if isinstance(value, (list, tuple)):
-        raise Mismatch(f"{label} is a Python {type(value).__name__}; return a NumPy array (build it with "
-                       "NumPy operations such as x @ W, or wrap it in np.array(...)).")
+        raise Mismatch(_("{label} is a Python {kind}; return a NumPy array (build it with NumPy operations such as "
+                         "x @ W, or wrap it in np.array(...)).").format(label=_(label), kind=type(value).__name__))
     if not isinstance(value, (np.ndarray, np.generic, int, float)):
-        raise Mismatch(f"{label} should be a NumPy array, got {type(value).__name__}: {value!r}.")
+        raise Mismatch(_("{label} should be a NumPy array, got {kind}: {value!r}.").format(
+            label=_(label), kind=type(value).__name__, value=value))
     arr = np.asarray(value)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) and arr.dtype != bool:
-        raise Mismatch(f"{label} should hold numbers, got an array of dtype {arr.dtype}.")
+        raise Mismatch(_("{label} should hold numbers, got an array of dtype {dtype}.").format(label=_(label),
+                                                                                             dtype=arr.dtype))
     if np.iscomplexobj(arr):
-        raise Mismatch(f"{label} holds complex numbers: a square root or log of a negative number?")
+        raise Mismatch(_("{label} holds complex numbers: a square root or log of a negative number?").format(
+            label=_(label)))
     if arr.shape != expected.shape:
-        msg = f"{label} has shape {arr.shape}, expected {expected.shape}."
+        msg = _("{label} has shape {shape}, expected {expected}.").format(label=_(label), shape=arr.shape,
+                                                                          expected=expected.shape)
         if arr.ndim == 2 and arr.shape == expected.shape[::-1]:
-            msg += " That is the transpose: check the order of the factors in your matrix product."
+            msg += _(" That is the transpose: check the order of the factors in your matrix product.")
         elif arr.size == expected.size:
-            msg += " Same number of entries: a missing or extra reshape, or a transposed operand?"
+            msg += _(" Same number of entries: a missing or extra reshape, or a transposed operand?")
         raise Mismatch(msg)
     return arr.astype(np.float64)
 
@@ -186,9 +192,10 @@ def _split_outputs(ex: CodeExercise, got, expected):
         raise NotAttempted(_("{function}() returned None; it should return {k} values: return {names}")
                            .format(function=ex.func_name, k=k, names=names))
     if not isinstance(got, (tuple, list)) or len(got) != k:
-        what = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
-        raise Mismatch(f"{ex.func_name}() should return {k} values ({names}), got {what}. "
-                       f"End with: return {names}")
+        what = (_("a {kind} of length {length}").format(kind=type(got).__name__, length=len(got))
+                if isinstance(got, (tuple, list)) else _("a {kind}").format(kind=type(got).__name__))
+        raise Mismatch(_("{function}() should return {k} values ({names}), got {what}. End with: return {names}")
+                       .format(function=ex.func_name, k=k, names=names, what=what))
     kinds = ex.kinds or ("array",) * k
     return [(f"`{n}`", kind, g, e) for n, kind, g, e in zip(ex.outputs, kinds, got, expected)]
 
@@ -215,7 +222,7 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
         if not np.allclose(g_arr, e_arr, rtol=ex.rtol, atol=ex.atol):
             diff = np.abs(g_arr - e_arr)
             lines = [_("{label} is not right{note}.").format(label=_(label),
-                                                             note=f" ({case.note})" if case.note else ""),
+                                                             note=f" ({_(case.note)})" if case.note else ""),
                      _("  inputs:")]
             lines += [f"    {name} = {show(value, ' ' * (7 + len(name)))}" for name, value in case.args.items()]
             exp_text = show(e_arr, " " * 12) if e_arr.ndim else show(float(e_arr))
@@ -237,7 +244,7 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
 def _with_case(case: Case, message: str) -> str:
     inputs = ", ".join(f"{k} = {show(v)}" for k, v in case.args.items()
                        if not isinstance(v, np.ndarray) or v.size <= 6)
-    return (message + (_("\n  case: {note}").format(note=case.note) if case.note else "")
+    return (message + (_("\n  case: {note}").format(note=_(case.note)) if case.note else "")
             + (_("\n  inputs: {inputs}").format(inputs=inputs) if inputs else ""))
 
 
@@ -272,6 +279,7 @@ def _diagnose(ex, case, got, expected, g_arr, e_arr, label) -> str:
         except Exception:  # a diagnosis is a bonus; an odd result must not break the verdict
             specific = None
         if specific:
+            specific = _(specific)  # a module's N_() constant; a message already translated stays as it is
             return specific[0].upper() + specific[1:]
     name = N_("result") if label == "Your result" else label.strip("`")
     for arg, value in case.args.items():
