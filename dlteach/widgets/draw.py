@@ -21,12 +21,16 @@ from matplotlib.figure import Figure
 from .. import data, plots
 from ..core import accuracy, saliency
 from ..experiments import digits_cnn, digits_mlp
+from ..i18n import N_
+from ..i18n import gettext_ as _
 from ..strokes import as_strokes, digits8
 from .canvas import DrawingCanvas
 
 __all__ = ["DigitDrawer"]
 
-MODELS = {"mlp": "MLP, lesson 09 (from scratch)", "cnn": "CNN, lesson 11 (Keras)"}
+# Shown as _(MODELS[name]) in the status line, _(HEADS[name]) in the bar chart's title.
+MODELS = {"mlp": N_("MLP, lesson 09 (from scratch)"), "cnn": N_("CNN, lesson 11 (Keras)")}
+HEADS = {"mlp": N_("MLP, lesson 09"), "cnn": N_("CNN, lesson 11")}
 
 
 class DigitDrawer:
@@ -92,8 +96,9 @@ class DigitDrawer:
     def summary(self) -> str:
         """One line per model: its guess and probability, or a prompt while the canvas is empty."""
         if self.probabilities is None:
-            return "Draw a digit (0-9) in the box, large and centred; each stroke updates the guesses."
-        return "\n".join(f"{MODELS[name]}: {int(p.argmax())} with p = {p.max():.1%}"
+            return _("Draw a digit (0-9) in the box, large and centred; each stroke updates the guesses.")
+        return "\n".join(_("{model}: {digit} with p = {p:.1%}").format(model=_(MODELS[name]), digit=int(p.argmax()),
+                                                                        p=p.max())
                          for name, p in self.probabilities.items())
 
     # --- drawing ----------------------------------------------------------------------------------
@@ -103,7 +108,7 @@ class DigitDrawer:
         fig = self.figure = Figure(figsize=(8.6, 3.3), dpi=80)
         TextCachingCanvas(fig)
         ax_in = fig.add_axes((0.01, 0.2, 0.2, 0.55))
-        ax_in.set_title("the models' input\n(8x8, as in training)", fontsize=10)
+        ax_in.set_title(_("the models' input\n(8x8, as in training)"), fontsize=10)
         self._artists = {"input": ax_in.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1)}
         for j, name in enumerate(self.models):
             left = 0.27 + 0.37 * j
@@ -114,7 +119,7 @@ class DigitDrawer:
             ax_p.set_yticks([0, 0.5, 1])
             ax_p.tick_params(labelsize=9)
             ax_s = fig.add_axes((left + 0.165 - 0.1, 0.02, 0.2, 0.4))
-            ax_s.set_title("saliency of its guess:\nred pixels raise it", fontsize=9)
+            ax_s.set_title(_("saliency of its guess:\nred pixels raise it"), fontsize=9)
             self._artists[name] = (ax_p, bars, ax_s.imshow(np.zeros((8, 8)), cmap="RdBu_r", vmin=-1, vmax=1))
         for ax in fig.axes:
             if ax.images:
@@ -145,8 +150,8 @@ class DigitDrawer:
             for k, bar in enumerate(bars):
                 bar.set_height(p[k])
                 bar.set_color(plots.ORANGE if p.any() and k == p.argmax() else plots.BLUE)
-            head = MODELS[name].split(" (")[0]
-            ax_p.set_title(f"{head}: " + (f"{p.argmax()} (p = {p.max():.0%})" if p.any() else "draw a digit"),
+            head = _(HEADS[name])
+            ax_p.set_title(f"{head}: " + (f"{p.argmax()} (p = {p.max():.0%})" if p.any() else _("draw a digit")),
                            fontsize=10)
             s = np.zeros((8, 8)) if self.saliency is None else self.saliency[name]
             limit = np.abs(s).max() or 1.0

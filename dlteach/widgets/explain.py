@@ -63,8 +63,8 @@ class ExplainExplorer(Explorer):
             bar.locator = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10])
             self._bar_axes.append(bar.ax)
         for ax in axes[:3]:
-            ax.set_xlabel("column")
-            ax.set_ylabel("row")
+            ax.set_xlabel(_("column"))
+            ax.set_ylabel(_("row"))
         for ax in axes:
             ax.set_xticks([])
             ax.set_yticks([])
@@ -82,16 +82,18 @@ class ExplainExplorer(Explorer):
         axes = [im.axes for im in self._images]
         self._images[0].set_data(self.x.reshape(8, 8))
         self._images[0].autoscale()  # the image's own range, as imshow without vmin/vmax
-        axes[0].set_title(f"true {self.label}, predicted {self.predicted} ({self.probs[self.predicted]:.2f})",
-                          fontsize=10, y=1.0)  # y (every title): where matplotlib puts it, without measuring
+        axes[0].set_title(_("true {label}, predicted {predicted} ({p:.2f})").format(
+            label=self.label, predicted=self.predicted, p=self.probs[self.predicted]),
+            fontsize=10, y=1.0)  # y (every title): where matplotlib puts it, without measuring
         maps = [self.saliency, self.occlusion_pixels, *self.unit_maps]
         for im, m in zip(self._images[1:], maps):
             lim = max(np.abs(m).max(), 1e-12)
             im.set_data(m)
             im.set_clim(-lim, lim)
-        axes[1].set_title(f"saliency dz_{self.cls}/dx", fontsize=10, y=1.0)
-        axes[2].set_title(f"occlusion:\ndrop in p({self.cls})", fontsize=10, y=1.0)
+        axes[1].set_title(_("saliency dz_{cls}/dx").format(cls=self.cls), fontsize=10, y=1.0)
+        axes[2].set_title(_("occlusion:\ndrop in p({cls})").format(cls=self.cls), fontsize=10, y=1.0)
         for k, (ax, unit) in enumerate(zip(axes[3:], self.top_units)):
-            ax.set_title(f"unit {unit}: a={self.hidden[unit]:.2f}", fontsize=10, y=1.0)
-            ax.set_xlabel(f"its input weights (#{k + 1})", fontsize=10)
-            ax.set_ylabel(f"a*w to z_{self.cls}: {self.contribution[unit]:.2f}", fontsize=10)
+            ax.set_title(_("unit {unit}: a={a:.2f}").format(unit=unit, a=self.hidden[unit]), fontsize=10, y=1.0)
+            ax.set_xlabel(_("its input weights (#{rank})").format(rank=k + 1), fontsize=10)
+            ax.set_ylabel(_("a*w to z_{cls}: {value:.2f}").format(cls=self.cls, value=self.contribution[unit]),
+                          fontsize=10)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import generative
+from ..i18n import gettext_ as _
 from ..runs import _one_blas_thread, digits_split
 from .base import Explorer, Param, layout_key
 
@@ -42,7 +43,7 @@ class LatentExplorer(Explorer):
         with _one_blas_thread():  # small matrices: two BLAS threads fighting over a busy machine take 100 times longer
             if c["beta"] != self._beta:  # another VAE: its codes and scores, computed once per beta
                 if c["beta"] not in self._seen:
-                    model, _ = generative.vae_run(c["beta"], seed=0)
+                    model, _history = generative.vae_run(c["beta"], seed=0)  # (not `_`: the gettext)
                     scores = generative.autoencoder_scores(model)
                     codes = generative.encode_images(model, digits_split(0)[2])
                     self._seen[c["beta"]] = (model, scores["reconstruction"], scores["kl"], codes,
@@ -73,7 +74,7 @@ class LatentExplorer(Explorer):
         t = np.linspace(0, 2 * np.pi, 200)
         for r in (1, 2):  # the prior N(0, I): where its draws fall (39 % and 86 % of them inside in 2-D)
             ax_map.plot(r * np.cos(t), r * np.sin(t), color="grey", lw=0.8, ls="--")
-        ax_map.text(0.02, 0.02, "dashed: the prior's 1 and 2 sigma", transform=ax_map.transAxes, fontsize=8,
+        ax_map.text(0.02, 0.02, _("dashed: the prior's 1 and 2 sigma"), transform=ax_map.transAxes, fontsize=8,
                     color="dimgrey").set_in_layout(False)
         colours = [DIGIT_COLOURS[k] for k in self.labels]
         self._points = ax_map.scatter(self.codes[:, 0], self.codes[:, 1], c=colours, s=10, alpha=0.75, lw=0)
@@ -92,8 +93,8 @@ class LatentExplorer(Explorer):
         self._image = ax_img.imshow(self.image, cmap="gray_r", vmin=0, vmax=1)
         ax_img.set_xticks([])
         ax_img.set_yticks([])
-        ax_img.set_xlabel("8 x 8 pixels (black = 1)")
-        ax_img.set_ylabel("the decoder's digit")
+        ax_img.set_xlabel(_("8 x 8 pixels (black = 1)"))
+        ax_img.set_ylabel(_("the decoder's digit"))
         self._show()
 
     def refresh(self, fig):
@@ -109,10 +110,12 @@ class LatentExplorer(Explorer):
             text.set_position(tuple(np.clip(np.median(self.codes[self.labels == k], axis=0), -VIEW + 0.3, VIEW - 0.3)))
         self._cross.set_data([c["z1"]], [c["z2"]])
         self._image.set_data(self.image)
-        beyond = f"; {self.outside} beyond the map" if self.outside else ""
-        ax_map.set_title(f"beta {c['beta']:g}: codes of the 360 test digits{beyond}\n"
-                         f"test reconstruction {self.reconstruction:.1f}, KL {self.kl:.2f}", fontsize=10, y=1.0)
-        ax_img.set_title(f"decoded from z = ({c['z1']:.2f}, {c['z2']:.2f})", fontsize=10, y=1.0)
+        beyond = _("; {n} beyond the map").format(n=self.outside) if self.outside else ""
+        ax_map.set_title(_("beta {beta:g}: codes of the 360 test digits{beyond}\n"
+                           "test reconstruction {reconstruction:.1f}, KL {kl:.2f}").format(
+                             beta=c["beta"], beyond=beyond, reconstruction=self.reconstruction, kl=self.kl),
+                         fontsize=10, y=1.0)
+        ax_img.set_title(_("decoded from z = ({z1:.2f}, {z2:.2f})").format(z1=c["z1"], z2=c["z2"]), fontsize=10, y=1.0)
 
     def layout_cache_key(self, fig):
         # the titles get new numbers at every move; counted by their lines, an earlier layout is replayed

@@ -9,11 +9,14 @@ import numpy as np
 
 from .. import plots
 from ..core import binary_crossentropy, derivative, get_activation, mse
+from ..i18n import N_
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
 
 AXES = ("probability a", "logit z")
-LOSS_NAMES = {"mse": "MSE", "bce": "binary cross-entropy"}
+LOSS_NAMES = {"mse": N_("MSE"), "bce": N_("binary cross-entropy")}  # shown as _(LOSS_NAMES[name])
+LOSS_AXES = {"mse": N_("loss L (MSE)"), "bce": N_("loss L (cross-entropy)")}  # the y labels
 
 
 def _logit(a):
@@ -87,16 +90,19 @@ class LossExplorer(Explorer):
         t = np.array([self.x_point - span, self.x_point + span])
         margin = 0.05 * (self.x[-1] - self.x[0])  # matplotlib's autoscale margin around the curves
         panels = {name: {"tangent": (t, self.values[name] + self.slopes[name] * (t - self.x_point)),
-                         "tangent_label": f"slope {self.slope_name} = {self.slopes[name]:.3g}",
-                         "title": f"{LOSS_NAMES[name]}: L = {self.values[name]:.3g}"} for name in ("mse", "bce")}
+                         "tangent_label": _("slope {name} = {value:.3g}").format(name=self.slope_name,
+                                                                                 value=self.slopes[name]),
+                         "title": f"{_(LOSS_NAMES[name])}: L = {self.values[name]:.3g}"} for name in ("mse", "bce")}
         return {"panels": panels, "ylim": (-0.05 * top, 1.1 * top),
                 # the curves' range: the tangent at a prediction near an end is cut at the frame, the axis
                 # does not stretch past the probabilities (below 0) to show all of it
                 "xlim": (self.x[0] - margin, self.x[-1] + margin),
-                "xlabel": "predicted probability a" if c["axis"] == "probability a" else "logit z  (a = sigmoid(z))",
-                "curve_label": f"L for target y = {c['target']:g}",
-                "suptitle": f"target y = {c['target']:g}, prediction a = {c['prediction']:g} (z = {self.z:.2f}); "
-                            "same axes in both panels"}
+                "xlabel": (_("predicted probability a") if c["axis"] == "probability a"
+                           else _("logit z  (a = sigmoid(z))")),
+                "curve_label": _("L for target y = {target:g}").format(target=c["target"]),
+                "suptitle": _("target y = {target:g}, prediction a = {prediction:g} (z = {z:.2f}); "
+                              "same axes in both panels").format(target=c["target"], prediction=c["prediction"],
+                                                                 z=self.z)}
 
     def draw_on(self, fig):
         axes = fig.subplots(1, 2, sharex=True, sharey=True)
@@ -105,7 +111,7 @@ class LossExplorer(Explorer):
             (curve,) = ax.plot([], [], color=plots.BLUE)
             (point,) = ax.plot([], [], "o", color=plots.ORANGE, ms=8, zorder=3)
             (tangent,) = ax.plot([], [], color=plots.ORANGE, lw=2)
-            ax.set_ylabel(f"loss L ({LOSS_NAMES[name].split()[-1]})")
+            ax.set_ylabel(_(LOSS_AXES[name]))
             ax.yaxis.set_tick_params(labelleft=True)
             self._artists[name] = {"ax": ax, "curve": curve, "point": point, "tangent": tangent}
         self._show(fig)

@@ -7,6 +7,7 @@ from matplotlib.ticker import MaxNLocator
 from .. import plots
 from ..core import get_activation
 from ..core.perceptron import LOGIC, logic_data
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
 
@@ -58,8 +59,8 @@ class NeuronExplorer(Explorer):
         z = np.linspace(min(-6, self.z.min() - 1), max(6, self.z.max() + 1), 300)
         return {"a_grid": a_grid, "clim": clim, "line": line, "arrow": self._w_arrow(), "curve": (z, act(z)),
                 "colours": np.array(plots.CLASS_COLOURS)[self.y.astype(int)],
-                "plane_title": f"{c['gate']}: {self.correct}/4 correct",
-                "act_title": f"{c['activation']}: the four points on f"}
+                "plane_title": _("{gate}: {correct}/4 correct").format(gate=c["gate"], correct=self.correct),
+                "act_title": _("{activation}: the four points on f").format(activation=c["activation"])}
 
     def _w_arrow(self):
         """(base, tip) of the vector w drawn from the point of the line z = 0 nearest the plane's centre,
@@ -79,7 +80,7 @@ class NeuronExplorer(Explorer):
         # room between the colour bar's label and the next panel's y label (the default 0.02 left them touching)
         fig.get_layout_engine().set(wspace=0.08)
         im = ax_plane.imshow(np.zeros((2, 2)), extent=(*PLANE, *PLANE), cmap=plots.BACKGROUND)
-        bar = fig.colorbar(im, ax=ax_plane, label="neuron output a", shrink=0.85)
+        bar = fig.colorbar(im, ax=ax_plane, label=_("neuron output a"), shrink=0.85)
         # The ticks matplotlib picks for this bar (at most 9 bins), whatever its length: so the layout
         # depends on the range only through the tick labels (text_size_layout_key's `ticked`).
         bar.locator = MaxNLocator(nbins=9, steps=[1, 2, 2.5, 5, 10])

@@ -7,6 +7,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import plots
 from ..experiments import _one_blas_thread, overfit_run, overfit_scores
+from ..i18n import gettext_ as _
 from .base import Param, TrainingExplorer
 
 EXTENT = 6.0
@@ -59,18 +60,21 @@ class OverfitExplorer(TrainingExplorer):
 
     def titles(self):
         """The boundary's and the curves' titles."""
-        boundary = f"{len(self.X)} training points (large dots)\nvalidation accuracy {self.val_accuracy:.3f}"
+        boundary = _("{n} training points (large dots)\nvalidation accuracy {accuracy:.3f}").format(
+            n=len(self.X), accuracy=self.val_accuracy)
         if self.training is not None:
             epoch, epochs = self.training
-            return boundary, (f"epoch {epoch}/{epochs}, training: gap {self.gap:.2f}\n"
-                              f"best validation so far at epoch {self.best_epoch}")
+            return boundary, _("epoch {epoch}/{epochs}, training: gap {gap:.2f}\n"
+                               "best validation so far at epoch {best}").format(
+                epoch=epoch, epochs=epochs, gap=self.gap, best=self.best_epoch)
         if self.history.stopped == "early_stopping":
-            return boundary, (f"stopped at epoch {len(self.history.epoch)}, weights of epoch {self.best_epoch} "
-                              f"kept:\ngap {self.gap:.2f}")
+            return boundary, _("stopped at epoch {stopped}, weights of epoch {best} kept:\ngap {gap:.2f}").format(
+                stopped=len(self.history.epoch), best=self.best_epoch, gap=self.gap)
         if self.cfg["early_stopping"] == "on" and self.history.stopped is None:  # the best weights, put back at the end
-            return boundary, (f"all {len(self.history.epoch)} epochs run, the best epoch's weights kept:\n"
-                              f"gap {self.gap:.2f}")
-        return boundary, f"gap at the end {self.gap:.2f}\nbest validation at epoch {self.best_epoch}"
+            return boundary, _("all {epochs} epochs run, the best epoch's weights kept:\ngap {gap:.2f}").format(
+                epochs=len(self.history.epoch), gap=self.gap)
+        return boundary, _("gap at the end {gap:.2f}\nbest validation at epoch {best}").format(
+            gap=self.gap, best=self.best_epoch)
 
     def hold_epoch_axis(self, ax):
         """The epoch axis spans the epochs asked for: the curves grow into it while training, and
@@ -98,14 +102,14 @@ class OverfitExplorer(TrainingExplorer):
         boundary_title, curves_title = self.titles()
         ax_b.set_title(boundary_title, fontsize=11, y=1.0)
         plots.loss_curves(ax_c, self.train_loss, self.val_loss)
-        ax_c.lines[1].set_label("validation")
+        ax_c.lines[1].set_label(_("validation"))
         ax_c.legend(frameon=False, fontsize=10)
         ax_c.set_yscale("log")
         # ticks at 1, 2, 5 x 10^k written as plain numbers: matplotlib's 2x10^-2 minor labels crowd the axis
         ax_c.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax_c.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax_c.yaxis.set_minor_formatter(NullFormatter())
-        ax_c.set_ylabel("cross-entropy (no L2 term)")
+        ax_c.set_ylabel(_("cross-entropy (no L2 term)"))
         ax_c.axvline(self.best_epoch, color="grey", ls=":", lw=1)
         ax_c.set_ylim(*self.loss_limits())
         self.hold_epoch_axis(ax_c)

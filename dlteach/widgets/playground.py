@@ -22,6 +22,7 @@ from .. import data, plots
 from ..core import L1L2, MLP, Callback, fit, get_optimizer
 from ..core._checks import check_int, check_positive, check_positive_int, lookup
 from ..core.training import epoch_batches
+from ..i18n import gettext_ as _
 from . import fastagg
 from .playground_settings import (ACTIVATIONS, BACKENDS, EXTENT, FIGURE_DPI, FIGURE_INCHES,  # noqa: F401
                                   FRAME_TIME, LIMITS, LOSSES, OPTIMIZERS, OWN, PRESETS, REG_RATES,
@@ -442,11 +443,12 @@ class Playground:
 
     def _output_title(self) -> str:
         train, test = (self.history["train"][-1], self.history["test"][-1]) if self.epoch else self.losses()
-        return f"output after epoch {self.epoch}: train loss {train:.3f}, test {test:.3f}"
+        return _("output after epoch {epoch}: train loss {train:.3f}, test {test:.3f}").format(
+            epoch=self.epoch, train=train, test=test)
 
     def _network_title(self) -> str:
-        return (f"network {'-'.join(map(str, self.sizes))}, {self.cfg['activation']}: "
-                "line width = |weight|, blue +, orange -")
+        return _("network {sizes}, {activation}: line width = |weight|, blue +, orange -").format(
+            sizes="-".join(map(str, self.sizes)), activation=self.cfg["activation"])
 
     def _network_key(self):
         """What the network panel's still parts show: layer sizes, input names, activation."""
@@ -516,7 +518,7 @@ class Playground:
                                    self.neuron_maps())
 
     def _hint(self) -> str:
-        return "diverged in the first epoch" if self.message else "press step or play to train"
+        return _("diverged in the first epoch") if self.message else _("press step or play to train")
 
     def _build_figure(self):
         fig = self.figure
@@ -547,7 +549,7 @@ class Playground:
         ax_loss.set_ylim(0, limits[1])
         hint = ax_loss.text(0.5, 0.5, self._hint(), ha="center", va="center", transform=ax_loss.transAxes,
                             color="grey", visible=not self.history["train"])
-        overlay = ax_out.text(0.5, 0.5, "Training diverged.\nLower the learning rate\nor press rewind.",
+        overlay = ax_out.text(0.5, 0.5, _("Training diverged.\nLower the learning rate\nor press rewind."),
                               transform=ax_out.transAxes, ha="center", va="center", fontsize=11, color="white",
                               zorder=5, bbox=dict(boxstyle="round", fc="#b2182b", ec="none", alpha=0.9),
                               visible=bool(self.message))

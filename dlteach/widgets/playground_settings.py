@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import data
+from ..i18n import N_
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -27,7 +28,8 @@ FIGURE_INCHES, FIGURE_DPI = (11, 4.6), 80
 class Preset:
     """A known experiment: `settings` (the rest as in Playground.DEFAULTS), trained for `epochs`;
     `watch` is one sentence on what to look at; `contrast` is the one change that shows the other
-    side. tests/test_presets.py checks each sentence's outcome over several seeds."""
+    side. tests/test_presets.py checks each sentence's outcome over several seeds. Name and sentence are
+    shown as _(name), _(watch): the name stays the menu's value."""
 
     settings: dict
     epochs: int
@@ -36,31 +38,31 @@ class Preset:
 
 
 PRESETS = {
-    "a spiral needs depth": Preset(
+    N_("a spiral needs depth"): Preset(
         dict(dataset="spiral", hidden=3, neurons=8, optimizer="adam", learning_rate=0.01), 300,
-        "Three hidden layers wind the boundary along the spiral's arms (test accuracy about 95 % after 300 "
-        "epochs); set hidden layers to 1 and the same training stays near 80 %.",
+        N_("Three hidden layers wind the boundary along the spiral's arms (test accuracy about 95 % after 300 "
+           "epochs); set hidden layers to 1 and the same training stays near 80 %."),
         dict(hidden=1)),
-    "too high a learning rate": Preset(
+    N_("too high a learning rate"): Preset(
         dict(dataset="circle", learning_rate=3.0), 50,
-        "The loss curve jumps instead of falling: steps of size 3 overshoot and the boundary stays wrong "
-        "(near 55 % test accuracy after 50 epochs); at 0.03 the same network finds the circle (over 90 %).",
+        N_("The loss curve jumps instead of falling: steps of size 3 overshoot and the boundary stays wrong "
+           "(near 55 % test accuracy after 50 epochs); at 0.03 the same network finds the circle (over 90 %)."),
         dict(learning_rate=0.03)),
-    "features make it linear": Preset(
+    N_("features make it linear"): Preset(
         dict(dataset="circle", hidden=0, features=("x1^2", "x2^2")), 50,
-        "No hidden layer, only a weighted sum: given x1² and x2² the circle is a straight cut and is "
-        "learned (100 % test accuracy); given x1 and x2 the same network cannot (near 55 %).",
+        N_("No hidden layer, only a weighted sum: given x1² and x2² the circle is a straight cut and is "
+           "learned (100 % test accuracy); given x1 and x2 the same network cannot (near 55 %)."),
         dict(features=("x1", "x2"))),
-    "L2 tames overfitting": Preset(
+    N_("L2 tames overfitting"): Preset(
         dict(dataset="gauss", noise=0.5, train_ratio=0.1, hidden=3, neurons=8, features=tuple(data.FEATURES),
              optimizer="adam", learning_rate=0.03, regularization="L2", reg_rate=0.01), 300,
-        "50 noisy points and a flexible network: with L2 0.01 the boundary stays smooth and the test loss "
-        "near 0.5; set the reg. rate to 0 and the training loss falls to 0 while the test loss climbs above 1.",
+        N_("50 noisy points and a flexible network: with L2 0.01 the boundary stays smooth and the test loss "
+           "near 0.5; set the reg. rate to 0 and the training loss falls to 0 while the test loss climbs above 1."),
         dict(reg_rate=0.0)),
-    "ReLU dies at high rates": Preset(
+    N_("ReLU dies at high rates"): Preset(
         dict(dataset="circle", activation="relu", hidden=3, neurons=8, learning_rate=3.0), 50,
-        "Watch the neuron maps go flat: at learning rate 3 about two thirds of the ReLU neurons output 0 "
-        "for every point, get no gradient and never recover, and the loss stays high; at 0.03 nearly all "
-        "stay alive.",
+        N_("Watch the neuron maps go flat: at learning rate 3 about two thirds of the ReLU neurons output 0 "
+           "for every point, get no gradient and never recover, and the loss stays high; at 0.03 nearly all "
+           "stay alive."),
         dict(learning_rate=0.03)),
 }

@@ -10,6 +10,7 @@ import ipywidgets as W
 import traitlets
 
 from .. import data
+from ..i18n import N_
 from ..i18n import gettext_ as _
 from . import playground_settings as P
 from .base import (READOUT_FORMAT, apply_setting, arrange, busy_label, busy_while, carry_picture, control_value,
@@ -20,7 +21,7 @@ from .base import (READOUT_FORMAT, apply_setting, arrange, busy_label, busy_whil
 TRAINING_SETTINGS = ("learning_rate", "batch_size", "optimizer", "regularization", "reg_rate", "backend")
 
 
-NO_PRESET = "(choose a preset)"
+NO_PRESET = N_("(choose a preset)")  # the menu's value (English); its label is _(NO_PRESET)
 
 
 def uploaded_files(value) -> list[tuple[str, bytes]]:
@@ -41,10 +42,11 @@ def describe_own(pg) -> str:
     """One line on the loaded points: how many, which task, how the label column was read."""
     own = pg.own
     if own.task == "classification":
-        how = f"classification, {len(own.classes)} classes (labels {', '.join(map(str, own.classes))})"
+        how = _("classification, {n} classes (labels {labels})").format(n=len(own.classes),
+                                                                         labels=", ".join(map(str, own.classes)))
     else:
-        how = "regression (targets centred and scaled into [-1, 1])"
-    return f"{len(own.X)} points, {how}; features standardised"
+        how = _("regression (targets centred and scaled into [-1, 1])")
+    return _("{n} points, {task}; features standardised").format(n=len(own.X), task=how)
 
 
 # The selected features' buttons: dark blue with white bold text (8.8:1), not the faint grey of a
@@ -98,7 +100,7 @@ def shown_value(value) -> str:
     if isinstance(value, float):
         return format(value, READOUT_FORMAT)
     if isinstance(value, tuple):
-        return ", ".join(map(str, value)) or "none"
+        return ", ".join(map(str, value)) or _("none")
     return str(value)
 
 
@@ -110,37 +112,39 @@ def build(pg):
     nothing moves when a button changes state (play, step, a note that appears or goes)."""
     c = pg.cfg
     controls = {
-        "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description="dataset"),
-        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description="noise",
+        "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description=_("dataset")),
+        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description=_("noise"),
                                readout_format=READOUT_FORMAT),
-        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description="train ratio",
-                                     readout_format=READOUT_FORMAT),
-        "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description="hidden layers"),
-        "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description="neurons/layer"),
-        "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description="activation"),
-        "learning_rate": log_slider(c["learning_rate"], 1e-5, 10.0, 0.1, description="learning rate"),
-        "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description="batch size"),
+        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1,
+                                     description=_("train ratio"), readout_format=READOUT_FORMAT),
+        "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description=_("hidden layers")),
+        "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description=_("neurons/layer")),
+        "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description=_("activation")),
+        "learning_rate": log_slider(c["learning_rate"], 1e-5, 10.0, 0.1, description=_("learning rate")),
+        "batch_size": W.IntSlider(value=c["batch_size"], min=1, max=30, description=_("batch size")),
     }
-    presets = W.Dropdown(options=[NO_PRESET, *P.PRESETS], value=NO_PRESET, description="preset")
+    # (label, value): the presets' names shown in the language in use, their English names the values
+    presets = W.Dropdown(options=[(_(name), name) for name in (NO_PRESET, *P.PRESETS)], value=NO_PRESET,
+                         description=_("preset"))
     sliders = arrange([*controls.values(), presets])  # the main grid: three columns of three
     label_width = controls["dataset"].style.description_width
-    controls["features"] = FeatureChooser(data.FEATURES, c["features"], "features", label_width)
+    controls["features"] = FeatureChooser(data.FEATURES, c["features"], _("features"), label_width)
     more = {
         "regularization": W.Dropdown(options=list(P.REGULARIZATIONS), value=c["regularization"],
-                                     description="regularisation"),
-        "reg_rate": W.SelectionSlider(options=list(P.REG_RATES), value=c["reg_rate"], description="reg. rate"),
-        "optimizer": W.Dropdown(options=list(P.OPTIMIZERS), value=c["optimizer"], description="optimizer"),
-        "loss": W.Dropdown(options=list(P.LOSSES), value=c["loss"], description="loss"),
-        "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description="backend"),
-        "seed": W.BoundedIntText(value=c["seed"], min=0, max=10_000, description="seed"),
+                                     description=_("regularisation")),
+        "reg_rate": W.SelectionSlider(options=list(P.REG_RATES), value=c["reg_rate"], description=_("reg. rate")),
+        "optimizer": W.Dropdown(options=list(P.OPTIMIZERS), value=c["optimizer"], description=_("optimizer")),
+        "loss": W.Dropdown(options=list(P.LOSSES), value=c["loss"], description=_("loss")),
+        "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description=_("backend")),
+        "seed": W.BoundedIntText(value=c["seed"], min=0, max=10_000, description=_("seed")),
     }
     controls.update(more)
     # Your own data: a CSV of x1, x2, label, checked by dlteach.data.read_points_csv; a bad file shows
     # one message and changes nothing.
-    upload = set_tooltip(W.FileUpload(accept=".csv,.txt,text/csv", multiple=False, description="your CSV"),
+    upload = set_tooltip(W.FileUpload(accept=".csv,.txt,text/csv", multiple=False, description=_("your CSV")),
                          _("upload a CSV file of x1, x2, label (one point a row): the dataset menu gains "
                            "'your data'"))
-    task = W.Dropdown(options=list(data.TASKS), value="auto", description="CSV labels")
+    task = W.Dropdown(options=list(data.TASKS), value="auto", description=_("CSV labels"))
     more_grid = arrange([*more.values(), task])
     upload.layout = W.Layout(width="auto", flex="0 0 auto")
     more_grid.children = (*more_grid.children, upload)
@@ -173,15 +177,15 @@ def build(pg):
     # one line of fixed (minimum) height for notes, messages and the busy sign: they come and go
     # without moving the picture
     info = W.HBox([note, message, busy], layout=W.Layout(min_height="26px", align_items="center"))
-    play = W.Play(value=0, min=0, max=100_000, interval=300, description="play")
+    play = W.Play(value=0, min=0, max=100_000, interval=300, description=_("play"))
     # One tooltip covers Play's three buttons (play, stop, repeat): ipywidgets 8 and Colab's 7.7 alike.
-    set_tooltip(play, f"play: each frame trains and draws in about {P.FRAME_TIME * 1000:.0f} ms (whole epochs, "
-                      "counted beside the epoch); stop; repeat")
+    set_tooltip(play, _("play: each frame trains and draws in about {ms:.0f} ms (whole epochs, "
+                        "counted beside the epoch); stop; repeat").format(ms=P.FRAME_TIME * 1000))
     play.layout = W.Layout(flex="0 0 auto")
-    step_button = icon_button("step (10 epochs)", "step-forward", "train 10 epochs, shown frame by frame")
-    reset_button = icon_button("reset", "refresh", "new random initial weights")
-    rewind_button = icon_button("rewind", "fast-backward", "same initial weights, epoch 0")
-    keras_button = icon_button("Keras code", "code", "this network as runnable Keras code")
+    step_button = icon_button(_("step (10 epochs)"), "step-forward", _("train 10 epochs, shown frame by frame"))
+    reset_button = icon_button(_("reset"), "refresh", _("new random initial weights"))
+    rewind_button = icon_button(_("rewind"), "fast-backward", _("same initial weights, epoch 0"))
+    keras_button = icon_button(_("Keras code"), "code", _("this network as runnable Keras code"))
     for b, width in zip((step_button, reset_button, rewind_button, keras_button), BUTTON_WIDTHS.values()):
         b.layout = W.Layout(width=width, flex="0 0 auto")
     rewind_tooltips = (_("same initial weights, epoch 0"),
@@ -189,7 +193,8 @@ def build(pg):
 
     def show(trained=None):
         image.value = pg.png()
-        status.value = f"<b>epoch {pg.epoch}</b>" + (f" (+{trained} this frame)" if trained else "")
+        status.value = (_("<b>epoch {epoch}</b>").format(epoch=pg.epoch)
+                        + (_(" (+{trained} this frame)").format(trained=trained) if trained else ""))
         note.value = ""  # a step or a redraw has applied every setting
         message.value = error_html(pg.message) if pg.message else ""
         # rewind only where there is something to go back from: trained epochs, or a diverged first epoch
@@ -211,8 +216,9 @@ def build(pg):
                                  what=said):
                 return
             # settings of training itself change nothing on the figure until the next step: say so at once
-            note.value = (f"<span style='color:#444'>{html.escape(said)}: applies from "
-                          "the next step (press step or play)</span>" if key in TRAINING_SETTINGS else "")
+            note.value = ("<span style='color:#444'>" + _("{setting}: applies from the next step (press step or "
+                                                          "play)").format(setting=html.escape(said)) + "</span>"
+                          if key in TRAINING_SETTINGS else "")
         return handler
 
     for key, w in controls.items():
@@ -270,8 +276,8 @@ def build(pg):
         if uploaded:  # read the same file again with the new choice
             load(uploaded["name"], uploaded["content"])
         else:
-            note.value = (f"<span style='color:#444'>CSV labels = {change['new']}: applies to the CSV you "
-                          "upload next</span>")
+            note.value = ("<span style='color:#444'>" + _("CSV labels = {task}: applies to the CSV you upload "
+                                                          "next").format(task=change["new"]) + "</span>")
 
     upload.observe(on_upload, names="value")
     task.observe(on_task, names="value")
@@ -312,9 +318,12 @@ def build(pg):
         sync_controls()
         show()
         message.value = ""
-        p = P.PRESETS[change["new"]]
-        watch.value = (f"<div style='color:#1a4e8a; white-space:normal'><b>{html.escape(change['new'])}</b> (train "
-                       f"about {p.epochs} epochs): {html.escape(p.watch)}</div>")
+        name = change["new"]
+        p = P.PRESETS[name]
+        watch.value = ("<div style='color:#1a4e8a; white-space:normal'>"
+                       + _("<b>{preset}</b> (train about {epochs} epochs): {watch}").format(
+                           preset=html.escape(_(name)), epochs=p.epochs, watch=html.escape(_(p.watch)))
+                       + "</div>")
 
     presets.observe(on_preset, names="value")
 

@@ -8,6 +8,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from .. import plots
 from ..experiments import _one_blas_thread
+from ..i18n import gettext_ as _
 from ..sequences import MEMORY_SYMBOLS, char_model, generate, known_word_fraction, memory_run, state_gradients, \
     zen_text
 from .base import Param, TrainingExplorer
@@ -24,7 +25,7 @@ def sample_text(temperature: float) -> str:
     temperatures are generated together the first time (one forward pass per character), then looked up."""
     temperature = round(float(temperature), 6)
     if temperature not in _SAMPLES:
-        model, vocab, _ = char_model()
+        model, vocab, _text = char_model()  # (not `_`: the gettext)
         temps = TEMPERATURES if temperature in TEMPERATURES else (temperature,)
         with _one_blas_thread():
             texts = generate(model, vocab, PROMPT, N_CHARS, temperatures=temps, seeds=(0,))[0]
@@ -101,18 +102,19 @@ class SequenceExplorer(TrainingExplorer):
         c = self.cfg
         if self.training is not None:
             step, steps = self.training
-            head = f"step {step}/{steps}: "
+            head = _("step {step}/{steps}: ").format(step=step, steps=steps)
         else:
             head = ""
         acc = "-" if not self.accuracy.size else f"{self.final_accuracy:.2f}"
         reach = "-" if not np.isfinite(self.reach) else f"{self.reach:.0e}"
-        clip = (f"clipped {self.clipped} of {len(self.grad_norm)} steps" if c["clipping"] != "off"
-                else "no clipping")
-        return (f"{head}{c['cell']}, T = {c['T']}\nvalidation accuracy {acc}",
-                f"gradient reaching each state\nh_1 gets {reach} of h_T's",
-                f"largest gradient norm at each step\n{clip}",
-                f"character LSTM trained on the Zen of Python, temperature {c['temperature']:.1f}: "
-                f"{self.known:.0%} of its words are the Zen's")
+        clip = (_("clipped {clipped} of {steps} steps").format(clipped=self.clipped, steps=len(self.grad_norm))
+                if c["clipping"] != "off" else _("no clipping"))
+        return (head + _("{cell}, T = {T}\nvalidation accuracy {accuracy}").format(cell=c["cell"], T=c["T"],
+                                                                                  accuracy=acc),
+                _("gradient reaching each state\nh_1 gets {reach} of h_T's").format(reach=reach),
+                _("largest gradient norm at each step\n{clipping}").format(clipping=clip),
+                _("character LSTM trained on the Zen of Python, temperature {temperature:.1f}: "
+                  "{known:.0%} of its words are the Zen's").format(temperature=c["temperature"], known=self.known))
 
     def _step_ticks(self):
         T = self.cfg["T"]
@@ -133,21 +135,21 @@ class SequenceExplorer(TrainingExplorer):
         epochs = np.arange(1, len(self.accuracy) + 1)
         ax_a.plot(epochs, self.accuracy, marker="o", color=plots.BLUE)
         ax_a.axhline(1 / MEMORY_SYMBOLS, color="grey", ls=":", lw=1)
-        ax_a.text(6, 1 / MEMORY_SYMBOLS + 0.03, "chance", ha="right", fontsize=9, color="grey").set_in_layout(False)
+        ax_a.text(6, 1 / MEMORY_SYMBOLS + 0.03, _("chance"), ha="right", fontsize=9, color="grey").set_in_layout(False)
         ax_a.set_xlim(0.5, 6.5)
         ax_a.set_xticks(range(1, 7))
         ax_a.set_ylim(0, 1.05)
-        ax_a.set_xlabel("epoch")
-        ax_a.set_ylabel("validation accuracy")
+        ax_a.set_xlabel(_("epoch"))
+        ax_a.set_ylabel(_("validation accuracy"))
         ax_a.set_title(t_acc, fontsize=10, y=1.0)
         steps = np.arange(1, self.cfg["T"] + 1)
-        ax_g.plot(steps, self.grads_init, color="grey", ls="--", marker="o", ms=3, label="at initialisation")
-        ax_g.plot(steps, self.grads_end, color=plots.ORANGE, marker="o", ms=3, label="trained")
+        ax_g.plot(steps, self.grads_init, color="grey", ls="--", marker="o", ms=3, label=_("at initialisation"))
+        ax_g.plot(steps, self.grads_end, color=plots.ORANGE, marker="o", ms=3, label=_("trained"))
         ax_g.set_yscale("log")
         ax_g.set_xlim(0.5, self.cfg["T"] + 0.5)
         ax_g.set_xticks(self._step_ticks())
         ax_g.set_ylim(*self.through_limits())
-        ax_g.set_xlabel("step t")
+        ax_g.set_xlabel(_("step t"))
         ax_g.set_ylabel("||dL/dh_t||")
         ax_g.legend(frameon=False, fontsize=8, loc="lower right")
         ax_g.set_title(t_through, fontsize=10, y=1.0)
@@ -156,8 +158,8 @@ class SequenceExplorer(TrainingExplorer):
         ax_n.set_yscale("log")
         ax_n.set_xlim(0, self.steps + 1)
         ax_n.set_ylim(*self.norm_limits())
-        ax_n.set_xlabel("training step")
-        ax_n.set_ylabel("largest ||gradient|| of a weight")
+        ax_n.set_xlabel(_("training step"))
+        ax_n.set_ylabel(_("largest ||gradient|| of a weight"))
         ax_n.set_title(t_norm, fontsize=10, y=1.0)
         for ax in (ax_g, ax_n):  # decades as plain numbers, no minor ticks (labels crowd a short axis, and
             ax.yaxis.set_major_locator(LogLocator(numticks=8))  # making their ticks is most of a drawing)

@@ -14,6 +14,8 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 from .. import plots
 from ..core import accuracy
 from ..experiments import TEACHERS, compressed_accuracy, digits_teacher, distill
+from ..i18n import N_
+from ..i18n import gettext_ as _
 from .base import Param, TrainingExplorer
 
 SPARSITIES = (0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95)
@@ -24,7 +26,7 @@ BITS = (2, 3, 4, 5, 6, 8, 16, 32)
 def teacher_compressed(sparsity: float, bits: int):
     """(test accuracy, bytes) of the digits teacher pruned to `sparsity` and quantised to `bits`:
     the same for every student, so computed once per process and setting."""
-    teacher, _, X_test, _, Y_test = digits_teacher()
+    teacher, _y, X_test, _Y, Y_test = digits_teacher()  # (not `_`: the gettext)
     return compressed_accuracy(teacher, X_test, Y_test, sparsity, bits)
 
 
@@ -37,6 +39,8 @@ def n_training_images() -> int:
 # The height a bar's value takes on the accuracy axis (0 to 1.05): 10 pt and its 3 pt offset, over the
 # panel's 230-250 px.
 VALUE_ROOM = 0.09
+# The network in training, named in the bars' title (shown as _(STUDENTS[student])).
+STUDENTS = {"hard": N_("hard-label student"), "teacher": N_("teacher"), "soft": N_("distilled student")}
 
 
 def _place_values(ax, xs, heights, line):
@@ -110,23 +114,27 @@ class SmallModelsExplorer(TrainingExplorer):
 
     def bar_texts(self):
         """The bars' names, the values written on them (none for a student not trained yet), the title."""
-        names = ["hard labels", f"distilled, T={self.cfg['temperature']:.3g}"]
+        names = [_("hard labels"), _("distilled, T={temperature:.3g}").format(temperature=self.cfg["temperature"])]
         values = [f"{a:.3f}" if np.isfinite(a) else "" for a in (self.hard_accuracy, self.soft_accuracy)]
-        title = (f"teacher on {self.teacher_labels:,} labels (dashed): {self.teacher_accuracy:.3f}"
-                 if np.isfinite(self.teacher_accuracy) else f"teacher on {self.teacher_labels:,} labels")
+        title = (_("teacher on {labels:,} labels (dashed): {accuracy:.3f}").format(
+                     labels=self.teacher_labels, accuracy=self.teacher_accuracy)
+                 if np.isfinite(self.teacher_accuracy) else
+                 _("teacher on {labels:,} labels").format(labels=self.teacher_labels))
         if self.training is not None:
-            name = {"hard": "hard-label student", "teacher": "teacher", "soft": "distilled student"}[self.student]
-            title = f"{name}, epoch {self.training[0]}/{self.training[1]}"
+            name = _(STUDENTS[self.student])
+            title = _("{network}, epoch {epoch}/{epochs}").format(network=name, epoch=self.training[0],
+                                                                 epochs=self.training[1])
         return names, values, title
 
     def student_label(self):
         """What the students learn from: n labelled images, and the unlabelled ones when distilled on them."""
         if self.cfg["teacher"] == "same + unlabelled":
-            return f"students: {self.n_train} labels, + {n_training_images() - self.n_train:,} unlabelled"
-        return f"students 64-16-10 on {self.n_train} labels"
+            return _("students: {labelled} labels, + {unlabelled:,} unlabelled").format(
+                labelled=self.n_train, unlabelled=n_training_images() - self.n_train)
+        return _("students 64-16-10 on {labelled} labels").format(labelled=self.n_train)
 
     def star_label(self):
-        return f"sparsity {self.cfg['sparsity']:.3g}, {self.cfg['bits']} bits"
+        return _("sparsity {sparsity:.3g}, {bits} bits").format(sparsity=self.cfg["sparsity"], bits=self.cfg["bits"])
 
     def draw_on(self, fig):
         ax_d, ax_p, ax_q = fig.subplots(1, 3)
@@ -139,10 +147,10 @@ class SmallModelsExplorer(TrainingExplorer):
         ax_d.axhline(self.teacher_accuracy, color="grey", ls="--", lw=1)
         _place_values(ax_d, [0.0, 1.0], np.nan_to_num([self.hard_accuracy, self.soft_accuracy]), self.teacher_accuracy)
         ax_d.set_ylim(0, 1.05)
-        ax_d.set_ylabel("test accuracy")
+        ax_d.set_ylabel(_("test accuracy"))
         ax_d.set_xlabel(self.student_label())
         ax_d.set_title(title, fontsize=10, y=1.0)  # y given: no search for a place above the ticks
-        for ax, curve, label in ((ax_p, self.prune_curve, "pruning"), (ax_q, self.quant_curve, "quantisation")):
+        for ax, curve, label in ((ax_p, self.prune_curve, _("pruning")), (ax_q, self.quant_curve, _("quantisation"))):
             acc, size = np.array(curve).T
             ax.plot(size / 1024, acc, "-o", color=plots.BLUE, ms=4)
             ax.plot(self.current[1] / 1024, self.current[0], "*", color=plots.ORANGE, ms=14, label=self.star_label())
@@ -151,10 +159,10 @@ class SmallModelsExplorer(TrainingExplorer):
             ax.xaxis.set_major_formatter(ScalarFormatter())
             ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlim(1, 120)
-            ax.set_xlabel("size to store, positions included (kB, log)")
-            ax.set_ylabel("test accuracy")
+            ax.set_xlabel(_("size to store, positions included (kB, log)"))
+            ax.set_ylabel(_("test accuracy"))
             ax.set_ylim(0, 1.05)
-            ax.set_title(f"large teacher (1,437 labels): {label}", fontsize=10, y=1.0)
+            ax.set_title(_("large teacher (1,437 labels): {method}").format(method=label), fontsize=10, y=1.0)
             ax.legend(frameon=False, fontsize=10, loc="lower right").set_in_layout(False)  # inside the axes
 
     def refresh(self, fig):
