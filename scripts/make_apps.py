@@ -1,13 +1,25 @@
-"""Write the Voilà app pages in apps/: the Playground, every lesson's explorer, and an index.
+"""Write the Voilà app pages in apps/: the Playground, every lesson's explorer, and an index, in English
+and again in Chinese (apps/zh_CN/).
 
-    python scripts/make_apps.py        # then: make app
+    python scripts/make_apps.py            # every page; then: make app
+    python scripts/make_apps.py extract    # after changing a title or hint below: update apps/zh_CN/apps.po
 
-Each page is a notebook whose only code builds one explorer; Voilà runs it and shows the widgets
-without the code. The table below is the one place that lists them.
+Each page is a notebook whose only code sets the page's language and builds one explorer; Voilà runs it and
+shows the widgets without the code. The table below is the one place that lists them, in English; the
+Chinese pages take its texts through the gettext catalogue apps/zh_CN/apps.po (the format of the lessons'
+catalogues), and the explorers' own labels from the package's. A text with no translation, or whose English
+changed since it was translated (fuzzy), stops the build, naming it; tests/test_app.py fails when a stored page
+differs from what this script writes.
 """
+from __future__ import annotations
+
+import argparse
+import sys
 from pathlib import Path
 
 import nbformat
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 
 APPS = [  # file, explorer class, title, what to try
     ("playground", "Playground", "The Playground",
@@ -43,30 +55,136 @@ APPS = [  # file, explorer class, title, what to try
 ]
 
 
-def page(explorer: str, title: str, hint: str):
+LANGUAGES = {"zh_CN": "简体中文"}  # besides English: each page again in apps/<language>/, from apps/<language>/apps.po
+INDEX_TITLE = "dlteach explorers"
+INDEX_LEAD = "Each page is one explorer from the lessons, live: move its controls and watch."
+ALL_EXPLORERS = "All explorers"
+FOLDER = Path(__file__).resolve().parents[1] / "apps"
+
+
+def messages() -> list[str]:
+    """Every English text the pages show, in page order: the catalogue's msgids."""
+    found = [INDEX_TITLE, INDEX_LEAD, ALL_EXPLORERS]
+    for _, _, title, hint in APPS:
+        found += [title, hint]
+    return found
+
+
+def catalogue_path(language: str, folder: Path = FOLDER) -> Path:
+    return folder / language / "apps.po"
+
+
+def extract(language: str, folder: Path = FOLDER) -> Path:
+    """Create or update the catalogue of `language` from APPS: a new text comes in untranslated, a changed one
+    keeps its old translation marked fuzzy (a translator checks it), a text no longer used becomes obsolete."""
+    template = Catalog(project="dlteach apps", locale=language, fuzzy=False)
+    for text in messages():
+        template.add(text, locations=[("scripts/make_apps.py", None)])
+    path = catalogue_path(language, folder)
+    if path.exists():
+        with path.open("rb") as f:
+            catalogue = read_po(f, locale=language)
+        catalogue.update(template, no_fuzzy_matching=False)
+    else:
+        catalogue = template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalogue, width=120, sort_output=False, ignore_obsolete=False)
+    return path
+
+
+def translations(language: str, folder: Path = FOLDER) -> dict[str, str]:
+    """English text -> translation, for every text the pages show; ValueError naming each text that has no
+    usable translation (missing, empty or fuzzy), so that a page never shows English or stale text."""
+    path = catalogue_path(language, folder)
+    if not path.exists():
+        raise ValueError(f"no {language} catalogue {path}; make it with: python scripts/make_apps.py extract")
+    with path.open("rb") as f:
+        catalogue = read_po(f, locale=language)
+    found, missing = {}, []
+    for text in messages():
+        entry = catalogue.get(text)
+        if entry is None or entry.fuzzy or not entry.string:
+            reason = ("not in the catalogue (new or changed: run python scripts/make_apps.py extract)"
+                      if entry is None else "fuzzy (its English changed: check it, then remove the flag)"
+                      if entry.fuzzy else "not translated yet")
+            missing.append(f"{path.name} [{language}]: {reason}: {text!r}")
+        else:
+            found[text] = entry.string
+    if missing:
+        raise ValueError("\n".join(missing))
+    return found
+
+
+def _notebook(cells) -> nbformat.NotebookNode:
+    """A page with fixed cell ids, so that building twice writes the same bytes (the drift test compares them)."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{hint}  [All explorers](index.ipynb)"),
-                nbformat.v4.new_code_cell(f"import dlteach as dt\n\ndt.widgets.{explorer}().widget()")]
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
 
-def index():
-    rows = "\n".join(f"- [{title}]({name}.ipynb): {hint}" for name, _, title, hint in APPS)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(
-        "# dlteach explorers\n\nEach page is one explorer from the lessons, live: move its controls and watch.\n\n"
-        + rows)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
+def _other_language(language: str | None, path: str) -> str:
+    """The language switch of a page: a link to the same page in each other language."""
+    if language is None:
+        return " · ".join(f"[{name}]({code}/{path})" for code, name in LANGUAGES.items())
+    return f"[English](../{path})"
 
 
-def main(folder: Path = Path(__file__).resolve().parents[1] / "apps") -> None:
-    folder.mkdir(exist_ok=True)
-    nbformat.write(index(), folder / "index.ipynb")
-    for name, explorer, title, hint in APPS:
-        nbformat.write(page(explorer, title, hint), folder / f"{name}.ipynb")
+def page(explorer: str, title: str, hint: str, name: str = "", language: str | None = None, _=lambda s: s):
+    """One explorer's page; `language` None is English, else the page sets it (controls, figures) and `_`
+    translates the texts."""
+    switch = f" · {_other_language(language, f'{name}.ipynb')}" if name else ""
+    return _notebook([
+        nbformat.v4.new_markdown_cell(f"# {_(title)}\n\n{_(hint)}  [{_(ALL_EXPLORERS)}](index.ipynb){switch}"),
+        nbformat.v4.new_code_cell(f'import dlteach as dt\n\ndt.set_language("{language or "en"}")\n'
+                                  f"dt.widgets.{explorer}().widget()")])
+
+
+def index(language: str | None = None, _=lambda s: s):
+    separator = ": " if language is None else "："
+    rows = "\n".join(f"- [{_(title)}]({name}.ipynb){separator}{_(hint)}" for name, _explorer, title, hint in APPS)
+    switch = (f"English · {_other_language(None, 'index.ipynb')}" if language is None else
+              f"{_other_language(language, 'index.ipynb')} · {LANGUAGES[language]}")
+    return _notebook([nbformat.v4.new_markdown_cell(f"# {_(INDEX_TITLE)}\n\n{switch}\n\n{_(INDEX_LEAD)}\n\n{rows}")])
+
+
+def build(folder: Path = FOLDER) -> list[Path]:
+    """Write every page, English in `folder` and each language's in folder/<language>/; returns the paths.
+    The translations are checked first: a missing or fuzzy one stops the build before anything is written."""
+    translated = {language: translations(language, folder) for language in LANGUAGES}
+    pages = {folder / "index.ipynb": index()}
+    pages |= {folder / f"{name}.ipynb": page(explorer, title, hint, name) for name, explorer, title, hint in APPS}
+    for language, table in translated.items():
+        _ = table.__getitem__
+        pages[folder / language / "index.ipynb"] = index(language, _)
+        pages |= {folder / language / f"{name}.ipynb": page(explorer, title, hint, name, language, _)
+                  for name, explorer, title, hint in APPS}
+    for path, nb in pages.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+    return list(pages)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "extract"),
+                        help="build: write the pages (default); extract: update apps/<language>/apps.po from APPS")
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        for language in LANGUAGES:
+            print(extract(language))
+        return 0
+    try:
+        written = build()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"{len(written)} pages written")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
