@@ -105,8 +105,9 @@ lab: $(STAMP)
 	$(PY) scripts/lab.py --ip $(IP) $(if $(PORT),--port $(PORT))
 
 # The explorers as standalone pages (Voila, no code shown): the index, the Playground and every
-# lesson's explorer. make app APP_PORT=8870 picks the port. apps/server/voila.py makes a page's kernel
-# go when the page is left; kernels of pages that vanished without a word (crash, closed laptop) go
+# lesson's explorer, in English and in Chinese (apps/zh_CN/; scripts/make_apps.py writes them).
+# make app APP_PORT=8870 picks the port. apps/server/voila.py makes a page's kernel go when the
+# page is left; kernels of pages that vanished without a word (crash, closed laptop) go
 # after APP_CULL_IDLE seconds idle with no page connected (checked every APP_CULL_INTERVAL
 # seconds); an open tab keeps its kernel. JUPYTER_PATH finds the page template (no CDN) in apps/server.
 APP_PORT ?= 8866
@@ -160,7 +161,8 @@ sources: $(STAMP)
 	$(PY) scripts/lessons.py sources $(LESSON)
 
 # An nbgrader course from the lessons: course/source/<lesson>/<lesson>.ipynb with the instructors'
-# solutions and locked autograded test cells (README: "For instructors: nbgrader").
+# solutions and locked autograded test cells, and each Chinese lesson as the assignment <lesson>_zh_CN
+# (README: "For instructors: nbgrader").
 assignments: $(STAMP)
 	$(PY) scripts/make_assignments.py --course course
 
