@@ -98,18 +98,19 @@ def test_the_loss_axis_is_labelled_only_at_decades(settings):
 
 @pytest.mark.parametrize("cls", [GradientDescentExplorer, OptimizerExplorer])
 def test_each_press_of_an_arrow_key_moves_the_learning_rate_readout(cls):
-    """A log slider steps 10 times a decade: every grid point reads differently at the readout's ".3g"
-    (a grid of 0.0002 of a decade took 5,000 presses across the range, the readout still for ten), the
-    default is on the grid and reads as itself, and a decade is 10 presses."""
+    """A log slider steps 1-2-5 a decade (base.round_log_slider): every value reads differently at the
+    readout's ".3g" and is round (a grid of 0.0002 of a decade took 5,000 presses across the range, the
+    readout still for ten; 10 ** (k / 10) read 0.0126, 0.0158), the default is a value, a decade is 3 presses."""
     slider = cls().widget().controls["learning_rate"]
-    assert slider.readout_format == ".3g" and slider.step == pytest.approx(0.1)
-    presses = int(round((slider.max - slider.min) / slider.step))
-    readouts = [f"{10 ** (slider.min + k * slider.step):.3g}" for k in range(presses + 1)]
-    assert len(set(readouts)) == len(readouts) and presses <= 40
-    assert f"{slider.value:.3g}" in readouts and f"{cls.PARAMS['learning_rate'].default:.3g}" == f"{slider.value:.3g}"
-    # 10 presses make a decade: the readout after 10 presses up is ten times the default's
-    assert readouts[readouts.index(f"{slider.value:.3g}") + 10] == f"{10 * slider.value:.3g}"
-    assert all("0000" not in r for r in readouts)  # no float noise
+    values, readouts = list(slider._options_values), list(slider._options_labels)
+    assert readouts == [f"{v:.3g}" for v in values] and len(set(readouts)) == len(readouts) <= 40
+    assert values == sorted(values) and all(float(r) == v for r, v in zip(readouts, values))  # no float noise
+    assert slider.value == cls.PARAMS["learning_rate"].default and slider.label == f"{slider.value:.3g}"
+    p = cls.PARAMS["learning_rate"]
+    assert (values[0], values[-1]) == (p.low, p.high)
+    assert all(f"{v:.3g}"[-1] in "125" or v in (p.low, p.high, p.default) for v in values)  # 1-2-5
+    # 3 presses make a decade: the readout after 3 presses up is ten times the one it started from
+    assert values[values.index(0.01) + 3] == 0.1
 
 
 def _greyed(ui):

@@ -54,6 +54,40 @@ def log_slider(value: float, low: float, high: float, step: float = 0.1, **kwarg
     return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=READOUT_FORMAT, **kwargs)
 
 
+LOG_STEPS = (1, 2, 5)  # a round log slider's values in each decade: 0.01, 0.02, 0.05, 0.1, ...
+
+
+def round_log_values(value: float, low: float, high: float) -> list[float]:
+    """The values of a round log slider: 1-2-5 in every decade from `low` to `high`, the ends and `value`
+    included (a default such as 0.03 or 0.3 stays reachable), each the float nearest its decimal (0.02,
+    not 10 ** -1.69897 = 0.019999999999999997)."""
+    if not 0 < low <= value <= high:
+        raise ValueError(f"A log slider needs 0 < low <= value <= high, got {low!r}, {value!r}, {high!r}.")
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    grid = [float(f"{m}e{d}") for d in decades for m in LOG_STEPS]
+    values = {control_value(float(v)) for v in (low, high, value)}
+    values |= {v for v in grid if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)}
+    kept = []
+    for v in sorted(values):  # a grid point within 1e-9 of an end or of the value is that end or value
+        if not kept or v > kept[-1] * (1 + 1e-9):
+            kept.append(v)
+        elif v in (low, high, value):
+            kept[-1] = v
+    return kept
+
+
+def round_log_slider(value: float, low: float, high: float, **kwargs):
+    """A log slider on round values (round_log_values: 1-2-5 a decade), a SelectionSlider: a key press moves
+    one value (a decade in 3), the readout and a screen reader say READOUT_FORMAT's "0.02", never 0.0199526
+    (a FloatLogSlider's grid is 10 ** (k * step): only its decades are round). A value within 1e-9 of one
+    of them (as a cell or the browser may send) is taken as that value."""
+    import ipywidgets as W  # noqa: PLC0415
+
+    values = round_log_values(value, low, high)
+    return W.SelectionSlider(options=[(format(v, READOUT_FORMAT), v) for v in values], value=control_value(value),
+                             equals=lambda a, b: a == b or abs(a - b) <= 1e-9 * abs(b), **kwargs)
+
+
 def control_value(value):
     """A control's value as the kernel should take it: a float rounded to 10 significant digits. The
     browser computes a log slider's value as 10 ** position, so 0.03 comes back as 0.02999999999999998
@@ -389,7 +423,7 @@ class Explorer:
             if p.choices is not None:
                 w = W.Dropdown(options=list(p.choices), value=value, description=label)
             elif p.log:
-                w = log_slider(value, p.low, p.high, p.step or 0.1, description=label)
+                w = round_log_slider(value, p.low, p.high, description=label)
             elif isinstance(p.default, int):
                 w = W.IntSlider(value=value, min=p.low, max=p.high, step=p.step or 1, description=label)
             else:
