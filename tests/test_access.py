@@ -88,6 +88,42 @@ def test_the_stored_bundle_is_unchanged_in_kind():
     assert base64.b64decode(shown["image/png"]) == ui.image.value
 
 
+def test_the_stored_picture_carries_its_alt_text_in_the_output_metadata(tmp_path):
+    """What a notebook stores (IPython's formatter, ipywidgets 8): the alt text as the PNG's metadata, the PNG
+    once; nbconvert's classic HTML (what nbviewer-style pages use) writes it as the img's alt."""
+    import html
+
+    import nbformat
+    from IPython.core.formatters import DisplayFormatter
+    from nbconvert import HTMLExporter
+
+    ex = dt.widgets.NeuronExplorer()
+    ui = ex.widget()
+    ui.controls["gate"].value = "XOR"
+    data, metadata = DisplayFormatter().format(ui)
+    assert metadata == {"image/png": {"alt": ui.access.alt}} and "gate XOR" in ui.access.alt
+    cell = nbformat.v4.new_code_cell("ui")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=data, metadata=metadata)]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    stored = nbformat.writes(nb)
+    assert stored.count(data["image/png"][:200]) == 1  # the PNG stored once
+    page, _ = HTMLExporter(template_name="classic").from_notebook_node(nbformat.reads(stored, 4))
+    assert f'alt="{html.escape(ui.access.alt)}"' in page
+
+
+@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
+                    reason="no installed .venv-colab (make test-colab builds it)")
+def test_the_stored_alt_text_with_ipywidgets_7():
+    code = ("import IPython.display as D; from dlteach.widgets import NeuronExplorer\n"
+            "sent = []; D.display = lambda *a, **k: sent.append(k.get('metadata'))\n"
+            "ui = NeuronExplorer().widget(); ui._ipython_display_()\n"
+            "print(); print(sent[0]['image/png']['alt'] == ui.access.alt, ui.access.alt[:15])")
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
+                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
+    assert out.stdout.split("\n")[-2] == "True NeuronExplorer,"
+
+
 def test_the_script_suppresses_notebook_shortcuts_and_names_play_buttons():
     esm = access.Access._esm
     assert 'setAttribute("data-lm-suppress-shortcuts", "true")' in esm

@@ -155,8 +155,10 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
     PNG instead of the text "VBox(children=(HBox(...". The picture is the figure as it was when the
     cell's output was made. Works with ipywidgets 8 (_repr_mimebundle_) and 7.7 (_ipython_display_).
 
-    The stored picture stays image/png, without the alt text: only text/html could carry it, and
-    that would be one more copy of the PNG or an HTML output that untrusted viewers sanitise."""
+    The stored picture carries the alt text as of the display in its output metadata
+    (`{"image/png": {"alt": ...}}`, the PNG stored once): nbconvert's classic HTML template writes it
+    as the img's alt; JupyterLab's image renderer (4.6) and nbconvert's lab template read only width,
+    height and background from there, and an HTML copy would store the PNG twice."""
     helper = access.Access()
 
     def new_alt(change=None):
@@ -182,12 +184,23 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
             data["image/png"] = base64.b64encode(image.value).decode("ascii")
         return data
 
-    ui._repr_mimebundle_ = bundle  # an instance attribute, as ipywidgets' own close() sets it
+    def metadata():
+        # The stored picture's alt text: the output's metadata for image/png (nbformat's place for an image's
+        # attributes, beside width and height), which nbconvert's classic template writes as alt="..."; the
+        # PNG is stored once. nbval does not compare output metadata.
+        return {"image/png": {"alt": helper.alt}} if image.value else {}
+
+    def mimebundle(**kwargs):
+        # IPython's formatter (it passes include= and exclude=) takes (data, metadata); a bare call gets
+        # the data alone, as before
+        return (bundle(), metadata()) if "include" in kwargs else bundle()
+
+    ui._repr_mimebundle_ = mimebundle  # an instance attribute, as ipywidgets' own close() sets it
     if hasattr(type(ui), "_ipython_display_"):  # ipywidgets 7 displays itself and calls display callbacks
         from IPython.display import display  # noqa: PLC0415
 
         def ipython_display(**kwargs):
-            display(bundle(), raw=True)
+            display(bundle(), raw=True, metadata=metadata())
             ui._handle_displayed(**kwargs)
 
         ui._ipython_display_ = ipython_display
