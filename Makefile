@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 
-.PHONY: lab app test test-fast test-colab test-lowest constraints constraints-lowest bench browser env clean notebooks translations sources assignments
+.PHONY: lab app test test-fast test-colab test-lowest unit-colab lessons-colab unit-lowest lessons-lowest constraints constraints-lowest bench browser env clean notebooks translations sources assignments
 
 # The exact versions CI tests are in constraints.txt; pyproject.toml states compatible ranges.
 $(STAMP): pyproject.toml constraints.txt
@@ -56,11 +56,14 @@ COLAB_SAME_AS_PINNED := --ignore=tests/test_explorer_refresh.py --ignore=tests/t
   --deselect tests/test_lesson_15.py::test_explorer_replayed_layout_equals_a_fresh_drawing
 
 test-colab: $(COLAB_STAMP)
+	@$(MAKE) --no-print-directory unit-colab; unit=$$?; $(MAKE) --no-print-directory lessons-colab && [ $$unit = 0 ]
+unit-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
-	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml; unit=$$?; \
+	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml
+lessons-colab: $(COLAB_STAMP)
+	@mkdir -p $(RESULTS)
 	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
-	  --results $(RESULTS)/colab-lessons.json notebooks/zh_CN/[0-9][0-9]_*.ipynb; \
-	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
+	  --results $(RESULTS)/colab-lessons.json notebooks/zh_CN/[0-9][0-9]_*.ipynb
 
 # A third environment at the lowest versions pyproject.toml declares (constraints-lowest.txt: NumPy 2.0,
 # matplotlib 3.8.4, scikit-learn 1.4.2, SciPy 1.13, Keras 3.13.1, TensorFlow 2.20, ipywidgets 7.7.0, ...):
@@ -77,11 +80,14 @@ $(LOWEST_STAMP): pyproject.toml constraints-lowest.txt
 	touch $(LOWEST_STAMP)
 
 test-lowest: $(LOWEST_STAMP)
+	@$(MAKE) --no-print-directory unit-lowest; unit=$$?; $(MAKE) --no-print-directory lessons-lowest && [ $$unit = 0 ]
+unit-lowest: $(LOWEST_STAMP)
 	@mkdir -p $(RESULTS)
-	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/lowest-unit.xml; unit=$$?; \
+	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) --junitxml=$(RESULTS)/lowest-unit.xml
+lessons-lowest: $(LOWEST_STAMP)
+	@mkdir -p $(RESULTS)
 	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
-	  --results $(RESULTS)/lowest-lessons.json notebooks/[0-9][0-9]_*.ipynb; \
-	lessons=$$?; [ $$unit = 0 ] && [ $$lessons = 0 ]
+	  --results $(RESULTS)/lowest-lessons.json notebooks/[0-9][0-9]_*.ipynb
 
 # Rewrite constraints-lowest.txt (after raising a minimum in pyproject.toml): uv's lowest-direct resolution,
 # every requirement of dlteach and its test extra at its declared minimum, the rest the newest that fit.
@@ -129,15 +135,29 @@ browser:
 # versions, then the same unit tests and every lesson with Colab's versions and with the lowest ones.
 # Each part runs whatever the one before did; the last lines count each part's results
 # (scripts/test_summary.py), and make test fails if any part failed or did not run.
-# The Colab and lowest environments install (downloads and unpacking, mostly waiting) while the pinned tests
-# run, not before them; an install that fails is shown here and tried again by its test target.
+# Two cores, kept busy: the pinned run leaves one idle for about a third of its time (its browser tests
+# wait on pages and kernels), so the Colab and lowest environments install and then run their unit tests
+# in the background meanwhile, at a lower priority (nice 5: the pinned tests keep the cores they ask for),
+# their output kept in files and shown after the lessons; the lessons of both then run in the foreground.
+# An install that fails is shown after the pinned run, and tried again then by each part's target.
+BACKGROUND := nice -n 5 $(MAKE) --no-print-directory
 test: $(STAMP) browser
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	-$(MAKE) --no-print-directory $(COLAB_STAMP) $(LOWEST_STAMP) >$(RESULTS)/install.log 2>&1 & install=$$!; \
+	-{ $(MAKE) --no-print-directory $(COLAB_STAMP) $(LOWEST_STAMP) >$(RESULTS)/install.log 2>&1 && \
+	   touch $(RESULTS)/installed; } & install=$$!; \
+	{ while kill -0 $$install 2>/dev/null; do sleep 2; done; [ -f $(RESULTS)/installed ] && { \
+	  $(BACKGROUND) unit-colab >$(RESULTS)/unit-colab.log 2>&1; \
+	  $(BACKGROUND) unit-lowest >$(RESULTS)/unit-lowest.log 2>&1; }; } & background=$$!; \
 	$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml; \
-	wait $$install || { echo "Installing the Colab or lowest environment failed:"; cat $(RESULTS)/install.log; }
-	-$(MAKE) --no-print-directory test-colab
-	-$(MAKE) --no-print-directory test-lowest
+	wait $$install; [ -f $(RESULTS)/installed ] || \
+	  { echo "Installing the Colab or lowest environment failed:"; cat $(RESULTS)/install.log; }; \
+	$(MAKE) --no-print-directory lessons-colab; \
+	$(MAKE) --no-print-directory lessons-lowest; \
+	wait $$background; \
+	if [ -f $(RESULTS)/installed ]; then \
+	  echo "== unit tests with Colab's versions (run in the background) =="; cat $(RESULTS)/unit-colab.log; \
+	  echo "== unit tests with the lowest versions (run in the background) =="; cat $(RESULTS)/unit-lowest.log; \
+	else $(MAKE) --no-print-directory unit-colab; $(MAKE) --no-print-directory unit-lowest; fi
 	@$(PY) scripts/test_summary.py $(RESULTS)
 
 # Only the unit tests, for a quick loop while developing.
