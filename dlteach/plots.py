@@ -12,7 +12,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
-from .i18n import use_figure_font
+from .i18n import N_, use_figure_font
+from .i18n import gettext_ as _
 
 use_figure_font()  # figures in Chinese get the Chinese font as a fallback (dt.set_language, or the locale)
 
@@ -71,14 +72,14 @@ def scatter_points(ax, X, y, classify: bool = True, test: bool = False, vmin=-1,
                       edgecolors=edge, linewidths=0.6, zorder=3)
 
 
-def loss_curves(ax, train, test=None, xlabel: str = "epoch", title: str | None = None):
+def loss_curves(ax, train, test=None, xlabel: str = N_("epoch"), title: str | None = None):
     """Train (solid) and test (dashed) loss against epoch; returns the Line2D objects."""
     epochs = np.arange(1, len(train) + 1)
-    lines = ax.plot(epochs, train, color=BLUE, label="train")
+    lines = ax.plot(epochs, train, color=BLUE, label=_("train"))
     if test is not None:
-        lines += ax.plot(epochs, test, color=ORANGE, linestyle="--", label="test")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("loss")
+        lines += ax.plot(epochs, test, color=ORANGE, linestyle="--", label=_("test"))
+    ax.set_xlabel(_(xlabel))  # the default's translation (a caller's own label is returned as it is)
+    ax.set_ylabel(_("loss"))
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     if title:
         ax.set_title(title)
@@ -154,7 +155,7 @@ def _network(ax, weights, sizes, input_names, max_width, draw_nodes):
         for name, (x, y) in zip(input_names, pos[0]):
             ax.text(x - node - 0.05, y, name, ha="right", va="center", fontsize=9)
     for l, p in enumerate(pos):
-        label = "input" if l == 0 else ("output" if l == n_cols - 1 else f"hidden {l}")
+        label = _("input") if l == 0 else (_("output") if l == n_cols - 1 else _("hidden {layer}").format(layer=l))
         ax.text(p[0, 0], height + 0.05 * height + node, label, ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-node - 1.1, width + node + 0.2)
     ax.set_ylim(-node - 0.1, height + 0.25 * height + node)
@@ -207,13 +208,13 @@ def activation_plot(ax, name, z_range=(-5, 5), n: int = 401):
     ax.axhline(0, color="grey", lw=0.5)
     ax.axvline(0, color="grey", lw=0.5)
     ax.set_xlabel("z")
-    ax.set_ylabel("value")
-    ax.set_title(f"{act.name}: {act.formula}")
+    ax.set_ylabel(_("value"))
+    ax.set_title(f"{act.name}: {act.formula}")  # a code name and maths: the same in every language
     ax.legend(frameon=False)
     return ax
 
 
-def confusion_matrix(ax, cm, labels=None, title: str = "confusion matrix"):
+def confusion_matrix(ax, cm, labels=None, title: str = N_("confusion matrix")):
     """Counts with true classes as rows and predicted as columns, numbers written in the cells."""
     cm = np.asarray(cm)
     im = ax.imshow(cm, cmap="Blues")
@@ -221,9 +222,9 @@ def confusion_matrix(ax, cm, labels=None, title: str = "confusion matrix"):
     labels = list(range(k)) if labels is None else labels
     ax.set_xticks(range(k), labels)
     ax.set_yticks(range(k), labels)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
-    ax.set_title(title)
+    ax.set_xlabel(_("predicted"))
+    ax.set_ylabel(_("true"))
+    ax.set_title(_(title))  # the default's translation (a caller's own title is returned as it is)
     thresh = cm.max() / 2 if cm.size else 0
     for i in range(k):
         for j in range(k):
@@ -252,9 +253,9 @@ def image_grid(fig, images, titles=None, ncols: int = 8, cmap="gray_r"):
 
 def graph_node_texts(v):
     """The three lines of a computational_graph node: its label or operation, data and grad."""
-    name = v.label or v.op or "const"
+    name = v.label or v.op or _("const")
     op = f" ({v.op})" if v.label and v.op else ""
-    return name + op, f"data {v.data:.4f}", f"grad {v.grad:.4f}"
+    return name + op, _("data {value}").format(value=f"{v.data:.4f}"), _("grad {value}").format(value=f"{v.grad:.4f}")
 
 
 def computational_graph(ax, root, fontsize: float = 8, box=(1.5, 0.84), spacing=(2.2, 1.3), texts=None):
@@ -316,7 +317,7 @@ class LiveLossPlot:
     `display` defaults to IPython's display with an updatable handle; tests pass their own.
     """
 
-    def __init__(self, every: int = 1, title: str = "training", display=None):
+    def __init__(self, every: int = 1, title: str = N_("training"), display=None):
         from matplotlib.figure import Figure  # noqa: PLC0415
 
         self.every, self.title = int(every), title
@@ -341,7 +342,8 @@ class LiveLossPlot:
     def redraw(self, history):
         self.ax.clear()
         loss_curves(self.ax, history.history.get("loss", []), history.history.get("val_loss"),
-                    title=f"{self.title}: epoch {history.epoch[-1] if history.epoch else 0}")
+                    title=_("{title}: epoch {epoch}").format(title=_(self.title),
+                                                             epoch=history.epoch[-1] if history.epoch else 0))
         self.draws += 1
         self._show()
 
@@ -508,7 +510,7 @@ def unrolled_rnn(ax, steps: int = 4, gradient: bool = True):
         ax.annotate("", (t - 0.24, 1), (t - 0.76, 1), arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3))
         ax.text(t - 0.5, 1.1, "U", ha="center", fontsize=10, color="0.3")
         centres[t] = (t, 1)
-    ax.text(steps, 2.15, "loss $L$", ha="center", va="center", fontsize=12,
+    ax.text(steps, 2.15, _("loss $L$"), ha="center", va="center", fontsize=12,
             bbox=dict(boxstyle="round,pad=0.3", fc="#fdf1d8", ec=ORANGE, lw=1.5))
     ax.annotate("", (steps, 1.95), (steps, 1.28), arrowprops=dict(arrowstyle="-|>", color="0.3", lw=1.3))
     if gradient:
@@ -519,7 +521,7 @@ def unrolled_rnn(ax, steps: int = 4, gradient: bool = True):
             ax.annotate("", (t - 0.78, 1.42), (t - 0.22, 1.42),
                         arrowprops=dict(arrowstyle="-|>", color=red, lw=1.6, connectionstyle="arc3,rad=0.35"))
             ax.text(t - 0.5, 1.72, r"$\times f'\,U^\top$", ha="center", fontsize=9, color=red)
-        ax.text(0.5, 2.15, r"$\partial L/\partial h_1$: one factor per step", ha="left", va="center",
+        ax.text(0.5, 2.15, _(r"$\partial L/\partial h_1$: one factor per step"), ha="left", va="center",
                 fontsize=10, color=red)
     return centres
 
@@ -530,9 +532,17 @@ def through_time(ax, norms, label=None, color=BLUE, **kwargs):
     norms = np.asarray(norms, dtype=float)
     (line,) = ax.plot(np.arange(1, len(norms) + 1), norms, marker="o", ms=3, color=color, label=label, **kwargs)
     ax.set_yscale("log")
-    ax.set_xlabel("step t (the loss reads the last state)")
+    ax.set_xlabel(_("step t (the loss reads the last state)"))
     ax.set_ylabel(r"$\|\partial L/\partial h_t\|$")
     return line
+
+
+def monospace():
+    """The monospaced font family, with the Chinese font after it in Chinese (a family given to a text
+    replaces the usual list, and the monospaced fonts have no Chinese characters)."""
+    from .i18n import FONT_FAMILY, get_language  # noqa: PLC0415
+
+    return "monospace" if get_language() == "en" else ["monospace", FONT_FAMILY]
 
 
 def text_panel(ax, text: str, width: int = 70, title: str | None = None, fontsize: float = 9.5):

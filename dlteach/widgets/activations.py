@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import plots
 from ..core import derivative, get_activation
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
 
@@ -71,7 +72,8 @@ class ActivationExplorer(Explorer):
         z_0.set_visible(True)
         ymin, ymax = ax.get_ylim()
         self._fill = ax.fill_between(self.z, ymin, ymax, where=self.saturated, color="grey", alpha=0.2, lw=0,
-                                     label="saturated: |f'| < 5% of max")
+                                     label=_("saturated: |f'| < 5% of max"))
         ax.set_ylim(ymin, ymax)
-        ax.set_title(f"{self.cfg['activation']}: saturated on {100 * self.saturated_fraction:.0f}% "
-                     "of this range", fontsize=11, y=1.0)  # y: where matplotlib puts it, without measuring
+        ax.set_title(_("{activation}: saturated on {percent}% of this range").format(
+            activation=self.cfg["activation"], percent=f"{100 * self.saturated_fraction:.0f}"),
+            fontsize=11, y=1.0)  # y: where matplotlib puts it, without measuring

@@ -7,6 +7,8 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..attention_runs import REVERSE_LENGTH, TOKENS, answer_correct, attend, reverse_model, reverse_test
+from .. import plots
+from ..i18n import gettext_ as _
 from ..runs import _one_blas_thread
 from .base import Explorer, Param
 
@@ -55,7 +57,7 @@ class AttentionExplorer(Explorer):
     def update(self):
         c = self.cfg
         logits, maps, correct = inspect(c["scaling"] != "off", c["mask"] == "causal", c["positions"] == "on")
-        _, (X, y) = _model()
+        (X, y) = _model()[1]
         i = c["example"]
         self.tokens = X[i]
         self.target = y[i]
@@ -70,11 +72,11 @@ class AttentionExplorer(Explorer):
 
     def titles(self):
         c = self.cfg
-        changes = [name for name, off in (("no scaling", c["scaling"] == "off"), ("no mask", c["mask"] == "off"),
-                                          ("no positions", c["positions"] == "off")) if off]
-        what = ", ".join(changes) if changes else "as trained"
-        return (f"layer {c['layer']}, head {c['head']}: attention weights",
-                f"{what}: {self.accuracy:.1%} of the test answers right")
+        changes = [name for name, off in ((_("no scaling"), c["scaling"] == "off"), (_("no mask"), c["mask"] == "off"),
+                                          (_("no positions"), c["positions"] == "off")) if off]
+        what = ", ".join(changes) if changes else _("as trained")
+        return (_("layer {layer}, head {head}: attention weights").format(layer=c["layer"], head=c["head"]),
+                _("{what}: {accuracy} of the test answers right").format(what=what, accuracy=f"{self.accuracy:.1%}"))
 
     def answer_text(self):
         L = REVERSE_LENGTH
@@ -82,7 +84,9 @@ class AttentionExplorer(Explorer):
         want = " ".join(TOKENS[v] for v in self.target[L:])
         got = " ".join(TOKENS[v] for v in self.prediction[L:])
         marks = " ".join("✓" if ok else "✗" for ok in self.correct)
-        return f"input    {seq}\nexpected {want}\npredicted{'':1}{got}\n         {marks}"
+        # one message: a translation aligns its own row labels (the block is drawn in a monospaced font)
+        return _("input    {sequence}\nexpected {expected}\npredicted {predicted}\n         {marks}").format(
+            sequence=seq, expected=want, predicted=got, marks=marks)
 
     def draw_on(self, fig):
         grid = fig.add_gridspec(1, 2, width_ratios=(1.25, 1.0))
@@ -93,18 +97,18 @@ class AttentionExplorer(Explorer):
         labels = self.labels()
         ax_m.set_xticks(range(T), labels, rotation=90, fontsize=8)
         ax_m.set_yticks(range(T), labels, fontsize=8)
-        ax_m.set_xlabel("key: position it looks at")
-        ax_m.set_ylabel("query: position that looks")
+        ax_m.set_xlabel(_("key: position it looks at"))
+        ax_m.set_ylabel(_("query: position that looks"))
         ax_m.set_title(t_map, fontsize=10, y=1.0)
         L = REVERSE_LENGTH  # the answer rows, outlined: they make the predictions the right panel reads
         ax_m.add_patch(Rectangle((-0.5, L - 0.5), T, L, fill=False, edgecolor="#e08214", lw=1.5))
-        fig.colorbar(image, ax=ax_m, shrink=0.8, label="weight")
+        fig.colorbar(image, ax=ax_m, shrink=0.8, label=_("weight"))
         ax_t.set_axis_off()
         ax_t.set_title(t_text, fontsize=10, y=1.0)
-        ax_t.text(0.0, 0.8, self.answer_text(), family="monospace", fontsize=11, va="top",
+        ax_t.text(0.0, 0.8, self.answer_text(), family=plots.monospace(), fontsize=11, va="top",
                   transform=ax_t.transAxes).set_in_layout(False)
-        ax_t.text(0.0, 0.25, "Rows 5-9 (outlined) make the answers: position t\npredicts the id at t + 1 (row 5, "
-                  "the '|', predicts\nthe first reversed digit).", fontsize=9, va="top", color="dimgrey",
+        ax_t.text(0.0, 0.25, _("Rows 5-9 (outlined) make the answers: position t\npredicts the id at t + 1 (row 5, "
+                               "the '|', predicts\nthe first reversed digit)."), fontsize=9, va="top", color="dimgrey",
                   transform=ax_t.transAxes).set_in_layout(False)
 
     def refresh(self, fig):

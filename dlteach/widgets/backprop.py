@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import plots
 from ..core.autograd import Value, neuron_graph
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
 
@@ -58,8 +59,8 @@ class BackpropExplorer(Explorer):
     def _title(self):
         lam = self.cfg["lam"]
         penalty = f" + {lam:g} a²" if lam > 0 else ""
-        return (f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)²{penalty} = {self.L.data:.4f}; "
-                "red: dL/d(node) by the chain rule, from right to left")
+        return _("{loss}; red: dL/d(node) by the chain rule, from right to left").format(
+            loss=f"L = ({self.cfg['activation']}(w1 x1 + w2 x2 + b) - y)²{penalty} = {self.L.data:.4f}")
 
     def draw_on(self, fig):
         ax = fig.subplots()

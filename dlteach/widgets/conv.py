@@ -10,8 +10,14 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import data, plots
 from ..experiments import KERNELS, apply_kernel, max_pool
+from ..i18n import N_
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 from .inplace import text_size_layout_key
+
+# KERNELS' names (the menu's values, compared as they are): translated where a title shows them
+KERNEL_NAMES = (N_("vertical edge"), N_("horizontal edge"), N_("blur"), N_("sharpen"), N_("identity"))
+
 
 class ConvExplorer(Explorer):
     """Lesson 11: a 3x3 kernel (plus `centre` on its middle) applied to one 8x8 digit with
@@ -32,7 +38,7 @@ class ConvExplorer(Explorer):
     LAYOUT_CACHE = True  # the layout of an earlier drawing with the same texts and limits is replayed
 
     def __init__(self, **settings):
-        X, _, y, _ = data.load_digits()
+        X, _test_X, y, _test_y = data.load_digits()
         self.images, self.labels = X[:20].reshape(-1, 8, 8), y[:20]
         super().__init__(**settings)
 
@@ -57,18 +63,18 @@ class ConvExplorer(Explorer):
         if self.pooled is not None:
             self._images.append(axes[3].imshow(self.pooled, cmap=plots.DIVERGING))
         else:
-            axes[3].text(0.5, 0.5, "too small to pool", ha="center", va="center", transform=axes[3].transAxes)
+            axes[3].text(0.5, 0.5, _("too small to pool"), ha="center", va="center", transform=axes[3].transAxes)
         # one bar for z and the pooled map (the same colour scale): blue positive, orange negative
         bar = fig.colorbar(self._images[2], ax=axes[2:], shrink=0.85, pad=0.02, aspect=15)
-        bar.set_label("value of z", fontsize=9)
+        bar.set_label(_("value of z"), fontsize=9)
         bar.ax.tick_params(labelsize=8)
         # the ticks matplotlib picks for this bar whatever its length: the layout depends on the range
         # only through the tick labels (text_size_layout_key's `ticked`)
         bar.locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
         self._bar_axes = bar.ax
         for ax in axes:
-            ax.set_xlabel("column")
-            ax.set_ylabel("row")
+            ax.set_xlabel(_("column"))
+            ax.set_ylabel(_("row"))
             ax.set_xticks([])
             ax.set_yticks([])
             for text in ax.texts:  # inside the axes: the layout need not measure them
@@ -104,10 +110,13 @@ class ConvExplorer(Explorer):
             text.set_text(f"{v:.2g}")
             text.set_color("white" if abs(v) > 0.6 * lim else "black")  # readable on the dark cells too
         fh, fw = self.feature_map.shape
-        moved = f", moved {c['move']} right" if c["move"] else ""
-        titles = [f"input: a {self.labels[c['image']]} (8x8){moved}", f"kernel: {c['kernel']}",
-                  f"feature map {fh}x{fw} (strides {c['strides']}, {c['padding']})",
-                  "relu, then max-pool 2x2" if self.pooled is None
-                  else f"relu, then max-pool 2x2: {self.pooled.shape[0]}x{self.pooled.shape[1]}"]
+        moved = _(", moved {pixels} right").format(pixels=c["move"]) if c["move"] else ""
+        titles = [_("input: a {digit} (8x8)").format(digit=self.labels[c["image"]]) + moved,
+                  _("kernel: {kernel}").format(kernel=_(c["kernel"])),
+                  _("feature map {height}x{width} (strides {strides}, {padding})").format(
+                      height=fh, width=fw, strides=c["strides"], padding=c["padding"]),
+                  _("relu, then max-pool 2x2") if self.pooled is None
+                  else _("relu, then max-pool 2x2: {height}x{width}").format(height=self.pooled.shape[0],
+                                                                             width=self.pooled.shape[1])]
         for ax, title in zip(axes, titles):
             ax.set_title(title, fontsize=9, y=1.0)  # where matplotlib puts it, without measuring to find out

@@ -10,11 +10,15 @@ from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
 
 from .. import plots
 from ..deepnets import ACTIVATIONS, DEEP_VARIANTS, deep_run
+from ..i18n import N_
+from ..i18n import gettext_ as _
 from .base import Param, TrainingExplorer
 
 MIN_DECADES = 4  # the gradient norms' log axis spans at least this many decades (norm_limits)
 HEALTHY = 10.0  # lesson 08's criterion: within a factor of 10 from the first layer to the last hidden one
 COLOURS = {"plain": plots.ORANGE, "batch norm": "#1b9e77", "residual": "#7570b3", "both": plots.BLUE}
+# DEEP_VARIANTS' names (the menu's values, compared as they are): translated where a title shows them
+VARIANT_NAMES = (N_("plain"), N_("batch norm"), N_("residual"), N_("both"))
 
 
 def _shown(values):
@@ -81,19 +85,23 @@ class DeepNetExplorer(TrainingExplorer):
     def titles(self):
         """(the gradients' title, the curves' title, the curves' title colour)."""
         def ratio(r):
-            return "no gradient" if not np.isfinite(r) else f"{r:.1g}"
+            return _("no gradient") if not np.isfinite(r) else f"{r:.1g}"
 
         trained = len(self.val_accuracy)
-        grads = (f"||dL/dW|| per layer; first / last hidden layer:\n{ratio(self.ratio_init)} at initialisation"
-                 + (f", {ratio(self.ratio)} after epoch {trained}" if trained else ""))
+        grads = _("||dL/dW|| per layer; first / last hidden layer:\n{ratio} at initialisation").format(
+            ratio=ratio(self.ratio_init))
+        if trained:
+            grads += _(", {ratio} after epoch {epoch}").format(ratio=ratio(self.ratio), epoch=trained)
         if self.history.diverged:
-            return grads, "diverged: lower the learning rate", "#b2182b"
+            return grads, _("diverged: lower the learning rate"), "#b2182b"
         if self.training is not None:
             epoch, epochs = self.training
             if not trained:
-                return grads, f"epoch 0/{epochs}: the network at initialisation", "black"
-            return grads, f"epoch {epoch}/{epochs}, training: validation accuracy {self.val_accuracy[-1]:.2f}", "black"
-        return grads, f"{self.cfg['variant']}: validation accuracy {self.val_accuracy[-1]:.2f}", "black"
+                return grads, _("epoch 0/{epochs}: the network at initialisation").format(epochs=epochs), "black"
+            return grads, _("epoch {epoch}/{epochs}, training: validation accuracy {accuracy}").format(
+                epoch=epoch, epochs=epochs, accuracy=f"{self.val_accuracy[-1]:.2f}"), "black"
+        return grads, _("{variant}: validation accuracy {accuracy}").format(
+            variant=_(self.cfg["variant"]), accuracy=f"{self.val_accuracy[-1]:.2f}"), "black"
 
     def norm_limits(self):
         """A log axis from the decade below the smallest positive norm to the decade above the largest, at
@@ -108,21 +116,21 @@ class DeepNetExplorer(TrainingExplorer):
     def draw_on(self, fig):
         # Every line is made even before the first epoch (empty then): a refresh updates them in place.
         ax_g, ax_c = fig.subplots(1, 2)
-        ax_g.plot([], [], color="grey", ls="--", lw=1.2, marker=".", label="at initialisation")
+        ax_g.plot([], [], color="grey", ls="--", lw=1.2, marker=".", label=_("at initialisation"))
         ax_g.plot([], [], lw=1.8, marker="o", ms=3)
         ax_g.set_yscale("log")
         ax_g.yaxis.set_major_locator(LogLocator(numticks=8))
         ax_g.yaxis.set_minor_formatter(NullFormatter())
         ax_g.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-        ax_g.set_ylabel("gradient norm ||dL/dW||")
-        ax_c.plot([], [], marker="o", ms=3, label="training")
-        ax_c.plot([], [], ls="--", marker="s", ms=3, label="validation")
+        ax_g.set_ylabel(_("gradient norm ||dL/dW||"))
+        ax_c.plot([], [], marker="o", ms=3, label=_("training"))
+        ax_c.plot([], [], ls="--", marker="s", ms=3, label=_("validation"))
         ax_c.axhline(0.1, color="grey", ls=":", lw=1)
-        ax_c.text(0, 0.12, "chance (10 %)", ha="right", va="bottom", fontsize=9, color="grey").set_in_layout(False)
+        ax_c.text(0, 0.12, _("chance (10 %)"), ha="right", va="bottom", fontsize=9, color="grey").set_in_layout(False)
         ax_c.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax_c.set_ylim(0, 1.02)
-        ax_c.set_xlabel("epoch")
-        ax_c.set_ylabel("accuracy")
+        ax_c.set_xlabel(_("epoch"))
+        ax_c.set_ylabel(_("accuracy"))
         self.refresh(fig)
 
     def refresh(self, fig):
@@ -131,10 +139,10 @@ class DeepNetExplorer(TrainingExplorer):
         trained = len(self.val_accuracy) > 0
         colour = COLOURS[self.cfg["variant"]]
         init, now = ax_g.lines
-        train, val, _ = ax_c.lines
+        train, val, _chance = ax_c.lines
         init.set_data(*_shown(self.norms_init))
         now.set_data(*(_shown(self.norms) if trained else ([], [])))
-        now.set_label(f"after epoch {len(self.val_accuracy)}" if trained else "_untrained")
+        now.set_label(_("after epoch {epoch}").format(epoch=len(self.val_accuracy)) if trained else "_untrained")
         epochs = np.arange(1, len(self.val_accuracy) + 1)
         train.set_data(epochs, self.train_accuracy)
         val.set_data(epochs, self.val_accuracy)
@@ -150,7 +158,7 @@ class DeepNetExplorer(TrainingExplorer):
         n = len(self.norms)
         ax_g.set_ylim(*self.norm_limits())
         ax_g.set_xlim(0.5, n + 0.5)
-        ax_g.set_xlabel(f"Dense layer (1 = first, {n} = output)")
+        ax_g.set_xlabel(_("Dense layer (1 = first, {n} = output)").format(n=n))
         ax_c.set_xlim(0.6, self.cfg["epochs"] + 0.4)
         grads_title, curves_title, title_colour = self.titles()
         ax_g.set_title(grads_title, fontsize=10, y=1.0)

@@ -14,6 +14,7 @@ from matplotlib.ticker import (FixedFormatter, FixedLocator, LogFormatterSciNota
 from .. import plots
 from ..core import INITIALIZERS
 from ..experiments import _one_blas_thread, layer_statistics
+from ..i18n import gettext_ as _
 from .base import Explorer, Param
 
 VALUES_PER_LAYER = 512 * 64  # activations (batch x width) each spread is measured over
@@ -61,7 +62,8 @@ class _Statistics:
     a_std (depth,), delta_std (depth,): std(a) and std(delta) of every hidden layer; norms (depth + 1,):
     ||dL/dW|| of every layer. Histograms of |a| of the picked hidden layers (0-based): `bins` (N_BINS + 1,)
     log-spaced edges (None where every activation is 0), `heights` the fraction of units per bin, one
-    row a picked layer, and its legend `labels`."""
+    row a picked layer, and `zeros` the fraction of its activations that are exactly 0 (its legend
+    `labels`, in the language in use: the statistics are shared by every language)."""
 
     a_std: np.ndarray
     delta_std: np.ndarray
@@ -69,7 +71,14 @@ class _Statistics:
     picks: tuple
     bins: np.ndarray | None
     heights: tuple
-    labels: tuple
+    zeros: tuple
+
+    @property
+    def labels(self) -> tuple:
+        """The histograms' legend entries: 'layer 1', and '(40% are 0)' where over 1 % of |a| are 0."""
+        return tuple(_("layer {layer}").format(layer=i + 1)
+                     + (_(" ({percent} are 0)").format(percent=f"{z:.0%}") if z > 0.01 else "")
+                     for i, z in zip(self.picks, self.zeros))
 
 
 def _fractions(x, bins, n: int) -> np.ndarray:
@@ -87,7 +96,7 @@ def _statistics(acts, norms, model) -> _Statistics:
     picks = tuple(sorted({0, len(acts) // 2, len(acts) - 1}))
     values = [np.abs(acts[i][np.isfinite(acts[i])]) for i in picks]
     positive = np.concatenate([v[v > 0] for v in values])
-    bins, heights, labels = None, (), ()
+    bins, heights, zeros = None, (), ()
     if positive.size:
         # A log axis: a spread of 1e-3 and one of 1e11 are both readable; the ends are clipped into
         # the outer bins. Exact zeros (ReLU) have no place on it: the legend counts them.
@@ -96,10 +105,9 @@ def _statistics(acts, norms, model) -> _Statistics:
         hi = max(float(high), lo * 10)
         bins = _frozen(np.geomspace(lo, hi, N_BINS + 1))
         heights = tuple(_frozen(_fractions(np.clip(v[v > 0], lo, hi), bins, max(v.size, 1))) for v in values)
-        zeros = [float(np.mean(v == 0)) if v.size else 1.0 for v in values]
-        labels = tuple(f"layer {i + 1}" + (f" ({z:.0%} are 0)" if z > 0.01 else "") for i, z in zip(picks, zeros))
+        zeros = tuple(float(np.mean(v == 0)) if v.size else 1.0 for v in values)
     return _Statistics(a_std=_frozen([np.std(a) for a in acts]), delta_std=_frozen([np.std(l.delta) for l in hidden]),
-                       norms=_frozen(norms), picks=picks, bins=bins, heights=heights, labels=labels)
+                       norms=_frozen(norms), picks=picks, bins=bins, heights=heights, zeros=zeros)
 
 
 def _step_outline(bins, heights) -> np.ndarray:
@@ -359,28 +367,30 @@ class DepthExplorer(Explorer):
     def _verdict(self) -> str:
         lo, hi = HEALTHY
         if not (np.isfinite(self.forward_ratio) and np.isfinite(self.backward_ratio)):
-            return "no signal: activations or deltas are all 0, or overflowed"
+            return _("no signal: activations or deltas are all 0, or overflowed")
         words = []
         if not lo <= self.forward_ratio <= hi:
-            words.append("activations " + ("explode" if self.forward_ratio > hi else "shrink away"))
+            words.append(_("activations explode") if self.forward_ratio > hi else _("activations shrink away"))
         if not lo <= self.backward_ratio <= hi:
-            words.append("gradients " + ("explode" if self.backward_ratio > hi else "vanish"))
-        return "; ".join(words) if words else "healthy: both spreads stay within 10x"
+            words.append(_("gradients explode") if self.backward_ratio > hi else _("gradients vanish"))
+        return "; ".join(words) if words else _("healthy: both spreads stay within 10x")
 
     # --- the texts and the shape of the drawing, shared by draw_on and refresh ----------------------
     def _spreads_title(self) -> str:
         fmt = lambda r: f"{r:.1e}" if np.isfinite(r) else "n/a"  # noqa: E731
-        return f"a last/first = {fmt(self.forward_ratio)}, δ first/last = {fmt(self.backward_ratio)}"
+        return _("a last/first = {forward}, δ first/last = {backward}").format(forward=fmt(self.forward_ratio),
+                                                                               backward=fmt(self.backward_ratio))
 
     def _gradients_title(self) -> str:
         if np.isfinite(self.ratio):
-            return f"||dL/dW|| per layer: first/last = {self.ratio:.2g}"
-        return "gradients overflowed or vanished entirely"
+            return _("||dL/dW|| per layer: first/last = {ratio}").format(ratio=f"{self.ratio:.2g}")
+        return _("gradients overflowed or vanished entirely")
 
     def _suptitle(self) -> tuple[str, str]:
         c = self.cfg
         colour = "#1a7837" if self.healthy else "#b2182b"
-        return f"{c['depth']} hidden layers of {c['width']}, {c['activation']}, {c['init']}: {self.verdict}", colour
+        return _("{depth} hidden layers of {width}, {activation}, {init}: {verdict}").format(
+            depth=c["depth"], width=c["width"], activation=c["activation"], init=c["init"], verdict=self.verdict), colour
 
     def _gradients_colour(self) -> str:
         """Red where the gradients overflowed or vanished entirely, else a title's usual colour."""
@@ -397,11 +407,11 @@ class DepthExplorer(Explorer):
             ax.set_xscale("log")
             self._outlines(ax)
         else:
-            ax.text(0.5, 0.5, "every activation is 0", ha="center", va="center", transform=ax.transAxes,
+            ax.text(0.5, 0.5, _("every activation is 0"), ha="center", va="center", transform=ax.transAxes,
                     fontsize=11)
-        ax.set_xlabel("|a| (log scale)", fontsize=11)
-        ax.set_ylabel("fraction of units", fontsize=11)
-        ax.set_title("activation histograms", fontsize=11, y=1)
+        ax.set_xlabel(_("|a| (log scale)"), fontsize=11)
+        ax.set_ylabel(_("fraction of units"), fontsize=11)
+        ax.set_title(_("activation histograms"), fontsize=11, y=1)
 
     def _outlines(self, ax):
         """The step histograms, their limits and legend."""
@@ -416,13 +426,13 @@ class DepthExplorer(Explorer):
         ax.legend(frameon=False, fontsize=10, loc="upper left")
 
     def _spreads(self, ax):
-        for values, colour, name in ((self.a_std, plots.BLUE, "forward: std(a)"),
-                                     (self.delta_std, plots.ORANGE, "backward: std(δ), δ = dL/dz")):
+        for values, colour, name in ((self.a_std, plots.BLUE, _("forward: std(a)")),
+                                     (self.delta_std, plots.ORANGE, _("backward: std(δ), δ = dL/dz"))):
             ax.plot(*_shown_points(values), "-o", ms=3, color=colour, label=name)
         ax.set_yscale("log")
         _rescale(ax, integer_x=True, layers=len(self.a_std), decades=MIN_DECADES)
-        ax.set_xlabel("hidden layer (1 = next to the input)", fontsize=11)
-        ax.set_ylabel("standard deviation", fontsize=11)
+        ax.set_xlabel(_("hidden layer (1 = next to the input)"), fontsize=11)
+        ax.set_ylabel(_("standard deviation"), fontsize=11)
         ax.legend(frameon=False, fontsize=10)
         ax.set_title(self._spreads_title(), fontsize=11, y=1)
 
@@ -430,7 +440,7 @@ class DepthExplorer(Explorer):
         ax.bar(np.arange(1, len(self.norms) + 1), _positive(self.norms), color=plots.ORANGE)
         ax.set_yscale("log")
         _rescale(ax, integer_x=True, corners=_bar_corners(ax.containers[0]), layers=len(self.norms), decades=MIN_DECADES)
-        ax.set_xlabel("layer (1 = next to the input)", fontsize=11)
+        ax.set_xlabel(_("layer (1 = next to the input)"), fontsize=11)
         ax.set_ylabel("||dL/dW||", fontsize=11)
         ax.set_title(self._gradients_title(), fontsize=11, y=1, color=self._gradients_colour())
 

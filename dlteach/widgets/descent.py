@@ -83,12 +83,12 @@ def _surface_panel(ax, name):
     ax.set_xlim(problem.extent[:2])
     ax.set_ylim(problem.extent[2:])
     if isinstance(problem, LinearRegression):
-        ax.set_xlabel("w (slope)")
-        ax.set_ylabel("b (intercept)")
+        ax.set_xlabel(_("w (slope)"))
+        ax.set_ylabel(_("b (intercept)"))
     else:
         ax.set_xlabel("w1")
         ax.set_ylabel("w2")
-    _title(ax, problem.formula + "   (X: minimum)")
+    _title(ax, _("{formula}   (X: minimum)").format(formula=problem.formula))
 
 
 def _title(ax, text, color="black"):
@@ -115,8 +115,9 @@ def _inside(problem, path):
     return path[: first + 1], True
 
 
-def _mark_diverged(ax, problem, path, colour, text="diverged"):
-    """'diverged' written on the surface where the path leaves it (or at its last point)."""
+def _mark_diverged(ax, problem, path, colour, text=None):
+    """'diverged' (or `text`) written on the surface where the path leaves it (or at its last point)."""
+    text = _("diverged") if text is None else text
     shown, left = _inside(problem, path)
     x0, x1, y0, y1 = problem.extent
     x, y = shown[-1]
@@ -324,9 +325,14 @@ class GradientDescentExplorer(_Cached):
         start_loss = float(self.problem.f(self.path[0]))
         self.final_loss = float(self.problem.f(self.path[-1]))
         self.diverged = len(self.path) < c["steps"] + 1 or self.final_loss > start_loss
-        self.message = (f"Diverged after {len(self.path) - 1} steps: each step overshoots the minimum by more "
-                        f"than the last. Try a learning rate below {c['learning_rate']:.3g}."
-                        if self.diverged else "")
+
+    @property
+    def message(self) -> str:
+        """Why the path diverged and what to try, in the language in use ("" when it did not diverge)."""
+        if not self.diverged:
+            return ""
+        return _("Diverged after {steps} steps: each step overshoots the minimum by more than the last. Try a "
+                 "learning rate below {rate}.").format(steps=len(self.path) - 1, rate=f"{self.cfg['learning_rate']:.3g}")
 
     def widget(self):
         """The controls and the figure; choosing a surface also moves the start sliders to its start."""
@@ -345,11 +351,11 @@ class GradientDescentExplorer(_Cached):
         the default (100, the full gradient) and, once it is moved, that it has no effect here."""
         b = self.cfg["batch_size"]
         if isinstance(self.problem, LinearRegression):
-            return ("full batch: all 100 points" if b == 100 else
-                    f"mini-batches of {b} of the 100 points\n(the same batches at every redraw)")
+            return (_("full batch: all 100 points") if b == 100 else
+                    _("mini-batches of {size} of the 100 points\n(the same batches at every redraw)").format(size=b))
         if b == self.PARAMS["batch_size"].default:
             return ""
-        return f"batch size ({b}) applies to the regression\nsurface only: this surface has no data"
+        return _("batch size ({size}) applies to the regression\nsurface only: this surface has no data").format(size=b)
 
     def draw_static(self, fig):
         ax_s, ax_l = fig.subplots(1, 2, width_ratios=[1.2, 1],
@@ -360,20 +366,22 @@ class GradientDescentExplorer(_Cached):
         c = self.cfg
         ax_s, ax_l = self._axes
         before = set(ax_s.lines) | set(ax_s.texts)
-        plots.path(ax_s, self.path, label="gradient descent")  # the axes clip what leaves the plot
+        plots.path(ax_s, self.path, label=_("gradient descent"))  # the axes clip what leaves the plot
         _mark_minimum(ax_s, self.problem)
         if self.diverged:
             _mark_diverged(ax_s, self.problem, self.path, None)
         excess = _excess(self.problem, self.path)
         ax_l.plot(np.arange(len(excess)), excess, color=plots.ORANGE, marker="o", ms=2)
         _log_axis(ax_l, [excess])
-        ax_l.set_xlabel("step")
-        ax_l.set_ylabel("L − L_min (log scale)")
+        ax_l.set_xlabel(_("step"))
+        ax_l.set_ylabel(_("L − L_min (log scale)"))
         lr = f"η = {c['learning_rate']:.3g}"
         if self.diverged:
-            _title(ax_l, f"{lr}: diverged, L grew for {len(self.path) - 1} steps", color=DIVERGED_RED)
+            _title(ax_l, _("{rate}: diverged, L grew for {steps} steps").format(rate=lr, steps=len(self.path) - 1),
+                   color=DIVERGED_RED)
         else:
-            _title(ax_l, f"{lr}: after {len(self.path) - 1} steps L − L_min = {excess[-1]:.2g}")
+            _title(ax_l, _("{rate}: after {steps} steps L − L_min = {excess}").format(
+                rate=lr, steps=len(self.path) - 1, excess=f"{excess[-1]:.2g}"))
         note = self.batch_note()
         if note:
             # lines broken by hand (wrap=True measures the figure, not the panel, and runs past the axes); the
@@ -581,29 +589,31 @@ class OptimizerExplorer(_Cached):
         before = set(ax_s.lines) | set(ax_s.texts)
         handles = []
         for n, p in self.paths.items():
-            label = f"{n} ({self.settings_label(n)})" + (", diverged" if self.diverged[n] else "")
+            label = f"{n} ({self.settings_label(n)})" + (_(", diverged") if self.diverged[n] else "")
             handles.append(plots.path(ax_s, p, label=label, color=OPTIMIZER_COLOURS[n]))
         _mark_minimum(ax_s, self.problem)
         diverged = [n for n in self.paths if self.diverged[n]]
         if diverged:
             _mark_diverged(ax_s, self.problem, self.paths[diverged[0]], DIVERGED_RED,
-                           text="diverged: " + ", ".join(diverged))
+                           text=_("diverged: {names}").format(names=", ".join(diverged)))
         excess = {n: _excess(self.problem, p) for n, p in self.paths.items()}
         for n, e in excess.items():
             ax_l.plot(np.arange(len(e)), e, color=OPTIMIZER_COLOURS[n], ls="--" if self.diverged[n] else "-")
         _log_axis(ax_l, [e for n, e in excess.items() if not self.diverged[n]] or list(excess.values()))
-        ax_l.set_xlabel("step")
-        ax_l.set_ylabel("L − L_min (log scale)")
+        ax_l.set_xlabel(_("step"))
+        ax_l.set_ylabel(_("L − L_min (log scale)"))
         converged = {n: score for n, score in self.score.items() if not self.diverged[n]}
-        rates = {"each its best": "each at its best rate", "each fully tuned": "each tuned in all its hyperparameters"}.get(
-            c["rates"], f"all at lr {c['learning_rate']:.3g}")
+        rates = {"each its best": _("each at its best rate"),
+                 "each fully tuned": _("each tuned in all its hyperparameters")}.get(
+            c["rates"]) or _("all at lr {rate}").format(rate=f"{c['learning_rate']:.3g}")
         if converged:
             best = min(converged, key=converged.get)
             k = c["steps"]
-            last = f"step {k}" if k < 4 else f"steps {k - (k + 3) // 4 + 1}–{k}"
-            _title(ax_l, f"{rates}\nlowest mean L over {last}: {best}")
+            last = (_("step {step}").format(step=k) if k < 4 else
+                    _("steps {first}–{last}").format(first=k - (k + 3) // 4 + 1, last=k))
+            _title(ax_l, _("{rates}\nlowest mean L over {steps}: {best}").format(rates=rates, steps=last, best=best))
         else:
-            _title(ax_l, f"{rates}: every path diverged", color=DIVERGED_RED)
+            _title(ax_l, _("{rates}: every path diverged").format(rates=rates), color=DIVERGED_RED)
         moving = [a for a in [*ax_s.lines, *ax_s.texts] if a not in before] + [ax_l]
         if self.keras_paths:
             ax_k = self._axes[2]
@@ -613,11 +623,12 @@ class OptimizerExplorer(_Cached):
             ax_k.set_ylim(1e-18, 1e-6)
             ax_k.axhline(1e-17, color="grey", lw=0.6)
             # 9 pt: the figure is shown scaled down to fit the notebook, where 8 pt read as about 7 px
-            ax_k.text(0.02, 4e-18, "on this line: identical (difference 0)", ha="left", va="center", fontsize=9,
+            ax_k.text(0.02, 4e-18, _("on this line: identical (difference 0)"), ha="left", va="center", fontsize=9,
                       transform=ax_k.get_yaxis_transform())
-            ax_k.set_xlabel("step")
+            ax_k.set_xlabel(_("step"))
             ax_k.set_ylabel("max |w_numpy − w_keras|")
-            _title(ax_k, f"from scratch vs Keras\nlargest difference {self.max_keras_difference():.1g}")
+            _title(ax_k, _("from scratch vs Keras\nlargest difference {difference}").format(
+                difference=f"{self.max_keras_difference():.1g}"))
             moving.append(ax_k)
         tuned = c["rates"] == "each fully tuned" and len(handles) > 1  # longer labels: two rows
         moving.append(fig.legend(handles=handles, loc="lower center", ncols=3 if tuned else min(len(handles), 5),

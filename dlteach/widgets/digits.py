@@ -7,6 +7,7 @@ import numpy as np
 from .. import data, plots
 from ..core import accuracy, confusion_matrix, precision_recall
 from ..experiments import _one_blas_thread, digits_split, train_digits
+from ..i18n import gettext_ as _
 from .base import Param, TrainingExplorer
 
 
@@ -49,11 +50,12 @@ class DigitsExplorer(TrainingExplorer):
     def title(self):
         """The curves' title and its colour: the accuracy, the epoch while training, or divergence."""
         if self.history.diverged:
-            return "diverged: lower the learning rate", "#b2182b"
+            return _("diverged: lower the learning rate"), "#b2182b"
         if self.training is not None:
             epoch, epochs = self.training
-            return f"epoch {epoch}/{epochs}, training: validation accuracy {self.val_accuracy:.3f}", "black"
-        return f"validation accuracy {self.val_accuracy:.3f}", "black"
+            return _("epoch {epoch}/{epochs}, training: validation accuracy {accuracy}").format(
+                epoch=epoch, epochs=epochs, accuracy=f"{self.val_accuracy:.3f}"), "black"
+        return _("validation accuracy {accuracy}").format(accuracy=f"{self.val_accuracy:.3f}"), "black"
 
     def curves(self):
         """(epochs, train accuracy, validation accuracy) of the history so far."""
@@ -76,16 +78,16 @@ class DigitsExplorer(TrainingExplorer):
         ax_c, ax_m = fig.subplots(1, 2)
         epochs, train, val = self.curves()
         if len(epochs):
-            ax_c.plot(epochs, train, color=plots.BLUE, label="train")
-            ax_c.plot(epochs, val, color=plots.ORANGE, ls="--", label="validation")
+            ax_c.plot(epochs, train, color=plots.BLUE, label=_("train"))
+            ax_c.plot(epochs, val, color=plots.ORANGE, ls="--", label=_("validation"))
             ax_c.legend(frameon=False, fontsize=10, loc="lower right")
         self.hold_epoch_axis(ax_c)
-        ax_c.set_xlabel("epoch")
-        ax_c.set_ylabel("accuracy")
+        ax_c.set_xlabel(_("epoch"))
+        ax_c.set_ylabel(_("accuracy"))
         ax_c.set_ylim(0, 1.02)
         title, colour = self.title()
         ax_c.set_title(title, fontsize=10, color=colour, y=1.0)
-        plots.confusion_matrix(ax_m, self.confusion, title="validation confusion matrix")
+        plots.confusion_matrix(ax_m, self.confusion, title=_("validation confusion matrix"))
         # plots.confusion_matrix writes 8-point counts (10 px at the explorer's 90 dpi): too small to
         # read when projected. Larger counts, and the zeros greyed so that the mistakes stand out.
         for text, colour in zip(ax_m.texts, self.cell_colours()):
