@@ -86,12 +86,13 @@ class Spread:
     high: float
 
     def __str__(self) -> str:
-        return f"{_fmt(self.mean)} ± {_fmt(self.std)} (n = {self.n}, min {_fmt(self.low)}, max {_fmt(self.high)})"
+        return _("{mean} ± {std} (n = {n}, min {low}, max {high})").format(
+            mean=_fmt(self.mean), std=_fmt(self.std), n=self.n, low=_fmt(self.low), high=_fmt(self.high))
 
     def __format__(self, spec: str) -> str:
         if not spec:
             return str(self)
-        return f"{self.mean:{spec}} ± {self.std:{spec}} (n = {self.n})"
+        return _("{mean} ± {std} (n = {n})").format(mean=format(self.mean, spec), std=format(self.std, spec), n=self.n)
 
 
 def _fmt(x: float) -> str:

@@ -83,8 +83,8 @@ def _perceptron_cases(rng):
         w, x, b, y = rng.normal(size=d), rng.normal(size=d), float(rng.normal()), float(rng.integers(0, 2))
         right = float(x @ w + b > 0) == y
         cases.append(Case({"w": w, "b": b, "x": x, "y": y, "eta": eta},
-                          _("a {value} point with y = {y:g}, "
-                          "eta = {eta:g}").format(value=_("correctly classified") if right else 'misclassified', y=y, eta=eta)))
+                          (_("a correctly classified point with y = {y:g}, eta = {eta:g}") if right else
+                           _("a misclassified point with y = {y:g}, eta = {eta:g}")).format(y=y, eta=eta)))
     return cases
 
 
@@ -112,8 +112,10 @@ def _perceptron_diagnose(args, expected, got):
         return (_("this point is classified correctly (z = {z:.4g}, y_hat = y = {y:g}), yet your w and b moved: "
                 "the rule changes nothing when the prediction is right.").format(z=z, y=y))
     if y != y_hat and moved(-eta * (y - y_hat)):
-        return (_("your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
-                "z = {z:.4g} to {value}.").format(y=y, z=z, value='grow' if y > y_hat else 'shrink'))
+        return ((_("your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
+                  "z = {z:.4g} to grow.") if y > y_hat else
+                _("your w and b moved by the right amount in the wrong direction: this point (y = {y:g}) needs its "
+                  "z = {z:.4g} to shrink.")).format(y=y, z=z))
     if y != y_hat and moved(0.0):
         return (_("this point is misclassified (z = {z:.4g}, so y_hat = {y_hat:g}, but y = {y:g}), yet your w and b "
                 "did not move.").format(z=z, y_hat=y_hat, y=y))

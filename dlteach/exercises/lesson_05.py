@@ -9,7 +9,7 @@ import itertools
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _, ngettext_
+from ..i18n import N_, gettext_ as _
 from ..core.optimizers import Adam, SGD
 from .common import bound, rel_error
 from .hints import Ladder
@@ -167,8 +167,8 @@ def _adam_diagnose(args, expected, got):
     changed = [k for k in defaults if args[k] != defaults[k]]
     for some in (c for r in range(1, len(changed) + 1) for c in itertools.combinations(changed, r)):
         known.append((_adam_variant(args, **{short[k]: defaults[k] for k in some}),
-                      ngettext_("your result is what {settings} gives, but this case has {values}.",
-                                "your result is what {settings} give, but this case has {values}.", len(some))
+                      (_("your result is what {settings} gives, but this case has {values}.") if len(some) == 1 else
+                       _("your result is what {settings} give, but this case has {values}."))
                       .format(settings=", ".join(f"{k} = {defaults[k]:g}" for k in some),
                               values=", ".join(f"{k} = {args[k]:g}" for k in some))))
     for wrong, message in known:

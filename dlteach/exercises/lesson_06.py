@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _, ngettext_
+from ..i18n import N_, gettext_ as _
 from ..core.activations import sigmoid
 from ..core.gradcheck import numerical_gradient
 from ..core.layers import Dense
@@ -121,8 +121,8 @@ def _two_layer_cases(rng):
         cases.append(Case({"X": rng.normal(size=(n, d)), "y": y,
                            "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)},
-                          ngettext_("n = {n} samples, {d} inputs, {h} hidden unit", "n = {n} samples, {d} inputs, {h} hidden units",
-                                    h).format(n=n, d=d, h=h)))
+                          (_("n = {n} samples, {d} inputs, {h} hidden unit") if h == 1 else
+                           _("n = {n} samples, {d} inputs, {h} hidden units")).format(n=n, d=d, h=h)))
     return cases
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _, ngettext_
+from ..i18n import N_, gettext_ as _
 from ..core.activations import sigmoid
 from ..core.layers import Dense
 from .common import tf_twin
@@ -30,7 +30,8 @@ def _forward_twin_args(rng):
 def _forward_cases(rng):
     cases = []
     for n, h in ((5, 4), (3, 2), (1, 3), (8, 6), (4, 1), (2, 2), (6, 8)):
-        note = ngettext_("{h} hidden neuron", "{h} hidden neurons", h).format(h=h) + (_(", one sample") if n == 1 else "") + (
+        note = (_("{h} hidden neuron") if h == 1 else
+                _("{h} hidden neurons")).format(h=h) + (_(", one sample") if n == 1 else "") + (
             _(": X and W1 both 2 x 2") if n == h == 2 else "")
         cases.append(Case({"X": rng.normal(size=(n, 2)), "W1": rng.normal(size=(2, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, 1)), "b2": rng.normal(size=1)}, note))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _, ngettext_
+from ..i18n import N_, gettext_ as _
 from ..core.layers import Dense
 from .common import tf_twin
 from .hints import Ladder
@@ -24,8 +24,8 @@ def _saliency_cases(rng):
     for d, h, k in ((4, 5, 3), (6, 3, 2), (8, 8, 10), (3, 7, 5), (2, 1, 4), (9, 4, 6)):
         cases.append(Case({"x": rng.normal(size=d), "W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
                            "W2": rng.normal(size=(h, k)), "b2": rng.normal(size=k), "c": int(rng.integers(0, k))},
-                          ngettext_("{d} inputs, {h} hidden tanh unit, {k} classes", "{d} inputs, {h} hidden tanh units, {k} classes",
-                                    h).format(d=d, h=h, k=k)))
+                          (_("{d} inputs, {h} hidden tanh unit, {k} classes") if h == 1 else
+                           _("{d} inputs, {h} hidden tanh units, {k} classes")).format(d=d, h=h, k=k)))
     cases.append(Case({"x": rng.normal(size=5), "W1": rng.normal(size=(5, 4)), "b1": rng.normal(size=4),
                        "W2": rng.normal(size=(4, 4)), "b2": rng.normal(size=4), "c": 3},
                       _("5 inputs, 4 hidden units and 4 classes: W2 is square, c = 3, the last class")))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _, ngettext_
+from ..i18n import N_, gettext_ as _
 from ..core.activations import get_activation
 from ..core.perceptron import logic_data
 from .hints import Ladder
@@ -99,9 +99,11 @@ def _decimals(text: str) -> int:
 
 
 def _sentence(text: str) -> str:
-    """'that is the recall' -> 'That is the recall.'"""
+    """'that is the recall' -> 'That is the recall.' (a Chinese translation: '那是召回率。')"""
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "?", "!", "。", "？", "！")) else text + "."
+    if text.endswith((".", "?", "!", "。", "？", "！")):
+        return text
+    return text + ("。" if any(ch >= "\u3000" for ch in text) else ".")  # a Chinese translation ends in 。
 
 
 # A coarser answer is never made right by writing zeros after it: 0.20 is the number 0.2.
@@ -115,8 +117,10 @@ def _shown_precision(precision: str) -> str:
         return _("exact")
     n = int(words[0])
     if words[1].startswith("decimal"):
-        return ngettext_("{n} decimal", "{n} decimals", n).format(n=n)
-    return ngettext_("{n} significant digit", "{n} significant digits", n).format(n=n)
+        return (_("{n} decimal") if n == 1 else
+                _("{n} decimals")).format(n=n)
+    return (_("{n} significant digit") if n == 1 else
+            _("{n} significant digits")).format(n=n)
 
 
 # ---------------------------------------------------------------- numeric quizzes
@@ -268,11 +272,11 @@ def _and_neuron(answer) -> Verdict:
     z = X @ np.array([w1, w2]) + b
     on_line = [f"({x1:g}, {x2:g})" for (x1, x2), z_i in zip(X, z) if abs(z_i) <= 1e-12 * max(1.0, np.abs(v).max())]
     if on_line:
-        return Verdict(False, ngettext_(
-            "{points} lies exactly on the line: z = 0 and a = 0.5, undecided. The exercise asks for a line that "
-            "passes through none of the four points.",
-            "{points} lie exactly on the line: z = 0 and a = 0.5, undecided. The exercise asks for a line that "
-            "passes through none of the four points.", len(on_line)).format(points=_(" and ").join(on_line)))
+        lies = (_("{points} lies exactly on the line: z = 0 and a = 0.5, undecided. The exercise asks for a line "
+                  "that passes through none of the four points.") if len(on_line) == 1 else
+                _("{points} lie exactly on the line: z = 0 and a = 0.5, undecided. The exercise asks for a line "
+                  "that passes through none of the four points."))
+        return Verdict(False, lies.format(points=_(" and ").join(on_line)))
     a = get_activation("sigmoid")(z)
     wrong = [_("({x1:g}, {x2:g}) gets a = {a:.2f}").format(x1=x1, x2=x2, a=p) for (x1, x2), p, t in zip(X, a, y) if (p > 0.5) != (t == 1)]
     if not wrong:
@@ -645,10 +649,10 @@ WORDS = {
                "no choice has seen.",
                "Training data fits the weights, one set chooses among settings, one reports once at the end: "
                "answer with the set whose job is choosing."),
-        known={**dict.fromkeys(("train", "training", N_("training set"), N_("the training set"), N_("train set")),
+        known={**dict.fromkeys(("train", "training", "training set", "the training set", "train set"),
                                N_("the weights were fitted to the training set, so its accuracy favours the settings "
                                "that memorise best")),
-               **dict.fromkeys(("test", N_("test set"), N_("the test set")),
+               **dict.fromkeys(("test", "test set", "the test set"),
                                N_("a test accuracy used to choose stops being an honest estimate of the final model"))}),
     "01.xor_one_neuron": Word(
         ("no", "no.", "n", "false", "impossible", "0"), ("yes", "no"),
