@@ -1,30 +1,91 @@
-"""`make app`: the explorers as standalone Voila pages. Headless Chromium opens the index, follows the
-link to the Playground, moves the noise slider and sees the picture change, with no error on the page;
-a student browsing ten pages leaves no kernels behind; and no page asks anything of the internet.
+"""`make app`: the explorers as standalone Voila pages, in English and in Chinese (apps/zh_CN/). Headless
+Chromium opens the index, follows the link to the Playground, moves the noise slider and sees the picture
+change, with no error on the page; a student browsing ten pages (one of them in Chinese, reached by the
+index's language link: its controls speak Chinese) leaves no kernels behind; and no page asks anything of the
+internet. Without a browser: the stored pages are what scripts/make_apps.py writes from its table and the
+Chinese catalogue, and a changed English title stops the Chinese build.
 
 Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where it must run.
 """
 import re
+import shutil
+import sys
 import time
 from types import SimpleNamespace
 
 import psutil
 import pytest
+from babel.messages.pofile import read_po
 
 from browser_support import ROOT, chromium_page, free_port, require_chromium, serving
 
-pytestmark = pytest.mark.browser
-require_chromium()
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_apps  # noqa: E402
+
+from test_glossary import glossary, variants_used  # noqa: E402
 
 # Short culling so the test need not wait ten minutes (make app's defaults are in its Makefile target).
 CULL_IDLE, CULL_INTERVAL = 8, 2
 # Ten explorer pages a student opens in turn from the index, light ones first (each starts a kernel).
 BROWSED = ["neuron", "activations", "losses", "gradient_descent", "backprop", "cnn", "depth", "optimizers",
            "overfitting", "deepnets"]
+CHINESE = "activations"  # of those, visited in Chinese first: index -> 简体中文 -> its Chinese page -> English
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
+def browser_ready():
+    require_chromium()  # here, not at import: the tests of the pages' text need no browser
+
+
+def test_the_stored_pages_are_what_make_apps_writes(tmp_path):
+    """Every page, English and Chinese, byte for byte as scripts/make_apps.py writes it now from its table and
+    apps/zh_CN/apps.po: a page edited by hand, or a table changed without rebuilding, fails here."""
+    shutil.copy(make_apps.catalogue_path("zh_CN"), tmp_path)
+    (tmp_path / "zh_CN").mkdir()
+    shutil.move(tmp_path / "apps.po", make_apps.catalogue_path("zh_CN", tmp_path))
+    written = make_apps.build(tmp_path)
+    stored = sorted(p.relative_to(ROOT / "apps") for p in (ROOT / "apps").glob("**/*.ipynb")
+                    if ".ipynb_checkpoints" not in p.parts)
+    assert stored == sorted(p.relative_to(tmp_path) for p in written), "python scripts/make_apps.py rewrites them"
+    for path in written:
+        relative = path.relative_to(tmp_path)
+        assert (ROOT / "apps" / relative).read_bytes() == path.read_bytes(), \
+            f"apps/{relative} differs from what scripts/make_apps.py writes: run it"
+    zh = (ROOT / "apps" / "zh_CN" / "activations.ipynb").read_text(encoding="utf-8")
+    assert 'dt.set_language(\\"zh_CN\\")' in zh and "激活函数" in zh  # the page speaks Chinese, title included
+
+
+def test_a_changed_english_text_stops_the_chinese_build(tmp_path, monkeypatch):
+    """Drift: an English hint changed in the table has no translation (the build refuses, naming it); after
+    extract its old translation is kept but fuzzy, and the build still refuses until a translator clears it."""
+    (tmp_path / "zh_CN").mkdir()
+    shutil.copy(make_apps.catalogue_path("zh_CN"), make_apps.catalogue_path("zh_CN", tmp_path))
+    name, explorer, title, hint = make_apps.APPS[3]
+    changed = hint.replace("watch", "see")
+    assert changed != hint
+    monkeypatch.setattr(make_apps, "APPS", [*make_apps.APPS[:3], (name, explorer, title, changed), *make_apps.APPS[4:]])
+    with pytest.raises(ValueError, match=re.escape(f"not in the catalogue (new or changed: run python "
+                                                   f"scripts/make_apps.py extract): {changed!r}")):
+        make_apps.build(tmp_path)
+    make_apps.extract("zh_CN", tmp_path)
+    with pytest.raises(ValueError, match=re.escape(f"fuzzy (its English changed: check it, then remove the flag): "
+                                                   f"{changed!r}")):
+        make_apps.build(tmp_path)
+    assert not (tmp_path / "index.ipynb").exists()  # refused before writing anything
+
+
+def test_the_chinese_texts_follow_the_glossary():
+    rows = glossary()
+    with make_apps.catalogue_path("zh_CN").open("rb") as f:
+        catalogue = read_po(f)
+    assert {m.id for m in catalogue if m.id} == set(make_apps.messages())  # nothing obsolete, nothing missing
+    for message in catalogue:
+        if message.id:
+            assert variants_used(message.id, message.string, rows) == [], (message.id, message.string)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, browser_ready):
     port = free_port()
     log_path = tmp_path_factory.mktemp("app") / "voila.log"
     command = ["make", "--no-print-directory", "app", f"APP_PORT={port}",
@@ -72,8 +133,14 @@ def test_index_lists_every_explorer_page():
     assert "playground" in apps and len(apps) >= 13
     assert {name for name in apps if f"({name}.ipynb)" in index} == apps
     assert set(BROWSED) <= apps
+    # the same pages in Chinese, listed by their index, which the English index links to (and back)
+    chinese = (ROOT / "apps" / "zh_CN" / "index.ipynb").read_text(encoding="utf-8")
+    assert {p.stem for p in (ROOT / "apps" / "zh_CN").glob("*.ipynb")} - {"index"} == apps
+    assert {name for name in apps if f"({name}.ipynb)" in chinese} == apps
+    assert "(zh_CN/index.ipynb)" in index and "(../index.ipynb)" in chinese
 
 
+@pytest.mark.browser
 def test_playground_app_answers_a_slider(app):
     page_errors = []
     with chromium_page() as page:
@@ -101,8 +168,33 @@ def test_playground_app_answers_a_slider(app):
         assert page_errors == []
 
 
+def visit_in_chinese(page, name: str) -> None:
+    """From the English index by its language link to the Chinese index, then the Chinese page `name`: its
+    title and its controls' labels are Chinese (the labels are the package's messages, set_language("zh_CN")
+    in the page); its language link leads to the same page in English, which is left for the English index."""
+    title = make_apps.translations("zh_CN")[next(t for n, _, t, _ in make_apps.APPS if n == name)]
+    page.get_by_role("link", name="简体中文").click()
+    page.wait_for_url(re.compile(r".*/zh_CN/index\.ipynb$"))
+    wait_rendered(page)
+    page.get_by_role("link", name=title).click()
+    page.wait_for_url(re.compile(rf".*/zh_CN/{name}\.ipynb$"))
+    wait_rendered(page)
+    wait_widgets(page)
+    page.locator(".widget-label", has_text="输入范围").first.wait_for(state="visible", timeout=60_000)
+    labels = page.locator(".widget-label").all_inner_texts()
+    assert "激活函数" in labels and any(label.startswith("输入范围") for label in labels), labels
+    assert title in page.locator("h1").first.inner_text()
+    assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    page.screenshot(path=str(ROOT / ".cache" / f"app_{name}_zh_CN.png"))
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(rf".*/voila/render/{name}\.ipynb$"))
+    wait_rendered(page)
+
+
+@pytest.mark.browser
 def test_pages_left_leave_no_kernels(app):
-    """A student opens ten explorers from the index, one after the other, and a second tab that dies
+    """A student opens ten explorers from the index, one after the other (one of them first in Chinese, by
+    the language links), and a second tab that dies
     without saying goodbye (a crash, a closed laptop: Playwright's close runs no unload handler).
     Within a bounded wait only the open page's kernel remains, and it still answers after lying idle
     longer than the cull timeout (an open tab keeps its kernel however long the student reads)."""
@@ -111,14 +203,17 @@ def test_pages_left_leave_no_kernels(app):
         page.goto(app.url + "/voila/render/index.ipynb")
         wait_rendered(page)
         for name in BROWSED:
-            page.locator(f"a[href$='{name}.ipynb']").first.click()
-            page.wait_for_url(re.compile(rf".*/{name}\.ipynb$"))
-            wait_rendered(page)
+            if name == CHINESE:
+                visit_in_chinese(page, name)
+            else:
+                page.locator(f"a[href$='{name}.ipynb']").first.click()
+                page.wait_for_url(re.compile(rf".*/{name}\.ipynb$"))
+                wait_rendered(page)
             wait_widgets(page)
             page.get_by_role("link", name="All explorers").click()
-            page.wait_for_url(re.compile(r".*/index\.ipynb$"))
+            page.wait_for_url(re.compile(r".*/voila/render/index\.ipynb$"))
             wait_rendered(page)
-        opened = len(BROWSED) * 2 + 1  # every page visit, the index's included, started a kernel
+        opened = len(BROWSED) * 2 + 1 + 2  # every page visit, the index's included, started a kernel; + Chinese
         crashed = page.context.browser.new_page()
         crashed.goto(app.url + "/voila/render/losses.ipynb")
         wait_rendered(crashed)
@@ -151,6 +246,7 @@ def test_pages_left_leave_no_kernels(app):
                                timeout=30_000)
 
 
+@pytest.mark.browser
 def test_pages_need_no_internet(app):
     """Every request a page makes that is not to the app itself is aborted and recorded: the folder
     listing, the index and two explorers (the Playground's buttons use Font Awesome icons) still
