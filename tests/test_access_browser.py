@@ -101,8 +101,10 @@ def boxes(page):
 
 
 def idle(page):
+    """The kernel has answered every key so far (what a key changes on screen, readout or selection, is
+    immediate; the kernel's picture is checked once per explorer, after the last idle)."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(40)  # a message still in flight has turned the indicator busy by then
 
 
 def test_axe_finds_no_critical_or_serious_violation(page):
@@ -127,6 +129,26 @@ def test_axe_finds_no_critical_or_serious_violation(page):
     print("\naxe (critical/serious per explorer): " + "; ".join(
         f"{n} {r['counts'].get('critical', 0)}/{r['counts'].get('serious', 0)}" for n, r in report.items()))
     assert not bad, json.dumps(bad, indent=1)
+
+
+# Each explorer's figure: its PNG's natural size, the size it is drawn at (CSS px), the room beside it.
+SIZES = """(box) => { const img = box.querySelector('img.dlteach-figure, .dlteach-figure img');
+  const r = img.getBoundingClientRect(), box_ = img.parentElement, room = box_.getBoundingClientRect();
+  return {natural: img.naturalWidth, shown: r.width, room: room.width, ratio: devicePixelRatio,
+          overflow: box_.scrollWidth - box_.clientWidth}; }"""
+
+
+def test_every_figure_is_drawn_at_its_natural_size_unless_too_wide(page):
+    """A figure stretched to its box's width was blurred (810 px drawn at 930, x1.15; 630 at 930, x1.48): each
+    is shown at natural size / devicePixelRatio (1 here), or scaled down to the room there is, never up."""
+    sizes = {name: box.evaluate(SIZES) for name, box in boxes(page).items()}
+    (OUT / "sizes.json").write_text(json.dumps(sizes, indent=1))
+    wrong = {name: s for name, s in sizes.items()
+             if s["shown"] > s["natural"] / s["ratio"] + 0.5
+             or abs(s["shown"] - min(s["natural"] / s["ratio"], s["room"] - 4)) > 1  # its margins: 2 x 2 px
+             or s["overflow"] > 0}  # scaled down inside its box, not past it (a scroll bar)
+    assert not wrong, json.dumps(wrong, indent=1)
+    assert any(s["shown"] == s["natural"] for s in sizes.values())  # the test can tell natural from stretched
 
 
 def keys_for(kind: str, first: bool) -> list[list[str]]:
@@ -208,7 +230,7 @@ def drive_by_keys(page, name, box, problems) -> list[str]:
                 break
             if el.evaluate(STATE) != before:
                 changed = True
-                if kind != "slider":
+                if kind != "slider" or not first_slider:  # an explorer's first slider tries End, Home, PageUp too
                     break
         if kind == "button" and label == "play":  # playing: pause it by keys too
             page.wait_for_timeout(1000)

@@ -132,10 +132,14 @@ def layout_key(fig: Figure, label_lines: bool = False):
 
 
 def figure_image():
-    """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not."""
+    """An Image widget for a figure's PNG: its natural size where there is room, scaled to fit where not.
+    align_self: a flex box (the explorer's VBox) stretches its children to its width, which blew an 810 px
+    figure up to 930 px in JupyterLab at 1366x768 (x1.15, x1.48 for a 630 px one) and blurred it. The
+    widget's 2 px margins (--jp-widgets-margin) sit outside max_width: 100% would overflow its box by 4 px."""
     import ipywidgets as W  # noqa: PLC0415
 
-    return W.Image(format="png", layout=W.Layout(max_width="100%", height="auto", object_fit="contain"))
+    return W.Image(format="png", layout=W.Layout(max_width="calc(100% - 4px)", height="auto", object_fit="contain",
+                                                 align_self="flex-start"))
 
 
 def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None):
