@@ -1,17 +1,23 @@
-"""Turn the lessons into an nbgrader course (nbgrader 0.9.x).
+"""Turn the lessons into an nbgrader course (nbgrader 0.9.x), in English and in Chinese.
 
-    python scripts/make_assignments.py                 # every lesson with exercises -> course/
-    python scripts/make_assignments.py --course DIR 02_activations 06_backprop
+    python scripts/make_assignments.py                 # every lesson with exercises, both languages -> course/
+    python scripts/make_assignments.py --course DIR 02_activations 06_backprop_zh_CN
 
 For each lesson notebook that calls `check("<id>", answer)` it writes
-    DIR/source/<lesson>/<lesson>.ipynb
+    DIR/source/<lesson>/<lesson>.ipynb               from notebooks/<lesson>.ipynb
+    DIR/source/<lesson>_zh_CN/<lesson>.ipynb         from notebooks/zh_CN/<lesson>.ipynb (the Chinese lesson)
 the instructor's version: outputs cleared; every answer (the body of a stub function, or the `name = None`
 line of a quiz) replaced by the solution from dlteach.solutions between `### BEGIN SOLUTION` and
 `### END SOLUTION` in a cell marked as a solution; after each check a locked, autograded test cell
 `assert_check("<id>", answer)` that raises AssertionError on a wrong answer (code: 2 points, quiz: 1).
+A Chinese lesson says set_language("zh_CN") in its first cell, so its test cells' verdicts and hints are Chinese.
 It also writes DIR/nbgrader_config.py. Then, in DIR:
     nbgrader generate_assignment <lesson>     # release/<lesson>/ : solutions replaced by stubs
     nbgrader autograde <lesson>               # after collecting submitted/<student>/<lesson>/
+
+Both languages are assignments of one course, the Chinese one named with the suffix _zh_CN: one course_id,
+exchange and gradebook (nbgrader on JupyterHub serves one course per formgrader), the same grade ids and points
+in both (scores compare), and distinct names, so a student never fetches the other language by mistake.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ from dlteach import solutions  # noqa: E402  (the instructors' module; students 
 
 CHECK_CALL = re.compile(r'\bcheck\(\s*"(?P<id>[\w.]+)"\s*,\s*(?P<var>\w+)\s*\)')
 POINTS = {"code": 2, "quiz": 1}
+LANGUAGES = ("zh_CN",)  # besides English: notebooks/<language>/ holds the translated lessons
 CONFIG = '''c = get_config()  # noqa: F821  (nbgrader provides it)
 c.CourseDirectory.course_id = "dlteach"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
@@ -64,15 +71,20 @@ def nbgrader_meta(exercise: str, role: str, points: int = 0) -> dict:
 
 
 def fill_code(source: str, exercise: str) -> str:
-    """Replace the stub body ('# your code here' ... 'return None') with the solution region."""
+    """Replace the stub body ('# your code here' ... 'return None') with the solution region. A translated
+    lesson's stub comment ('# 在这里写你的代码') stays above the region: nbgrader's stub that replaces the
+    region in the student's version is English ('# YOUR CODE HERE', one per course), the lesson's says it in
+    the lesson's language."""
     func = solutions.CODE[exercise]
-    match = re.search(rf"^def {func.__name__}\(.*?^(?P<indent>[ \t]+)# your code here\n(?P=indent)return None[ \t]*$",
-                      source, re.S | re.M)
+    match = re.search(rf"^def {func.__name__}\(.*?^(?P<indent>[ \t]+)(?P<comment># [^\n]*)\n"
+                      rf"(?P=indent)return None[ \t]*$", source, re.S | re.M)
     if match is None:
         raise ValueError(f"{exercise}: no stub 'def {func.__name__}(...)' with '# your code here' / 'return None'.")
     indent = match.group("indent")
     body = textwrap.indent(textwrap.dedent(solution_body(func)), indent)
     region = f"{indent}### BEGIN SOLUTION\n{body}\n{indent}### END SOLUTION"
+    if match.group("comment") != "# your code here":
+        region = f"{indent}{match.group('comment')}\n{region}"
     start = match.start("indent")
     return source[:start] + region + source[match.end():]
 
@@ -125,25 +137,46 @@ def convert(nb) -> tuple[nbformat.NotebookNode, list[str]]:
     return nb, found
 
 
+def lesson_notebooks(names=()) -> list[tuple[str, Path]]:
+    """(assignment name, lesson notebook) of every lesson in every language, or of the named ones
+    (02_activations, 02_activations_zh_CN); raises ValueError naming a lesson that does not exist."""
+    if not names:
+        found = [(p.stem, p) for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+        for language in LANGUAGES:
+            found += [(f"{p.stem}_{language}", p)
+                      for p in sorted((ROOT / "notebooks" / language).glob("[0-9][0-9]_*.ipynb"))]
+        return found
+    found, missing = [], []
+    for name in names:
+        name = name.removesuffix(".ipynb")
+        language = next((lang for lang in LANGUAGES if name.endswith("_" + lang)), None)
+        lesson = name.removesuffix("_" + language) if language else name
+        path = ROOT / "notebooks" / (language or "") / f"{lesson}.ipynb"
+        (found if path.exists() else missing).append((name, path))
+    if missing:
+        raise ValueError(f"no such lesson: {', '.join(str(p) for _, p in missing)}; a Chinese lesson is named "
+                         "with the suffix _zh_CN (02_activations_zh_CN).")
+    return found
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("lessons", nargs="*", help="lesson names such as 02_activations (default: all)")
+    parser.add_argument("lessons", nargs="*",
+                        help="lesson names such as 02_activations, 02_activations_zh_CN (default: all, both languages)")
     parser.add_argument("--course", default=str(ROOT / "course"), help="course directory (default: course/)")
     args = parser.parse_args(argv)
     course = Path(args.course)
-    paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if args.lessons:
-        paths = [ROOT / "notebooks" / f"{name.removesuffix('.ipynb')}.ipynb" for name in args.lessons]
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            parser.error(f"no such lesson: {', '.join(missing)}")
+    try:
+        lessons = lesson_notebooks(args.lessons)
+    except ValueError as error:
+        parser.error(str(error))
     course.mkdir(parents=True, exist_ok=True)
     (course / "nbgrader_config.py").write_text(CONFIG)
-    for path in paths:
+    for name, path in lessons:
         nb, found = convert(nbformat.read(path, as_version=4))
         if not found:
             continue
-        out = course / "source" / path.stem / path.name
+        out = course / "source" / name / path.name
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, out)
         points = sum(c.metadata["nbgrader"].get("points", 0) for c in nb.cells if "nbgrader" in c.metadata)
