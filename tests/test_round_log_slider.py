@@ -28,8 +28,14 @@ def test_the_slider_reads_and_says_its_value_and_takes_what_the_browser_sends():
     assert s.value == 0.02 and s.label == "0.02"
     s.value = 0.05000000000000001      # float noise from a cell: taken as the round value
     assert s.value == 0.05 and s.label == "0.05"
-    with pytest.raises(TraitError):    # a value between the steps is refused, not shown as something else
-        s.value = 0.03
+    s.value = 0.0007                   # between the steps: the nearest on the log scale, as a slider rounds
+    assert s.value == 0.0005 and s.label == "0.0005"
+    s.value = 0.03
+    assert s.value == 0.02
+    for outside in (2.0, 1e-5, "0.1"):  # outside the range, or no number: refused
+        with pytest.raises(TraitError):
+            s.value = outside
+    assert s.value == 0.02
 
 
 class Rate(base.Explorer):
@@ -52,7 +58,7 @@ def test_an_explorer_log_setting_moves_by_round_values():
 @pytest.mark.skipif(not COLAB_PYTHON.exists(), reason="needs .venv-colab (Colab's ipywidgets 7.7)")
 def test_the_slider_works_with_colabs_ipywidgets_7():
     code = ("import ipywidgets as W; from dlteach.widgets import base; "
-            "s = base.round_log_slider(0.01, 1e-3, 1.0, description='lr'); s.index += 1; "
+            "s = base.round_log_slider(0.01, 1e-3, 1.0, description='lr'); s.index += 1; s.value = 0.07; "
             "s.value = 0.05000000000000001; print(W.__version__, s.value, s.label, s.description)")
     out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
                          env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"})

@@ -79,13 +79,24 @@ def round_log_values(value: float, low: float, high: float) -> list[float]:
 def round_log_slider(value: float, low: float, high: float, **kwargs):
     """A log slider on round values (round_log_values: 1-2-5 a decade), a SelectionSlider: a key press moves
     one value (a decade in 3), the readout and a screen reader say READOUT_FORMAT's "0.02", never 0.0199526
-    (a FloatLogSlider's grid is 10 ** (k * step): only its decades are round). A value within 1e-9 of one
-    of them (as a cell or the browser may send) is taken as that value."""
+    (a FloatLogSlider's grid is 10 ** (k * step): only its decades are round). A value set from Python inside
+    [low, high] is taken as the nearest step on the log scale (0.0301 as 0.03, 0.0007 as 0.0005), as a slider
+    rounds to its step; outside, it is refused (TraitError)."""
     import ipywidgets as W  # noqa: PLC0415
 
     values = round_log_values(value, low, high)
+    logs = np.log10(values)
+
+    def nearest(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            return None
+        if not low * (1 - 1e-9) <= v <= high * (1 + 1e-9):
+            return None
+        return values[int(np.argmin(np.abs(logs - np.log10(v))))]
+
+    # SelectionSlider finds a value's option by `equals` (ipywidgets 8 and 7.7): the option nearest it
     return W.SelectionSlider(options=[(format(v, READOUT_FORMAT), v) for v in values], value=control_value(value),
-                             equals=lambda a, b: a == b or abs(a - b) <= 1e-9 * abs(b), **kwargs)
+                             equals=lambda option, v: option == v or option == nearest(v), **kwargs)
 
 
 def control_value(value):
