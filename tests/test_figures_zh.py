@@ -38,6 +38,23 @@ EXPLORERS = (
     ("OptimizerExplorer", {"learning_rate": 1.0}),
     ("DigitsExplorer", {}),
     ("DigitsExplorer", {"learning_rate": 0.3, "epochs": 3}),
+    ("ExplainExplorer", {}),
+    ("ExplainExplorer", {"image": 7, "target": 3}),
+    ("LatentExplorer", {}),
+    ("LatentExplorer", {"z1": 2.0, "beta": 0.0}),
+    ("LossExplorer", {}),
+    ("LossExplorer", {"axis": "logit z", "target": 0.0}),
+    ("NeuronExplorer", {}),
+    ("NeuronExplorer", {"gate": "XOR", "activation": "relu"}),
+    ("OverfitExplorer", {}),
+    ("OverfitExplorer", {"early_stopping": "on", "epochs": 300}),
+    ("SequenceExplorer", {}),
+    ("SequenceExplorer", {"clipping": "clipnorm 1", "cell": "SimpleRNN"}),
+    ("SmallModelsExplorer", {}),
+    ("SmallModelsExplorer", {"teacher": "same + unlabelled", "bits": 8}),
+    ("Playground", {}),
+    ("Playground", {"dataset": "spiral", "hidden": 3}),
+    ("DigitDrawer", {}),
 )
 
 # Words that stay as they are in Chinese: code names (activations, initialisers, optimizers, Keras), maths.
@@ -46,7 +63,9 @@ ALLOWED = {
     "glorot_uniform", "he_normal", "bad_normal", "zeros",                                            # initialisers
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "keras", "dense", "same", "valid",            # Keras names
     "max", "min", "mean_i", "sum_j", "else", "std", "exp", "l_min", "w_numpy", "w_keras", "sqrt", "d_k",  # maths
+    "logit", "sigma", "beta", "mlp", "cnn", "lstm", "gru", "simplernn", "python", "dh_t",  # more names, maths
 }
+NAMES = {"AND", "XOR"}  # the logic gates, allowed in capitals only ("and" is English)
 MATHS = re.compile(r"\$[^$]*\$")  # mathtext: $\partial L/\partial h_1$, $\mathdefault{10^{-3}}$
 WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")  # an identifier with underscores counts as one word
 
@@ -54,7 +73,7 @@ WORD = re.compile(r"[A-Za-z][A-Za-z_]*[A-Za-z]")  # an identifier with underscor
 def english_words(text: str) -> list[str]:
     """The words of 3+ letters in `text` (outside $...$ maths) that ALLOWED does not list."""
     return [w for w in WORD.findall(MATHS.sub(" ", text))
-            if sum(c.isalpha() for c in w) >= 3 and w.lower() not in ALLOWED]
+            if sum(c.isalpha() for c in w) >= 3 and w.lower() not in ALLOWED and w not in NAMES]
 
 
 def figure_texts(fig) -> list[str]:
@@ -66,7 +85,7 @@ def figure_texts(fig) -> list[str]:
         texts += [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
         texts += [ax.get_xlabel(), ax.get_ylabel()]
         texts += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
-        texts += [t.get_text() for t in ax.texts]
+        texts += [t.get_text() for t in ax.texts if t.get_gid() != "data"]  # gid "data": generated text, not ours
         if ax.get_legend() is not None:
             texts += [t.get_text() for t in ax.get_legend().get_texts()]
     return [t for t in texts if t]
@@ -77,7 +96,7 @@ def widget_texts(widget) -> list[str]:
     with their tags and entities taken out."""
     found = []
     if type(widget).__name__ in ("HTML", "Label", "HTMLMath"):
-        text = re.sub(r"<[^>]*>|&[a-z]+;|&#\d+;", " ", widget.value)
+        text = re.sub(r"<style>.*?</style>|<[^>]*>|&[a-z]+;|&#\d+;", " ", widget.value, flags=re.S)  # CSS: unread
         found.append(text)
     for child in getattr(widget, "children", ()):
         found += widget_texts(child)

@@ -165,7 +165,8 @@ class SequenceExplorer(TrainingExplorer):
             ax.yaxis.set_major_locator(LogLocator(numticks=8))  # making their ticks is most of a drawing)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_locator(NullLocator())
-        plots.text_panel(ax_t, self.text, width=100, title=t_text, fontsize=9)
+        # gid "data": the sampled text is the model's (English) output, not a message to translate
+        plots.text_panel(ax_t, self.text, width=100, title=t_text, fontsize=9).set_gid("data")
 
     def refresh(self, fig):
         ax_a, ax_g, ax_n, ax_t = fig.axes
