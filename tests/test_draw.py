@@ -255,3 +255,28 @@ def test_the_picture_with_ipywidgets_7():
                               "KERAS_HOME": str(root / ".cache" / "keras")}, timeout=180)
     version, png, text = out.stdout.split("\n")[-2].split(" ", 2)
     assert version.startswith("7.") and png == "iVBORw0K" and text == LIVE_TEXT
+
+
+def test_the_drawer_speaks_chinese_when_set_and_english_again_after():
+    """dt.set_language("zh_CN"): the titles it draws and the status line under the canvas (issue 27); a new drawer
+    after set_language("en") is English again (the figure is built once, in the language of its first drawing)."""
+    import re
+
+    dt.set_language("zh_CN")
+    try:
+        zh = DigitDrawer(cnn=False)
+        ui = zh.widget()
+        assert zh.summary().startswith("在框中写一个数字")
+        zh.canvas.strokes = ONE
+        assert re.fullmatch(r"MLP，第09课（从零实现）：1，p = \d+\.\d%", zh.summary()), zh.summary()
+        assert "MLP，第09课（从零实现）：1" in ui.status.value
+        titles = [ax.get_title() for ax in zh.figure.axes if ax.get_title()]
+        assert "模型的输入\n（8x8，同训练时）" in titles and titles.count("其猜测的显著图：\n红色像素使其升高") == 1
+        assert any(t.startswith("MLP，第09课: 1 (p = ") for t in titles), titles
+    finally:
+        dt.set_language("en")
+    en = DigitDrawer(cnn=False)
+    en.canvas.strokes = ONE
+    assert en.summary().startswith("MLP, lesson 09 (from scratch): 1 with p = ")
+    en.draw()
+    assert "the models' input\n(8x8, as in training)" in [ax.get_title() for ax in en.figure.axes]
