@@ -389,8 +389,9 @@ class DepthExplorer(Explorer):
     def _suptitle(self) -> tuple[str, str]:
         c = self.cfg
         colour = "#1a7837" if self.healthy else "#b2182b"
-        return _("{depth} hidden layers of {width}, {activation}, {init}: {verdict}").format(
-            depth=c["depth"], width=c["width"], activation=c["activation"], init=c["init"], verdict=self.verdict), colour
+        text = _("{depth} hidden layers of {width}, {activation}, {init}: {verdict}").format(
+            depth=c["depth"], width=c["width"], activation=c["activation"], init=c["init"], verdict=self._verdict())
+        return text, colour  # the verdict in the language in use now (self.verdict: when last computed)
 
     def _gradients_colour(self) -> str:
         """Red where the gradients overflowed or vanished entirely, else a title's usual colour."""

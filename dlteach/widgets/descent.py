@@ -332,7 +332,8 @@ class GradientDescentExplorer(_Cached):
         if not self.diverged:
             return ""
         return _("Diverged after {steps} steps: each step overshoots the minimum by more than the last. Try a "
-                 "learning rate below {rate}.").format(steps=len(self.path) - 1, rate=f"{self.cfg['learning_rate']:.3g}")
+                 "learning rate below {rate}.").format(steps=len(self.path) - 1,
+                                                       rate=f"{self.cfg['learning_rate']:.3g}")
 
     def widget(self):
         """The controls and the figure; choosing a surface also moves the start sliders to its start."""
