@@ -692,3 +692,25 @@ def test_the_network_panel_spreads_a_tall_network_across_its_width():
     small.png()
     a = small._artists
     assert a["ax_net"].get_xlim()[1] > a["network"]["positions"][-1][0, 0]  # the output node inside the panel
+
+
+def test_the_widget_speaks_chinese_when_set_and_keeps_its_english_keys():
+    """dt.set_language("zh_CN") (issue 27): labels, status, notes and a preset's sentence in Chinese; the menus'
+    values stay the English keys the Playground compares (a preset is chosen by its English name)."""
+    dt.set_language("zh_CN")
+    try:
+        pg = Playground(dataset="xor", seed=0)
+        ui = pg.widget()
+        assert ui.controls["batch_size"].description == "批量大小" and "第 0 轮" in ui.status.value
+        ui.controls["batch_size"].value = 20
+        assert "批量大小 = 20：从下一步起生效" in ui.note.value
+        assert ui.presets.label == "（选择预设）" and ("螺旋需要深度", "a spiral needs depth") in ui.presets.options
+        ui.presets.value = "a spiral needs depth"
+        assert pg.cfg["dataset"] == "spiral" and "<b>螺旋需要深度</b>（训练约 300 轮）：三个隐藏层" in ui.watch.value
+        assert pg.figure.axes[0].get_title().startswith("网络 2-8-8-8-1，tanh：")
+    finally:
+        dt.set_language("en")
+    pg = Playground(dataset="xor", seed=0)
+    ui = pg.widget()
+    assert ui.presets.label == "(choose a preset)" and ui.status.value == "<b>epoch 0</b>"
+    assert pg.figure.axes[0].get_title().startswith("network 2-4-4-1, tanh: ")
