@@ -120,6 +120,7 @@ APP_PORT ?= 8866
 APP_CULL_IDLE ?= 600
 APP_CULL_INTERVAL ?= 60
 app: $(STAMP)
+	cp -p dlteach/fonts/NotoSansSC-dlteach.otf apps/server/voila/templates/dlteach/static/  # the Chinese pages' font
 	cd apps && JUPYTER_PATH=$(CURDIR)/apps/server$${JUPYTER_PATH:+:$$JUPYTER_PATH} ../$(PY) -m voila \
 	  --no-browser --Voila.ip=$(IP) --port=$(APP_PORT) --Voila.port_retries=0 --Voila.config_file_paths=server \
 	  --MappingKernelManager.cull_idle_timeout=$(APP_CULL_IDLE) --MappingKernelManager.cull_interval=$(APP_CULL_INTERVAL) .

@@ -185,6 +185,10 @@ def visit_in_chinese(page, name: str) -> None:
     assert "激活函数" in labels and any(label.startswith("输入范围") for label in labels), labels
     assert title in page.locator("h1").first.inner_text()
     assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    # the app serves a Chinese font (for a computer without one: this test's Chromium has none), from itself
+    loaded = page.evaluate("async () => (await document.fonts.load('16px \"Noto Sans SC dlteach\"', '激活'))"
+                           ".map(f => f.status)")
+    assert loaded == ["loaded"], loaded
     page.screenshot(path=str(ROOT / ".cache" / f"app_{name}_zh_CN.png"))
     page.get_by_role("link", name="English").click()
     page.wait_for_url(re.compile(rf".*/voila/render/{name}\.ipynb$"))
