@@ -128,3 +128,11 @@ def test_every_message_of_the_checkers_and_stats_is_translated():
     untranslated = [m.id for m in catalogue if m.id and any(p.startswith(mine) for p, _ in m.locations)
                     and (m.fuzzy or not (m.string if isinstance(m.string, str) else m.string[0]))]
     assert not untranslated, untranslated[:10]
+
+
+def test_an_unreadable_quiz_answer(capsys):
+    chinese = said(capsys, "zh_CN", "02.sigmoid_max_slope", "0,25")
+    assert chinese.strip() == "还不对。无法读取答案：写数字时不要用逗号（写12864，或用小数点写0.89），却得到了'0,25'。"
+    assert said(capsys, "en", "02.sigmoid_max_slope", "0,25").strip() == (
+        "Not yet. Could not read the answer: write the number without commas (12864, or 0.89 with a decimal point), "
+        "got '0,25'.")

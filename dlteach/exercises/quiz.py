@@ -46,7 +46,7 @@ def _evaluate(node):
     if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
         left, right = _evaluate(node.left), _evaluate(node.right)
         if isinstance(node.op, ast.Pow) and abs(right) > 100:
-            raise ValueError("an exponent above 100")
+            raise ValueError(_("an exponent above 100"))
         return _OPS[type(node.op)](left, right)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _OPS:
         return _OPS[type(node.op)](_evaluate(node.operand))
@@ -55,32 +55,35 @@ def _evaluate(node):
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCS
             and len(node.args) == 1 and not node.keywords):
         return _FUNCS[node.func.id](_evaluate(node.args[0]))
-    raise ValueError("only numbers and + - * / **, sqrt, exp, log, log10")
+    raise ValueError(_("only numbers and + - * / **, sqrt, exp, log, log10"))
 
 
 def _number(answer) -> tuple[float, int | None, bool]:
     """(value, decimals as written or None for an expression, given as a percentage?)."""
     if isinstance(answer, (bool, np.bool_)):
-        raise TypeError(f"answer should be a number, got {answer!r}.")
+        raise TypeError(_("answer should be a number, got {answer!r}.").format(answer=answer))
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.reshape(()).item()
     if isinstance(answer, (int, float, np.integer, np.floating)):
         value = float(answer)
         if not math.isfinite(value):
-            raise ValueError(f"answer should be a finite number, got {answer!r}.")
+            raise ValueError(_("answer should be a finite number, got {answer!r}.").format(answer=answer))
         return value, _decimals(np.format_float_positional(value, trim="-")), False
     if not isinstance(answer, str):
-        raise TypeError(f"answer should be one number, got {type(answer).__name__} {answer!r}.")
+        raise TypeError(_("answer should be one number, got {kind} {answer!r}.").format(kind=type(answer).__name__,
+                                                                                 answer=answer))
     text = answer.strip().replace(" ", "").replace("_", "")
     if "," in text:
-        raise ValueError(f"write the number without commas (12864, or 0.89 with a decimal point), got {answer!r}.")
+        raise ValueError(_("write the number without commas (12864, or 0.89 with a decimal point), got {answer!r}.")
+                         .format(answer=answer))
     percent = text.endswith("%")
     text = text.rstrip("%")
     try:
         tree = ast.parse(text, mode="eval").body
         value = _evaluate(tree)
     except (SyntaxError, ValueError, TypeError, ZeroDivisionError, OverflowError) as err:
-        raise ValueError(f"answer should be a number or arithmetic such as 40/45, got {answer!r} ({err}).") from None
+        raise ValueError(_("answer should be a number or arithmetic such as 40/45, got {answer!r} ({error}).")
+                         .format(answer=answer, error=err)) from None
     literal = isinstance(tree.operand if isinstance(tree, ast.UnaryOp) else tree, ast.Constant)
     if not literal:  # an expression such as 40/45 is as precise as its value
         decimals = None
@@ -229,8 +232,8 @@ class Word:
 
     def __call__(self, answer) -> Verdict:
         if not isinstance(answer, (str, bool, np.bool_, int, np.integer)):
-            raise TypeError(f"answer should be one word, {' or '.join(repr(c) for c in self.choices)}, "
-                            f"got {answer!r}.")
+            raise TypeError(_("answer should be one word, {choices}, got {answer!r}.").format(
+                choices=_(" or ").join(repr(c) for c in self.choices), answer=answer))
         word = str(answer).strip().lower()
         if word in self.accepted:
             return Verdict(True, _(self.good))
@@ -257,7 +260,7 @@ class Custom:
 
 def _and_neuron(answer) -> Verdict:
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__len__") or len(answer) != 3:
-        raise TypeError(f"answer should be three numbers (w1, w2, b), got {answer!r}.")
+        raise TypeError(_("answer should be three numbers (w1, w2, b), got {answer!r}.").format(answer=answer))
     w1, w2, b = (_number(v)[0] for v in answer)
     v = np.array([w1, w2, b])
     cosine = v @ SHOWN_AND / (np.linalg.norm(v) * np.linalg.norm(SHOWN_AND)) if np.linalg.norm(v) > 0 else 0.0
