@@ -306,3 +306,22 @@ def test_log_sliders_have_their_value_on_their_grid():
         assert abs(k - round(k)) < 1e-6, (s.description, s.value, s.min)
         assert s.min <= np.log10(s.value) <= s.max
     assert sliders[0].value == 0.03 and 10 ** sliders[0].min >= 1e-5 - 1e-12 and 10 ** sliders[0].max <= 10
+
+
+def test_a_chinese_label_gets_the_room_of_its_characters():
+    """Labels take 7 px a column plus 14; a Chinese character is two columns (about 1 em at 13 px): the
+    activation explorer's 输入范围 ± was cut to 输入范… when each character counted as one."""
+    import dlteach as dt
+    from dlteach.widgets.base import columns
+
+    assert columns("input range ±") == 13 and columns("输入范围 ±") == 10 and columns("（第02课）") == 10
+    try:
+        dt.set_language("zh_CN")
+        ui = ActivationExplorer().widget()
+        labels = [w.description for w in ui.controls.values()]
+        width = int(next(iter(ui.controls.values())).style.description_width.rstrip("px"))
+    finally:
+        dt.set_language("en")
+    assert any(ord(ch) > 0x3000 for label in labels for ch in label), labels  # the labels are Chinese
+    assert width >= min(7 * max(columns(label) for label in labels) + 14, 150)
+    assert width > 7 * max(len(label) for label in labels) + 14  # more than a count of characters gives

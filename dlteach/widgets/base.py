@@ -8,6 +8,7 @@ import contextlib
 import sys
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,13 +26,19 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 READOUT_FORMAT = ".3g"  # every explorer's slider readouts (and what a screen reader hears): 0.01, 0.9, 1.26e+03
 
 
+def columns(text: str) -> int:
+    """The width of `text` in columns of a Latin letter: a Chinese character (East Asian wide or full-width)
+    takes two, about 1 em ("输入范围 ±" was cut to "输入范…" when each counted as one)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def arrange(controls):
     """Lay controls side by side in rows that wrap, above the figure: a column beside the figure gets
     squeezed on a projector-sized screen and cuts off the value readouts. Each control is
     CONTROL_WIDTH wide, with room for its longest label; returns the box that holds them."""
     import ipywidgets as W  # noqa: PLC0415
 
-    longest = max(len(w.description) for w in controls)
+    longest = max(columns(w.description) for w in controls)
     label_px = min(7 * longest + 14, 150)
     for w in controls:
         style = {"description_width": f"{label_px}px"}
@@ -223,16 +230,19 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
 
 
 def busy_label():
-    """An HTML widget that busy_while() fills with "computing…" during a slow update."""
+    """An HTML widget that busy_while() fills with "computing…" during a slow update. It takes no room:
+    the sign lies over the top of what follows (the figure, dimmed meanwhile), so nothing below it moves
+    when it comes and goes (a training explorer's figure jumped a line at every move)."""
     import ipywidgets as W  # noqa: PLC0415
 
-    return W.HTML(layout=W.Layout(min_height="0"))
+    return W.HTML(layout=W.Layout(height="0px", min_height="0", overflow="visible"))
 
 
 # A CSS spinner, not an emoji: classroom machines (and headless Chromium) often lack an emoji font.
 BUSY_HTML = ("<style>.dlteach-busy .widget-image {{opacity: 0.4}} "
              "@keyframes dlteach-spin {{to {{transform: rotate(360deg)}}}}</style>"
-             "<span class='dlteach-busy-note' style='color:#555'><span style='display:inline-block; width:9px; "
+             "<span class='dlteach-busy-note' style='position:relative; z-index:2; color:#333; background:#ffffffe6; "
+             "padding:1px 6px; border-radius:3px'><span style='display:inline-block; width:9px; "
              "height:9px; margin-right:6px; border:2px solid #888; border-top-color:transparent; border-radius:50%; "
              "animation:dlteach-spin 0.8s linear infinite'></span>{computing}</span>")
 
