@@ -290,7 +290,8 @@ def test_a_time_budget_cuts_the_same_run_into_frames():
     assert framed.frame(budget=1e-9) == 1 and framed.epoch == 2
     assert framed.frame(budget=60.0, max_epochs=1) == 1  # at most max_epochs
     assert framed.history == whole.history and same(weights(framed), weights(whole))
-    assert Playground().frame(budget=0.2, max_epochs=500) > 1  # a small network trains many epochs a frame
+    # a small network trains many epochs a frame (2 s: enough for two epochs on a machine busy with other runs)
+    assert Playground().frame(budget=2.0, max_epochs=500) > 1
     with pytest.raises(ValueError, match="budget must be > 0"):
         Playground().step(1, budget=0)
 
