@@ -19,7 +19,10 @@ from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from translate_lessons import write_catalogue  # noqa: E402 (the lessons' catalogues are merged the same way)
 
 APPS = [  # file, explorer class, title, what to try
     ("playground", "Playground", "The Playground",
@@ -80,17 +83,7 @@ def extract(language: str, folder: Path = FOLDER) -> Path:
     template = Catalog(project="dlteach apps", locale=language, fuzzy=False)
     for text in messages():
         template.add(text, locations=[("scripts/make_apps.py", None)])
-    path = catalogue_path(language, folder)
-    if path.exists():
-        with path.open("rb") as f:
-            catalogue = read_po(f, locale=language)
-        catalogue.update(template, no_fuzzy_matching=False)
-    else:
-        catalogue = template
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write_po(f, catalogue, width=120, sort_output=False, ignore_obsolete=False)
-    return path
+    return write_catalogue(template, catalogue_path(language, folder), language)
 
 
 def translations(language: str, folder: Path = FOLDER) -> dict[str, str]:

@@ -211,7 +211,12 @@ def extract(source: Path, language: str) -> Path:
     for text, where in messages(nb):
         if text not in template:
             template.add(text, locations=[(f"lessons/{source.name}", None)], auto_comments=[where])
-    path = catalogue_path(source, language)
+    return write_catalogue(template, catalogue_path(source, language), language)
+
+
+def write_catalogue(template: Catalog, path: Path, language: str) -> Path:
+    """Merge `template` into the catalogue at `path` (a new text comes in untranslated, a changed one keeps its old
+    translation marked fuzzy, a text no longer used becomes obsolete), or start it from `template`; write it."""
     if path.exists():
         with path.open("rb") as f:
             catalogue = read_po(f, locale=language)
