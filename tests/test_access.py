@@ -111,6 +111,14 @@ def test_the_stored_picture_carries_its_alt_text_in_the_output_metadata(tmp_path
     assert f'alt="{html.escape(ui.access.alt)}"' in page
 
 
+def last_line_in_colab(code: str) -> str:
+    """The last line `code` prints, run by .venv-colab's Python (ipywidgets 7.7, anywidget 0.9)."""
+    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
+                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
+    return out.stdout.split("\n")[-2]
+
+
 @pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
                     reason="no installed .venv-colab (make test-colab builds it)")
 def test_the_stored_alt_text_with_ipywidgets_7():
@@ -118,10 +126,7 @@ def test_the_stored_alt_text_with_ipywidgets_7():
             "sent = []; D.display = lambda *a, **k: sent.append(k.get('metadata'))\n"
             "ui = NeuronExplorer().widget(); ui._ipython_display_()\n"
             "print(); print(sent[0]['image/png']['alt'] == ui.access.alt, ui.access.alt[:15])")
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
-                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
-    assert out.stdout.split("\n")[-2] == "True NeuronExplorer,"
+    assert last_line_in_colab(code) == "True NeuronExplorer,"
 
 
 def test_the_script_suppresses_notebook_shortcuts_and_names_play_buttons():
@@ -138,9 +143,6 @@ def test_the_helper_with_ipywidgets_7_and_anywidget_0_9():
             "ui = NeuronExplorer().widget(); d = ui._repr_mimebundle_()\n"
             "assert 'dlteach-explorer' in ui._dom_classes and ui.children[-1] is ui.access\n"
             "print(); print(W.__version__, anywidget.__version__, d['image/png'][:8], ui.access.alt[:15])")
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
-                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
-    ipywidgets, anywidget, png, alt = out.stdout.split("\n")[-2].split(" ", 3)
+    ipywidgets, anywidget, png, alt = last_line_in_colab(code).split(" ", 3)
     assert ipywidgets.startswith("7.") and anywidget.startswith("0.") and png == "iVBORw0K"
     assert alt == "NeuronExplorer,"
