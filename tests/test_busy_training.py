@@ -52,7 +52,7 @@ def slow(threaded=True, **attrs):
 @pytest.mark.parametrize("threaded", [True, False], ids=["thread", "colab"])
 def test_a_long_run_shows_the_busy_sign_while_it_trains_and_clears_it_after(monkeypatch, threaded):
     monkeypatch.setattr(base, "BUSY_AFTER", 0.1)
-    ex, shown = slow(threaded, epoch_time=0.15)
+    ex, shown = slow(threaded, epoch_time=0.3)  # 1.2 s: the sign's timer (0.1 s) fires in time on a busy machine
     ex.ui.controls["x"].value = 0.5
     assert ex.ui.trainer.wait(timeout=30)
     assert ex.seen and "computing" in ex.seen[-1] and "x = 0.5" in ex.seen[-1]  # shown while training
@@ -63,7 +63,7 @@ def test_a_long_run_shows_the_busy_sign_while_it_trains_and_clears_it_after(monk
 
 def test_the_busy_sign_is_cleared_when_the_run_raises(monkeypatch):
     monkeypatch.setattr(base, "BUSY_AFTER", 0.1)
-    ex, shown = slow(epoch_time=0.1)
+    ex, shown = slow(epoch_time=0.3)
     ex.fail = True
     ex.ui.controls["x"].value = 0.5
     assert ex.ui.trainer.wait(timeout=30)
@@ -72,20 +72,25 @@ def test_the_busy_sign_is_cleared_when_the_run_raises(monkeypatch):
 
 
 def test_a_quick_run_shows_no_busy_sign(monkeypatch):
-    monkeypatch.setattr(base, "BUSY_AFTER", 0.8)   # far above this run's time, even on a busy machine
+    """A run that ends before BUSY_AFTER shows nothing and leaves no timer running (each was cancelled)."""
+    monkeypatch.setattr(base, "BUSY_AFTER", 30.0)  # far above this run's time, even on a machine busy with other runs
+    timers, timer = [], base.threading.Timer
+    monkeypatch.setattr(base.threading, "Timer", lambda *a, **k: timers.append(timer(*a, **k)) or timers[-1])
     ex, shown = slow(epoch_time=0.0)
     ex.ui.controls["x"].value = 0.5
     assert ex.ui.trainer.wait(timeout=30)
-    time.sleep(1.0)                                # a timer left running would have fired by now
     assert shown == [] and ex.cfg["x"] == 0.5
+    for t in timers:
+        t.join(5)  # a cancelled timer's thread ends at once; one still waiting would not
+    assert timers and all(t.finished.is_set() and not t.is_alive() for t in timers)
 
 
 def test_moves_during_a_run_share_one_sign(monkeypatch):
     monkeypatch.setattr(base, "BUSY_AFTER", 0.1)
-    ex, shown = slow(epoch_time=0.1)
+    ex, shown = slow(epoch_time=0.5)  # a run of 2 s: the three moves come while the first one trains
     for x in (0.2, 0.4, 0.6):
         ex.ui.controls["x"].value = x
-        time.sleep(0.15)
+        time.sleep(0.05)
     assert ex.ui.trainer.wait(timeout=30)
     assert len(shown) == 2 and shown[-1] == ""  # one sign, cleared once: no flicker between runs
     assert ex.cfg["x"] == 0.6
