@@ -54,13 +54,28 @@ def test_a_slow_update_shows_computing_and_dims_the_figure_until_done(monkeypatc
     assert ex.cfg["x"] == 0.5
 
 
+def all_cancelled(timers) -> bool:
+    """Every busy-sign timer was cancelled (a cancelled timer's thread ends at once; a waiting one would not)."""
+    for t in timers:
+        t.join(5)
+    return bool(timers) and all(t.finished.is_set() and not t.is_alive() for t in timers)
+
+
+def record_timers(monkeypatch) -> list:
+    """The threading.Timer objects busy_while starts from now on, with BUSY_AFTER far above any update's time
+    (30 s, even on a machine busy with other test runs)."""
+    monkeypatch.setattr(base, "BUSY_AFTER", 30.0)
+    timers, timer = [], base.threading.Timer
+    monkeypatch.setattr(base.threading, "Timer", lambda *a, **k: timers.append(timer(*a, **k)) or timers[-1])
+    return timers
+
+
 def test_a_fast_update_shows_no_busy_sign(monkeypatch):
-    monkeypatch.setattr(base, "BUSY_AFTER", 0.6)        # far above this update's time, even on a busy machine
+    timers = record_timers(monkeypatch)
     ex = SlowExplorer()
     shown = watch(ex)
     ex.ui.controls["x"].value = 0.25
-    time.sleep(0.8)                                     # a timer that was not cancelled would have fired by now
-    assert shown == [] and ex.seen == ("", False)
+    assert shown == [] and ex.seen == ("", False) and all_cancelled(timers)
 
 
 def test_the_busy_sign_is_cleared_when_the_update_raises():
