@@ -132,6 +132,25 @@ def test_the_check_finds_english_and_lets_code_and_maths_pass():
     assert untranslated(figure_texts(fig)) == {"epoch": ["epoch"]}
 
 
+def past_the_edge(fig) -> list:
+    """(text, its box in px, the figure's size) of every title, axis label, text, legend and super-title of a drawn
+    figure that runs past the figure's edge (cut off in the picture)."""
+    renderer = fig.canvas.get_renderer()
+    items = [*fig.texts, *fig.legends, *filter(None, (fig._suptitle, fig._supxlabel, fig._supylabel))]
+    for ax in fig.axes:
+        items += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        items += [ax.get_legend()] if ax.get_legend() is not None else []
+    width, height = fig.bbox.width, fig.bbox.height
+    cut = []
+    for item in items:
+        text = item.get_text() if hasattr(item, "get_text") else "(legend)"
+        if item.get_visible() and text:
+            box = item.get_window_extent(renderer)
+            if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+                cut.append((text, [round(v) for v in box.extents], (round(width), round(height))))
+    return cut
+
+
 @pytest.mark.parametrize("name, settings", EXPLORERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXPLORERS)])
 def test_explorer_draws_only_chinese(chinese, name, settings):
     explorer = getattr(W, name)(**settings)
@@ -140,6 +159,29 @@ def test_explorer_draws_only_chinese(chinese, name, settings):
     assert texts, "nothing drawn"
     assert untranslated(texts) == {}
     assert untranslated(widget_texts(explorer.widget())) == {}
+    assert past_the_edge(explorer.figure) == []
+
+
+@pytest.mark.parametrize("name, settings", EXPLORERS, ids=[f"{n}-{i}" for i, (n, _) in enumerate(EXPLORERS)])
+def test_explorer_in_english_keeps_its_text_inside_the_figure(name, settings):
+    """The English words are longer than the Chinese: AttentionExplorer's 'no scaling, no mask, no positions:
+    22.8% of the test answers right' on one line lost its last word past the figure's right edge."""
+    explorer = getattr(W, name)(**settings)
+    explorer.png()
+    assert past_the_edge(explorer.figure) == []
+
+
+def test_the_edge_check_sees_a_cut_title():
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+
+    fig = Figure(figsize=(3, 2))
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.set_title("a title " * 12)
+    fig.canvas.draw()
+    assert [text for text, _, _ in past_the_edge(fig)] == ["a title " * 12]
 
 
 def _plots_figures():

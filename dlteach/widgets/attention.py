@@ -76,7 +76,8 @@ class AttentionExplorer(Explorer):
                                           (_("no positions"), c["positions"] == "off")) if off]
         what = ", ".join(changes) if changes else _("as trained")
         return (_("layer {layer}, head {head}: attention weights").format(layer=c["layer"], head=c["head"]),
-                _("{what}: {accuracy} of the test answers right").format(what=what, accuracy=f"{self.accuracy:.1%}"))
+                # two lines: "no scaling, no mask, no positions: ..." on one ran past the figure's edge
+                _("{what}:\n{accuracy} of the test answers right").format(what=what, accuracy=f"{self.accuracy:.1%}"))
 
     def answer_text(self):
         L = REVERSE_LENGTH
