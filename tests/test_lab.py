@@ -37,15 +37,21 @@ def start_lab(*make_args):
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
+# How long an ending may take: a few seconds on an idle machine (the times are printed), but make test runs
+# this beside the pinned tests and the Colab and lowest unit runs, under which two endings took longer than
+# the 20 s this allowed before (CI run of 7e73172).
+LIMIT = 60
+
+
 def stop(process):
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGINT)          # what Ctrl-C does in a terminal
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=LIMIT)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            pytest.fail("make lab did not stop within 20 s of Ctrl-C")
+            pytest.fail(f"make lab did not stop within {LIMIT} s of Ctrl-C")
 
 
 def read_until_running(lab) -> list[str]:
@@ -87,14 +93,14 @@ def test_make_lab_serves_the_lessons_and_prints_the_url_last():
     finally:
         stop(lab)
     # Ctrl-C stops the server too: within a few seconds nothing answers on the port any more.
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + LIMIT
     while time.monotonic() < deadline:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) != 0:
                 break
         time.sleep(0.2)
     else:
-        pytest.fail(f"JupyterLab still answers on port {port} 15 s after Ctrl-C")
+        pytest.fail(f"JupyterLab still answers on port {port} {LIMIT} s after Ctrl-C")
 
 
 def test_make_lab_on_a_busy_port_names_the_problem_and_the_fix():
@@ -184,17 +190,17 @@ def test_whatever_ends_make_lab_ends_its_server_and_kernels(ending):
             os.killpg(lab.pid, signum)
         else:
             script.send_signal(signum)
-        while port_answers(port) and time.monotonic() < sent + 20:
+        while port_answers(port) and time.monotonic() < sent + LIMIT:
             time.sleep(0.02)
         port_freed = time.monotonic() - sent
-        while alive(processes) and time.monotonic() < sent + 30:
+        while alive(processes) and time.monotonic() < sent + LIMIT + 10:
             time.sleep(0.02)
         all_gone = time.monotonic() - sent
         left = alive(processes)
         print(f"\n{ending} ({signal.Signals(signum).name} to the {target}): port free after {port_freed:.2f} s, "
               f"make, scripts/lab.py, server and kernel gone after {all_gone:.2f} s")
-        assert not port_answers(port), f"JupyterLab still answers on port {port} 20 s after {ending}"
-        assert not left, f"still running 30 s after {ending}: {[command_line(p) for p in left]}"
+        assert not port_answers(port), f"JupyterLab still answers on port {port} {LIMIT} s after {ending}"
+        assert not left, f"still running {LIMIT + 10} s after {ending}: {[command_line(p) for p in left]}"
         lab.wait(timeout=5)
     finally:
         if lab.poll() is None:
