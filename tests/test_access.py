@@ -88,6 +88,8 @@ def test_the_stored_bundle_is_unchanged_in_kind():
     assert base64.b64decode(shown["image/png"]) == ui.image.value
 
 
+@pytest.mark.skipif(int(__import__("ipywidgets").__version__.split(".")[0]) < 8,
+                    reason="ipywidgets 7 displays itself (_ipython_display_): test_the_stored_alt_text_with_ipywidgets_7")
 def test_the_stored_picture_carries_its_alt_text_in_the_output_metadata(tmp_path):
     """What a notebook stores (IPython's formatter, ipywidgets 8): the alt text as the PNG's metadata, the PNG
     once; nbconvert's classic HTML (what nbviewer-style pages use) writes it as the img's alt."""
