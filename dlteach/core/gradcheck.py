@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext_ as _
+
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference gradient of the scalar function f at x (x is perturbed in place and restored)."""
@@ -66,5 +68,7 @@ def compare(name: str, ours, ref, tol: float = 1e-7) -> bool:
         shown = "<1e-12"
     else:
         shown = f"<1e{int(np.ceil(np.log10(err)))}"
-    print(f"{name:<40s} rel err {shown:>7s}  {'OK' if ok else 'MISMATCH'}")
+    # the padding stays outside the message: a translation keeps the English columns
+    print(_("{name} rel err {error}  {verdict}").format(name=f"{name:<40s}", error=f"{shown:>7s}",
+                                                        verdict=_("OK") if ok else _("MISMATCH")))
     return ok

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext_ as _
 from ._checks import as_float_array, as_generator, check_fraction
 from .layers import Dense, Dropout, Layer
 from .losses import get_loss, logits_twin
@@ -238,8 +239,9 @@ class Sequential:
     def summary(self) -> str:
         lines = [repr(l) for l in self.layers]
         state = self.count_params() - sum(value.size for _, value, _ in self.params())  # moving statistics
-        lines.append(f"loss: {self.loss.name}, parameters: {self.count_params()}"
-                     + (f" ({state} non-trainable)" if state else ""))
+        line = _("loss: {loss}, parameters: {count} ({state} non-trainable)") if state else \
+            _("loss: {loss}, parameters: {count}")
+        lines.append(line.format(loss=self.loss.name, count=self.count_params(), state=state))
         return "\n".join(lines)
 
     def __repr__(self):

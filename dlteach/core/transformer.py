@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext_ as _
 from ._checks import as_generator, check_bool, check_positive, check_positive_int
 from .attention import MultiHeadAttention, PositionEmbedding, sine_position_encoding
 from .layers import Dense, Layer, _check_name
@@ -312,7 +313,8 @@ class Transformer:
 
     def summary(self) -> str:
         return "\n".join([repr(layer) for layer in self.layers] +
-                         [f"loss: {self.loss.name} over every position, parameters: {self.count_params()}"])
+                         [_("loss: {loss} over every position, parameters: {count}").format(
+                             loss=self.loss.name, count=self.count_params())])
 
     def __repr__(self):
         b = self.blocks[0]

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import gettext_ as _
 from ._checks import as_float_array, as_generator, check_positive, check_positive_int
 from .activations import get_activation, sigmoid
 from .layers import Dense, Layer, _check_name
@@ -275,8 +276,8 @@ class VAE:
     def summary(self) -> str:
         lines = [repr(layer) for layer in [*self.encoder, self.z_mean, self.z_log_var]]
         lines += [repr(self.sampling)] + [repr(layer) for layer in self.decoder]
-        lines.append(f"loss: reconstruction (BCE summed over {self.n_in} pixels) + {self.beta:g} KL, "
-                     f"parameters: {self.count_params()}")
+        lines.append(_("loss: reconstruction (BCE summed over {pixels} pixels) + {beta} KL, parameters: {count}")
+                     .format(pixels=self.n_in, beta=f"{self.beta:g}", count=self.count_params()))
         return "\n".join(lines)
 
     def __repr__(self):
