@@ -30,7 +30,10 @@ def test_figure_alt_names_titles_axis_labels_and_legend_entries():
 
 
 def test_alt_text_and_settings_in_the_readout_format():
-    assert base.READOUT_FORMAT == ".3g"
+    # what the browser's d3-format(".3~g") writes (JavaScript's toPrecision(3), trailing zeros trimmed)
+    shown = {0.03: "0.03", 0.9: "0.9", 0.9000000000000001: "0.9", 10 ** -1.9: "0.0126", 1e-5: "0.00001", 1e-7: "1e-7",
+             125.8: "126", 12.58: "12.6", 999.6: "1e+3", 1258.9: "1.26e+3", -0.5: "-0.5", 0.0: "0", 3.0: "3"}
+    assert base.READOUT_FORMAT == ".3~g" and {v: base.readout(v) for v in shown} == shown
     words = access.settings_text({"learning rate": 10 ** -1.9, "gate": "XOR", "features": ["x1", "x2"], "on": True})
     assert words == "learning rate 0.0126, gate XOR, features x1+x2, on True"
     fig = Figure()

@@ -11,6 +11,7 @@
    .cache/access/keys.json; screenshots in .cache/access/.
 """
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -121,6 +122,10 @@ def test_axe_finds_no_critical_or_serious_violation(page):
         # each slider announces its label and the readout's text (not a log slider's exponent)
         worst += [f"slider {label!r} says {text!r}, its readout {shown!r}" for label, _, text, shown in heard["sliders"]
                   if not label or shown is not None and text != shown]
+        # one number format: what the kernel writes (menu labels, alt text) reads like the browser's readouts,
+        # "0.03" and "0.9", never d3's "0.0300" or "0.900"
+        worst += [f"slider {label!r} reads {shown!r}: trailing zeros" for label, _, _, shown in heard["sliders"]
+                  if shown and re.fullmatch(r"-?\d*\.\d*0(e[+-]\d+)?", shown)]
         if not heard["alt"].startswith(dict(EXPLORERS)[name]):
             worst.append(f"the figure's alt text is {heard['alt']!r}")
         if worst:

@@ -196,13 +196,14 @@ def figure_alt(fig) -> str:
     return ". ".join(parts)
 
 
-def settings_text(settings: dict, number_format: str = ".3g") -> str:
-    """Settings as "learning rate 0.01, optimizer adam": numbers in the readouts' format (base.READOUT_FORMAT)."""
+def settings_text(settings: dict, number=lambda value: format(value, ".3g")) -> str:
+    """Settings as "learning rate 0.01, optimizer adam": numbers as number(value) writes them (the explorers
+    pass base.readout: as the readouts show them)."""
     def show(value):
         if isinstance(value, bool):
             return str(value)
         if isinstance(value, float):
-            return format(value, number_format)
+            return number(value)
         if isinstance(value, (list, tuple)):
             return "+".join(map(str, value))
         return str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import sys
 import threading
 import time
@@ -23,7 +24,39 @@ from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to liv
 CONTROL_WIDTH = 300  # px: three controls per row in JupyterLab at 1366x768 with the file browser open
 BUSY_AFTER = 0.15   # s: an update that takes longer shows a busy sign (a change felt as a wait)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-READOUT_FORMAT = ".3g"  # every explorer's slider readouts (and what a screen reader hears): 0.01, 0.9, 1.26e+03
+# Every explorer's slider readouts (and what a screen reader hears): 0.01, 0.9, 1.26e+3. The browser writes a
+# slider's readout with d3-format, whose ".3g" keeps trailing zeros ("0.0300", "0.900"); "~" trims them (d3-format
+# 1.3+, in the frontends of ipywidgets 7.7 and 8). Text the kernel writes (menu labels, alt text) uses readout().
+READOUT_FORMAT = ".3~g"
+
+
+def readout(value: float) -> str:
+    """A number as a slider's readout shows it (d3-format's ".3~g", JavaScript's toPrecision(3) trimmed):
+    0.03 -> "0.03", 0.9 -> "0.9", 1e-05 -> "0.00001", 1258.9 -> "1.26e+3"."""
+    value = float(value)
+    if value == 0 or not np.isfinite(value):
+        return format(value, "g")
+    mantissa, exponent = f"{value:.2e}".split("e")  # the exponent after rounding to 3 significant digits
+    exponent = int(exponent)
+    if -7 < exponent < 3:  # toPrecision's fixed notation
+        return f"{value:.{max(0, 2 - exponent)}f}".rstrip("0").rstrip(".") if exponent < 2 else f"{value:.0f}"
+    return f"{mantissa.rstrip('0').rstrip('.')}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
+
+
+@functools.cache
+def slider_class(name: str) -> type:
+    """ipywidgets' FloatSlider or FloatLogSlider with READOUT_FORMAT: ipywidgets checks a readout_format against a
+    pattern older than d3-format's "~", so here the trait is plain text; the browser's d3-format reads it."""
+    import ipywidgets as W  # noqa: PLC0415
+    import traitlets  # noqa: PLC0415
+
+    trait = traitlets.Unicode(READOUT_FORMAT, help="d3-format of the readout").tag(sync=True)
+    return type(name, (getattr(W, name),), {"readout_format": trait, "__module__": __name__})
+
+
+def float_slider(**kwargs):
+    """A FloatSlider whose readout is READOUT_FORMAT."""
+    return slider_class("FloatSlider")(**kwargs)
 
 
 def columns(text: str) -> int:
@@ -58,7 +91,7 @@ def log_slider(value: float, low: float, high: float, step: float = 0.1, **kwarg
     anchor = np.log10(value)
     lo = anchor - np.floor((anchor - np.log10(low)) / step + 1e-9) * step
     hi = anchor + np.floor((np.log10(high) - anchor) / step + 1e-9) * step
-    return W.FloatLogSlider(value=value, base=10, min=lo, max=hi, step=step, readout_format=READOUT_FORMAT, **kwargs)
+    return slider_class("FloatLogSlider")(value=value, base=10, min=lo, max=hi, step=step, **kwargs)
 
 
 LOG_STEPS = (1, 2, 5)  # a round log slider's values in each decade: 0.01, 0.02, 0.05, 0.1, ...
@@ -102,7 +135,7 @@ def round_log_slider(value: float, low: float, high: float, **kwargs):
         return values[int(np.argmin(np.abs(logs - np.log10(v))))]
 
     # SelectionSlider finds a value's option by `equals` (ipywidgets 8 and 7.7): the option nearest it
-    return W.SelectionSlider(options=[(format(v, READOUT_FORMAT), v) for v in values], value=control_value(value),
+    return W.SelectionSlider(options=[(readout(v), v) for v in values], value=control_value(value),
                              equals=lambda option, v: option == v or option == nearest(v), **kwargs)
 
 
@@ -187,7 +220,7 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
         try:
             state = describe() if describe is not None else ""
             if isinstance(state, dict):
-                state = access.settings_text(state, READOUT_FORMAT)
+                state = access.settings_text(state, readout)
             helper.alt = access.alt_text(f"{name}, {state}" if state else name, figure() if figure else None)
         except Exception:  # noqa: BLE001 (words about the picture must never cost the picture)
             helper.alt = name
@@ -465,8 +498,8 @@ class Explorer:
             elif isinstance(p.default, int):
                 w = W.IntSlider(value=value, min=p.low, max=p.high, step=p.step or 1, description=label)
             else:
-                w = W.FloatSlider(value=value, min=p.low, max=p.high, step=p.step or (p.high - p.low) / 100,
-                                  description=label, readout_format=READOUT_FORMAT)
+                w = float_slider(value=value, min=p.low, max=p.high, step=p.step or (p.high - p.low) / 100,
+                                 description=label)
             controls[name] = w
         image = figure_image()
         message = W.HTML()

@@ -13,8 +13,8 @@ from .. import data
 from ..i18n import N_
 from ..i18n import gettext_ as _
 from . import playground_settings as P
-from .base import (READOUT_FORMAT, apply_setting, arrange, busy_label, busy_while, carry_picture, control_value,
-                   error_html, figure_image, icon_button, log_slider, set_tooltip)
+from .base import (apply_setting, arrange, busy_label, busy_while, carry_picture, control_value,
+                   error_html, figure_image, float_slider, icon_button, log_slider, readout, set_tooltip)
 
 
 # Settings of the training itself: the figure only changes at the next step.
@@ -98,7 +98,7 @@ def shown_value(value) -> str:
     """A setting as the notes print it: numbers in the readouts' format (.3g: 0.0126, not
     0.01258925412), a tuple of features as a list."""
     if isinstance(value, float):
-        return format(value, READOUT_FORMAT)
+        return readout(value)
     if isinstance(value, tuple):
         return ", ".join(map(str, value)) or _("none")
     return str(value)
@@ -113,10 +113,8 @@ def build(pg):
     c = pg.cfg
     controls = {
         "dataset": W.Dropdown(options=dataset_options(pg), value=c["dataset"], description=_("dataset")),
-        "noise": W.FloatSlider(value=c["noise"], min=0, max=0.5, step=0.05, description=_("noise"),
-                               readout_format=READOUT_FORMAT),
-        "train_ratio": W.FloatSlider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1,
-                                     description=_("train ratio"), readout_format=READOUT_FORMAT),
+        "noise": float_slider(value=c["noise"], min=0, max=0.5, step=0.05, description=_("noise")),
+        "train_ratio": float_slider(value=c["train_ratio"], min=0.1, max=0.9, step=0.1, description=_("train ratio")),
         "hidden": W.IntSlider(value=c["hidden"], min=0, max=6, description=_("hidden layers")),
         "neurons": W.IntSlider(value=c["neurons"], min=1, max=8, description=_("neurons/layer")),
         "activation": W.Dropdown(options=list(P.ACTIVATIONS), value=c["activation"], description=_("activation")),
