@@ -64,6 +64,9 @@ SWEEPS = {
     "test_try_this_outcomes_hold_on_other_seeds", "test_lesson_07_trained_state_is_converged_on_every_seed",
     "test_lesson_17_try_this_holds_on_five_seeds",
     "test_lesson_16_try_this_holds_on_five_seeds",
+    # the cold readers' claims re-run over seeds and rates (pure NumPy: the same numbers in every environment)
+    "test_positions_make_the_difference_on_every_seed", "test_no_learning_rate_rescues_the_deep_sigmoid_network",
+    "test_residual_relu_goes_nowhere_and_both_trains_at_every_rate", "test_the_explorers_outcomes_hold_on_five_seeds",
 }
 
 

@@ -61,3 +61,14 @@ def test_colab_skips_only_the_drawing_tests_its_pinned_matplotlib_already_ran():
     makefile = (ROOT / "Makefile").read_text()
     assert "COLAB_SAME_AS_PINNED" in makefile
     assert pins("constraints-colab.txt")["matplotlib"] == pins("constraints.txt")["matplotlib"]
+
+
+def test_lowest_skips_only_the_keras_tests_colabs_same_tensorflow_already_ran():
+    """make test-lowest leaves out the tests named for Keras or GradientTape (LOWEST_SAME_AS_COLAB in the Makefile)
+    because the Colab run has them on the lowest set's TensorFlow, with a Keras at most a patch release apart; the day
+    they differ more, those tests must run there."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'LOWEST_SAME_AS_COLAB := -k "not keras and not tape"' in makefile
+    colab, lowest = pins("constraints-colab.txt"), pins("constraints-lowest.txt")
+    assert colab["tensorflow-cpu"] == lowest["tensorflow-cpu"]
+    assert colab["keras"].release[:2] == lowest["keras"].release[:2]
