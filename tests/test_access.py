@@ -2,17 +2,13 @@
 of the alt text, that carry_picture adds the helper and keeps the alt text current, the stored picture,
 one readout format, and ipywidgets 7.7 (Colab's). The browser side: tests/test_access_browser.py."""
 import base64
-import subprocess
-from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
 
 import dlteach as dt
+from colab_support import last_line_in_colab, needs_colab
 from dlteach.widgets import access, base
-
-ROOT = Path(__file__).resolve().parents[1]
-COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
 
 
 def test_figure_alt_names_titles_axis_labels_and_legend_entries():
@@ -116,16 +112,7 @@ def test_the_stored_picture_carries_its_alt_text_in_the_output_metadata(tmp_path
     assert f'alt="{html.escape(ui.access.alt)}"' in page
 
 
-def last_line_in_colab(code: str) -> str:
-    """The last line `code` prints, run by .venv-colab's Python (ipywidgets 7.7, anywidget 0.9)."""
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
-                              "KERAS_HOME": str(ROOT / ".cache" / "keras")}, timeout=180)
-    return out.stdout.split("\n")[-2]
-
-
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_the_stored_alt_text_with_ipywidgets_7():
     code = ("import IPython.display as D; from dlteach.widgets import NeuronExplorer\n"
             "sent = []; D.display = lambda *a, **k: sent.append(k.get('metadata'))\n"
@@ -141,8 +128,7 @@ def test_the_script_suppresses_notebook_shortcuts_and_names_play_buttons():
     assert ".dlteach-explorer" in esm and access.ROOT_CLASS == "dlteach-explorer"
 
 
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_the_helper_with_ipywidgets_7_and_anywidget_0_9():
     code = ("import anywidget, ipywidgets as W; from dlteach.widgets import NeuronExplorer\n"
             "ui = NeuronExplorer().widget(); d = ui._repr_mimebundle_()\n"

@@ -12,6 +12,7 @@ from dlteach import strokes as C
 from dlteach.experiments import digits_cnn
 from dlteach.widgets import DigitDrawer
 from dlteach.widgets.canvas import DrawingCanvas
+from colab_support import last_line_in_colab, needs_colab
 from twin_tolerance import twin_tol
 
 ONE = [[[0.5, 0.15], [0.5, 0.85]]]
@@ -216,7 +217,6 @@ def test_trained_weights_are_cached_and_a_broken_file_is_retrained(tmp_path, mon
 
 
 # --- its picture where no kernel runs (GitHub, nbviewer, JupyterLab before Run All) -----------------
-COLAB_PYTHON = __import__("pathlib").Path(__file__).resolve().parents[1] / ".venv-colab" / "bin" / "python"
 LIVE_TEXT = "DigitDrawer (a live widget: run the notebook to use its controls)"
 
 
@@ -238,22 +238,13 @@ def test_the_display_carries_the_figure_as_a_picture_not_the_hbox_repr(drawer):
     drawer.clear()
 
 
-# the stamp, not the interpreter: make test installs .venv-colab in the background while these tests run, and
-# its python exists before its packages do (the Colab run itself runs these tests once it is installed)
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_the_picture_with_ipywidgets_7():
-    import subprocess
-
     code = ("import ipywidgets as W; from dlteach.widgets import DigitDrawer\n"
             "ui = DigitDrawer(cnn=False).widget(); d = ui._repr_mimebundle_()\n"
             "assert callable(ui._ipython_display_)\n"
             "print(); print(W.__version__, d['image/png'][:8], d['text/plain'])")
-    root = COLAB_PYTHON.parents[2]
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=root,
-                         env={"MPLCONFIGDIR": str(root / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin",
-                              "KERAS_HOME": str(root / ".cache" / "keras")}, timeout=180)
-    version, png, text = out.stdout.split("\n")[-2].split(" ", 2)
+    version, png, text = last_line_in_colab(code).split(" ", 2)
     assert version.startswith("7.") and png == "iVBORw0K" and text == LIVE_TEXT
 
 

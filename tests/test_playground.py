@@ -7,6 +7,7 @@ from dlteach import data
 from dlteach.core import L1L2
 from dlteach.widgets import Playground
 from dlteach.widgets.playground import ACTIVATIONS, LIMITS, OPTIMIZERS, REG_RATES
+from colab_support import last_line_in_colab, needs_colab
 from twin_tolerance import twin_tol
 
 
@@ -350,7 +351,6 @@ def test_keras_backend_diverges_as_the_numpy_one():
 
 
 # --- the widget's feedback and its picture where no kernel runs -------------------------------------
-COLAB_PYTHON = __import__("pathlib").Path(__file__).resolve().parents[1] / ".venv-colab" / "bin" / "python"
 LIVE_TEXT = "Playground (a live widget: run the notebook to use its controls)"
 
 
@@ -379,13 +379,8 @@ def test_the_display_carries_the_figure_as_a_picture_not_the_vbox_repr():
     assert base64.b64decode(displayed(ui)["image/png"]) == ui.image.value != base64.b64decode(shown["image/png"])
 
 
-# the stamp, not the interpreter: make test installs .venv-colab in the background while these tests run, and
-# its python exists before its packages do (the Colab run itself runs these tests once it is installed)
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_the_picture_and_tooltips_with_ipywidgets_7():
-    import subprocess
-
     code = ("import ipywidgets as W; from dlteach.widgets import Playground\n"
             "pg = Playground(); ui = pg.widget(); d = ui._repr_mimebundle_()\n"
             "ui.pg_features = lambda: pg.cfg['features']\n"
@@ -394,11 +389,7 @@ def test_the_picture_and_tooltips_with_ipywidgets_7():
             "ui.controls['features'].buttons[2].value = True; assert ui.pg_features() == ('x1', 'x2', 'x1^2')\n"
             "print(); print(W.__version__, d['image/png'][:8], sorted(d)[1], ui.play.description_tooltip[:5], "
             "ui.busy.value == '', d['text/plain'])")
-    root = COLAB_PYTHON.parents[2]
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=root,
-                         env={"MPLCONFIGDIR": str(root / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"},
-                         timeout=120)
-    version, png, kind, tip, idle, text = out.stdout.split("\n")[-2].split(" ", 5)
+    version, png, kind, tip, idle, text = last_line_in_colab(code).split(" ", 5)
     assert version.startswith("7.") and png == "iVBORw0K"           # base64 of the PNG signature
     assert kind == "image/png" and tip == "play:" and idle == "True" and text == LIVE_TEXT
 

@@ -1,15 +1,10 @@
 """The explorers' log sliders land on round values, 1-2-5 a decade (issue 28: 0.0998, 0.0126 were
 readouts), with ipywidgets 8 and Colab's 7.7."""
-import subprocess
-from pathlib import Path
-
 import pytest
 from traitlets import TraitError
 
+from colab_support import last_line_in_colab, needs_colab
 from dlteach.widgets import base
-
-ROOT = Path(__file__).resolve().parents[1]
-COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
 
 
 def test_values_are_1_2_5_a_decade_with_the_ends_and_the_default():
@@ -55,14 +50,10 @@ def test_an_explorer_log_setting_moves_by_round_values():
     assert ex.cfg["learning_rate"] == 0.3  # the range's end stays reachable
 
 
-# the stamp, not the interpreter: make test installs .venv-colab in the background while the pinned tests run
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_the_slider_works_with_colabs_ipywidgets_7():
     code = ("import ipywidgets as W; from dlteach.widgets import base; "
             "s = base.round_log_slider(0.01, 1e-3, 1.0, description='lr'); s.index += 1; s.value = 0.07; "
             "s.value = 0.05000000000000001; print(W.__version__, s.value, s.label, s.description)")
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"})
-    version, value, label, description = out.stdout.split("\n")[-2].split(" ")
+    version, value, label, description = last_line_in_colab(code).split(" ")
     assert version.startswith("7.") and (value, label, description) == ("0.05", "0.05", "lr")

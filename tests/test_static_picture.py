@@ -14,11 +14,11 @@ import nbformat
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
+from colab_support import COLAB_PYTHON, needs_colab
 from dlteach.widgets import NeuronExplorer
 from dlteach.widgets.base import WIDGET_VIEW, carry_picture, figure_image
 
 ROOT = Path(__file__).resolve().parents[1]
-COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CELL = "import dlteach as dt\nex = dt.widgets.NeuronExplorer(w1=-2.0)\nex.widget()"
 
@@ -93,10 +93,7 @@ def test_an_executed_notebook_stores_the_picture(stored):
     assert base64.b64decode(out.data["image/png"]) == NeuronExplorer(w1=-2.0).png()
 
 
-# the stamp, not the interpreter: make test installs .venv-colab in the background while these tests run, and
-# its python exists before its packages do (the Colab run itself runs these tests once it is installed)
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_ipywidgets_7_stores_the_picture_too(tmp_path):
     version = subprocess.run([str(COLAB_PYTHON), "-c", "import ipywidgets; print(ipywidgets.__version__)"],
                              capture_output=True, text=True, check=True).stdout.strip()

@@ -1,17 +1,14 @@
 """Every explorer answers at once: a slow update shows a busy sign until it is done, a fast one
 shows nothing (no flicker); icon buttons carry tooltips, with ipywidgets 8 and Colab's 7.7."""
-import subprocess
 import time
-from pathlib import Path
 
 import ipywidgets as W
 import pytest
 
+from colab_support import last_line_in_colab, needs_colab
 from dlteach.widgets import base
 from dlteach.widgets.base import Explorer, Param, busy_label, busy_while, icon_button, set_tooltip
 
-ROOT = Path(__file__).resolve().parents[1]
-COLAB_PYTHON = ROOT / ".venv-colab" / "bin" / "python"
 
 
 class SlowExplorer(Explorer):
@@ -95,17 +92,12 @@ def test_icon_buttons_and_play_have_tooltips():
     assert tip == "play: one epoch per tick"
 
 
-# the stamp, not the interpreter: make test installs .venv-colab in the background while these tests run, and
-# its python exists before its packages do (the Colab run itself runs these tests once it is installed)
-@pytest.mark.skipif(not (COLAB_PYTHON.parents[1] / ".installed").exists(),
-                    reason="no installed .venv-colab (make test-colab builds it)")
+@needs_colab
 def test_tooltips_with_ipywidgets_7():
     code = ("import ipywidgets as W; from dlteach.widgets.base import set_tooltip, icon_button; "
             "p = set_tooltip(W.Play(), 'play'); b = icon_button('step', 'step-forward', 'ten epochs'); "
             "print(); print(W.__version__, p.description_tooltip, b.tooltip)")
-    out = subprocess.run([str(COLAB_PYTHON), "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={"MPLCONFIGDIR": str(ROOT / ".cache" / "matplotlib"), "PATH": "/usr/bin:/bin"})
-    version, play_tip, button_tip = out.stdout.split("\n")[-2].split(" ", 2)
+    version, play_tip, button_tip = last_line_in_colab(code).split(" ", 2)
     assert version.startswith("7.") and (play_tip, button_tip) == ("play", "ten epochs")
 
 
