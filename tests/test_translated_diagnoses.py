@@ -136,3 +136,12 @@ def test_an_unreadable_quiz_answer(capsys):
     assert said(capsys, "en", "02.sigmoid_max_slope", "0,25").strip() == (
         "Not yet. Could not read the answer: write the number without commas (12864, or 0.89 with a decimal point), "
         "got '0,25'.")
+
+
+def test_the_precision_a_lesson_prints_follows_the_language():
+    from dlteach.exercises import precision_of
+
+    dt.set_language("zh_CN")
+    assert precision_of("14.batch_of_one") == "2位小数"
+    dt.set_language("en")
+    assert precision_of("14.batch_of_one") == "2 decimals"

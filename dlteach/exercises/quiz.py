@@ -750,7 +750,7 @@ QUIZZES = {**NUMERIC, **WORDS, **CUSTOM}
 
 
 def precision_of(exercise: str) -> str:
-    """The precision a numeric quiz asks for, e.g. '2 decimals' (for the lesson to print)."""
+    """The precision a numeric quiz asks for, e.g. '2 decimals' (for the lesson to print; in the language in use)."""
     if exercise not in NUMERIC:
         raise ValueError(f"{exercise!r} is not a numeric quiz. Numeric quizzes: {', '.join(sorted(NUMERIC))}.")
-    return NUMERIC[exercise].precision
+    return _shown_precision(NUMERIC[exercise].precision)
