@@ -154,7 +154,8 @@ def test_the_widget_answers_a_slider_with_a_new_picture():
 
     beta = ui.controls["beta"]
     assert isinstance(beta, W.SelectionSlider) and beta in ui.children[0].children  # a slider, shown
-    assert list(beta.options) == list(generative.VAE_BETAS) and beta.value == 1.0
+    assert [value for _, value in beta.options] == list(generative.VAE_BETAS) and beta.value == 1.0
+    assert beta.label == "1" and [label for label, _ in beta.options][:2] == ["0", "0.25"]  # as readouts: not "1.0"
     beta.value = 0.25
     assert ex.cfg["beta"] == 0.25 and ex.model.beta == 0.25 and ui.message.value == ""
     beta.value = 4.0

@@ -492,7 +492,10 @@ class Explorer:
             label = _(p.label or name.replace("_", " "))  # the language in use (dt.set_language)
             value = self.cfg[name]
             if p.choices is not None:
-                w = W.Dropdown(options=list(p.choices), value=value, description=label)
+                numbers = any(isinstance(c, float) for c in p.choices)  # labelled as a readout: "1", not "1.0"
+                options = [(readout(c) if isinstance(c, float) else str(c), c) for c in p.choices] if numbers \
+                    else list(p.choices)
+                w = W.Dropdown(options=options, value=value, description=label)
             elif p.log:
                 w = round_log_slider(value, p.low, p.high, description=label)
             elif isinstance(p.default, int):

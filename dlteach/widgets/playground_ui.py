@@ -130,7 +130,8 @@ def build(pg):
     more = {
         "regularization": W.Dropdown(options=list(P.REGULARIZATIONS), value=c["regularization"],
                                      description=_("regularisation")),
-        "reg_rate": W.SelectionSlider(options=list(P.REG_RATES), value=c["reg_rate"], description=_("reg. rate")),
+        "reg_rate": W.SelectionSlider(options=[(readout(r), r) for r in P.REG_RATES], value=c["reg_rate"],
+                                      description=_("reg. rate")),
         "optimizer": W.Dropdown(options=list(P.OPTIMIZERS), value=c["optimizer"], description=_("optimizer")),
         "loss": W.Dropdown(options=list(P.LOSSES), value=c["loss"], description=_("loss")),
         "backend": W.ToggleButtons(options=list(P.BACKENDS), value=c["backend"], description=_("backend")),
