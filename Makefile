@@ -22,9 +22,9 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 .PHONY: lab app test test-fast test-colab test-lowest unit-colab lessons-colab unit-lowest lessons-lowest constraints constraints-lowest bench browser env clean notebooks translations sources assignments
 
 # uv installs the environments: a fresh one (TensorFlow included, 2 GB) took pip 155 s and 106 CPU-seconds on the
-# 2-core machine, uv 22-28 s and 12-22 CPU-seconds before byte-compiling. --compile-bytecode, as pip does: where
-# PYTHONDONTWRITEBYTECODE is set (this machine, many images) nothing is cached at import, and without it every kernel
-# and worker compiled TensorFlow from source (a make test run took 53 min instead of 45). Each venv keeps pip.
+# 2-core machine, uv 51 s and 45 CPU-seconds, byte-compiling as pip does (--compile-bytecode: where
+# PYTHONDONTWRITEBYTECODE is set, as on this machine, nothing is cached at import, and without it every kernel and
+# worker compiled TensorFlow from source: a make test run took 53 min instead of 45). Each venv keeps pip.
 UV := .cache/uv/bin/uv
 $(UV):
 	$(PYTHON) -m venv .cache/uv
