@@ -38,8 +38,9 @@ def readout(value: float) -> str:
         return format(value, "g")
     mantissa, exponent = f"{value:.2e}".split("e")  # the exponent after rounding to 3 significant digits
     exponent = int(exponent)
-    if -7 < exponent < 3:  # toPrecision's fixed notation
-        return f"{value:.{max(0, 2 - exponent)}f}".rstrip("0").rstrip(".") if exponent < 2 else f"{value:.0f}"
+    if -7 < exponent < 3:  # toPrecision's fixed notation, its zeros after the point trimmed
+        text = f"{value:.{max(0, 2 - exponent)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return f"{mantissa.rstrip('0').rstrip('.')}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
 
 
