@@ -26,15 +26,15 @@ import importlib
 
 from . import core, data, experiments
 from .core import *  # noqa: F403 (core.__all__ is written out: the engine's public names)
-from .lesson import ClaimError, Spread, expect, show_source, spread
+from .lesson import ClaimError, Spread, columns, expect, pad, show_source, spread, table
 from .i18n import get_language, set_language
 
 __version__ = "0.2.0"
 
 _LAZY = ("plots", "widgets", "keras_twin", "exercises", "stats")  # heavy (matplotlib, ipywidgets, TensorFlow, scipy)
 
-__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "hint", "set_language",
-           "get_language", "data", "experiments", *_LAZY]
+__all__ = [*core.__all__, "expect", "show_source", "spread", "Spread", "ClaimError", "table", "pad", "columns",
+           "hint", "set_language", "get_language", "data", "experiments", *_LAZY]
 
 
 def hint(exercise: str) -> None:

@@ -6,8 +6,8 @@
     python scripts/translate_lessons.py check                         # exit 1 if a translation is missing/stale
 
 What is translated (one message each): every block of a markdown cell (the text between blank lines; a
-``$$`` formula or a fenced block stays one block, its closing ``$$`` alone or ending a line), every comment of
-two words, and every string literal a reader may see. The rule for strings, in one sentence: a string literal
+``$$`` formula or a fenced block stays one block, its closing ``$$`` alone or ending a line), every comment with a
+word of three letters (a "# (cures, seeds)" shape note too), and every string literal a reader may see. The rule for strings, in one sentence: a string literal
 (f-strings included) whose text outside its {fields} has a word of two letters is a message, unless it is
 code: a dict key, a subscript, an operand of a comparison, the value of a keyword that takes a setting
 (loc=, cmap=, dtype=, activation=, ... CODE_KEYWORDS), or one word without spaces (such as "relu") passed to
@@ -43,6 +43,7 @@ FORMAT = "md:myst"
 LANGUAGES = {"zh_CN": "简体中文"}
 WORDS = re.compile(r"[A-Za-z]{2,}[^\S\n]+[A-Za-z]{2,}")
 WORD = re.compile(r"[A-Za-z]{2,}")
+COMMENT_WORD = re.compile(r"[A-Za-z]{3,}")  # "# 4 ramps", "# (cures, seeds)": a reader reads them too
 IDENTIFIER = re.compile(r"[\w.:\-]+")  # "relu", "05.adam_step", "tab:blue", "float64": a value, not prose
 # keywords whose value is a setting, whatever it looks like ("upper center", "round,pad=0.1")
 CODE_KEYWORDS = {"loc", "fmt", "cmap", "dtype", "activation", "output_activation", "loss", "optimizer", "padding",
@@ -183,7 +184,7 @@ def code_messages(source: str) -> list[tuple[tuple[int, int], tuple[int, int], s
         if tok.type == tokenize.COMMENT:
             text = tok.string.lstrip("#").strip()
             magic = source.split("\n")[tok.start[0] - 1].lstrip().startswith(("%", "!"))
-            if text and not magic and WORDS.search(text):
+            if text and not magic and COMMENT_WORD.search(text):
                 found.append((tok.start, tok.end, "comment", text))
         elif tok.type == tokenize.STRING and WORD.search(_literal_text(tok.string)) \
                 and not any(start <= tok.start and tok.end <= end for start, end in code):

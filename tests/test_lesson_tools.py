@@ -51,3 +51,35 @@ def test_spread_is_mean_and_sample_std_over_seeds():
         dt.spread([0.9])
     with pytest.raises(ValueError, match="finite"):
         dt.spread([0.9, np.nan])
+
+
+def test_columns_counts_a_chinese_character_as_two():
+    assert dt.columns("relu") == 4 and dt.columns("批量规范化") == 10 and dt.columns("L2 正则化") == 9
+    assert dt.columns("ＡＢ") == 4 and dt.columns("±δ") == 2  # full-width letters are wide; ± and δ are not
+
+
+def test_pad_fills_to_display_columns_on_either_side():
+    assert dt.pad("批量", 6) == "批量  " and dt.pad("ab", 4, ">") == "  ab" and dt.pad(0.5, 5) == "0.5  "
+    assert dt.pad("长名字", 2) == "长名字"  # longer text is kept whole, never cut
+    with pytest.raises(ValueError, match="align must be '<' or '>'"):
+        dt.pad("a", 3, "^")
+
+
+def test_a_table_lines_up_chinese_and_latin_rows_and_right_aligns_numbers():
+    text = dt.table([("relu", "0.93", "+0.10"), ("批量规范化", "12.5", "−0.02"), ("none", "1", "±0")],
+                    header=("activation", "accuracy", "diff"))
+    lines = text.split("\n")
+    assert lines == ["activation  accuracy   diff",
+                     "relu            0.93  +0.10",
+                     "批量规范化      12.5  −0.02",
+                     "none               1     ±0"]
+    assert len({dt.columns(line) for line in lines}) == 1  # every line ends in the same column on screen
+    assert dt.table([("a", "b c")], align="<<") == "a  b c" and dt.table([]) == ""
+    assert dt.table([(1, "x")], gap=1) == "1  x".replace("  ", " ")  # numbers are shown as str(cell)
+
+
+def test_a_table_names_a_ragged_row_and_a_bad_alignment():
+    with pytest.raises(ValueError, match="every row needs 2 cells"):
+        dt.table([("a", "b"), ("c",)])
+    with pytest.raises(ValueError, match="align needs one '<' or '>' per column"):
+        dt.table([("a", "b")], align="<")

@@ -75,6 +75,19 @@ def test_a_preset_starts_fresh_keeps_the_backend_and_names_bad_names():
         assert preset.watch.endswith(".") and len(preset.contrast) == 1
 
 
+def test_a_presets_sentence_is_printed_in_the_chosen_language():
+    import dlteach
+
+    preset = PRESETS["features make it linear"]
+    try:
+        dlteach.set_language("zh_CN")
+        assert preset.sentence != preset.watch and "x1²" in preset.sentence  # lesson 07 prints it
+        assert not any(word in preset.sentence for word in ("hidden", "network", "accuracy"))
+    finally:
+        dlteach.set_language("en")
+    assert preset.sentence == preset.watch
+
+
 def test_choosing_a_preset_in_the_widget_sets_every_control_and_says_what_to_watch():
     pg = Playground()
     ui = pg.widget()

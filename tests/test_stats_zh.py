@@ -16,7 +16,10 @@ def chinese():
 def test_paired_seeds_say_random_seed_and_quote_the_names(chinese):
     better = dt.stats.paired_seeds(np.array([0.90, 0.91, 0.93, 0.92, 0.95]), np.array([0.85, 0.86, 0.90, 0.88, 0.90]))
     text = better.sentence("软目标 + 无标签", "硬标签")
-    assert text.startswith("在 5 个随机种子上，「软目标 + 无标签」减去「硬标签」平均为 +"), text
+    assert text.startswith("在 5 个随机种子上，「软目标 + 无标签」减去「硬标签」，平均为 +"), text
+    # "A的测试准确率减去B的平均为" read as "minus B's average": the result is named on both sides
+    named = better.sentence("A", "B", what="测试准确率")
+    assert named.startswith("在 5 个随机种子上，「A」的测试准确率减去「B」的测试准确率，平均为 +"), named
     assert "：「软目标 + 无标签」更好（5 个随机种子中「软目标 + 无标签」在 5 个上更好，「硬标签」在 0 个上更好；" in text
     assert "个种子" not in text.replace("个随机种子", "")
     same = dt.stats.paired_seeds(np.ones(3), np.ones(3)).sentence("甲", "乙")

@@ -166,3 +166,12 @@ def test_a_translation_that_changes_code_is_refused():
 def test_every_translated_lesson_is_complete_and_built():
     found = tl.check("zh_CN")
     assert not found, "\n".join(found)
+
+
+def test_a_comment_with_a_word_is_a_message_a_formula_alone_is_not():
+    cell = ("a1 = np.tanh(x @ W1 + b1)   # 4 ramps\n"
+            "losses = np.zeros((5, 3))   # (cures, seeds)\n"
+            "k = np.round(z)   # e^z = 2^k e^r, |r| <= ln(2)/2\n"
+            "%pip install dlteach  # the package\n")
+    found = [text for _, _, kind, text in tl.code_messages(cell) if kind == "comment"]
+    assert found == ["4 ramps", "(cures, seeds)"]  # a shape note is read too; the formula and the magic's are not

@@ -9,7 +9,6 @@ import functools
 import sys
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..i18n import gettext_ as _
+from ..lesson import columns  # noqa: F401 (display width: arrange() and its tests)
 from . import access, fastagg
 from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to live)
 
@@ -58,12 +58,6 @@ def slider_class(name: str) -> type:
 def float_slider(**kwargs):
     """A FloatSlider whose readout is READOUT_FORMAT."""
     return slider_class("FloatSlider")(**kwargs)
-
-
-def columns(text: str) -> int:
-    """The width of `text` in columns of a Latin letter: a Chinese character (East Asian wide or full-width)
-    takes two, about 1 em ("输入范围 ±" was cut to "输入范…" when each counted as one)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def arrange(controls):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import data
-from ..i18n import N_
+from ..i18n import N_, gettext_
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear", "leaky_relu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam")
@@ -29,12 +29,17 @@ class Preset:
     """A known experiment: `settings` (the rest as in Playground.DEFAULTS), trained for `epochs`;
     `watch` is one sentence on what to look at; `contrast` is the one change that shows the other
     side. tests/test_presets.py checks each sentence's outcome over several seeds. Name and sentence are
-    shown as _(name), _(watch): the name stays the menu's value."""
+    shown as _(name), _(watch): the name stays the menu's value; `sentence` is _(watch)."""
 
     settings: dict
     epochs: int
     watch: str
     contrast: dict
+
+    @property
+    def sentence(self) -> str:
+        """The sentence on what to watch, in the chosen language (dt.set_language)."""
+        return gettext_(self.watch)
 
 
 PRESETS = {
