@@ -15,6 +15,9 @@ export KERAS_HOME         := $(CURDIR)/.cache/keras
 export DLTEACH_CACHE      := $(CURDIR)/.cache/dlteach
 unexport TF_CPP_MIN_LOG_LEVEL TF_ENABLE_ONEDNN_OPTS
 export PYTHONHASHSEED := 0
+# Every test run and lesson build runs under scripts/same_numbers.py: NumPy, OpenBLAS, oneDNN and XLA take their
+# AVX2 code on every x86-64 CPU, so a stored lesson's numbers do not depend on whether the machine has AVX-512.
+SAME_NUMBERS = scripts/same_numbers.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
@@ -67,7 +70,7 @@ test-colab: $(COLAB_STAMP)
 	@$(MAKE) --no-print-directory unit-colab; unit=$$?; $(MAKE) --no-print-directory lessons-colab && [ $$unit = 0 ]
 unit-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
-	$(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml
+	$(COLAB_VENV)/bin/python $(SAME_NUMBERS) $(COLAB_VENV)/bin/python -m pytest $(UNIT_OTHER) $(COLAB_SAME_AS_PINNED) --junitxml=$(RESULTS)/colab-unit.xml
 lessons-colab: $(COLAB_STAMP)
 	@mkdir -p $(RESULTS)
 	$(COLAB_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
@@ -95,7 +98,7 @@ test-lowest: $(LOWEST_STAMP)
 LOWEST_SAME_AS_COLAB := -k "not keras and not tape"
 unit-lowest: $(LOWEST_STAMP)
 	@mkdir -p $(RESULTS)
-	$(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) $(LOWEST_SAME_AS_COLAB) --junitxml=$(RESULTS)/lowest-unit.xml
+	$(LOWEST_VENV)/bin/python $(SAME_NUMBERS) $(LOWEST_VENV)/bin/python -m pytest $(UNIT_OTHER) $(LOWEST_SAME_AS_COLAB) --junitxml=$(RESULTS)/lowest-unit.xml
 lessons-lowest: $(LOWEST_STAMP)
 	@mkdir -p $(RESULTS)
 	$(LOWEST_VENV)/bin/python scripts/execute_notebooks.py --check --jobs 2 --longest-first $(RESULTS)/pinned.xml \
@@ -160,7 +163,7 @@ test: $(STAMP) browser
 	{ while kill -0 $$install 2>/dev/null; do sleep 2; done; [ -f $(RESULTS)/installed ] && { \
 	  $(BACKGROUND) unit-colab >$(RESULTS)/unit-colab.log 2>&1; \
 	  $(BACKGROUND) unit-lowest >$(RESULTS)/unit-lowest.log 2>&1; }; } & background=$$!; \
-	$(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml; \
+	$(PY) $(SAME_NUMBERS) $(PY) -m pytest -n 2 --dist loadfile -q tests $(NBVAL) notebooks --junitxml=$(RESULTS)/pinned.xml; \
 	wait $$install; [ -f $(RESULTS)/installed ] || \
 	  { echo "Installing the Colab or lowest environment failed:"; cat $(RESULTS)/install.log; }; \
 	$(MAKE) --no-print-directory lessons-colab; \
@@ -174,7 +177,7 @@ test: $(STAMP) browser
 
 # Only the unit tests, for a quick loop while developing.
 test-fast: $(STAMP)
-	$(PY) -m pytest -n 2 -q tests -m "not browser"
+	$(PY) $(SAME_NUMBERS) $(PY) -m pytest -n 2 -q tests -m "not browser"
 
 # Build the lesson notebooks from their sources (lessons/NN_name.md) and execute them, stored with
 # outputs: every lesson, or one with `make notebooks LESSON=07` (several: LESSON="07 09").

@@ -754,19 +754,27 @@ def cache_path(name: str) -> Path:
     return Path(os.environ.get("DLTEACH_CACHE", Path.home() / ".cache" / "dlteach")) / f"{name}.npz"
 
 
+# Weights that ship with the package (dlteach/weights/NAME.npz), made by the same training on one machine: a model
+# that Keras trains can differ in its last bits from CPU to CPU, enough to move a number lesson 12 prints from
+# 0.75 to 0.76; loaded, it is the same network everywhere. tests/test_draw.py trains it again and compares.
+SHIPPED = Path(__file__).resolve().parent / "weights"
+
+
 def load_or_train(model, name: str, train):
-    """Set `model`'s weights from cache_path(name), or call train(model) and store its weights; return model.
+    """Set `model`'s weights from the package's shipped file SHIPPED/name.npz or cache_path(name), or call
+    train(model) and store its weights in the cache; return model.
 
     `model` is anything with get_weights()/set_weights(): a dt.Sequential or a built Keras model. The name is the
-    cache's only key: a model trained by another recipe needs another name (a file of another architecture is
-    not loaded: the model is trained again). Delete the file to train again."""
+    only key: a model trained by another recipe needs another name (a file of another architecture is
+    not loaded: the model is trained again). Delete the cache's file to train again."""
     path = cache_path(name)
-    try:
-        with np.load(path) as f:
-            model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
-        return model
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none yet, or another architecture's
-        pass
+    for source in (SHIPPED / f"{name}.npz", path):
+        try:
+            with np.load(source) as f:
+                model.set_weights([f[f"w{i}"] for i in range(len(f.files))])
+            return model
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # none, or another architecture's
+            pass
     train(model)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -228,4 +228,7 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
+    import same_numbers  # the kernels this starts print the same numbers on every x86-64 CPU
+
+    same_numbers.use()
     sys.exit(main())

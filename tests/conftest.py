@@ -4,6 +4,22 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+
+def _same_numbers():
+    """The same last bits on every x86-64 CPU (scripts/same_numbers.py): set before NumPy is imported here,
+    so that this process, its xdist workers and the kernels nbval starts all inherit it."""
+    import importlib.util  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "same_numbers.py"
+    spec = importlib.util.spec_from_file_location("same_numbers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.use()
+
+
+_same_numbers()
+
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")

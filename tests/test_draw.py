@@ -271,3 +271,26 @@ def test_the_drawer_speaks_chinese_when_set_and_english_again_after():
     assert en.summary().startswith("MLP, lesson 09 (from scratch): 1 with p = ")
     en.draw()
     assert "the models' input\n(8x8, as in training)" in [ax.get_title() for ax in en.figure.axes]
+
+
+def test_the_shipped_cnn_is_what_keras_training_makes_again(tmp_path, monkeypatch):
+    """The CNN's weights ship with the package (experiments.SHIPPED): the same recipe, trained again with Keras on
+    this machine, gives a network as good (its last bits may differ between CPUs, which is why it ships)."""
+    from dlteach import experiments  # noqa: PLC0415
+
+    shipped = digits_cnn()
+    assert (experiments.SHIPPED / "digits_cnn_v1_e15_s0.npz").is_file()
+    monkeypatch.setenv("DLTEACH_CACHE", str(tmp_path))
+    monkeypatch.setattr(experiments, "SHIPPED", tmp_path / "none")
+    experiments._digits_cnn.cache_clear()
+    try:
+        again = digits_cnn()
+    finally:
+        experiments._digits_cnn.cache_clear()
+    assert (tmp_path / "digits_cnn_v1_e15_s0.npz").is_file()  # trained here, not loaded
+    _, X_test, _, y_test = data.load_digits()
+    X = X_test.reshape(-1, 8, 8, 1)
+    accuracy = [float(np.mean(m.predict(X).argmax(axis=1) == y_test)) for m in (shipped, again)]
+    assert abs(accuracy[0] - accuracy[1]) <= 0.02 and min(accuracy) > 0.97, accuracy
+    agree = np.mean(shipped.predict(X).argmax(axis=1) == again.predict(X).argmax(axis=1))
+    assert agree > 0.97, agree  # the same network, not only as good: the same answers on nearly every digit

@@ -207,7 +207,11 @@ def descend_many(surface, optimizer, starts, steps: int, noise: float = 0.0, see
                 v[...] = rho * v + (1 - rho) * g**2
                 W -= lr * g / np.sqrt(v + eps)
             else:
-                alpha = lr * np.sqrt(1 - b2_32 ** (t + 1)) / (1 - b1_32 ** (t + 1))
+                # the bias corrections one number at a time, as descend computes them (C's pow): NumPy's
+                # power of a whole array may take a SIMD path (AVX-512) that differs in the last bit
+                c1, c2 = (np.array([b ** (t + 1) for b in beta.ravel().tolist()]).reshape(beta.shape)
+                          for beta in (b1_32, b2_32))
+                alpha = lr * np.sqrt(1 - c2) / (1 - c1)
                 m += (g - m) * (1 - b1)
                 v += (g**2 - v) * (1 - b2)
                 W -= alpha * m / (np.sqrt(v) + eps)
