@@ -55,12 +55,17 @@ def test_the_lowest_set_is_at_every_declared_minimum():
     assert not above, above
 
 
-def test_colab_skips_only_the_drawing_tests_its_pinned_matplotlib_already_ran():
-    """make test-colab leaves out the pixel-equality tests of the drawing speed-ups (COLAB_SAME_AS_PINNED in the
-    Makefile) because Colab's matplotlib is the pinned one; the day they differ, those tests must run there."""
+def test_colab_runs_only_its_keras_tests_because_every_other_requirement_lies_between_lowest_and_pinned():
+    """make test-colab runs the unit tests named for Keras or GradientTape (COLAB_OWN in the Makefile): for every
+    other requirement dlteach declares, Colab's version lies between the lowest and the pinned one, which both run
+    every unit test; the day Colab's set leaves that box, its unit run must grow again."""
     makefile = (ROOT / "Makefile").read_text()
-    assert "COLAB_SAME_AS_PINNED" in makefile
-    assert pins("constraints-colab.txt")["matplotlib"] == pins("constraints.txt")["matplotlib"]
+    assert 'COLAB_OWN := -k "keras or tape"' in makefile
+    colab, lowest, newest = pins("constraints-colab.txt"), pins("constraints-lowest.txt"), pins("constraints.txt")
+    outside = [f"{r.name}: lowest {lowest[normal(r.name)]}, Colab {colab[normal(r.name)]}, pinned {newest[normal(r.name)]}"
+               for r in declared() if normal(r.name) in colab
+               and not lowest[normal(r.name)] <= colab[normal(r.name)] <= newest[normal(r.name)]]
+    assert not outside, outside
 
 
 def test_lowest_skips_only_the_keras_tests_colabs_same_tensorflow_already_ran():
