@@ -18,7 +18,7 @@ the Playground get their figures, canvas, layout and blitting from here.
   layout computed once per key and replayed; a figure refreshed in place laid out again from where
   its explorer's draw_on left its axes (see Explorer.refresh).
 - the sharp picture (drawn_at): a figure as last drawn, drawn whole again at the screen's pixel ratio on
-  a canvas of its own, for base.SharpPicture's redraw once the controls rest (DESIGN 27).
+  a canvas of its own, for base.SharpPicture's redraw once the controls rest (DESIGN 14).
 
 Each depends on how one matplotlib version works inside (private methods, the arguments a C++ call
 gets, which artists canvas.draw() leaves out), so each says which matplotlib versions it was proven
