@@ -196,3 +196,23 @@ def test_the_sharp_render_leaves_the_1x_drawing_as_it_was():
         one = ex.png()
         base.sharp_png(ex.figure, 2)
         assert ex.png() == one, make.__name__
+
+
+def test_a_training_explorer_gets_its_sharp_frame_when_the_run_ends(drawn):
+    """The frames come from the trainer's thread, which moves the timer through the loop; no sharp frame while
+    the run trains, one after its last frame."""
+    async def scenario():
+        ui = dt.widgets.OverfitExplorer().widget()
+        ui.access.pixel_ratio = 2
+        frames = []
+        ui.image.observe(lambda change: frames.append(base.png_size(change["new"])[0]), names="value")
+        ui.controls["hidden"].value = 40  # a run not cached: frames from the thread
+        while ui.trainer.running():
+            await asyncio.sleep(0.01)
+            assert not drawn
+        await asyncio.sleep(base.REST + 0.1)
+        return ui, frames
+
+    ui, frames = in_loop(scenario)
+    assert drawn == [2.0] and len(frames) >= 2 and frames[-1] == 2 * frames[-2] == 2 * frames[0]
+    assert ui.sharp.plain != ui.image.value and ui.sharp.ratio == 2.0
