@@ -3,6 +3,7 @@
     python benchmarks/bench_explorers.py              (or: make bench)
     python benchmarks/bench_explorers.py --quick      (fewer samples: a smoke run)
     python benchmarks/bench_explorers.py --only Playground
+    python benchmarks/bench_explorers.py --ratio 2    (also the sharp redraw at rest, at pixel ratio 2)
 
 One table, in milliseconds of kernel-side time (compute + PNG, what the widget waits for):
 
@@ -19,6 +20,11 @@ One table, in milliseconds of kernel-side time (compute + PNG, what the widget w
   `step(10)` + `png()` (10 epochs + redraw). Where the Playground has a time budget per frame
   (`Playground.frame`, what play and step call in the widget), a second row gives the frame time and
   the epochs each frame trained.
+
+With --ratio R, each explorer (and the Playground's controls) gets a row "sharp Rx": the redraw of the
+figure at R times its pixels that the widget makes once its controls rest on a screen of device pixel
+ratio R (base.sharp_png, after every measured move; not a control's response: see base.SharpPicture).
+Without it nothing of that runs: the other rows are what a 1x screen gets.
 
 Each measured row follows 2 warm-up moves (first-use costs, such as importing TensorFlow or a cached
 model trained once, are not a control's response). Wall-clock times depend on what else the machine
@@ -69,13 +75,23 @@ def row(name, wall, cpu, note=""):
           f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):8.1f}  {note}", flush=True)
 
 
-def bench_explorer(cls, rounds: int, control_seconds: float):
+def sharp_after(ex, ratio, sharp):
+    """With a ratio: time the sharp redraw of ex.figure at that ratio (what the widget draws at rest)."""
+    if ratio:
+        from dlteach.widgets.base import sharp_png  # noqa: PLC0415
+
+        w, c = timed(lambda: sharp_png(ex.figure, ratio))
+        sharp[0].append(w)
+        sharp[1].append(c)
+
+
+def bench_explorer(cls, rounds: int, control_seconds: float, ratio: float | None = None):
     """Move every control of one explorer through its values `rounds` times; set + png each move.
     A control stops after control_seconds once it has 3 measured moves (slow explorers train a
-    network on every move)."""
+    network on every move). With a ratio, also the sharp redraw at rest after each measured move."""
     ex = cls()
     ex.png()
-    wall, cpu, per_control = [], [], {}
+    wall, cpu, per_control, sharp = [], [], {}, ([], [])
     for name, p in cls.PARAMS.items():
         values = control_values(p)
         moves = [v for _ in range(rounds) for v in values]
@@ -91,11 +107,14 @@ def bench_explorer(cls, rounds: int, control_seconds: float):
             if i >= 2:
                 times.append(w)
                 cpu.append(c)
+                sharp_after(ex, ratio, sharp)
         ex.set(**{name: p.default})
         wall += times
         per_control[name] = float(np.median(times)) if times else float("nan")
     worst = max(per_control, key=per_control.get)
     row(cls.__name__, wall, cpu, f"{worst} ({per_control[worst]:.0f})")
+    if sharp[0]:
+        row(f"{cls.__name__} sharp {ratio:g}x", *sharp, "redraw at rest (not a control's response)")
 
 
 def bench_widget(cls, control_seconds: float):
@@ -151,7 +170,7 @@ def bench_widget(cls, control_seconds: float):
     row(f"{cls.__name__} widget: complete", *complete, "the run's last frame (= set() + png())")
 
 
-def playground_controls(rounds: int):
+def playground_controls(rounds: int, ratio: float | None = None):
     """The Playground's controls (set + png), each moved across its range, after 20 trained epochs."""
     pg = Playground()
     pg.step(20)
@@ -161,7 +180,7 @@ def playground_controls(rounds: int):
              "hidden": [6, 0, 2], "neurons": [8, 1, 4], "regularization": ["L1", "L2", "none"],
              "reg_rate": [0.001, 10.0, 0.0], "features": [("x1", "x2", "x1^2", "x2^2"), ("x1", "x2")],
              "optimizer": list(P.OPTIMIZERS), "loss": ["mse", "cross-entropy"], "seed": [1, 0]}
-    wall, cpu, per_control = [], [], {}
+    wall, cpu, per_control, sharp = [], [], {}, ([], [])
     for name, values in moves.items():
         times = []
         for i, v in enumerate([values[-1], values[0]] * 1 + values * rounds):
@@ -169,10 +188,13 @@ def playground_controls(rounds: int):
             if i >= 2:
                 times.append(w)
                 cpu.append(c)
+                sharp_after(pg, ratio, sharp)
         wall += times
         per_control[name] = float(np.median(times))
     worst = max(per_control, key=per_control.get)
     row("Playground controls", wall, cpu, f"{worst} ({per_control[worst]:.0f})")
+    if sharp[0]:
+        row(f"Playground sharp {ratio:g}x", *sharp, "redraw at rest (not a control's response)")
 
 
 def playground_updates(label, repeats, max_seconds, **settings):
@@ -212,6 +234,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer samples (a smoke run)")
     parser.add_argument("--only", default=None, help="only rows whose name contains this text")
+    parser.add_argument("--ratio", type=float, default=None,
+                        help="also time the sharp redraw at rest at this device pixel ratio (e.g. 2)")
     args = parser.parse_args()
     rounds, repeats, max_seconds = (1, 5, 5) if args.quick else (2, 30, 20)
     control_seconds = 5 if args.quick else 15
@@ -223,11 +247,11 @@ def main():
     explorers = [c for c in explorers if isinstance(c, type) and issubclass(c, Explorer) and c.PARAMS]  # not the bases
     for cls in explorers:
         if args.only is None or args.only in cls.__name__:
-            bench_explorer(cls, rounds, control_seconds)
+            bench_explorer(cls, rounds, control_seconds, args.ratio)
             if cls.FRAME_BUDGET is not None:
                 bench_widget(cls, control_seconds)
     if args.only is None or args.only in "Playground controls":
-        playground_controls(rounds)
+        playground_controls(rounds, args.ratio)
     for backend in ("numpy", "keras"):
         for label, settings in SETTINGS.items():
             name = f"Playground {backend} {label}"

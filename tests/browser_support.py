@@ -111,13 +111,14 @@ def serving(command, url: str, probe: str, log_path: Path, timeout: float = 60, 
 
 
 @contextlib.contextmanager
-def chromium_page(viewport=PROJECTOR):
+def chromium_page(viewport=PROJECTOR, scale: float = 1):
+    """A page of headless Chromium; `scale`: its device pixel ratio (2: a HiDPI laptop)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport=viewport)
+            page = browser.new_page(viewport=viewport, device_scale_factor=scale)
             page.add_locator_handler(page.get_by_text("Select Kernel", exact=True),
                                      lambda: page.get_by_role("button", name="Select", exact=True).click())
             yield page

@@ -6,8 +6,10 @@ explorer's root box (CSS class `dlteach-explorer`):
   cell, and arrows move the control, not the notebook's selection); gives every control an accessible
   name from its visible label (slider handles, menus, fields, toggle and icon buttons: Play's are named
   by their icon); makes each slider announce what its readout shows (`aria-valuetext`: "0.01", not the
-  exponent "-2"), kept current; puts the `alt` trait on the figure; draws visible focus rings.
-  Where its script cannot run, nothing changes: the explorer works as before.
+  exponent "-2"), kept current; puts the `alt` trait on the figure; draws visible focus rings; reports
+  the screen's `window.devicePixelRatio` (and its changes: a window moved to another screen, a zoom) as
+  `pixel_ratio`, for base.SharpPicture's picture at the screen's resolution.
+  Where its script cannot run, nothing changes: the explorer works as before (pixel_ratio stays 1).
 - `figure_alt(fig)` and `alt_text(...)`: words for what the figure shows now (its titles, axis labels
   and legend entries, and the explorer's settings), for the figure's alt text.
 """
@@ -18,7 +20,7 @@ import traitlets
 
 from ..i18n import gettext_ as _
 
-__all__ = ["Access", "ROOT_CLASS", "FIGURE_CLASS", "figure_alt", "alt_text", "settings_text"]
+__all__ = ["Access", "ROOT_CLASS", "FIGURE_CLASS", "figure_alt", "alt_text", "settings_text", "pixel_ratio"]
 
 ROOT_CLASS = "dlteach-explorer"   # the explorer's root box: the script works inside it
 FIGURE_CLASS = "dlteach-figure"  # the explorer's figure (its Image widget): gets the alt text
@@ -114,8 +116,28 @@ function label(root, model) {
   }
 }
 
+// The screen's device pixel ratio (2 on most HiDPI laptops, 1.25-1.5 with scaling or a zoom), in steps of
+// 0.25 from 1 to 3, for the kernel: it swaps the picture for a sharper one once the controls rest. A
+// matchMedia query for the current resolution fires when it changes (another screen, a zoom).
+function watchRatio(model) {
+  let media = null;
+  const report = () => {
+    const ratio = Math.min(3, Math.max(1, Math.round((window.devicePixelRatio || 1) * 4) / 4));
+    if (model.get("pixel_ratio") !== ratio) {
+      model.set("pixel_ratio", ratio);
+      model.save_changes();
+    }
+    if (media) media.removeEventListener("change", report);
+    media = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    media.addEventListener("change", report);
+  };
+  report();
+  return () => { if (media) media.removeEventListener("change", report); };
+}
+
 function render({ model, el }) {
   el.style.display = "none";
+  const unwatch = watchRatio(model);
   let root = null, tries = 0, pending = false, observer = null;
   const relabel = () => {
     if (pending || !root) return;
@@ -136,7 +158,7 @@ function render({ model, el }) {
   }
   attach();
   model.on("change:alt", relabel);
-  return () => { if (observer) observer.disconnect(); model.off("change:alt", relabel); };
+  return () => { if (observer) observer.disconnect(); model.off("change:alt", relabel); unwatch(); };
 }
 export default { render };
 """
@@ -152,17 +174,35 @@ _CSS = """
 
 class Access(anywidget.AnyWidget):
     """Invisible (display: none): its script labels the controls of the explorer box it sits in and keeps
-    notebook shortcuts out of it (see the module's docstring). alt: the figure's alt text."""
+    notebook shortcuts out of it (see the module's docstring). alt: the figure's alt text. pixel_ratio: the
+    screen's device pixel ratio as the browser reports it (1 until it does; see pixel_ratio())."""
 
     _esm = _ESM
     _css = _CSS
     alt = traitlets.Unicode("").tag(sync=True)
+    pixel_ratio = traitlets.Float(1.0).tag(sync=True)
+
+    @traitlets.validate("pixel_ratio")
+    def _valid_ratio(self, proposal):
+        return pixel_ratio(proposal["value"])
 
     def __init__(self, **kwargs):
         import ipywidgets as W  # noqa: PLC0415
 
         kwargs.setdefault("layout", W.Layout(display="none", width="0", height="0", margin="0"))
         super().__init__(**kwargs)
+
+
+def pixel_ratio(value) -> float:
+    """A device pixel ratio as the explorers draw for it: from 1 to 3 in steps of 0.25 (1 for nonsense).
+    Beyond 3 the picture would only grow (x9 the pixels); a step of 0.25 keeps a zoom's 1.1 at 1."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if value != value:  # NaN
+        return 1.0
+    return min(3.0, max(1.0, round(value * 4) / 4))
 
 
 def _clean(s: str) -> str:

@@ -3,6 +3,7 @@ redraws, a Figure drawn without pyplot, and a widget built from a list of contro
 call set(). Subclasses define PARAMS (name -> spec) and draw_on(fig)."""
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import functools
@@ -188,7 +189,7 @@ def figure_image():
                                                  align_self="flex-start"))
 
 
-def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None):
+def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None, lock=None, moving=None):
     """Make the widget `ui` display with a static PNG of `image` (its figure's Image widget) beside
     the live view, make it usable by keyboard and screen reader (access.Access: no notebook shortcut
     inside it, named controls, sliders that announce their readout, focus rings; `ui.access`), and
@@ -208,10 +209,17 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
     The stored picture carries the alt text as of the display in its output metadata
     (`{"image/png": {"alt": ...}}`, the PNG stored once): nbconvert's classic HTML template writes it
     as the img's alt; JupyterLab's image renderer (4.6) and nbconvert's lab template read only width,
-    height and background from there, and an HTML copy would store the PNG twice."""
+    height and background from there, and an HTML copy would store the PNG twice.
+
+    On a screen whose device pixel ratio is above 1 (as the helper reports it), the picture is drawn
+    again at that ratio once it rests (SharpPicture, `ui.sharp`: figure() drawn under `lock`, never while
+    moving() says a run or an animation goes on); the stored picture and the alt text stay the 1x ones."""
     helper = access.Access()
+    sharp = SharpPicture(image, helper, figure, lock=lock, moving=moving)
 
     def new_alt(change=None):
+        if sharp.swapping:  # the same picture, sharper: the same words
+            return
         try:
             state = describe() if describe is not None else ""
             if isinstance(state, dict):
@@ -225,20 +233,20 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
     new_alt()
     image.observe(new_alt, names="value")
     ui.children = (*ui.children, helper)
-    ui.access = helper
+    ui.access, ui.sharp = helper, sharp
 
     def bundle(**kwargs):
         data = {"text/plain": _("{name} (a live widget: run the notebook to use its controls)").format(name=name),
                 WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ui.model_id}}
-        if image.value:
-            data["image/png"] = base64.b64encode(image.value).decode("ascii")
+        if sharp.plain:  # the 1x picture, also while a sharp one is shown
+            data["image/png"] = base64.b64encode(sharp.plain).decode("ascii")
         return data
 
     def metadata():
         # The stored picture's alt text: the output's metadata for image/png (nbformat's place for an image's
         # attributes, beside width and height), which nbconvert's classic template writes as alt="..."; the
         # PNG is stored once. nbval does not compare output metadata.
-        return {"image/png": {"alt": helper.alt}} if image.value else {}
+        return {"image/png": {"alt": helper.alt}} if sharp.plain else {}
 
     def mimebundle(**kwargs):
         # IPython's formatter (it passes include= and exclude=) takes (data, metadata); a bare call gets
@@ -255,6 +263,149 @@ def carry_picture(ui, image, name: str = "explorer", describe=None, figure=None)
 
         ui._ipython_display_ = ipython_display
     return ui
+
+
+REST = 0.3  # s without a new picture: the controls rest, and the picture is drawn again at the screen's pixel ratio
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) in pixels of a PNG, from its header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def sharp_png(fig: Figure, ratio: float) -> bytes:
+    """PNG bytes of `fig` as last drawn, at `ratio` times its pixels (fastagg.drawn_at), encoded fast."""
+    with fastagg.drawn_at(fig, ratio):
+        return plots.canvas_png(fig)
+
+
+def kernel_loop():
+    """The asyncio event loop the kernel runs on (ipykernel runs cells and widget messages there), or None
+    outside a kernel (a script: no browser reports a pixel ratio there anyway)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+
+        io_loop = getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+        return getattr(io_loop, "asyncio_loop", None)
+    except Exception:  # noqa: BLE001 (no kernel, no loop)
+        return None
+
+
+class SharpPicture:
+    """An explorer's picture at the screen's resolution, without slowing a move (issue 28): on a screen whose
+    device pixel ratio r is above 1 (helper.pixel_ratio, reported by the browser), the browser scales a 1x
+    PNG up by r and it blurs. Drawing every move at r x would cost 2-3 times as long (at 2x: 68 ms of CPU
+    against 36 for NeuronExplorer, 146 against 45 for DepthExplorer), over the ~100 ms a control must answer in. So a move is drawn as before, at 1x; once the
+    pictures rest (no new one for REST seconds: a timer on the kernel's event loop, moved by every new
+    picture), figure() is drawn once more at r x (sharp_png) and replaces it. The Image's CSS width stays the
+    1x picture's width, so the layout is the same at any ratio and the sharp picture takes the 1x one's place.
+
+    `plain` is the last 1x picture: the stored picture (carry_picture) and the one shown again if the
+    ratio drops to 1. Never while moving() (a training run, the Playground playing): its frames come
+    faster than REST anyway; and only when `lock` is free (the explorer's: a training thread draws the
+    figure), else a REST later. At ratio 1 (no browser, or a 1x screen) nothing is scheduled or drawn."""
+
+    def __init__(self, image, helper, figure, lock=None, moving=None, loop=None):
+        self.image, self.helper, self.figure = image, helper, figure
+        self.lock = lock if lock is not None else threading.RLock()
+        self.moving = moving if moving is not None else (lambda: False)
+        self.loop = loop if loop is not None else kernel_loop()
+        self.thread = threading.get_ident()  # the loop's: the kernel's main thread
+        self.plain = image.value  # the last 1x picture
+        self.generation = 0       # of the newest 1x picture
+        self.pending = None       # the timer of the sharp redraw (an asyncio.TimerHandle)
+        self.ratio = None         # the ratio of the picture shown, when it is a sharp one
+        self.swapping = False     # True while this class itself sets image.value
+        self.seconds = None       # how long the last sharp redraw took (benchmarks)
+        image.observe(self._new_picture, names="value")
+        helper.observe(self._new_ratio, names="pixel_ratio")
+
+    @property
+    def wanted(self) -> float:
+        return access.pixel_ratio(self.helper.pixel_ratio)
+
+    def _new_picture(self, change):
+        if self.swapping:
+            return
+        self.plain, self.ratio = change["new"], None
+        self.generation += 1
+        if self.wanted > 1:
+            self._fit()
+            self._arm()
+
+    def _new_ratio(self, change=None):
+        if self.wanted > 1:
+            self._fit()
+            self._arm()
+            return
+        self.cancel()
+        if self.ratio is not None:  # back on a 1x screen: the 1x picture again, at its natural size
+            self._show(self.plain, None)
+        self.image.layout.width = None
+
+    def _fit(self):
+        """The Image's CSS width: the 1x picture's, so that a sharp one is shown at the same size."""
+        if self.plain:
+            self.image.layout.width = f"{png_size(self.plain)[0]}px"
+
+    def _arm(self):
+        """(Re)start the rest timer: from the loop's thread directly, from another (a training thread) through
+        the loop. A timer that fires for an older picture does nothing (generation)."""
+        if self.loop is None or self.loop.is_closed():
+            return
+        if threading.get_ident() == self.thread:
+            self._start(self.generation)
+        else:
+            self.loop.call_soon_threadsafe(self._start, self.generation)
+
+    def _start(self, generation):
+        self.cancel()
+        if generation == self.generation:
+            self.pending = self.loop.call_later(REST, self._rest, generation)
+
+    def cancel(self):
+        """Forget a sharp redraw not yet drawn."""
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+
+    def _rest(self, generation):
+        self.pending = None
+        if generation != self.generation or self.wanted <= 1 or self.ratio == self.wanted:
+            return
+        if self.moving() or not self.lock.acquire(blocking=False):
+            self._start(generation)  # still moving: a REST after it stops
+            return
+        try:
+            ratio, started = self.wanted, time.perf_counter()
+            fig = self.figure() if self.figure is not None else None
+            png = sharp_png(fig, ratio) if fig is not None else None
+            self.seconds = time.perf_counter() - started
+            # shown under the lock: a training thread's next picture (drawn under it) comes after this one
+            if png is not None and generation == self.generation:
+                self._show(png, ratio)
+        except Exception:  # noqa: BLE001 (a sharper picture must never cost the picture: the 1x one stays)
+            pass
+        finally:
+            self.lock.release()
+
+    def settle(self):
+        """Draw the sharp picture now if one is waiting (tests; a cell that wants it at once)."""
+        if self.pending is not None:
+            self.cancel()
+            self._rest(self.generation)
+
+    def _show(self, png, ratio):
+        self.swapping = True
+        try:
+            self.image.value = png
+            self.ratio = ratio
+        finally:
+            self.swapping = False
 
 
 def busy_label():
@@ -550,7 +701,8 @@ class Explorer:
         ui = W.VBox([arrange(controls.values()), busy, message, image])
         ui.controls, ui.image, ui.message, ui.busy, ui.trainer = controls, image, message, busy, trainer
         labels = {name: w.description for name, w in controls.items()}
-        return carry_picture(ui, image, type(self).__name__, figure=lambda: self.figure,
+        return carry_picture(ui, image, type(self).__name__, figure=lambda: self.figure, lock=self.lock,
+                             moving=None if trainer is None else trainer.running,
                              describe=lambda: {labels[name]: value for name, value in self.cfg.items()})
 
 
@@ -604,6 +756,10 @@ class ProgressiveTrainer:
             if self.thread is None:
                 self.thread = threading.Thread(target=self._work, name="dlteach-trainer", daemon=True)
                 self.thread.start()
+
+    def running(self) -> bool:
+        """Whether a setting is training or waits to (its frames are coming)."""
+        return self.thread is not None
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every submitted setting is trained and drawn; False if timed out."""

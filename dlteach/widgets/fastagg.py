@@ -17,6 +17,8 @@ the Playground get their figures, canvas, layout and blitting from here.
 - layout replay and restart (CachedConstrainedLayout, layout_start / restart_layout): a constrained
   layout computed once per key and replayed; a figure refreshed in place laid out again from where
   its explorer's draw_on left its axes (see Explorer.refresh).
+- the sharp picture (drawn_at): a figure as last drawn, drawn whole again at the screen's pixel ratio on
+  a canvas of its own, for base.SharpPicture's redraw once the controls rest (DESIGN 14).
 
 Each depends on how one matplotlib version works inside (private methods, the arguments a C++ call
 gets, which artists canvas.draw() leaves out), so each says which matplotlib versions it was proven
@@ -28,6 +30,7 @@ layout computed every time, a figure drawn anew. It draws the same pixels, only 
 """
 from __future__ import annotations
 
+import contextlib
 import re
 
 import matplotlib as mpl
@@ -311,3 +314,35 @@ def restart_layout(state):
         ax.set_aspect(aspect)
     for text, position in texts:
         text.set_position(position)
+
+
+# --- the sharp picture ----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def drawn_at(fig: Figure, ratio: float):
+    """`fig` drawn whole at `ratio` times its dpi on a canvas of its own (the figure's `canvas` while
+    inside: read its pixels there, e.g. plots.canvas_png(fig)); afterwards the figure is as it was.
+
+    The same picture with more pixels: the layout is the one last computed at 1x (the layout engine is
+    held, so nothing moves by a pixel when the sharp picture replaces the 1x one), and the artists a
+    blitting owner marks animated (drawn by it over a kept background, skipped by canvas.draw()) are
+    drawn too, in matplotlib's order. The figure's own canvas keeps its renderer and pixels, so blitting
+    and the text cache go on at 1x as before. Public matplotlib except the held layout engine
+    (Figure._layout_engine, as print_figure holds it; 3.8 and 3.11). The caller holds whatever lock
+    keeps other threads from drawing the figure meanwhile."""
+    canvas, dpi, engine = fig.canvas, fig.dpi, fig.get_layout_engine()
+    animated = fig.findobj(lambda artist: artist.get_animated())
+    sharp = TextCachingCanvas(fig)  # fig.canvas is this one until the end
+    try:
+        fig._layout_engine = None
+        fig.dpi = dpi * ratio
+        for artist in animated:
+            artist.set_animated(False)
+        sharp.draw()
+        yield sharp
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+        fig.dpi = dpi
+        fig._layout_engine = engine
+        fig.set_canvas(canvas)

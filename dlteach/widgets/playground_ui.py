@@ -356,5 +356,7 @@ def build(pg):
     ui.controls, ui.image, ui.status, ui.message, ui.note, ui.busy = controls, image, status, message, note, busy
     ui.step_button, ui.reset_button, ui.rewind_button, ui.play = step_button, reset_button, rewind_button, play
     ui.keras_button, ui.keras_code = keras_button, keras_code
+    # sharp at the screen's pixel ratio once it rests, never while playing (Play's trait: 8 `playing`, 7.7 `_playing`)
     return carry_picture(ui, image, "Playground", describe=lambda: {"epoch": pg.epoch, **pg.cfg},
-                         figure=lambda: pg.figure)
+                         figure=lambda: pg.figure, moving=lambda: bool(getattr(play, "playing", None)
+                                                                      or getattr(play, "_playing", None)))
