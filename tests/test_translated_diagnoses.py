@@ -145,3 +145,19 @@ def test_the_precision_a_lesson_prints_follows_the_language():
     assert precision_of("14.batch_of_one") == "2位小数"
     dt.set_language("en")
     assert precision_of("14.batch_of_one") == "2 decimals"
+
+
+def test_an_arrays_later_rows_stand_under_its_first_in_chinese_too():
+    """The verdict's "expected:"/"received:" matrices: later rows indented by the label's display width (期望： is
+    six columns wide, the English 'expected: ' ten), so the columns of numbers line up in both languages."""
+    import dlteach as dt  # noqa: PLC0415
+    from dlteach.exercises.runner import _shown  # noqa: PLC0415
+
+    arr = np.array([[0.1, 0.2], [0.3, 0.4]])
+    for language, label in (("en", "  expected: "), ("zh_CN", "  期望：")):
+        dt.set_language(language)
+        try:
+            first, second = _shown(dt.i18n.gettext_("  expected: {value}"), arr).split("\n")[:2]
+        finally:
+            dt.set_language("en")
+        assert first.startswith(label + "[[") and dt.columns(second[:second.index("[")]) == dt.columns(label) + 1

@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..i18n import N_, gettext_ as _
+from ..lesson import columns
 from .hints import Ladder
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../dlteach
@@ -88,6 +89,14 @@ def show(value, indent: str = "    ") -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value)
+
+
+def _shown(template: str, arr: np.ndarray) -> str:
+    """template ("  expected: {value}") filled with `arr`, an array's later rows under its first: indented by the
+    label's display width ("  期望：" is 8 columns, not 5)."""
+    if not arr.ndim:
+        return template.format(value=show(float(arr)))
+    return template.format(value=show(arr, " " * columns(template.split("{value}")[0])))
 
 
 def _is_library(filename: str) -> bool:
@@ -225,9 +234,7 @@ def compare(ex: CodeExercise, case: Case, got, expected) -> None:
                                                              note=f" ({_(case.note)})" if case.note else ""),
                      _("  inputs:")]
             lines += [f"    {name} = {show(value, ' ' * (7 + len(name)))}" for name, value in case.args.items()]
-            exp_text = show(e_arr, " " * 12) if e_arr.ndim else show(float(e_arr))
-            got_text = show(g_arr, " " * 12) if g_arr.ndim else show(float(g_arr))
-            lines += [_("  expected: {value}").format(value=exp_text), _("  received: {value}").format(value=got_text)]
+            lines += [_shown(_("  expected: {value}"), e_arr), _shown(_("  received: {value}"), g_arr)]
             if e_arr.ndim:
                 i = np.unravel_index(np.argmax(diff), diff.shape)
                 lines.append(_("  largest difference {difference} at index {index}")
