@@ -23,9 +23,11 @@ from __future__ import annotations
 import gettext
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "set_language", "get_language", "gettext_", "ngettext_", "N_", "use_figure_font"]
+__all__ = ["LANGUAGES", "set_language", "get_language", "gettext_", "ngettext_", "N_", "use_figure_font", "columns",
+           "pad"]
 
 LANGUAGES = ("en", "zh_CN")
 DOMAIN = "dlteach"
@@ -117,3 +119,20 @@ def use_figure_font() -> None:
             _state["font_added"] = True
         family.append(FONT_FAMILY)
     mpl.rcParams["font.family"] = family
+
+
+def columns(text: str) -> int:
+    """The width of `text` in columns of a Latin letter, as a terminal or a notebook's monospaced output shows
+    it: a Chinese character (East Asian wide or full-width) takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def pad(text, width: int, align: str = "<") -> str:
+    """`text` padded with spaces to `width` columns (see `columns`), like f"{text:<width}" but aligned in a
+    Chinese edition too: f"{name:15s}" counts 批量规范化 as 5 wide, the screen shows it 10 wide.
+    align: "<" (left, the default) or ">" (right). Longer text is kept whole."""
+    if align not in ("<", ">"):
+        raise ValueError(f"pad: align must be '<' or '>', got {align!r}.")
+    text = str(text)
+    fill = " " * max(0, width - columns(text))
+    return text + fill if align == "<" else fill + text

@@ -14,12 +14,11 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-from .i18n import gettext_ as _
+from .i18n import columns, gettext_ as _, pad
 
 __all__ = ["ClaimError", "expect", "show_source", "source", "Spread", "spread", "columns", "pad", "table"]
 
@@ -113,23 +112,6 @@ def spread(values) -> Spread:
     if not np.all(np.isfinite(x)):
         raise ValueError(f"spread: values must be finite, got {values!r}.")
     return Spread(float(x.mean()), float(x.std(ddof=1)), int(x.size), float(x.min()), float(x.max()))
-
-
-def columns(text: str) -> int:
-    """The width of `text` in columns of a Latin letter, as a terminal or a notebook's monospaced output shows
-    it: a Chinese character (East Asian wide or full-width) takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
-
-
-def pad(text, width: int, align: str = "<") -> str:
-    """`text` padded with spaces to `width` columns (see `columns`), like f"{text:<width}" but aligned in a
-    Chinese edition too: f"{name:15s}" counts 批量规范化 as 5 wide, the screen shows it 10 wide.
-    align: "<" (left, the default) or ">" (right). Longer text is kept whole."""
-    if align not in ("<", ">"):
-        raise ValueError(f"pad: align must be '<' or '>', got {align!r}.")
-    text = str(text)
-    fill = " " * max(0, width - columns(text))
-    return text + fill if align == "<" else fill + text
 
 
 _NUMBER = re.compile(r"\s*[-+−±]?\s*[\d.]")  # a cell that starts like a number: right-aligned

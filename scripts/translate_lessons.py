@@ -62,8 +62,11 @@ SET_LANGUAGE = re.compile(r'(\bset_language\()"en"\)')
 
 
 def is_message(block: str) -> bool:
-    """A markdown block is translated when it has words outside its formulas; the Colab badge never is."""
-    return BADGE not in block and bool(WORDS.search(MATH.sub(" ", block)))
+    """A markdown block is translated when it has words outside its formulas, a heading when it has one word
+    ("# 05 · Optimizers"); the Colab badge never is."""
+    text = MATH.sub(" ", block)
+    heading = block.lstrip().startswith("#") and COMMENT_WORD.search(text)
+    return BADGE not in block and bool(WORDS.search(text) or heading)
 
 
 def localised_badge(block: str, language: str) -> str:

@@ -59,6 +59,16 @@ def test_the_package_code_is_shown_not_copied(path):
         f"{path.name}: show the package's implementation with dt.show_source(...)"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_every_source_a_cell_shows_reaches_the_page(path):
+    """show_source returns a Code object, which a notebook displays only as a cell's last value: of two calls in a
+    cell the first showed nothing (lesson 10 promised L2's penalty and showed only its gradient)."""
+    for source in _code(path):
+        lines = [line for line in source.split("\n") if line.strip()]
+        hidden = [line for line in lines[:-1] if re.match(r"\s*dt\.show_source\(", line)]
+        assert not hidden, f"{path.name}: only a cell's last value is shown; wrap these in display(): {hidden}"
+
+
 @pytest.mark.parametrize("path", LESSONS[1:], ids=lambda p: p.stem)
 def test_the_learner_writes_code_that_is_checked(path):
     names = set(re.findall(r"check\(\s*[\"'](\d\d\.\w+)[\"']", "\n".join(_code(path))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import gettext_ as _
+from ..i18n import gettext_ as _, pad
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -68,7 +68,7 @@ def compare(name: str, ours, ref, tol: float = 1e-7) -> bool:
         shown = "<1e-12"
     else:
         shown = f"<1e{int(np.ceil(np.log10(err)))}"
-    # the padding stays outside the message: a translation keeps the English columns
-    print(_("{name} rel err {error}  {verdict}").format(name=f"{name:<40s}", error=f"{shown:>7s}",
+    # the padding stays outside the message, by display width: a translated name keeps the English columns
+    print(_("{name} rel err {error}  {verdict}").format(name=pad(name, 40), error=f"{shown:>7s}",
                                                         verdict=_("OK") if ok else _("MISMATCH")))
     return ok
