@@ -27,7 +27,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with nbval-sanitize.cfg
 # uv installs the environments: a fresh one (TensorFlow included, 2 GB) took pip 155 s and 106 CPU-seconds on the
 # 2-core machine, uv 51 s and 45 CPU-seconds, byte-compiling as pip does (--compile-bytecode: where
 # PYTHONDONTWRITEBYTECODE is set, as on this machine, nothing is cached at import, and without it every kernel and
-# worker compiled TensorFlow from source: a make test run took 52 min instead of 45). Each venv keeps pip.
+# worker compiled TensorFlow from source: a make test run took 52 min instead of 45; with it, 28 min). Each venv keeps pip.
 UV := .cache/uv/bin/uv
 $(UV):
 	$(PYTHON) -m venv .cache/uv
