@@ -19,8 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..i18n import N_, gettext_ as _
-from ..lesson import columns
+from ..i18n import N_, columns, gettext_ as _
 from .hints import Ladder
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # .../dlteach

@@ -16,8 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import plots
-from ..i18n import gettext_ as _
-from ..lesson import columns  # noqa: F401 (display width: arrange() and its tests)
+from ..i18n import columns, gettext_ as _
 from . import access, fastagg
 from .fastagg import CachedConstrainedLayout  # noqa: F401 (where it used to live)
 
