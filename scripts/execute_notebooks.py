@@ -18,7 +18,9 @@ one busy Python thread, so two at once on two cores take about half the time; ea
 --longest-first FILE starts the lessons that took longest in an earlier run first (FILE: the --results JSON of
 that run, which holds each lesson's seconds, or the JUnit XML of the strict nbval run, its cells' times summed),
 lessons FILE does not know before them: in alphabetical order a long lesson drawn last leaves the other job idle
-while it runs. A FILE that is missing or unreadable changes nothing (a fresh clone's first run).
+while it runs. A FILE that is missing or unreadable changes nothing. make test gives it scripts/lesson_seconds.json,
+written by `python scripts/execute_notebooks.py --seconds-from .cache/test-results/pinned.xml > scripts/lesson_seconds.json`
+(--seconds-from FILE prints FILE's seconds per lesson in the --results format).
 
 Kernels talk to this process over IPC sockets in a private temporary folder, not TCP on localhost: no
 port is opened, and the kernel does not log "running over TCP without encryption" for every lesson.
@@ -130,6 +132,13 @@ def run_one(path: Path, check: bool) -> tuple[list[str], float]:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--seconds-from"]:  # each lesson's seconds in an earlier run, as a --longest-first FILE
+        seconds = earlier_seconds(Path(argv[1]))
+        if not seconds:
+            print(f"{argv[1]}: no lesson's seconds in it", file=sys.stderr)
+            return 1
+        print(json.dumps({"seconds": {path: round(s, 1) for path, s in sorted(seconds.items())}}, indent=1))
+        return 0
     check = "--check" in argv
     results = None
     if "--results" in argv:

@@ -56,11 +56,15 @@ def test_the_lowest_set_is_at_every_declared_minimum():
 
 
 def test_colab_runs_only_its_keras_tests_because_every_other_requirement_lies_between_lowest_and_pinned():
-    """make test-colab runs the unit tests named for Keras or GradientTape (COLAB_OWN in the Makefile): for every
-    other requirement dlteach declares, Colab's version lies between the lowest and the pinned one, which both run
-    every unit test; the day Colab's set leaves that box, its unit run must grow again."""
+    """make test runs, in Colab's set, the unit tests named for Keras or GradientTape (COLAB_OWN in the Makefile)
+    and no lesson: for every other requirement dlteach declares, Colab's version lies between the lowest and the
+    pinned one, which both run every unit test and execute every lesson; the day Colab's set leaves that box, its
+    part of make test must grow again (make test-colab still executes the Chinese lessons there)."""
     makefile = (ROOT / "Makefile").read_text()
     assert 'COLAB_OWN := -k "keras or tape"' in makefile
+    recipe = makefile.split("\ntest: ", 1)[1].split("\n\n", 1)[0]
+    assert "unit-colab" in recipe and "lessons-lowest" in recipe and "unit-lowest" in recipe
+    assert "lessons-colab" not in recipe
     colab, lowest, newest = pins("constraints-colab.txt"), pins("constraints-lowest.txt"), pins("constraints.txt")
     outside = [f"{r.name}: lowest {lowest[normal(r.name)]}, Colab {colab[normal(r.name)]}, pinned {newest[normal(r.name)]}"
                for r in declared() if normal(r.name) in colab

@@ -2,9 +2,10 @@
 autograde a solved and a blank submission -> the gradebook holds full and zero marks; and the same for a
 Chinese lesson (its assignment named <lesson>_zh_CN), with a wrong and a right submission graded in Chinese.
 
-One English lesson (03: a quiz, a code exercise whose checker also runs TensorFlow) and one Chinese (06: a quiz
-and two code exercises, and no training, so the cheapest to execute: 15 CPU-s against lesson 00's 18), in one course, generated and autograded by one nbgrader call each, to
-keep the time down; every lesson's conversion, in both languages, is checked without running nbgrader.
+One English lesson (01: three quizzes and two code exercises, one of whose checkers also runs TensorFlow; the
+cheapest lesson with such a checker to execute, 15 s against lesson 03's 64 in a strict nbval run) and one Chinese
+(06: a quiz and two code exercises, and no training: 17 s), in one course, generated and autograded by one nbgrader
+call each, to keep the time down; every lesson's conversion, in both languages, is checked without running nbgrader.
 """
 import os
 import re
@@ -23,7 +24,7 @@ import make_assignments  # noqa: E402
 from dlteach import solutions  # noqa: E402
 
 import nbgrader.api as nbgrader_api  # noqa: E402 (in the test extra: fail, never skip, without it)
-LESSON = "03_losses"
+LESSON = "01_neuron"
 CHINESE = "06_backprop_zh_CN"  # the Chinese lesson notebooks/zh_CN/06_backprop.ipynb as an assignment
 CHINESE_NOTEBOOK = "06_backprop.ipynb"
 BIN = Path(sys.executable).parent
@@ -143,12 +144,13 @@ def test_generate_and_autograde_a_solved_and_a_blank_submission(course):
     release = course / "release" / LESSON / f"{LESSON}.ipynb"
     released = nbformat.read(release, 4)
     text = "\n".join(c.source for c in released.cells)
-    assert "BEGIN SOLUTION" not in text and "np.log1p" not in text and "raise NotImplementedError()" in text
+    assert "BEGIN SOLUTION" not in text and "raise NotImplementedError()" in text
+    assert make_assignments.solution_body(solutions.neuron_forward) not in text
 
     with nbgrader_api.Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         solved = gradebook.find_submission(LESSON, "solved")
         blank = gradebook.find_submission(LESSON, "blank")
-        assert solved.max_score == blank.max_score == 4  # two quizzes (1 point each), one code exercise (2)
+        assert solved.max_score == blank.max_score == 7  # three quizzes (1 point each), two code exercises (2 each)
         assert solved.score == solved.max_score
         assert blank.score == 0
 
@@ -156,7 +158,9 @@ def test_generate_and_autograde_a_solved_and_a_blank_submission(course):
     for cell in graded.cells:  # nbgrader scores a test cell 0 if it writes to stderr: nothing may
         if cell.cell_type == "code":
             assert not [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"], cell.source
-    assert any("TensorFlow" in o.get("text", "") for c in _graded_cells(graded) for o in c.outputs)
+    # the twin check ran Keras (on TensorFlow) inside nbgrader's kernel, and wrote nothing to stderr (above)
+    assert any("Keras's Dense(1, 'sigmoid') with the same weights agrees" in o.get("text", "")
+               for c in _graded_cells(graded) for o in c.outputs)
 
 
 def test_a_chinese_lesson_generates_and_autogrades_a_wrong_and_a_right_submission_in_chinese(course):
