@@ -14,6 +14,16 @@ JUNIT = ('<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pyt
          'skipped="{s}" tests="{t}" time="1.0"></testsuite></testsuites>')
 
 
+def _lesson_runner():
+    """scripts/execute_notebooks.py as a module (scripts/ is not a package)."""
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    return runner
+
+
 def summary(folder: Path):
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "test_summary.py"), str(folder)],
                           capture_output=True, text=True)
@@ -52,11 +62,7 @@ def test_all_passed_exits_0(tmp_path):
 
 def test_make_test_orders_the_lessons_by_the_committed_seconds_of_every_lesson():
     """scripts/lesson_seconds.json (make test's --longest-first FILE) knows every lesson, in both languages."""
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
+    runner = _lesson_runner()
     seconds = runner.earlier_seconds(ROOT / "scripts" / "lesson_seconds.json")
     lessons = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("**/[0-9][0-9]_*.ipynb"))
     assert sorted(seconds) == lessons and all(s > 0 for s in seconds.values())
@@ -89,11 +95,7 @@ def test_the_lesson_runner_checks_over_ipc_and_writes_its_counts(tmp_path, jobs)
 def test_longest_first_reads_an_earlier_runs_seconds_from_nbvals_junit_or_the_runners_json(tmp_path):
     """--longest-first: the lessons that took longest start first, those the earlier run does not know before them
     (in their order); nbval's cells are summed per notebook; a missing or unreadable file changes nothing."""
-    import importlib.util  # noqa: PLC0415
-
-    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
+    runner = _lesson_runner()
     cells = [("notebooks.00_workflow.ipynb", 3.0), ("notebooks.00_workflow.ipynb", 9.0),
              ("notebooks.zh_CN.01_neuron.ipynb", 10.0), ("tests.test_stats", 99.0)]
     junit = tmp_path / "pinned.xml"
